@@ -1,0 +1,324 @@
+"""Demo data: the two seed projects (DIGILO and DigiWestum), their organisations, demo logins
+and generated participants. Idempotent; the same generator with a size feeds the benchmarks.
+
+Every personnummer is a *test* number (birth number 980–999, reserved by Skatteverket), so no
+real person's number is ever used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from faker import Faker
+
+from digiproj.accounts.models import User
+from digiproj.projects.models import (
+    Membership,
+    Organisation,
+    Project,
+    ProjectOrganisation,
+    UnitCost,
+)
+from participants import personnummer as pnr
+from participants.models import Participation, Person
+from participants.services import person_derived_fields
+
+DEMO_PASSWORD = "Demo-digiproj-2026"  # noqa: S105 – printed by `make run`, demo only
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str = DEMO_PASSWORD
+
+
+DEMO_LOGINS = [
+    DemoLogin("koordinator", "koordinator@digiproj.test"),
+    DemoLogin("kontaktperson", "kontaktperson@digiproj.test"),
+    DemoLogin("deltagare", "deltagare@digiproj.test"),
+    DemoLogin("administratör", "admin@digiproj.test"),
+]
+
+ORGANISATIONS = {
+    # name: (organisationsnummer, kind). Numbers pass the checksum; demo data only.
+    "Umeå kommun": ("212000-2742", Organisation.Kind.KOMMUN),
+    "Skellefteå kommun": ("212000-2783", Organisation.Kind.KOMMUN),
+    "Piteå kommun": ("212000-2817", Organisation.Kind.KOMMUN),
+    "Örnsköldsviks kommun": ("212000-2460", Organisation.Kind.KOMMUN),
+    "Region Västerbotten": ("232100-0222", Organisation.Kind.REGION),
+    "Nätverk Westum": ("802000-0009", Organisation.Kind.OTHER),
+    "Lidköpings kommun": ("212000-1462", Organisation.Kind.KOMMUN),
+    "Trollhättans stad": ("212000-1538", Organisation.Kind.KOMMUN),
+    "Uddevalla kommun": ("212000-1512", Organisation.Kind.KOMMUN),
+    "Vänersborgs kommun": ("212000-1595", Organisation.Kind.KOMMUN),
+    "Alingsås kommun": ("212000-1470", Organisation.Kind.KOMMUN),
+}
+
+PROJECTS = [
+    {
+        "diarienummer": "2020/00268",
+        "name": "DIGILO – Digital kompetens",
+        "owner": "Umeå kommun",
+        "employers": [
+            "Umeå kommun",
+            "Skellefteå kommun",
+            "Örnsköldsviks kommun",
+            "Piteå kommun",
+            "Region Västerbotten",
+        ],
+        "fields": {
+            "region": "Övre Norrland",
+            "description": "Höja den digitala kompetensen hos administrativ personal och "
+            "stödfunktioner i Umeå, Skellefteå, Örnsköldsvik, Piteå och Region Västerbotten.",
+            "programme_period": Project.ProgrammePeriod.ESF_2014_2020,
+            "programme_area": "1",
+            "specific_objective": "1.1",
+            "intervention_code": "117",
+            "start_date": dt.date(2021, 3, 1),
+            "end_date": dt.date(2023, 2, 28),
+            "analysis_start": dt.date(2021, 3, 1),
+            "analysis_end": dt.date(2021, 8, 31),
+            "implementation_start": dt.date(2021, 9, 1),
+            "implementation_end": dt.date(2022, 12, 31),
+            "closing_start": dt.date(2023, 1, 1),
+            "closing_end": dt.date(2023, 2, 28),
+            "planned_participants": 400,
+            "planned_women": 300,
+            "planned_men": 100,
+            "total_budget": Decimal("9800000"),
+            "esf_support": Decimal("4900000"),
+            "eu_cofinancing_rate": Decimal("50"),
+            "budgeted_cofinancing": Decimal("2400000"),
+            "cofinancing_method": Project.CofinancingMethod.UNIT_COST,
+            "retain_until": dt.date(2028, 12, 31),
+        },
+    },
+    {
+        "diarienummer": "2020/00117",
+        "name": "DigiWestum",
+        "owner": "Nätverk Westum",
+        "employers": [
+            "Lidköpings kommun",
+            "Trollhättans stad",
+            "Uddevalla kommun",
+            "Vänersborgs kommun",
+            "Alingsås kommun",
+        ],
+        "fields": {
+            "region": "Västsverige",
+            "description": "Kompetensutveckling inom digitalisering för personalen hos "
+            "Westums 35 kommunala lärcentra och vuxenutbildningar.",
+            "programme_period": Project.ProgrammePeriod.ESF_2014_2020,
+            "programme_area": "1",
+            "specific_objective": "1.1",
+            "intervention_code": "117",
+            "start_date": dt.date(2020, 8, 1),
+            "end_date": dt.date(2022, 7, 31),
+            "analysis_start": dt.date(2020, 8, 1),
+            "analysis_end": dt.date(2021, 1, 31),
+            "implementation_start": dt.date(2021, 2, 1),
+            "implementation_end": dt.date(2022, 5, 31),
+            "closing_start": dt.date(2022, 6, 1),
+            "closing_end": dt.date(2022, 7, 31),
+            "planned_participants": 350,
+            "total_budget": Decimal("3109687"),
+            # 47.0 % of the budget, while the programme's EU rate is 50 %.
+            "esf_support": Decimal("1462608"),
+            "eu_cofinancing_rate": Decimal("50"),
+            "budgeted_cofinancing": Decimal("1200000"),
+            "cofinancing_method": Project.CofinancingMethod.UNIT_COST,
+            "retain_until": dt.date(2027, 12, 31),
+        },
+    },
+]
+
+# Demo unit costs (kr per hour, lönegrupp 1) per year; the coordinator enters the real table.
+UNIT_COSTS = {
+    2020: Decimal("232.00"),
+    2021: Decimal("238.00"),
+    2022: Decimal("245.00"),
+    2023: Decimal("254.00"),
+}
+
+ROLE_GROUPS = [
+    (Participation.RoleGroup.ADMIN_STAFF, 60),
+    (Participation.RoleGroup.SUPPORT, 30),
+    (Participation.RoleGroup.MANAGER, 8),
+    (Participation.RoleGroup.OTHER, 2),
+]
+ISCED = [
+    (Participation.Isced.ISCED_3_4, 45),
+    (Participation.Isced.ISCED_5_8, 45),
+    (Participation.Isced.ISCED_0_2, 5),
+    (Participation.Isced.UNKNOWN, 5),
+]
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _user(email: str, first: str, last: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = (User.objects.create_superuser if superuser else User.objects.create_user)(
+            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _project(spec: dict, orgs: dict[str, Organisation]) -> Project:
+    project, _ = Project.objects.get_or_create(
+        diarienummer=spec["diarienummer"],
+        defaults={"name": spec["name"], "owner": orgs[spec["owner"]], **spec["fields"]},
+    )
+    ProjectOrganisation.objects.get_or_create(
+        project=project, organisation=orgs[spec["owner"]], defaults={"role": "owner"}
+    )
+    for name in spec["employers"]:
+        ProjectOrganisation.objects.get_or_create(
+            project=project, organisation=orgs[name], defaults={"role": "employer"}
+        )
+    for year, cost in UNIT_COSTS.items():
+        if spec["fields"]["start_date"].year <= year <= spec["fields"]["end_date"].year:
+            UnitCost.objects.get_or_create(
+                project=project, year=year, defaults={"sek_per_hour": cost}
+            )
+    return project
+
+
+def _participants(
+    project: Project, employers: list[Organisation], count: int, *, seed: int, batch: int = 5000
+) -> int:
+    """Create `count` participants in the project (those already there are kept)."""
+    rng = random.Random(seed)
+    fake = Faker("sv_SE")
+    fake.seed_instance(seed)
+    start_from = project.implementation_start or project.start_date
+    end_to = project.implementation_end or project.end_date
+    span = (end_to - start_from).days
+    created = 0
+    for offset in range(0, count, batch):
+        size = min(batch, count - offset)
+        persons, rows = [], []
+        for i in range(offset, offset + size):
+            # 20 test numbers per birth date (10 per gender); the date cycles through 45 years.
+            gender = pnr.Gender.WOMAN if rng.random() < 0.7 else pnr.Gender.MAN
+            day_index, slot = divmod(i + seed * 7919, 10)
+            born = dt.date(1960, 1, 1) + dt.timedelta(days=day_index % (45 * 365))
+            number = pnr.test_number(born, slot, gender=gender)
+            first = (
+                fake.first_name_female() if gender == pnr.Gender.WOMAN else fake.first_name_male()
+            )
+            last = fake.last_name()
+            persons.append(
+                Person(
+                    personnummer=number,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{first}.{last}.{i}@{project.pk}.demo.test".lower().replace(" ", ""),
+                    **person_derived_fields(number),
+                )
+            )
+            start = start_from + dt.timedelta(days=rng.randrange(max(span, 1)))
+            ended = rng.random() < 0.15
+            end = min(start + dt.timedelta(days=rng.randrange(30, 300)), end_to) if ended else None
+            rows.append(
+                {
+                    "number": number,
+                    "organisation": rng.choice(employers),
+                    "role_group": _pick(rng, ROLE_GROUPS),
+                    "isced": _pick(rng, ISCED),
+                    "start_date": start,
+                    "end_date": end,
+                    "end_reason": Participation.EndReason.COMPLETED if end else "",
+                    "annual_salary_cost": Decimal(rng.randrange(420_000, 720_000, 1000)),
+                }
+            )
+        with transaction.atomic():
+            Person.objects.bulk_create(persons, ignore_conflicts=True, batch_size=2000)
+            ids = dict(
+                Person.objects.filter(personnummer__in=[r["number"] for r in rows]).values_list(
+                    "personnummer", "pk"
+                )
+            )
+            participations = [
+                Participation(
+                    person_id=ids[r.pop("number")],
+                    project=project,
+                    consent_method=Participation.ConsentMethod.DIGITAL,
+                    **r,
+                )
+                for r in rows
+            ]
+            before = Participation.objects.filter(project=project).count()
+            Participation.objects.bulk_create(
+                participations, ignore_conflicts=True, batch_size=2000
+            )
+            created += Participation.objects.filter(project=project).count() - before
+    return created
+
+
+def seed(*, participants_per_project: int = 150) -> dict[str, int]:
+    """Create or complete the demo data. Running it again changes nothing."""
+    orgs = {}
+    for name, (number, kind) in ORGANISATIONS.items():
+        orgs[name], _ = Organisation.objects.get_or_create(
+            organisationsnummer=number, defaults={"name": name, "kind": kind}
+        )
+    projects = [_project(spec, orgs) for spec in PROJECTS]
+    digilo = projects[0]
+
+    _user("admin@digiproj.test", "Ada", "Administratör", superuser=True)
+    coordinator = _user("koordinator@digiproj.test", "Karin", "Samordnare")
+    contact = _user("kontaktperson@digiproj.test", "Kent", "Kontakt")
+    for project in projects:
+        Membership.objects.get_or_create(
+            user=coordinator, project=project, defaults={"role": Membership.Role.COORDINATOR}
+        )
+    Membership.objects.get_or_create(
+        user=contact,
+        project=digilo,
+        defaults={"role": Membership.Role.CONTACT, "organisation": orgs["Umeå kommun"]},
+    )
+
+    created = 0
+    for index, (spec, project) in enumerate(zip(PROJECTS, projects, strict=True)):
+        employers = [orgs[name] for name in spec["employers"]]
+        created += _participants(project, employers, participants_per_project, seed=index + 1)
+
+    # The demo participant: a login linked to a person in DIGILO, employed by Umeå kommun.
+    participant_user = _user("deltagare@digiproj.test", "Dana", "Deltagare")
+    if not Person.objects.filter(user=participant_user).exists():
+        number = pnr.test_number(dt.date(1984, 5, 17), 0, gender=pnr.Gender.WOMAN)
+        person, _ = Person.objects.get_or_create(
+            personnummer=number,
+            defaults={
+                "first_name": "Dana",
+                "last_name": "Deltagare",
+                "email": participant_user.email,
+                **person_derived_fields(number),
+            },
+        )
+        person.user = participant_user
+        person.save(update_fields=["user"])
+        Participation.objects.get_or_create(
+            person=person,
+            project=digilo,
+            defaults={
+                "organisation": orgs["Umeå kommun"],
+                "workplace": "Kommunledningskontoret",
+                "start_date": dt.date(2021, 9, 15),
+                "consent_method": Participation.ConsentMethod.DIGITAL,
+            },
+        )
+    return {"projects": len(projects), "participants_created": created}

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from digiproj.demo import generator
+
+
+class Command(BaseCommand):
+    help = "Skapar demodata: DIGILO och DigiWestum, demoinloggningar och deltagare (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--participants", type=int, default=150, help="Deltagare per projekt (standard 150)."
+        )
+        parser.add_argument(
+            "--print-logins", action="store_true", help="Skriv ut demoinloggningarna."
+        )
+
+    def handle(self, *args: Any, participants: int, print_logins: bool, **options: Any) -> None:
+        result = generator.seed(participants_per_project=participants)
+        self.stdout.write(
+            f"Demodata klar: {result['projects']} projekt, "
+            f"{result['participants_created']} nya deltagare."
+        )
+        if print_logins:
+            for login in generator.DEMO_LOGINS:
+                self.stdout.write(f"{login.role}: {login.email} / {login.password}")

@@ -1,0 +1,198 @@
+"""The one place that decides who may see and do what.
+
+Every view and queryset goes through here. An object outside the user's scope is a 404
+(no existence leak); a forbidden action on a visible object is a 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .models import Membership, Project
+
+if TYPE_CHECKING:
+    from digiproj.accounts.models import User
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"  # platform admin (superuser): everything
+    COORDINATOR = "coordinator"  # projektsamordnare: everything in one project
+    CONTACT = "contact"  # kontaktperson: one organisation in one project
+    TEACHER = "teacher"  # utbildare: the sessions they lead
+    PARTICIPANT = "participant"  # deltagare: themself
+
+
+STAFF = {Role.ADMIN, Role.COORDINATOR, Role.CONTACT}
+MANAGERS = {Role.ADMIN, Role.COORDINATOR}
+
+# action -> roles that may do it. Organisation and person scoping is applied on top by the
+# scope helpers below, so "participants.view" for a contact means their organisation only.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "project.view": frozenset(Role),
+    "project.dashboard": frozenset(STAFF | {Role.TEACHER}),
+    "project.edit": frozenset(MANAGERS),
+    "participants.view": frozenset(STAFF),
+    "participants.edit": frozenset(STAFF),
+    "participants.import": frozenset(STAFF),
+    "participants.reveal_personnummer": frozenset(MANAGERS),
+    "participants.erase": frozenset(MANAGERS),
+    "participants.history": frozenset(MANAGERS),
+    "surveys.view": frozenset(STAFF),
+    "surveys.edit": frozenset(MANAGERS),
+    "surveys.results": frozenset(STAFF),
+    "activities.view": frozenset(STAFF | {Role.TEACHER}),
+    "activities.edit": frozenset(MANAGERS),
+    "activities.enrol": frozenset(STAFF),
+    "attendance.mark": frozenset(STAFF | {Role.TEACHER}),
+    "hours.approve": frozenset(STAFF),
+    "reports.view": frozenset(STAFF),
+    "reports.full_personnummer": frozenset(MANAGERS),
+}
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """What one user may do in one project, worked out once per request."""
+
+    project: Project
+    role: Role
+    user_id: int
+    organisation_id: int | None = None  # set for contacts
+    person_id: int | None = None  # set for participants
+
+    def can(self, action: str) -> bool:
+        return self.role in PERMISSIONS[action]
+
+    def require(self, action: str) -> None:
+        if not self.can(action):
+            raise PermissionDenied
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in MANAGERS
+
+    def organisation_q(self, path: str = "organisation") -> Q:
+        """Filter for rows belonging to an organisation: a contact sees only their own."""
+        if self.role == Role.CONTACT:
+            return Q(**{f"{path}_id": self.organisation_id})
+        if self.role in MANAGERS:
+            return Q()
+        return Q(pk__in=[])
+
+    def participation_q(self, path: str = "") -> Q:
+        """Filter on participants.Participation rows (or rows reached through `path`)."""
+        prefix = f"{path}__" if path else ""
+        if self.role in MANAGERS:
+            return Q()
+        if self.role == Role.CONTACT:
+            return Q(**{f"{prefix}organisation_id": self.organisation_id})
+        if self.role == Role.PARTICIPANT:
+            return Q(**{f"{prefix}person_id": self.person_id})
+        return Q(pk__in=[])
+
+
+def _cache(user: User) -> dict[int, ProjectAccess | None]:
+    cache = getattr(user, "_project_access_cache", None)
+    if cache is None:
+        cache = {}
+        user._project_access_cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def project_access(user: User, project: Project) -> ProjectAccess | None:
+    """The user's role in the project, or None when the project is out of their scope."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cache = _cache(user)
+    if project.pk in cache:
+        return cache[project.pk]
+    access: ProjectAccess | None
+    if user.is_superuser:
+        access = ProjectAccess(project=project, role=Role.ADMIN, user_id=user.pk)
+    else:
+        membership = (
+            Membership.objects.filter(user=user, project=project)
+            .values("role", "organisation_id")
+            .first()
+        )
+        if membership:
+            access = ProjectAccess(
+                project=project,
+                role=Role(membership["role"]),
+                user_id=user.pk,
+                organisation_id=membership["organisation_id"],
+            )
+        else:
+            participation = (
+                apps.get_model("participants", "Participation")
+                .objects.filter(project=project, person__user=user, erased_at__isnull=True)
+                .values("person_id")
+                .first()
+            )
+            access = (
+                ProjectAccess(
+                    project=project,
+                    role=Role.PARTICIPANT,
+                    user_id=user.pk,
+                    person_id=participation["person_id"],
+                )
+                if participation
+                else None
+            )
+    cache[project.pk] = access
+    return access
+
+
+def project_get_for_user(user: User, pk: int, *, action: str = "project.view") -> ProjectAccess:
+    """Project access for a view: 404 outside the user's scope, 403 for a forbidden action."""
+    project = Project.objects.filter(pk=pk).select_related("owner").first()
+    access = project_access(user, project) if project else None
+    if access is None:
+        raise Http404
+    access.require(action)
+    return access
+
+
+def projects_for_user(user: User) -> QuerySet[Project]:
+    """Every project the user has any role in, for lists and menus."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    qs = Project.objects.active().select_related("owner")
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(memberships__user=user)
+        | Q(participations__person__user=user, participations__erased_at__isnull=True)
+    ).distinct()
+
+
+def project_permission_required(
+    action: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view taking `project_id`: it receives the user's ProjectAccess instead.
+
+    Covers login, scope (404) and the action (403) in one line on every project view.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapper(
+            request: HttpRequest, project_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            access = project_get_for_user(request.user, project_id, action=action)  # type: ignore[arg-type]
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,38 @@
+"""Start pages. This module, like urls.py, is the composition root: it may read from every
+app's selectors, which the apps themselves may not (see the dependency direction in README)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from activities import selectors as activity_selectors
+from digiproj.projects import selectors as project_selectors
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
+from surveys import selectors as survey_selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    projects = list(project_selectors.project_list_for_user(user=request.user))
+    staff_projects = [p for p in projects if p.my_role or request.user.is_superuser]
+    participations = list(participant_selectors.participations_for_user(user_id=request.user.pk))
+    return render(
+        request,
+        "projects/home.html",
+        {"staff_projects": staff_projects, "participations": participations},
+    )
+
+
+@project_permission_required("project.dashboard")
+def project_dashboard(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    context = {
+        "access": access,
+        "project": access.project,
+        "counts": participant_selectors.participation_counts(access=access),
+        "sessions": list(activity_selectors.session_list_upcoming(access=access)),
+        "rounds": list(survey_selectors.round_list_open(access=access)),
+    }
+    return render(request, "projects/dashboard.html", context)

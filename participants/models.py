@@ -1,0 +1,200 @@
+"""Participants: one Person per human across projects, one Participation per project."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from digiproj.projects.models import Organisation, Project
+
+from . import personnummer as pnr
+from .personnummer import Gender
+
+GENDER_CHOICES = [
+    (Gender.WOMAN, _("Kvinna")),
+    (Gender.MAN, _("Man")),
+    (Gender.NON_BINARY, _("Icke-binär")),
+]
+
+
+class Person(models.Model):
+    # 12 digits, ÅÅÅÅMMDDNNNN; personnummer or samordningsnummer. Never in URLs, logs or mail.
+    personnummer = models.CharField(_("personnummer"), max_length=12, unique=True)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inloggning"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    # Derived from the number by the service; stored so reports can group in the database.
+    birth_date = models.DateField(_("födelsedatum"), editable=False)
+    gender_from_number = models.CharField(max_length=1, choices=GENDER_CHOICES, editable=False)
+    gender_override = models.CharField(
+        _("kön (ändrat)"), max_length=1, choices=GENDER_CHOICES, blank=True
+    )
+    gender_override_reason = models.CharField(_("skäl till ändrat kön"), max_length=200, blank=True)
+    gender = models.GeneratedField(
+        expression=Coalesce(NullIf(F("gender_override"), Value("")), F("gender_from_number")),
+        output_field=models.CharField(max_length=1, choices=GENDER_CHOICES),
+        db_persist=True,
+        verbose_name=_("kön"),
+    )
+    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # `gender` is generated from the two fields above, so history keeps those, not it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "gender"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gender_override="") | ~Q(gender_override_reason=""),
+                name="gender_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def masked_personnummer(self) -> str:
+        return pnr.mask(self.personnummer)
+
+
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def current(self) -> ParticipationQuerySet:
+        return self.filter(erased_at__isnull=True)
+
+
+class Participation(models.Model):
+    class RoleGroup(models.TextChoices):
+        ADMIN_STAFF = "admin", _("Administrativ personal")
+        SUPPORT = "support", _("Stödfunktion")
+        MANAGER = "manager", _("Chef/ledning")
+        OTHER = "other", _("Annan")
+
+    class Isced(models.TextChoices):
+        # ISCED bands used by the funder's indicators (EECO09–11 in ESF+).
+        ISCED_0_2 = "0-2", _("Förgymnasial (ISCED 0–2)")
+        ISCED_3_4 = "3-4", _("Gymnasial/eftergymnasial (ISCED 3–4)")
+        ISCED_5_8 = "5-8", _("Högskola (ISCED 5–8)")
+        UNKNOWN = "unknown", _("Okänd")
+
+    class EmploymentStatus(models.TextChoices):
+        EMPLOYED = "employed", _("Anställd")
+        SELF_EMPLOYED = "self_employed", _("Egenföretagare")
+        UNEMPLOYED = "unemployed", _("Arbetslös")
+        INACTIVE = "inactive", _("Utanför arbetskraften")
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("Genomfört")
+        LEFT_EMPLOYER = "left_employer", _("Slutat hos arbetsgivaren")
+        DISCONTINUED = "discontinued", _("Avbrutit")
+        OTHER = "other", _("Annat")
+
+    class ConsentMethod(models.TextChoices):
+        DIGITAL = "digital", _("Digitalt i digiproj")
+        PAPER = "paper", _("På papper")
+        ORAL = "oral", _("Muntligt, dokumenterat")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("arbetsgivare"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    workplace = models.CharField(_("arbetsplats/enhet"), max_length=200, blank=True)
+    role_group = models.CharField(
+        _("yrkesgrupp"), max_length=10, choices=RoleGroup.choices, default=RoleGroup.ADMIN_STAFF
+    )
+    isced = models.CharField(
+        _("utbildningsnivå"), max_length=7, choices=Isced.choices, default=Isced.UNKNOWN
+    )
+    employment_status = models.CharField(
+        _("sysselsättning vid start"),
+        max_length=15,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.EMPLOYED,
+    )
+    annual_salary_cost = models.DecimalField(
+        _("årlig lönekostnad inkl. sociala avgifter (kr)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    # First entry; a person who leaves and comes back keeps the start, only the end moves.
+    start_date = models.DateField(_("startdatum"))
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("anledning till avslut"), max_length=15, choices=EndReason.choices, blank=True
+    )
+    consent_given_at = models.DateTimeField(_("information lämnad/samtycke"), null=True, blank=True)
+    consent_method = models.CharField(
+        _("hur informationen gavs"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
+    erased_at = models.DateTimeField(_("raderad"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deltagande")
+        verbose_name_plural = _("deltaganden")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "project"], name="uniq_person_in_project"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="participation_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "organisation"]),
+            models.Index(fields=["project", "start_date"]),
+            models.Index(fields=["project", "end_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.project.diarienummer}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class PersonnummerReveal(models.Model):
+    """Every time a coordinator views a full personnummer: who, when, whose."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE)
+    revealed_at = models.DateTimeField(auto_now_add=True)
+    context = models.CharField(max_length=50, default="participant_detail")
+
+    class Meta:
+        verbose_name = _("visning av personnummer")
+        verbose_name_plural = _("visningar av personnummer")
+        ordering = ["-revealed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.revealed_at:%Y-%m-%d %H:%M} #{self.participation_id}"

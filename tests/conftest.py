@@ -1,0 +1,151 @@
+"""Shared test set-up: fast hashing, mail in memory, media in a temp dir, tasks in-process
+(except `integration` tests, which go through the real Redis broker to a real worker)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from digiproj.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("DIGIPROJ_REQUIRE_SERVICES") == "1"
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    where = (
+        f"{db.get('HOST') or 'local'}:{db.get('PORT') or '-'}" if engine != "sqlite3" else "file"
+    )
+    return [
+        f"digiproj database: {engine} at {where}, test database test_{Path(str(db['NAME'])).name}",
+        f"digiproj Celery broker: {settings.CELERY_BROKER_URL or 'none (tasks run in-process)'}",
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SERVICES and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        raise pytest.UsageError("make test must run against PostgreSQL (DATABASE_URL not set)")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path, request) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()  # rate limits and cached lookups must not leak between tests
+    eager_before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
+    yield
+    celery_app.conf.task_always_eager = eager_before
+
+
+@dataclass
+class CeleryWorker:
+    """A real `celery worker` process on the test database, started and stopped by the tests."""
+
+    env: dict[str, str]
+    log_path: Path
+    media_root: Path
+    mail_dir: Path
+    name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}@localhost")
+    process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "digiproj",
+                    "worker",
+                    "-l",
+                    "info",
+                    "--concurrency=1",
+                    "-n",
+                    self.name,
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited: {self.log_path.read_text()[-3000:]}")
+            replies = celery_app.control.ping(destination=[self.name], timeout=0.5) or []
+            if replies:
+                return
+        raise RuntimeError(f"celery worker did not answer: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a crashed machine would."""
+        if self.process:
+            subprocess.run(["pkill", "-KILL", "-P", str(self.process.pid)], check=False)
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def mails(self) -> list[str]:
+        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[CeleryWorker]:
+    """A real Celery worker consuming from the Redis broker, reading the test database."""
+    if not settings.CELERY_BROKER_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("CELERY_BROKER_URL is not set; `make test` sets it")
+        pytest.skip("no Celery broker configured; `make test` runs these against Redis")
+    from django.db import connection
+
+    db = connection.settings_dict  # after django_db_setup: the test database
+    url = (
+        f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST']}:{db['PORT']}"
+        f"/{db['NAME']}"
+    )
+    base = tmp_path_factory.mktemp("celery")
+    (base / "media").mkdir()
+    (base / "mail").mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_MEDIA_ROOT": str(base / "media"),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(base / "mail"),
+        "DJANGO_CONN_MAX_AGE": "0",
+    }
+    celery_app.control.purge()
+    worker = CeleryWorker(
+        env=env, log_path=base / "worker.log", media_root=base / "media", mail_dir=base / "mail"
+    )
+    worker.start()
+    yield worker
+    worker.stop()

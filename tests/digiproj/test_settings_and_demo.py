@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from digiproj.demo import generator
+from digiproj.projects.models import Project
+from participants.models import Participation, Person
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_swedish_first_and_stockholm_time():
+    assert settings.LANGUAGE_CODE == "sv"
+    assert [code for code, _ in settings.LANGUAGES] == ["sv", "en"]
+    assert settings.TIME_ZONE == "Europe/Stockholm"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SECRET_KEY": "k" * 20 + "Zq8#x!2mV$wP0rT9&yL4nB7^cF1hJ6@dS3",
+        "DJANGO_SECURE": "1",
+        "DJANGO_ALLOWED_HOSTS": "digiproj.example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", participants=30, verbosity=0)
+    counts = (Project.objects.count(), Person.objects.count(), Participation.objects.count())
+    call_command("seed_demo", participants=30, verbosity=0)
+    assert (
+        Project.objects.count(),
+        Person.objects.count(),
+        Participation.objects.count(),
+    ) == counts
+    assert counts[0] == 2
+    assert Participation.objects.filter(project__diarienummer="2020/00117").count() == 30
+    # Both genders, and only Skatteverket test numbers.
+    assert set(Person.objects.values_list("gender", flat=True)) == {"K", "M"}
+    assert all(
+        p[8:10] in ("98", "99") for p in Person.objects.values_list("personnummer", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_logins(capsys):
+    call_command("seed_demo", participants=5, print_logins=True)
+    out = capsys.readouterr().out
+    for login in generator.DEMO_LOGINS:
+        assert f"{login.role}: {login.email} / {login.password}" in out
+
+
+@pytest.mark.django_db
+def test_digiwestum_keeps_support_share_apart_from_eu_rate():
+    generator.seed(participants_per_project=1)
+    westum = Project.objects.get(diarienummer="2020/00117")
+    assert westum.eu_cofinancing_rate == 50
+    assert str(westum.esf_support_share) == "47.0"
+
+
+@pytest.mark.django_db
+def test_pages_are_swedish_even_for_an_english_browser(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
+    assert "Logga in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switcher_gives_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in html

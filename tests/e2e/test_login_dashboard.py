@@ -1,0 +1,48 @@
+"""The demo coordinator logs in and sees the dashboard in Swedish; axe finds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from digiproj.demo import generator
+from tests.e2e.helpers import axe_violations, login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(db):
+    generator.seed(participants_per_project=20)
+
+
+def test_coordinator_logs_in_and_sees_dashboard_in_swedish(demo, live_server, page: Page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    assert axe_violations(page) == []
+
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+    expect(page.get_by_role("link", name="DIGILO – Digital kompetens")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="DIGILO – Digital kompetens").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("DIGILO")
+    expect(page.get_by_role("table", name="Deltagare per kön")).to_be_visible()
+    expect(page.get_by_text("Kvinnor")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Deltagare", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deltagare")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_login_page_works_at_phone_width(live_server, page: Page, width: int):
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(f"{live_server.url}/accounts/login/")
+    # Nothing wider than the screen: no horizontal scrolling at 320 px (WCAG 1.4.10).
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_violations(page) == []
