@@ -1,0 +1,27 @@
+"""Foundation: demo generator throughput and the dashboard with a large project."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from digiproj.demo import generator
+from digiproj.projects.models import Project
+from participants.models import Participation
+
+PARTICIPANTS = 20_000  # per demo project
+
+
+def run(bench) -> None:
+    before = Participation.objects.count()
+    with bench.measure() as m:
+        generator.seed(participants_per_project=PARTICIPANTS)
+    created = Participation.objects.count() - before
+    bench.record("participants in database", Participation.objects.count())
+    if created:
+        bench.record("seed_demo generator throughput", created / m.seconds, "rows/s")
+
+    client = bench.client_for("koordinator@digiproj.test")
+    project = Project.objects.get(diarienummer="2020/00268")
+    page = bench.time_get(client, reverse("project_dashboard", args=[project.pk]))
+    bench.record(f"dashboard, {PARTICIPANTS} participants: time", page.seconds * 1000, "ms")
+    bench.record(f"dashboard, {PARTICIPANTS} participants: queries", page.queries)
