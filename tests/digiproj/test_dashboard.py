@@ -100,3 +100,15 @@ def test_participant_gets_403_on_dashboard_and_sees_start_page(client):
         client.get(reverse("project_dashboard", args=[participation.project.pk])).status_code == 403
     )
     assert participation.project.name in client.get(reverse("home")).content.decode()
+
+
+def test_404_page_is_swedish_and_leaks_nothing(client, settings):
+    settings.DEBUG = False
+    project = ProjectFactory(name="Hemligt projekt")
+    outsider = MembershipFactory().user
+    client.force_login(outsider)
+    response = client.get(reverse("project_dashboard", args=[project.pk]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Sidan finns inte" in html
+    assert "Hemligt projekt" not in html

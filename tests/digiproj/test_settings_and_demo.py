@@ -104,3 +104,4 @@ def test_language_switcher_gives_english(client):
     assert response.status_code == 302
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in html
+    assert "Log in with your email address" in html  # our own catalogue, compiled

@@ -46,3 +46,30 @@ def test_login_page_works_at_phone_width(live_server, page: Page, width: int):
     # Nothing wider than the screen: no horizontal scrolling at 320 px (WCAG 1.4.10).
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe_violations(page) == []
+
+
+def test_account_pages_have_no_axe_violations(demo, live_server, page: Page):
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+    for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("navigation", name="Mitt konto")).to_be_visible()
+        assert axe_violations(page) == [], path
+
+
+def test_participant_start_page_and_language_switch(demo, live_server, page: Page):
+    participant = generator.DEMO_LOGINS[2]
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, live_server.url, participant.email, participant.password)
+    expect(page.get_by_role("heading", name="Mina utbildningar")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("button", name="Svenska").click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
