@@ -244,3 +244,20 @@ PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000
 # Form fields tie their errors and help text to the input (aria-describedby), WCAG 3.3.1.
 FORM_RENDERER = "digiproj.forms.FormRenderer"
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# Report runs: how long a running attempt holds its lease before another worker may take it
+# over (a worker that died), how many attempts before a run is failed, and how long files stay.
+REPORT_RUN_LEASE_SECONDS = env.int("DIGIPROJ_REPORT_LEASE_SECONDS", default=120)
+REPORT_RUN_MAX_ATTEMPTS = env.int("DIGIPROJ_REPORT_MAX_ATTEMPTS", default=3)
+REPORT_FILE_RETENTION_DAYS = env.int("DIGIPROJ_REPORT_FILE_RETENTION_DAYS", default=90)
+# Fault injection for tests only: seconds to pause between report steps, so a test can kill
+# the worker in the middle of a run. Always 0 in production.
+REPORT_RUN_STEP_DELAY = env.float("DIGIPROJ_REPORT_STEP_DELAY", default=0.0)
+CELERY_BEAT_SCHEDULE["reporting-recover-stalled-runs"] = {
+    "task": "reporting.tasks.report_runs_recover_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["reporting-clean-up-old-files"] = {
+    "task": "reporting.tasks.report_files_clean_up_task",
+    "schedule": 6 * 3600.0,
+}

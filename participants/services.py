@@ -83,3 +83,23 @@ def personnummer_reveal(*, participation: Participation, user_id: int, context: 
         context,
     )
     return pnr.display(participation.person.personnummer)
+
+
+def personnummer_reveal_bulk(*, participation_ids: list[int], user_id: int, context: str) -> int:
+    """Log that full numbers of many participants were shown at once (a report file)."""
+    from .models import PersonnummerReveal
+
+    PersonnummerReveal.objects.bulk_create(
+        [
+            PersonnummerReveal(user_id=user_id, participation_id=pk, context=context)
+            for pk in participation_ids
+        ],
+        batch_size=5000,
+    )
+    audit_log.info(
+        "personnummer revealed in bulk: user=%s count=%s context=%s",
+        user_id,
+        len(participation_ids),
+        context,
+    )
+    return len(participation_ids)

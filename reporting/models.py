@@ -1,0 +1,114 @@
+"""Report runs: every report file is made in the background and kept with its checksum."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from digiproj.projects.models import Organisation, Project
+
+
+class ReportKind(models.TextChoices):
+    INDIKATORER = "indikatorer", _("Indikatorer")
+    DELTAGARE = "deltagare", _("Deltagarförteckning")
+    TID = "tid", _("Tid och medfinansiering")
+    SCB = "scb", _("SCB-fil")
+    KOMPETENS = "kompetens", _("Kompetensutveckling")
+    AKTIVITETER = "aktiviteter", _("Aktiviteter")
+
+
+class ReportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel (.xlsx)")
+    CSV = "csv", _("CSV (semikolon, för Excel)")
+
+
+class ReportRunQuerySet(models.QuerySet["ReportRun"]):
+    def active(self) -> ReportRunQuerySet:
+        return self.filter(status__in=ReportRun.ACTIVE_STATUSES)
+
+
+def _upload_to(run: ReportRun, filename: str) -> str:
+    return f"reports/{run.project_id}/{run.pk}/{filename}"
+
+
+class ReportRun(models.Model):
+    """One request for a report file. The state machine (queued → running → done | failed,
+    with retrying after a transient error or a lost worker) makes the task idempotent."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        RETRYING = "retrying", _("Försöker igen")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING, Status.RETRYING)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_runs")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("rapport"), max_length=12, choices=ReportKind.choices)
+    file_format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    period_start = models.DateField(_("från och med"))
+    period_end = models.DateField(_("till och med"))
+    full_personnummer = models.BooleanField(_("fullständiga personnummer"), default=False)
+    language = models.CharField(max_length=8, default="sv")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("beställd av"), on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A running attempt holds a lease it renews as it makes progress; a run whose lease has
+    # run out belongs to a worker that died, and is taken over or failed.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    data_read_at = models.DateTimeField(_("data lästa"), null=True, blank=True)
+    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    file = models.FileField(upload_to=_upload_to, blank=True, max_length=300)
+    file_checksum = models.CharField(_("kontrollsumma (fil, SHA-256)"), max_length=64, blank=True)
+    content_checksum = models.CharField(
+        _("kontrollsumma (innehåll, SHA-256)"), max_length=64, blank=True
+    )
+    row_count = models.PositiveIntegerField(_("rader"), default=0)
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapportkörning")
+        verbose_name_plural = _("rapportkörningar")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_progress_is_percentage"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def filename(self) -> str:
+        org = f"_{self.organisation.organisationsnummer}" if self.organisation_id else ""
+        dnr = self.project.diarienummer.replace("/", "-")
+        period = f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
+        return f"{self.kind}_{dnr}{org}_{period}.{self.file_format}"

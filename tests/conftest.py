@@ -62,6 +62,10 @@ class CeleryWorker:
     mail_dir: Path
     name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}@localhost")
     process: subprocess.Popen | None = None
+    base_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.base_env = dict(self.env)
 
     def start(self, timeout: float = 30) -> None:
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the fd
@@ -113,6 +117,24 @@ class CeleryWorker:
             self.process.wait()
             self.process = None
 
+    def kill_pool_child(self) -> int:
+        """SIGKILL the pool process running tasks (the worker's main process survives, as
+        when a task's process is killed for running out of memory). Returns its pid."""
+        assert self.process is not None
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert children, "the worker has no pool process"
+        pid = int(children[0])
+        os.kill(pid, 9)
+        return pid
+
+    def restart(self, **env: str) -> None:
+        """Restart with extra environment (e.g. a test-only delay), or back to the defaults."""
+        self.stop()
+        self.env = {**self.base_env, **env}
+        self.start()
+
     def mails(self) -> list[str]:
         return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
 
@@ -149,3 +171,12 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def worker(celery_worker, settings) -> Iterator[CeleryWorker]:
+    """The real worker, with this test's files where the worker writes them; restored after."""
+    settings.MEDIA_ROOT = str(celery_worker.media_root)
+    yield celery_worker
+    if celery_worker.env != celery_worker.base_env or celery_worker.process is None:
+        celery_worker.restart()

@@ -160,6 +160,21 @@ ISCED = [
 ]
 
 
+# Birth dates 1945–2004, spread evenly: n -> (date, slot) is one-to-one for n < 10 × DAYS,
+# because the stride is prime to the number of days. Each project's people get their own n.
+BIRTH_BASE = dt.date(1945, 1, 1)
+BIRTH_DAYS = 21_900
+BIRTH_STRIDE = 7_919
+PERSONS_PER_SEED = 105_000
+
+
+def _birth(n: int) -> tuple[dt.date, int]:
+    slot, index = divmod(n, BIRTH_DAYS)
+    if slot > 9:
+        raise ValueError("too many demo persons for the test-number range")
+    return BIRTH_BASE + dt.timedelta(days=(index * BIRTH_STRIDE) % BIRTH_DAYS), slot
+
+
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
@@ -211,10 +226,8 @@ def _participants(
         size = min(batch, count - offset)
         persons, rows = [], []
         for i in range(offset, offset + size):
-            # 20 test numbers per birth date (10 per gender); the date cycles through 45 years.
             gender = pnr.Gender.WOMAN if rng.random() < 0.7 else pnr.Gender.MAN
-            day_index, slot = divmod(i + seed * 7919, 10)
-            born = dt.date(1960, 1, 1) + dt.timedelta(days=day_index % (45 * 365))
+            born, slot = _birth(i + seed * PERSONS_PER_SEED)
             number = pnr.test_number(born, slot, gender=gender)
             first = (
                 fake.first_name_female() if gender == pnr.Gender.WOMAN else fake.first_name_male()
@@ -294,7 +307,7 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
     created = 0
     for index, (spec, project) in enumerate(zip(PROJECTS, projects, strict=True)):
         employers = [orgs[name] for name in spec["employers"]]
-        created += _participants(project, employers, participants_per_project, seed=index + 1)
+        created += _participants(project, employers, participants_per_project, seed=index)
 
     # The demo participant: a login linked to a person in DIGILO, employed by Umeå kommun.
     participant_user = _user("deltagare@digiproj.test", "Dana", "Deltagare")

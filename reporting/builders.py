@@ -1,0 +1,91 @@
+"""Pure shaping: aggregated rows in, tables out. No ORM, no I/O, no settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = "text"  # text | int | decimal | date
+    width: int = 14
+
+
+@dataclass
+class Table:
+    title: str  # sheet name: 31 characters at most
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = self.title[:31]
+
+
+def indicator_table(
+    *,
+    title: str,
+    dimension_title: str,
+    rows: Sequence[Mapping[str, Any]],
+    key_labels: Mapping[Any, str],
+    columns: Sequence[tuple[str, str]],
+    measure_labels: Mapping[str, str],
+    gender_labels: Mapping[str, str],
+) -> Table:
+    """One row per dimension value (labelled), one column per (measure, gender)."""
+    table = Table(
+        title=title,
+        columns=[Column(dimension_title, "text", 34)]
+        + [
+            Column(f"{measure_labels[m]} {gender_labels[g]}".lower().capitalize(), "int", 12)
+            for m, g in columns
+        ],
+    )
+    for row in rows:
+        label = key_labels.get(row["key"], str(row["key"]) if row["key"] not in (None, "") else "–")
+        table.rows.append([label, *(row[f"{m}_{g}"] for m, g in columns)])
+    return table
+
+
+def content_checksum(tables: Iterable[Table]) -> str:
+    """SHA-256 over the tables' titles, headers and values: same data, same checksum."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date | Decimal):
+            return str(value)
+        return value
+
+    digest = hashlib.sha256()
+    for table in tables:
+        payload = [table.title, [c.title for c in table.columns]] + [
+            [plain(v) for v in row] for row in table.rows
+        ]
+        digest.update(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def about_table(
+    *,
+    title: str,
+    parameters: Sequence[tuple[str, str]],
+    definitions: Sequence[str],
+    checksum_label: str,
+    checksum: str,
+    parameter_title: str,
+    value_title: str,
+) -> Table:
+    """The "Om rapporten" sheet: parameters, definitions of each figure and the checksum."""
+    table = Table(
+        title=title, columns=[Column(parameter_title, "text", 34), Column(value_title, "text", 100)]
+    )
+    table.rows.extend([label, value] for label, value in parameters)
+    table.rows.append([checksum_label, checksum])
+    table.rows.append(["", ""])
+    table.rows.extend(["", text] for text in definitions)
+    return table

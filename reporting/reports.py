@@ -1,0 +1,255 @@
+"""The report catalogue: each kind turns selector rows into tables (via builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
+from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
+from participants import services as participant_services
+from participants.models import Participation
+
+from . import builders, selectors
+from .builders import Column, Table
+from .definitions import AGE_BANDS, MEASURE_DEFINITIONS, MEASURES
+from .models import ReportRun
+from .selectors import Period
+
+Progress = Callable[[int], None]
+
+
+def gender_labels() -> dict[str, str]:
+    return {"K": _("kvinnor"), "M": _("män"), "X": _("icke-binära"), "total": _("totalt")}
+
+
+def dimension_labels(access: ProjectAccess) -> dict[str, tuple[str, dict]]:
+    """Dimension -> (title, value labels) for tables and drill-down pages."""
+    orgs = dict(
+        Organisation.objects.filter(project_organisations__project=access.project).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        "total": (_("Alla deltagare"), {"total": _("Totalt")}),
+        "gender": (_("Kön"), {k: v.capitalize() for k, v in gender_labels().items()}),
+        "age_band": (
+            _("Ålder vid start"),
+            {b.key: b.label for b in AGE_BANDS[access.project.programme_period]},
+        ),
+        "isced": (_("Utbildningsnivå"), dict(Participation.Isced.choices)),
+        "role_group": (_("Yrkesgrupp"), dict(Participation.RoleGroup.choices)),
+        "organisation": (_("Organisation"), orgs),
+        "end_reason": (
+            _("Avslutsorsak"),
+            {**dict(Participation.EndReason.choices), "": _("Ej avslutad")},
+        ),
+    }
+
+
+INDICATOR_DIMENSIONS = ["total", "age_band", "isced", "role_group", "organisation", "end_reason"]
+
+
+@dataclass(frozen=True)
+class Indicators:
+    title = "Indikatorer"
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]:
+        labels = dimension_labels(access)
+        columns = selectors.indicator_columns(access)
+        measure_labels = {k: str(v) for k, v in MEASURES.items()}
+        tables = []
+        for index, dimension in enumerate(INDICATOR_DIMENSIONS):
+            title, key_labels = labels[dimension]
+            rows = selectors.indicator_breakdown(
+                access=access,
+                period=period,
+                dimension=dimension,
+                organisation_id=run.organisation_id,
+            )
+            tables.append(
+                builders.indicator_table(
+                    title=str(title),
+                    dimension_title=str(title),
+                    rows=rows,
+                    key_labels={k: str(v) for k, v in key_labels.items()},
+                    columns=columns,
+                    measure_labels=measure_labels,
+                    gender_labels=gender_labels(),
+                )
+            )
+            progress(10 + 60 * (index + 1) // len(INDICATOR_DIMENSIONS))
+        tables.append(self._plan(access, tables[0]))
+        return tables
+
+    def _plan(self, access: ProjectAccess, total: Table) -> Table:
+        project = access.project
+        started = dict(zip([c.title for c in total.columns], total.rows[0], strict=True))
+        g = gender_labels()
+        measure = str(MEASURES["started"])
+        table = Table(
+            title=_("Plan och utfall"),
+            columns=[
+                Column(_("Grupp"), "text", 20),
+                Column(_("Planerat"), "int"),
+                Column(_("Startade i perioden"), "int"),
+            ],
+        )
+        for key, planned in (
+            ("K", project.planned_women),
+            ("M", project.planned_men),
+            ("total", project.planned_participants),
+        ):
+            title = f"{measure} {g[key]}".lower().capitalize()
+            table.rows.append([g[key].capitalize(), planned, started.get(title)])
+        return table
+
+    def definitions(self) -> list[str]:
+        return [
+            str(MEASURE_DEFINITIONS[k])
+            for k in ("scope", "started", "active", "ended", "gender", "age")
+        ]
+
+
+@dataclass(frozen=True)
+class ParticipantRegister:
+    title = "Deltagarförteckning"
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]:
+        labels = dimension_labels(access)
+        table = Table(
+            title=_("Deltagare"),
+            columns=[
+                Column(_("Efternamn"), "text", 20),
+                Column(_("Förnamn"), "text", 16),
+                Column(_("Personnummer"), "text", 15),
+                Column(_("Kön"), "text", 10),
+                Column(_("Ålder vid start"), "int", 10),
+                Column(_("Organisation"), "text", 28),
+                Column(_("Organisationsnummer"), "text", 14),
+                Column(_("Arbetsplats"), "text", 24),
+                Column(_("Yrkesgrupp"), "text", 22),
+                Column(_("Utbildningsnivå"), "text", 26),
+                Column(_("Startdatum"), "date", 12),
+                Column(_("Slutdatum"), "date", 12),
+                Column(_("Avslutsorsak"), "text", 22),
+            ],
+        )
+        rows = selectors.participant_register(
+            access=access, period=period, organisation_id=run.organisation_id
+        ).values_list(
+            "pk",
+            "person__last_name",
+            "person__first_name",
+            "person__personnummer",
+            "person__gender",
+            "age_at_start",
+            "organisation__name",
+            "organisation__organisationsnummer",
+            "workplace",
+            "role_group",
+            "isced",
+            "start_date",
+            "end_date",
+            "end_reason",
+        )
+        genders = labels["gender"][1]
+        ids = []
+        for row in rows.iterator(chunk_size=2000):
+            (
+                pk,
+                last,
+                first,
+                number,
+                gender,
+                age,
+                org,
+                orgnr,
+                workplace,
+                role,
+                isced,
+                start,
+                end,
+                reason,
+            ) = row
+            ids.append(pk)
+            table.rows.append(
+                [
+                    last,
+                    first,
+                    pnr.display(number) if run.full_personnummer else pnr.mask(number),
+                    str(genders.get(gender, gender)),
+                    age,
+                    org,
+                    orgnr,
+                    workplace,
+                    str(labels["role_group"][1].get(role, role)),
+                    str(labels["isced"][1].get(isced, isced)),
+                    start,
+                    end,
+                    str(labels["end_reason"][1].get(reason, reason)) if end else "",
+                ]
+            )
+        progress(60)
+        if run.full_personnummer:
+            participant_services.personnummer_reveal_bulk(
+                participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
+            )
+        return [table]
+
+    def definitions(self) -> list[str]:
+        return [
+            str(MEASURE_DEFINITIONS["scope"]),
+            _("Med: alla deltagare som var aktiva någon gång under perioden (se Aktiva)."),
+            str(MEASURE_DEFINITIONS["active"]),
+            _(
+                "Personnummer visas maskerade (ÅÅÅÅMMDD-****) om inte en projektsamordnare valt "
+                "fullständiga; varje sådant uttag loggas."
+            ),
+        ]
+
+
+AVAILABLE: dict[str, Indicators | ParticipantRegister] = {
+    "indikatorer": Indicators(),
+    "deltagare": ParticipantRegister(),
+}
+
+
+def make(
+    *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+) -> tuple[list[Table], Table, str]:
+    """The data tables, the "Om rapporten" table that describes them, and their checksum."""
+    report = AVAILABLE[run.kind]
+    tables = report.build(access=access, run=run, period=period, progress=progress)
+    checksum = builders.content_checksum(tables)
+    organisation = run.organisation.name if run.organisation_id else _("Alla organisationer")
+    about = builders.about_table(
+        title=_("Om rapporten"),
+        parameters=[
+            (_("Rapport"), str(run.get_kind_display())),
+            (_("Projekt"), f"{access.project.name} ({access.project.diarienummer})"),
+            (_("Period"), f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}"),
+            (_("Organisation"), str(organisation)),
+            (_("Programperiod"), str(access.project.get_programme_period_display())),
+            (_("Beställd av"), run.requested_by.email),
+            (_("Beställd"), formats.date_format(run.created_at.date(), "Y-m-d")),
+            (
+                _("Reproducerbarhet"),
+                _("Samma parametrar och samma data ger samma innehåll och samma kontrollsumma."),
+            ),
+        ],
+        definitions=report.definitions(),
+        checksum_label=_("Kontrollsumma (SHA-256)"),
+        checksum=checksum,
+        parameter_title=_("Uppgift"),
+        value_title=_("Värde"),
+    )
+    return tables, about, checksum

@@ -1,0 +1,164 @@
+"""Report queries. Every figure is a conditional aggregate in the database; the same filters
+serve the figure and the list of rows behind it (drill-down), so the two always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from digiproj.projects.permissions import ProjectAccess
+from participants import selectors as participant_selectors
+from participants.models import Participation
+from participants.personnummer import Gender
+
+from .definitions import AGE_BANDS
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+
+def measure_q(measure: str, period: Period) -> Q:
+    """The rows a measure counts (see definitions.MEASURE_DEFINITIONS)."""
+    if measure == "started":
+        return Q(start_date__gte=period.start, start_date__lte=period.end)
+    if measure == "active":
+        return Q(start_date__lte=period.end) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=period.start)
+        )
+    if measure == "ended":
+        return Q(end_date__gte=period.start, end_date__lte=period.end)
+    raise ValueError(measure)
+
+
+def genders_for(access: ProjectAccess) -> list[str]:
+    """Kvinnor, män and, in ESF+ projects, icke-binära."""
+    genders = [Gender.WOMAN, Gender.MAN]
+    if access.project.is_esf_plus:
+        genders.append(Gender.NON_BINARY)
+    return genders
+
+
+def _age_at_start() -> Case:
+    # Whole years between birth and start, portable SQL (PostgreSQL and SQLite).
+    birthday_not_reached = Q(_start_m__lt=F("_birth_m")) | Q(
+        _start_m=F("_birth_m"), _start_d__lt=F("_birth_d")
+    )
+    return (
+        F("_start_y")
+        - F("_birth_y")
+        - Case(
+            When(birthday_not_reached, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    )
+
+
+def participations_for_report(
+    *, access: ProjectAccess, organisation_id: int | None = None
+) -> QuerySet[Participation]:
+    """The scoped participations a report counts, annotated with age and age band."""
+    qs = participant_selectors.participation_list(access=access)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    bands = AGE_BANDS[access.project.programme_period]
+    band_whens = []
+    for band in bands:
+        cond = Q()
+        if band.min_age is not None:
+            cond &= Q(age_at_start__gte=band.min_age)
+        if band.max_age is not None:
+            cond &= Q(age_at_start__lte=band.max_age)
+        band_whens.append(When(cond, then=Value(band.key)))
+    return (
+        qs.annotate(
+            _start_y=ExtractYear("start_date"),
+            _start_m=ExtractMonth("start_date"),
+            _start_d=ExtractDay("start_date"),
+            _birth_y=ExtractYear("person__birth_date"),
+            _birth_m=ExtractMonth("person__birth_date"),
+            _birth_d=ExtractDay("person__birth_date"),
+        )
+        .annotate(age_at_start=_age_at_start())
+        .annotate(age_band=Case(*band_whens, default=Value("")))
+    )
+
+
+# Dimension key -> the field grouped on (after participations_for_report's annotations).
+DIMENSIONS = {
+    "total": None,
+    "gender": "person__gender",
+    "age_band": "age_band",
+    "isced": "isced",
+    "role_group": "role_group",
+    "organisation": "organisation_id",
+    "end_reason": "end_reason",
+}
+
+
+def indicator_columns(access: ProjectAccess) -> list[tuple[str, str]]:
+    """(measure, gender or 'total') for every figure column of an indicator table."""
+    return [
+        (measure, gender)
+        for measure in ("started", "active", "ended")
+        for gender in [*genders_for(access), "total"]
+    ]
+
+
+def figure_q(measure: str, gender: str, period: Period) -> Q:
+    q = measure_q(measure, period)
+    if gender != "total":
+        q &= Q(person__gender=gender)
+    return q
+
+
+def indicator_breakdown(
+    *, access: ProjectAccess, period: Period, dimension: str, organisation_id: int | None = None
+) -> list[dict]:
+    """One row per value of the dimension, one aggregate per (measure, gender); one query."""
+    qs = participations_for_report(access=access, organisation_id=organisation_id)
+    field = DIMENSIONS[dimension]
+    aggregates = {
+        f"{measure}_{gender}": Count("pk", filter=figure_q(measure, gender, period))
+        for measure, gender in indicator_columns(access)
+    }
+    if field is None:
+        return [{"key": "total", **qs.aggregate(**aggregates)}]
+    rows = qs.values(field).annotate(**aggregates).order_by(field)
+    return [{"key": row.pop(field), **row} for row in rows]
+
+
+def drilldown_rows(
+    *,
+    access: ProjectAccess,
+    period: Period,
+    measure: str,
+    gender: str,
+    dimension: str = "total",
+    value: str | None = None,
+    organisation_id: int | None = None,
+) -> QuerySet[Participation]:
+    """The participations behind one figure: exactly the rows its Count counts."""
+    qs = participations_for_report(access=access, organisation_id=organisation_id).filter(
+        figure_q(measure, gender, period)
+    )
+    field = DIMENSIONS[dimension]
+    if field is not None:
+        qs = qs.filter(**{field: value})
+    return qs.order_by("person__last_name", "person__first_name", "pk")
+
+
+def participant_register(
+    *, access: ProjectAccess, period: Period, organisation_id: int | None = None
+) -> QuerySet[Participation]:
+    """Deltagarförteckning: everyone active at some point in the period."""
+    return (
+        participations_for_report(access=access, organisation_id=organisation_id)
+        .filter(measure_q("active", period))
+        .order_by("organisation__name", "person__last_name", "person__first_name", "pk")
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("korningar/<int:pk>/", views.report_run_detail, name="run"),
+    path("korningar/<int:pk>/fil/", views.report_run_download, name="download"),
+    path("indikatorer/", views.indicators, name="indicators"),
+    path("underlag/", views.drilldown, name="drilldown"),
+]

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
+
+from . import forms, permissions, reports, selectors, services
+from .definitions import MEASURE_DEFINITIONS, MEASURES
+from .selectors import Period
+
+
+@project_permission_required("reports.view")
+def report_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ReportOrderForm(request.POST or None, access=access)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.report_run_create(
+                access=access,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                file_format=form.cleaned_data["file_format"],
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                organisation_id=form.organisation_id(),
+                full_personnummer=form.cleaned_data.get("full_personnummer", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 503 if getattr(error, "code", None) == "broker_unavailable" else 400
+        else:
+            messages.success(request, _("Rapporten är beställd och görs i bakgrunden."))
+            return redirect("reporting:run", project_id=access.project.pk, pk=run.pk)
+    runs = permissions.report_runs_visible(access).select_related("requested_by", "organisation")[
+        :20
+    ]
+    context = {"access": access, "project": access.project, "form": form, "runs": runs}
+    return render(request, "reporting/report_index.html", context, status=status)
+
+
+@project_permission_required("reports.view")
+def report_run_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    run = permissions.report_run_get_for_user(access, pk)
+    template = "reporting/_run_status.html" if request.htmx else "reporting/report_run.html"
+    return render(request, template, {"access": access, "project": access.project, "run": run})
+
+
+@project_permission_required("reports.view")
+def report_run_download(request: HttpRequest, access: ProjectAccess, pk: int) -> FileResponse:
+    run = permissions.report_run_get_for_user(access, pk, download=True)
+    if run.status != run.Status.DONE or not run.file:
+        raise Http404
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+
+
+def _period_form(
+    request: HttpRequest, access: ProjectAccess
+) -> tuple[forms.PeriodForm, Period | None, int | None]:
+    form = forms.PeriodForm(request.GET or None, access=access)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        org = form.organisation_id() if access.role != "contact" else None
+        return form, Period(data["period_start"], data["period_end"]), org
+    project = access.project
+    return form, Period(project.start_date, project.end_date), None
+
+
+@project_permission_required("reports.view")
+def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form, period, organisation_id = _period_form(request, access)
+    labels = reports.dimension_labels(access)
+    columns = selectors.indicator_columns(access)
+    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if organisation_id:
+        base["org"] = organisation_id
+    drill_url = reverse("reporting:drilldown", args=[access.project.pk])
+    sections = []
+    for dimension in reports.INDICATOR_DIMENSIONS:
+        title, key_labels = labels[dimension]
+        rows = []
+        for row in selectors.indicator_breakdown(
+            access=access, period=period, dimension=dimension, organisation_id=organisation_id
+        ):
+            key = row["key"]
+            cells = [
+                {
+                    "value": row[f"{m}_{g}"],
+                    "url": f"{drill_url}?"
+                    + urlencode(
+                        {
+                            **base,
+                            "measure": m,
+                            "gender": g,
+                            "dim": dimension,
+                            "value": "" if key is None else key,
+                        }
+                    ),
+                }
+                for m, g in columns
+            ]
+            rows.append(
+                {
+                    "label": key_labels.get(key, key if key not in (None, "") else "–"),
+                    "cells": cells,
+                }
+            )
+        sections.append({"dimension": dimension, "title": title, "rows": rows})
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "period": period,
+        "organisation_id": organisation_id,
+        "sections": sections,
+        "columns": columns,
+        "measures": MEASURES,
+        "genders": reports.gender_labels(),
+        "definitions": [
+            MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "gender", "age")
+        ],
+    }
+    return render(request, "reporting/indicators.html", context)
+
+
+@project_permission_required("reports.view")
+def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The rows behind one figure of the indicator page."""
+    params = request.GET
+    try:
+        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        measure, gender = params["measure"], params.get("gender", "total")
+        dimension, value = params.get("dim", "total"), params.get("value")
+        organisation_id = int(params["org"]) if params.get("org") else None
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if (
+        measure not in MEASURES
+        or dimension not in selectors.DIMENSIONS
+        or gender not in (*selectors.genders_for(access), "total")
+    ):
+        raise Http404
+    if dimension == "organisation" and value:
+        value = int(value) if value.isdigit() else None
+    rows = selectors.drilldown_rows(
+        access=access,
+        period=period,
+        measure=measure,
+        gender=gender,
+        dimension=dimension,
+        value=value,
+        organisation_id=organisation_id,
+    )
+    page = Paginator(rows, 100).get_page(params.get("sida"))
+    title, key_labels = reports.dimension_labels(access)[dimension]
+    context = {
+        "access": access,
+        "project": access.project,
+        "page": page,
+        "period": period,
+        "measure_label": MEASURES[measure],
+        "gender_label": reports.gender_labels()[gender],
+        "dimension_title": title,
+        "value_label": key_labels.get(value, value),
+        "dimension": dimension,
+    }
+    return render(request, "reporting/drilldown.html", context)
