@@ -78,7 +78,16 @@ class ReportOrderForm(PeriodForm):
     def __init__(self, *args: Any, access: ProjectAccess, **kwargs: Any) -> None:
         super().__init__(*args, access=access, **kwargs)
         self.fields["kind"].choices = [
-            (value, label) for value, label in ReportKind.choices if value in reports.AVAILABLE
+            (value, label)
+            for value, label in ReportKind.choices
+            if value in reports.AVAILABLE and (value != "scb" or access.can("reports.scb"))
         ]
         if not access.can("reports.full_personnummer"):
             del self.fields["full_personnummer"]
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("Månad"), input_formats=["%Y-%m-%d", "%Y-%m"])
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=ReportFormat.choices, required=False, initial=ReportFormat.CSV
+    )

@@ -112,3 +112,30 @@ class ReportRun(models.Model):
         dnr = self.project.diarienummer.replace("/", "-")
         period = f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
         return f"{self.kind}_{dnr}{org}_{period}.{self.file_format}"
+
+
+class ScbSubmission(models.Model):
+    """A month's SCB participant file marked as sent, with a fingerprint of what it held.
+
+    When the month's data later differ from the fingerprint (a correction), that month and
+    every later month already sent must be sent again.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scb_submissions")
+    month = models.DateField(_("månad"))  # the first day of the month
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("skickad av"), on_delete=models.PROTECT
+    )
+    fingerprint = models.CharField(max_length=100)
+    new_count = models.PositiveIntegerField(_("nya"), default=0)
+    ended_count = models.PositiveIntegerField(_("avslutade"), default=0)
+
+    class Meta:
+        verbose_name = _("SCB-leverans")
+        verbose_name_plural = _("SCB-leveranser")
+        ordering = ["month", "-sent_at"]
+        indexes = [models.Index(fields=["project", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.diarienummer} {self.month:%Y-%m}"

@@ -217,9 +217,74 @@ class ParticipantRegister:
         ]
 
 
-AVAILABLE: dict[str, Indicators | ParticipantRegister] = {
+@dataclass(frozen=True)
+class ScbFile:
+    """The monthly participant file for Statistics Sweden: one row per participation that
+    started or ended in the month, ordered by personnummer, full 12-digit numbers (so only
+    coordinators order it, and every number in it is logged as shown)."""
+
+    title = "SCB-fil"
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]:
+        table = Table(
+            title=_("SCB"),
+            columns=[
+                Column(_("Diarienummer"), "text", 12),
+                Column(_("Personnummer"), "text", 14),
+                Column(_("Startdatum"), "date", 12),
+                Column(_("Slutdatum"), "date", 12),
+                Column(_("Organisationsnummer"), "text", 14),
+                Column(_("Skyddad identitet"), "text", 10),
+            ],
+        )
+        ids = []
+        rows = selectors.scb_rows(access=access, period=period).values_list(
+            "pk",
+            "person__personnummer",
+            "start_date",
+            "end_date",
+            "organisation__organisationsnummer",
+            "person__protected_identity",
+        )
+        for pk, number, start, end, orgnr, protected in rows.iterator(chunk_size=2000):
+            ids.append(pk)
+            ended_in_month = end is not None and period.start <= end <= period.end
+            table.rows.append(
+                [
+                    access.project.diarienummer,
+                    number,
+                    start,
+                    end if ended_in_month else None,
+                    orgnr,
+                    _("Ja") if protected else "",
+                ]
+            )
+        progress(60)
+        participant_services.personnummer_reveal_bulk(
+            participation_ids=ids, user_id=run.requested_by_id, context=f"scb:{run.pk}"
+        )
+        return [table]
+
+    def definitions(self) -> list[str]:
+        return [
+            _(
+                "Nya: deltagare vars startdatum ligger i månaden. Avslutade: deltagare vars "
+                "slutdatum ligger i månaden (slutdatum anges bara då)."
+            ),
+            _("Ordning: stigande personnummer. Personnummer med tolv siffror."),
+            _(
+                "Rättas en tidigare månad ska den och alla senare redan skickade månader "
+                "skickas om."
+            ),
+        ]
+
+
+AVAILABLE: dict[str, Indicators | ParticipantRegister | ScbFile] = {
     "indikatorer": Indicators(),
     "deltagare": ParticipantRegister(),
+    "scb": ScbFile(),
 }
 
 

@@ -6,9 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
@@ -162,3 +174,123 @@ def participant_register(
         .filter(measure_q("active", period))
         .order_by("organisation__name", "person__last_name", "person__first_name", "pk")
     )
+
+
+# --- SCB participant file -------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def scb_rows(*, access: ProjectAccess, period: Period) -> QuerySet[Participation]:
+    """The month's SCB rows: new participants (start in the period) and ended ones (end in
+    the period), one row per participation, ordered by personnummer."""
+    return (
+        participant_selectors.participation_list(access=access)
+        .filter(measure_q("started", period) | measure_q("ended", period))
+        .order_by("person__personnummer", "pk")
+    )
+
+
+def _date_number(field: str) -> Any:
+    return ExtractYear(field) * 10_000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
+def scb_month_figures(*, access: ProjectAccess) -> dict[dt.date, dict[str, Any]]:
+    """Per month: new and ended counts and a fingerprint of the rows, in two queries.
+
+    The fingerprint is an order-independent sum over the rows (personnummer and dates), so
+    any correction of a number or a date in a month changes it. It detects changes; it is not
+    the file's checksum (that is the report run's).
+    """
+    base = participant_selectors.participation_list(access=access)
+    pnr = Cast("person__personnummer", BigIntegerField())
+    new = (
+        base.annotate(month=TruncMonth("start_date"))
+        .values("month")
+        .annotate(count=Count("pk"), weight=Sum(pnr % 1_000_003 * 7 + _date_number("start_date")))
+    )
+    ended = (
+        base.filter(end_date__isnull=False)
+        .annotate(month=TruncMonth("end_date"))
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            weight=Sum(
+                pnr % 1_000_003 * 11 + _date_number("end_date") * 3 + _date_number("start_date")
+            ),
+        )
+    )
+    figures: dict[dt.date, dict[str, Any]] = {}
+    for kind, rows in (("new", new), ("ended", ended)):
+        for row in rows:
+            month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+            entry = figures.setdefault(month, {"new": 0, "ended": 0, "new_w": 0, "ended_w": 0})
+            entry[kind] = row["count"]
+            entry[f"{kind}_w"] = int(row["weight"] or 0)
+    for entry in figures.values():
+        entry["fingerprint"] = (
+            f"{entry['new']}:{entry['new_w']}|{entry['ended']}:{entry['ended_w']}"
+        )
+    return figures
+
+
+@dataclass
+class ScbMonth:
+    month: dt.date
+    new: int
+    ended: int
+    fingerprint: str
+    sent_at: dt.datetime | None
+    sent_by: str
+    status: str  # not_sent | sent | changed | resend
+
+
+def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
+    """Every month of the project up to today, with what was sent and what must be resent."""
+    from .models import ScbSubmission
+
+    figures = scb_month_figures(access=access)
+    latest: dict[dt.date, Any] = {}
+    for submission in (
+        ScbSubmission.objects.filter(project=access.project)
+        .select_related("sent_by")
+        .order_by("month", "sent_at")
+    ):
+        latest[submission.month] = submission  # the last one sent for the month wins
+    project = access.project
+    months, month = [], month_start(project.start_date)
+    last = month_start(min(project.end_date, today))
+    earliest_change = None
+    while month <= last:
+        fig = figures.get(month, {"new": 0, "ended": 0, "fingerprint": "0:0|0:0"})
+        sent = latest.get(month)
+        if sent is None:
+            status = "not_sent"
+        elif sent.fingerprint != fig["fingerprint"]:
+            status = "changed"
+            earliest_change = earliest_change or month
+        else:
+            status = "sent"
+        months.append(
+            ScbMonth(
+                month,
+                fig["new"],
+                fig["ended"],
+                fig["fingerprint"],
+                sent.sent_at if sent else None,
+                sent.sent_by.email if sent else "",
+                status,
+            )
+        )
+        month = month_start(month_end(month) + dt.timedelta(days=1))
+    if earliest_change:
+        for entry in months:
+            if entry.month > earliest_change and entry.status == "sent":
+                entry.status = "resend"
+    return months

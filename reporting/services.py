@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
 
 from . import reports, writers
-from .models import ReportFormat, ReportRun
+from .models import ReportFormat, ReportRun, ScbSubmission
 from .selectors import Period
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,9 @@ def report_run_create(
     access.require("reports.view")
     if kind not in reports.AVAILABLE:
         raise ValidationError({"kind": _("Den här rapporten finns inte ännu.")})
+    if kind == "scb":
+        access.require("reports.scb")
+        full_personnummer = True  # SCB identifies people by their full number
     if file_format not in ReportFormat.values:
         raise ValidationError({"file_format": _("Välj Excel eller CSV.")})
     if access.role == "contact":
@@ -81,7 +84,7 @@ def report_run_create(
         ).exists()
     ):
         raise ValidationError({"organisation": _("Organisationen deltar inte i projektet.")})
-    if full_personnummer and not access.can("reports.full_personnummer"):
+    if full_personnummer and kind != "scb" and not access.can("reports.full_personnummer"):
         raise ValidationError(
             {"full_personnummer": _("Bara projektsamordnare kan ta ut fullständiga personnummer.")}
         )
@@ -277,3 +280,31 @@ def report_files_clean_up() -> int:
         run.file.delete(save=False)
     expired.delete()
     return count
+
+
+@transaction.atomic
+def scb_month_mark_sent(*, access: ProjectAccess, user: User, month: dt.date) -> ScbSubmission:
+    """Record that the month's file was sent, with a fingerprint of the data it held."""
+    from .selectors import month_start, scb_month_figures
+
+    access.require("reports.scb")
+    month = month_start(month)
+    project = access.project
+    if not (month_start(project.start_date) <= month <= month_start(project.end_date)):
+        raise ValidationError(_("Månaden ligger utanför projekttiden."))
+    if month > month_start(timezone.localdate()):
+        raise ValidationError(_("En månad som inte har börjat kan inte skickas."))
+    figures = scb_month_figures(access=access).get(
+        month, {"new": 0, "ended": 0, "fingerprint": "0:0|0:0"}
+    )
+    submission = ScbSubmission(
+        project=project,
+        month=month,
+        sent_by=user,
+        fingerprint=figures["fingerprint"],
+        new_count=figures["new"],
+        ended_count=figures["ended"],
+    )
+    submission.full_clean()
+    submission.save()
+    return submission

@@ -10,4 +10,7 @@ urlpatterns = [
     path("korningar/<int:pk>/fil/", views.report_run_download, name="download"),
     path("indikatorer/", views.indicators, name="indicators"),
     path("underlag/", views.drilldown, name="drilldown"),
+    path("scb/", views.scb_overview, name="scb"),
+    path("scb/bestall/", views.scb_order, name="scb_order"),
+    path("scb/skickad/", views.scb_mark_sent, name="scb_mark_sent"),
 ]

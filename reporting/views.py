@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
@@ -173,3 +175,60 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "dimension": dimension,
     }
     return render(request, "reporting/drilldown.html", context)
+
+
+@project_permission_required("reports.scb")
+def scb_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    months = selectors.scb_overview(access=access, today=timezone.localdate())
+    context = {
+        "access": access,
+        "project": access.project,
+        "months": months,
+        "resend": [m for m in months if m.status in ("changed", "resend")],
+    }
+    return render(request, "reporting/scb.html", context)
+
+
+@require_POST
+@project_permission_required("reports.scb")
+def scb_order(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.MonthForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    first = selectors.month_start(form.cleaned_data["month"])
+    try:
+        run = services.report_run_create(
+            access=access,
+            user=request.user,
+            kind="scb",
+            file_format=form.cleaned_data["file_format"] or "csv",
+            period_start=first,
+            period_end=selectors.month_end(first),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reporting:scb", project_id=access.project.pk)
+    return redirect("reporting:run", project_id=access.project.pk, pk=run.pk)
+
+
+@require_POST
+@project_permission_required("reports.scb")
+def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.MonthForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        submission = services.scb_month_mark_sent(
+            access=access, user=request.user, month=form.cleaned_data["month"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(month)s är markerad som skickad till SCB.")
+            % {"month": f"{submission.month:%Y-%m}"},
+        )
+    return redirect("reporting:scb", project_id=access.project.pk)

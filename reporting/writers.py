@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
@@ -23,6 +24,10 @@ from .builders import Table
 # Fixed timestamps keep the same data giving the same bytes (zip entries carry a date).
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_DOC_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 – file metadata, not a real time
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+_FIXED_DOC_STAMP = _FIXED_DOC_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
 NUMBER_FORMATS = {"int": "0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
 
@@ -73,7 +78,11 @@ def _write_reproducible_zip(data: bytes, path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified; pin it like created.
+                content = _MODIFIED.sub(rb"\g<1>" + _FIXED_DOC_STAMP + rb"\g<2>", content)
+            target.writestr(fixed, content)
 
 
 def _csv_value(value: Any) -> str:

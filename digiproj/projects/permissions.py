@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hours.approve": frozenset(STAFF),
     "reports.view": frozenset(STAFF),
     "reports.full_personnummer": frozenset(MANAGERS),
+    "reports.scb": frozenset(MANAGERS),
 }
 
 

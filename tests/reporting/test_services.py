@@ -235,3 +235,17 @@ def test_bad_period_is_a_clear_message(client, small_project):
     )
     assert "Periodens slut kan inte ligga före dess början." in response.content.decode()
     assert not ReportRun.objects.exists()
+
+
+def test_xlsx_bytes_do_not_depend_on_the_clock(small_project, tmp_path):
+    from freezegun import freeze_time
+
+    from reporting import writers
+    from reporting.builders import Column, Table
+
+    table = Table(title="T", columns=[Column("A", "int")], rows=[[1]])
+    with freeze_time("2024-01-01 10:00:00"):
+        writers.write_xlsx([table], tmp_path / "a.xlsx")
+    with freeze_time("2025-06-01 12:34:56"):
+        writers.write_xlsx([table], tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()

@@ -1,0 +1,127 @@
+"""SCB monthly file: the rows of a month, and what must be sent again after a correction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from digiproj.projects.permissions import project_access
+from participants.models import PersonnummerReveal
+from reporting import selectors, services
+from reporting.models import ReportRun
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2024, 8, 15)
+
+
+def _overview(world):
+    access = project_access(world["coordinator"], world["project"])
+    return {m.month: m for m in selectors.scb_overview(access=access, today=TODAY)}
+
+
+def _send(world, month):
+    access = project_access(world["coordinator"], world["project"])
+    services.scb_month_mark_sent(access=access, user=world["coordinator"], month=month)
+
+
+def test_months_count_new_and_ended(small_project):
+    months = _overview(small_project)
+    assert (months[dt.date(2024, 2, 1)].new, months[dt.date(2024, 2, 1)].ended) == (1, 0)  # P1
+    assert (months[dt.date(2024, 3, 1)].new, months[dt.date(2024, 3, 1)].ended) == (1, 1)  # P6; P2
+    assert (months[dt.date(2023, 12, 1)].ended) == 1  # P5
+    assert max(months) == dt.date(2024, 8, 1)  # up to today, not the project end
+
+
+def test_correcting_an_earlier_month_marks_later_sent_months_for_resending(small_project):
+    for month in (dt.date(2024, 2, 1), dt.date(2024, 3, 1), dt.date(2024, 4, 1)):
+        _send(small_project, month)
+    assert {
+        m.status
+        for d, m in _overview(small_project).items()
+        if d.year == 2024 and 2 <= d.month <= 4
+    } == {"sent"}
+
+    # A correction: P1 actually started a day later, still in February.
+    p1 = small_project["p"]["P1"]
+    p1.start_date = dt.date(2024, 2, 2)
+    p1.save()
+
+    months = _overview(small_project)
+    assert months[dt.date(2024, 2, 1)].status == "changed"
+    assert months[dt.date(2024, 3, 1)].status == "resend"
+    assert months[dt.date(2024, 4, 1)].status == "resend"
+    assert months[dt.date(2024, 5, 1)].status == "not_sent"
+    assert months[dt.date(2024, 1, 1)].status == "not_sent"
+
+    _send(small_project, dt.date(2024, 2, 1))  # resent: the rest are fine again
+    months = _overview(small_project)
+    assert months[dt.date(2024, 2, 1)].status == "sent"
+    assert months[dt.date(2024, 3, 1)].status == "sent"
+
+
+def test_personnummer_correction_is_detected(small_project):
+    _send(small_project, dt.date(2024, 3, 1))
+    person = small_project["p"]["P6"].person
+    person.personnummer = person.personnummer[:-1] + str((int(person.personnummer[-1]) + 1) % 10)
+    person.save()
+    assert _overview(small_project)[dt.date(2024, 3, 1)].status == "changed"
+
+
+def test_scb_file_rows_are_ordered_with_full_numbers_and_logged(small_project):
+    access = project_access(small_project["coordinator"], small_project["project"])
+    run = services.report_run_create(
+        access=access,
+        user=small_project["coordinator"],
+        kind="scb",
+        file_format="xlsx",
+        period_start=dt.date(2024, 3, 1),
+        period_end=dt.date(2024, 3, 31),
+    )
+    run.refresh_from_db()
+    with run.file.open("rb") as handle:
+        rows = list(
+            openpyxl.load_workbook(io.BytesIO(handle.read()))["SCB"].iter_rows(values_only=True)
+        )
+    body = rows[1:]
+    expected = sorted(
+        [small_project["p"]["P2"].person.personnummer, small_project["p"]["P6"].person.personnummer]
+    )
+    assert [r[1] for r in body] == expected
+    by_number = {r[1]: r for r in body}
+    p2 = by_number[small_project["p"]["P2"].person.personnummer]
+    assert p2[3].date() == dt.date(2024, 3, 15)  # ended this month: end date given
+    p6 = by_number[small_project["p"]["P6"].person.personnummer]
+    assert p6[3] is None  # new this month: no end date
+    assert PersonnummerReveal.objects.filter(context=f"scb:{run.pk}").count() == 2
+
+
+def test_contact_cannot_reach_scb(client, small_project):
+    client.force_login(small_project["contact"])
+    assert (
+        client.get(reverse("reporting:scb", args=[small_project["project"].pk])).status_code == 403
+    )
+
+
+def test_scb_page_and_mark_sent(client, small_project, settings):
+    client.force_login(small_project["coordinator"])
+    project = small_project["project"]
+    response = client.post(
+        reverse("reporting:scb_mark_sent", args=[project.pk]), {"month": "2024-03-01"}
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("reporting:scb", args=[project.pk])).content.decode()
+    assert "2024-03" in html
+    response = client.post(
+        reverse("reporting:scb_order", args=[project.pk]), {"month": "2024-03-01"}
+    )
+    run = ReportRun.objects.get()
+    assert (run.kind, run.period_start, run.period_end) == (
+        "scb",
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 31),
+    )
