@@ -12,7 +12,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.lookups import GreaterThan
 
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
@@ -57,27 +58,54 @@ def genders_for(access: ProjectAccess) -> list[str]:
     return genders
 
 
-def _age_at_start() -> Case:
-    # Whole years between birth and start, portable SQL (PostgreSQL and SQLite).
-    birthday_not_reached = Q(_start_m__lt=F("_birth_m")) | Q(
-        _start_m=F("_birth_m"), _start_d__lt=F("_birth_d")
-    )
-    return (
-        F("_start_y")
-        - F("_birth_y")
-        - Case(
-            When(birthday_not_reached, then=Value(1)), default=Value(0), output_field=IntegerField()
+class AgeInYears(Func):
+    """Whole years from the second date to the first (age at a date). PostgreSQL has age();
+    elsewhere the portable year/month/day arithmetic below."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date_part('year', age(%(expressions)s))::integer",
+            **extra,
         )
-    )
+
+    def as_sql(self, compiler, connection, **extra):
+        if "template" in extra:
+            return super().as_sql(compiler, connection, **extra)
+        at, born = self.source_expressions
+        # A year less while the birthday (month*100+day) is still ahead at the date.
+        portable = (
+            ExtractYear(at)
+            - ExtractYear(born)
+            - Case(
+                When(
+                    GreaterThan(
+                        ExtractMonth(born) * 100 + ExtractDay(born),
+                        ExtractMonth(at) * 100 + ExtractDay(at),
+                    ),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        return compiler.compile(portable.resolve_expression(compiler.query))
 
 
 def participations_for_report(
-    *, access: ProjectAccess, organisation_id: int | None = None
+    *, access: ProjectAccess, organisation_id: int | None = None, with_age: bool = True
 ) -> QuerySet[Participation]:
-    """The scoped participations a report counts, annotated with age and age band."""
+    """The scoped participations a report counts, annotated with age and age band (the age
+    arithmetic is left out where a query does not need it)."""
     qs = participant_selectors.participation_list(access=access)
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)
+    if not with_age:
+        return qs
     bands = AGE_BANDS[access.project.programme_period]
     band_whens = []
     for band in bands:
@@ -87,17 +115,8 @@ def participations_for_report(
         if band.max_age is not None:
             cond &= Q(age_at_start__lte=band.max_age)
         band_whens.append(When(cond, then=Value(band.key)))
-    return (
-        qs.annotate(
-            _start_y=ExtractYear("start_date"),
-            _start_m=ExtractMonth("start_date"),
-            _start_d=ExtractDay("start_date"),
-            _birth_y=ExtractYear("person__birth_date"),
-            _birth_m=ExtractMonth("person__birth_date"),
-            _birth_d=ExtractDay("person__birth_date"),
-        )
-        .annotate(age_at_start=_age_at_start())
-        .annotate(age_band=Case(*band_whens, default=Value("")))
+    return qs.annotate(age_at_start=AgeInYears("start_date", "person__birth_date")).annotate(
+        age_band=Case(*band_whens, default=Value(""))
     )
 
 
@@ -133,7 +152,9 @@ def indicator_breakdown(
     *, access: ProjectAccess, period: Period, dimension: str, organisation_id: int | None = None
 ) -> list[dict]:
     """One row per value of the dimension, one aggregate per (measure, gender); one query."""
-    qs = participations_for_report(access=access, organisation_id=organisation_id)
+    qs = participations_for_report(
+        access=access, organisation_id=organisation_id, with_age=dimension == "age_band"
+    )
     field = DIMENSIONS[dimension]
     aggregates = {
         f"{measure}_{gender}": Count("pk", filter=figure_q(measure, gender, period))

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import re
+import shutil
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
@@ -18,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from .builders import Table
 
@@ -25,11 +25,8 @@ from .builders import Table
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_DOC_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 – file metadata, not a real time
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
-_FIXED_DOC_STAMP = _FIXED_DOC_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-
-NUMBER_FORMATS = {"int": "0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
+NUMBER_FORMATS = {"decimal": "#,##0.00", "date": "yyyy-mm-dd"}
 
 
 def _cell_value(value: Any) -> Any:
@@ -55,34 +52,42 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
+        # Only dates and decimals need a styled cell; plain values are appended as they are,
+        # which keeps the writer close to bare openpyxl speed.
+        styled = [
+            (index, NUMBER_FORMATS[c.kind])
+            for index, c in enumerate(table.columns)
+            if c.kind in ("date", "decimal")
+        ]
         for row in table.rows:
-            cells = []
-            for value, number_format in zip(row, formats, strict=True):
-                cell = WriteOnlyCell(sheet, value=_cell_value(value))
-                if number_format and value is not None:
+            values = [_cell_value(v) for v in row]
+            for index, number_format in styled:
+                if values[index] is not None:
+                    cell = WriteOnlyCell(sheet, value=values[index])
                     cell.number_format = number_format
-                cells.append(cell)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    _write_reproducible_zip(buffer.getvalue(), path)
+                    values[index] = cell
+            sheet.append(values)
+    # ExcelWriter rather than workbook.save(): save() stamps the current time into the file.
+    ExcelWriter(workbook, _ReproducibleZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
 
 
-def _write_reproducible_zip(data: bytes, path: Path) -> None:
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                # openpyxl stamps the save time into dcterms:modified; pin it like created.
-                content = _MODIFIED.sub(rb"\g<1>" + _FIXED_DOC_STAMP + rb"\g<2>", content)
-            target.writestr(fixed, content)
+class _ReproducibleZip(zipfile.ZipFile):
+    """Every entry gets the same fixed date, so the same sheets give the same bytes."""
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as source, self.open(self._info(arcname), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
 
 
 def _csv_value(value: Any) -> str:

@@ -8,7 +8,7 @@ from digiproj.demo import generator
 from digiproj.projects.models import Project
 from participants.models import Participation
 
-PARTICIPANTS = 20_000  # per demo project
+PARTICIPANTS = 100_000  # per demo project
 
 
 def run(bench) -> None:
