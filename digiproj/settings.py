@@ -166,7 +166,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
-# Mail: console unless EMAIL_URL (smtp://user:pass@host:587, submission+tls://…) is set.
+# Mail: console unless EMAIL_URL is set: smtp+tls://user:pass@host:587 (STARTTLS) or
+# smtp+ssl://user:pass@host:465 (TLS).
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:

@@ -65,3 +65,17 @@ def test_coordinator_without_mfa_requirement_is_let_through(client):
     membership = MembershipFactory(project=project)
     client.force_login(membership.user)
     assert client.get(reverse("project_dashboard", args=[project.pk])).status_code == 200
+
+
+def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="ny@example.test")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    response = client.post(
+        reverse("account_login"), {"login": "ny@example.test", "password": "secret-Passw0rd"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert client.get(reverse("home")).status_code == 302  # still not logged in
+    assert len(mail.outbox) == 1

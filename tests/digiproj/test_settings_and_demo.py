@@ -105,3 +105,50 @@ def test_language_switcher_gives_english(client):
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in html
     assert "Log in with your email address" in html  # our own catalogue, compiled
+
+
+def test_smtp_is_configured_from_the_environment():
+    env = {
+        "PATH": os.environ["PATH"],
+        "EMAIL_URL": "smtp+tls://mailer:hemligt@smtp.example.se:587",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.se",
+        "587",
+        "True",
+    ]
+
+
+def test_embedded_default_is_sqlite_eager_console_mail():
+    env = {"PATH": os.environ["PATH"]}
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "False",
+    ]
