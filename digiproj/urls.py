@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .projects import views as project_views
 
 admin.site.site_header = _("digiproj – administration")
 admin.site.site_title = "digiproj"
@@ -12,6 +13,25 @@ admin.site.site_title = "digiproj"
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
+    path(
+        "p/<int:project_id>/installningar/", project_views.project_settings, name="project_settings"
+    ),
+    path(
+        "p/<int:project_id>/installningar/enhetskostnad/",
+        project_views.unit_cost_set,
+        name="project_unit_cost",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/",
+        project_views.project_organisations,
+        name="project_organisations",
+    ),
+    path("p/<int:project_id>/team/", project_views.project_team, name="project_team"),
+    path(
+        "p/<int:project_id>/team/<int:pk>/ta-bort/",
+        project_views.project_team_remove,
+        name="project_team_remove",
+    ),
     path("p/<int:project_id>/deltagare/", include("participants.urls")),
     path("p/<int:project_id>/rapporter/", include("reporting.urls")),
     path("accounts/", include("allauth.urls")),

@@ -73,3 +73,23 @@ def test_participant_start_page_and_language_switch(demo, live_server, page: Pag
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("button", name="Svenska").click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+
+def test_project_settings_pages_have_no_axe_violations(demo, live_server, page: Page):
+    from digiproj.projects.models import Project
+
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+    project = Project.objects.get(diarienummer="2020/00268")
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("installningar/", "organisationer/", "team/"):
+        page.goto(f"{live_server.url}/p/{project.pk}/{path}")
+        expect(page.get_by_role("navigation", name="Projektinställningar")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert axe_violations(page) == [], path
+    # An invalid organisation number is explained next to the field.
+    page.goto(f"{live_server.url}/p/{project.pk}/organisationer/")
+    page.get_by_label("Organisationsnummer").fill("212000-2743")
+    page.get_by_role("button", name="Lägg till").click()
+    expect(page.locator("#id_organisationsnummer_error")).to_contain_text("giltigt")
+    assert axe_violations(page) == []

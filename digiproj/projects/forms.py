@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
+from .services import PROJECT_SETTINGS_FIELDS
+from .validators import normalize_organisationsnummer
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = PROJECT_SETTINGS_FIELDS
+        widgets = {
+            name: DATE
+            for name in PROJECT_SETTINGS_FIELDS
+            if name.endswith(("_start", "_end", "_date")) or name == "retain_until"
+        } | {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class UnitCostForm(forms.ModelForm):
+    class Meta:
+        model = UnitCost
+        fields = ["year", "sek_per_hour"]
+
+
+class ProjectOrganisationForm(forms.Form):
+    organisationsnummer = forms.CharField(
+        label=_("Organisationsnummer"), max_length=11, help_text=_("Till exempel 212000-2742.")
+    )
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        required=False,
+        help_text=_("Behövs bara för en organisation som inte finns i digiproj ännu."),
+    )
+    kind = forms.ChoiceField(label=_("Typ"), choices=Organisation.Kind.choices)
+    role = forms.ChoiceField(
+        label=_("Roll i projektet"),
+        choices=ProjectOrganisation.Role.choices,
+        initial=ProjectOrganisation.Role.EMPLOYER,
+    )
+
+    def clean_organisationsnummer(self) -> str:
+        return normalize_organisationsnummer(self.cleaned_data["organisationsnummer"])
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label=_("E-post"))
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Roll"), choices=Membership.Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Krävs för kontaktpersoner."),
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            project_organisations__project=project
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") == Membership.Role.CONTACT and not data.get("organisation"):
+            self.add_error("organisation", _("Välj kontaktpersonens organisation."))
+        return data

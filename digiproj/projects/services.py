@@ -1,0 +1,156 @@
+"""Writes of the core: a coordinator's project settings, its organisations and its team."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from digiproj.accounts.models import User
+
+from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
+from .permissions import ProjectAccess
+from .validators import normalize_organisationsnummer
+
+PROJECT_SETTINGS_FIELDS = [
+    "name",
+    "region",
+    "description",
+    "start_date",
+    "end_date",
+    "analysis_start",
+    "analysis_end",
+    "implementation_start",
+    "implementation_end",
+    "closing_start",
+    "closing_end",
+    "planned_participants",
+    "planned_women",
+    "planned_men",
+    "total_budget",
+    "esf_support",
+    "eu_cofinancing_rate",
+    "budgeted_cofinancing",
+    "cofinancing_method",
+    "annual_hours_basis",
+    "eligible_hours_per_year",
+    "hour_rounding",
+    "retain_until",
+    "mfa_required",
+    "survey_anonymity_threshold",
+]
+
+
+@transaction.atomic
+def project_update(*, access: ProjectAccess, data: dict[str, Any]) -> Project:
+    """Change the settings a coordinator owns (not the diarienummer or programme: those come
+    from the grant decision and are the platform admin's)."""
+    access.require("project.edit")
+    project = Project.objects.select_for_update().get(pk=access.project.pk)
+    for field in PROJECT_SETTINGS_FIELDS:
+        if field in data:
+            setattr(project, field, data[field])
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def unit_cost_set(*, access: ProjectAccess, year: int, sek_per_hour: Decimal) -> UnitCost:
+    access.require("project.edit")
+    project = access.project
+    if not project.start_date.year <= year <= project.end_date.year:
+        raise ValidationError(
+            {
+                "year": _("Året ska ligga inom projekttiden (%(a)s–%(b)s).")
+                % {"a": project.start_date.year, "b": project.end_date.year}
+            }
+        )
+    cost, _created = UnitCost.objects.update_or_create(
+        project=project, year=year, defaults={"sek_per_hour": sek_per_hour}
+    )
+    return cost
+
+
+@transaction.atomic
+def project_organisation_add(
+    *, access: ProjectAccess, organisationsnummer: str, name: str, kind: str, role: str
+) -> ProjectOrganisation:
+    """Add an organisation to the project, creating it the first time its number is seen."""
+    access.require("project.edit")
+    number = normalize_organisationsnummer(organisationsnummer)
+    organisation, created = Organisation.objects.get_or_create(
+        organisationsnummer=number, defaults={"name": name.strip(), "kind": kind}
+    )
+    if created:
+        organisation.full_clean()
+    if ProjectOrganisation.objects.filter(
+        project=access.project, organisation=organisation
+    ).exists():
+        raise ValidationError(_("%(name)s deltar redan i projektet.") % {"name": organisation.name})
+    link = ProjectOrganisation(project=access.project, organisation=organisation, role=role)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    access: ProjectAccess,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organisation_id: int | None,
+) -> tuple[Membership, bool]:
+    """Give someone a staff role in the project. A new address gets an account without a
+    password; the caller sends the set-your-password mail. Returns (membership, new user)."""
+    access.require("project.edit")
+    if (
+        organisation_id
+        and not ProjectOrganisation.objects.filter(
+            project=access.project, organisation_id=organisation_id
+        ).exists()
+    ):
+        raise ValidationError({"organisation": _("Organisationen deltar inte i projektet.")})
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        # The coordinator vouches for the address, and the password can only be chosen
+        # through the link mailed to it.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    membership = Membership(
+        user=user,
+        project=access.project,
+        role=role,
+        organisation_id=organisation_id if role == Membership.Role.CONTACT else None,
+    )
+    membership.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": _("%(email)s har redan en roll i projektet.") % {"email": email}}
+        ) from exc
+    return membership, created
+
+
+@transaction.atomic
+def membership_remove(*, access: ProjectAccess, membership_id: int) -> None:
+    access.require("project.edit")
+    membership = Membership.objects.filter(project=access.project, pk=membership_id).first()
+    if membership is None:
+        raise ValidationError(_("Rollen finns inte i projektet."))
+    if membership.user_id == access.user_id and membership.role == Membership.Role.COORDINATOR:
+        raise ValidationError(_("Du kan inte ta bort din egen roll som samordnare."))
+    membership.delete()

@@ -1,0 +1,142 @@
+"""A coordinator's project settings, organisations and team."""
+
+from __future__ import annotations
+
+from allauth.account.forms import ResetPasswordForm
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import forms, services
+from .models import Membership, ProjectOrganisation, UnitCost
+from .permissions import ProjectAccess, project_permission_required
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@project_permission_required("project.edit")
+def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ProjectSettingsForm(request.POST or None, instance=access.project)
+    unit_cost_form = forms.UnitCostForm(prefix="unit")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(access=access, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Projektets inställningar är sparade."))
+            return redirect("project_settings", project_id=access.project.pk)
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "unit_cost_form": unit_cost_form,
+        "unit_costs": UnitCost.objects.filter(project=access.project),
+    }
+    return render(request, "projects/settings.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@project_permission_required("project.edit")
+def unit_cost_set(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.UnitCostForm(request.POST, prefix="unit")
+    if form.is_valid():
+        try:
+            services.unit_cost_set(access=access, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Enhetskostnaden är sparad."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("project_settings", project_id=access.project.pk)
+
+
+@project_permission_required("project.edit")
+def project_organisations(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ProjectOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.project_organisation_add(access=access, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s är tillagd.") % {"name": link.organisation.name})
+            return redirect("project_organisations", project_id=access.project.pk)
+    links = (
+        ProjectOrganisation.objects.filter(project=access.project)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    context = {"access": access, "project": access.project, "form": form, "links": links}
+    return render(
+        request, "projects/organisations.html", context, status=400 if form.errors else 200
+    )
+
+
+@project_permission_required("project.edit")
+def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.MembershipForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership, new_user = services.membership_add(
+                access=access,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                organisation_id=data["organisation"].pk if data["organisation"] else None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if new_user:
+                reset = ResetPasswordForm(data={"email": membership.user.email})
+                if reset.is_valid():
+                    reset.save(request)
+                messages.success(
+                    request,
+                    _(
+                        "%(email)s är tillagd och har fått ett mejl med en "
+                        "länk för att välja lösenord."
+                    )
+                    % {"email": membership.user.email},
+                )
+            else:
+                messages.success(
+                    request, _("%(email)s är tillagd.") % {"email": membership.user.email}
+                )
+            return redirect("project_team", project_id=access.project.pk)
+    members = (
+        Membership.objects.filter(project=access.project)
+        .select_related("user", "organisation")
+        .order_by("role", "user__email")
+    )
+    context = {"access": access, "project": access.project, "form": form, "members": members}
+    return render(request, "projects/team.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@project_permission_required("project.edit")
+def project_team_remove(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    try:
+        services.membership_remove(access=access, membership_id=pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Rollen är borttagen."))
+    return redirect("project_team", project_id=access.project.pk)
