@@ -244,3 +244,9 @@ PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000
 # Form fields tie their errors and help text to the input (aria-describedby), WCAG 3.3.1.
 FORM_RENDERER = "digiproj.forms.FormRenderer"
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# activities: mail reminders to everyone enrolled in a session starting within 24 hours.
+CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
+    "task": "activities.tasks.enrolment_reminders_send_task",
+    "schedule": 15 * 60,
+}

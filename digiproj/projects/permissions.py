@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hours.approve": frozenset(STAFF),
     "reports.view": frozenset(STAFF),
     "reports.full_personnummer": frozenset(MANAGERS),
+    "activities.participate": frozenset({Role.PARTICIPANT}),
+    "hours.view": frozenset(STAFF | {Role.PARTICIPANT}),
 }
 
 
