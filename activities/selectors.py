@@ -424,6 +424,20 @@ def organisation_summary(
     by_participation: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for (pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1]):
         by_participation[pid].append((month, minutes))
+    # A certificate is certified only if both signed and its data still hash the same; the
+    # data are recomputed once per participant that has signed certificates (an export).
+    states: dict[tuple[int, dt.date], str] = {}
+    for participation in participations:
+        signed = [
+            m
+            for (pid, m), c in certificates.items()
+            if pid == participation.pk and c.participant_signed_at
+        ]
+        if signed:
+            data = certificate_data_for_months(participation=participation, months=signed)
+            for month in signed:
+                cert = certificates[(participation.pk, month)]
+                states[(participation.pk, month)] = certificate_state(cert, data[month])
     return [
         {
             "participation": participation,
@@ -431,6 +445,7 @@ def organisation_summary(
             "minutes": minutes,
             "hours": hours_for_month(minutes, access.project.hour_rounding),
             "certificate": certificates.get((participation.pk, month)),
+            "state": states.get((participation.pk, month), CertificateState.UNSIGNED),
         }
         for participation in participations
         for month, minutes in by_participation[participation.pk]

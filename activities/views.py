@@ -645,7 +645,11 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             r["month"].strftime("%Y-%m"),
             r["minutes"],
             float(r["hours"]),
-            _("Ja") if r["certificate"] and r["certificate"].manager_signed_at else _("Nej"),
+            {
+                "signed": _("Ja"),
+                "participant_signed": _("Väntar på chef"),
+                "void": _("Nej, ändrad efter underskrift"),
+            }.get(r["state"], _("Nej")),
         ]
         for r in selectors.organisation_summary(
             access=access,

@@ -251,16 +251,28 @@ def test_contact_sees_only_own_organisation_certificates(world, month, client):
 
 
 def test_organisation_summary_sheet(world, month, client):
-    client.force_login(world.coordinator)
-    response = client.get(
-        reverse("activities:summary_xlsx", args=[world.project.pk]),
-        {"organisation": world.org.pk},
+    cert = services.certificate_sign_participant(
+        participation=world.own, month=MARCH, user_id=world.participant_user.pk
     )
-    ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    data = [r for r in rows if r and r[2] in ("2026-03", "2026-04")]
-    assert [(r[2], r[3], r[4]) for r in data] == [("2026-03", 345, 5), ("2026-04", 100, 1)]
+    services.certificate_request_manager(certificate=cert, email=world.contact.email, base_url="")
+    services.certificate_sign_manager(certificate=cert, name="Kontakt", user=world.contact)
+    client.force_login(world.coordinator)
+    url = reverse("activities:summary_xlsx", args=[world.project.pk])
+
+    def sheet():
+        response = client.get(url, {"organisation": world.org.pk})
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        return rows, [r[2:] for r in rows if r and r[2] in ("2026-03", "2026-04")]
+
+    rows, data = sheet()
+    assert data == [("2026-03", 345, 5, "Ja"), ("2026-04", 100, 1, "Nej")]
     assert world.own.person.personnummer not in str(rows)  # masked in the sheet
+
+    SelfReportedTimeFactory(
+        activity=month.recorded, participation=world.own, date=dt.date(2026, 3, 20), minutes=15
+    )
+    _rows, data = sheet()
+    assert data[0] == ("2026-03", 360, 6, "Nej, ändrad efter underskrift")
 
 
 def test_recorded_activity_kind_constant():
