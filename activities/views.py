@@ -26,6 +26,7 @@ from . import exports, forms, permissions, selectors, services
 from .models import Activity, CalendarFeed, Certificate, Enrolment, Session
 
 PAGE_SIZE = 50
+MAX_CHOICES = 200
 
 
 def _ctx(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
@@ -158,8 +159,19 @@ def session_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
     enrolments = list(selectors.enrolment_list(access=access, session=session))
     context = _ctx(access, session=session, enrolments=enrolments)
     if access.can("activities.enrol"):
-        participations = selectors.participation_choices(access=access)
-        context["enrol_form"] = forms.EnrolForm(participations=participations)
+        # Large projects have thousands of participants: list at most MAX_CHOICES, searchable.
+        query = request.GET.get("sok", "").strip()
+        choices = selectors.participation_choices(access=access)
+        if query:
+            choices = choices.filter(
+                Q(person__first_name__icontains=query) | Q(person__last_name__icontains=query)
+            )
+        context.update(
+            enrol_form=True,
+            query=query,
+            participations=list(choices[: MAX_CHOICES + 1]),
+            max_choices=MAX_CHOICES,
+        )
         context["group_form"] = forms.GroupEnrolForm(organisations=_organisations(access))
     return render(request, "activities/session_detail.html", context)
 

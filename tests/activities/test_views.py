@@ -378,3 +378,11 @@ def test_my_activities_query_count_is_constant(client, world, django_assert_num_
 
 def test_session_model_ordering():
     assert Session._meta.ordering == ["starts_at"]
+
+
+def test_session_page_search_narrows_the_participant_list(client, world):
+    world.own.person.last_name = "Öberg"
+    world.own.person.save()
+    client.force_login(world.coordinator)
+    response = client.get(_url("session", world, world.session.pk), {"sok": "öberg"})
+    assert [p.pk for p in response.context["participations"]] == [world.own.pk]

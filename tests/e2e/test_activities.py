@@ -117,3 +117,69 @@ def test_activity_journey(setup, live_server, page: Page, tmp_path: Path):
     start = event.decoded("dtstart").astimezone(timezone.get_current_timezone())
     assert (start.hour, start.minute) == (9, 0)
     assert str(event["location"]) == "Stadshuset, sal 2"
+
+
+def test_other_activity_pages_have_no_axe_violations(setup, live_server, page: Page):
+    from tests.factories import (
+        ActivityFactory,
+        AttendanceFactory,
+        EnrolmentFactory,
+        SelfReportedTimeFactory,
+        SessionFactory,
+    )
+
+    project, own = setup["project"], setup["people"][0]
+    activity = ActivityFactory(project=project, title="Säker e-post")
+    held = SessionFactory(activity=activity, starts_at=timezone.now() - dt.timedelta(days=1))
+    upcoming = SessionFactory(activity=activity)
+    EnrolmentFactory(session=held, participation=own)
+    EnrolmentFactory(session=upcoming, participation=own)
+    AttendanceFactory(session=held, participation=own, minutes=90)
+    SelfReportedTimeFactory(
+        activity=ActivityFactory(project=project, kind="recorded"),
+        participation=own,
+        date=timezone.localdate(),
+        status="pending",
+    )
+    month = timezone.localtime(held.starts_at).date().replace(day=1)
+    base = f"{live_server.url}/p/{project.pk}/aktiviteter"
+
+    login(page, live_server.url, setup["coordinator"].email, PASSWORD)
+    for path in (
+        f"/{activity.pk}/",
+        f"/{activity.pk}/andra/",
+        f"/tillfalle/{held.pk}/andra/",
+        "/kalender/",
+        f"/kalender/?vecka={timezone.localtime(upcoming.starts_at).date().isoformat()}",
+        "/kalender/?visa=lista",
+        "/tid/",
+        "/timmar/",
+        f"/tillfalle/{held.pk}/narvaro/utskrift/",
+        f"/intyg/{own.pk}/{month.year}/{month.month}/",
+    ):
+        page.goto(base + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert axe_violations(page) == [], path
+    page.get_by_role("button", name="Logga ut").click()
+
+    login(page, live_server.url, setup["participant"].email, PASSWORD)
+    page.goto(f"{base}/intyg/{own.pk}/{month.year}/{month.month}/")
+    page.get_by_role("button", name="Skriv under").click()
+    expect(page.get_by_text("Du har skrivit under")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Närmaste chefens e-postadress").fill("chef@example.test")
+    page.get_by_role("button", name="Skicka länk och kod till chefen").click()
+    expect(page.get_by_text("Chefen har fått ett mejl")).to_be_visible()
+    page.get_by_role("button", name="Logga ut").click()
+
+    from activities.models import Certificate
+
+    cert = Certificate.objects.get()
+    page.goto(f"{live_server.url}/intyg/signera/{cert.manager_token}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Närvarorapport")
+    assert axe_violations(page) == []
+    page.get_by_label("Ditt namn").fill("Chef Chefsson")
+    page.get_by_label("Engångskod från e-postmeddelandet").fill("000000")
+    page.get_by_role("button", name="Skriv under som närmaste chef").click()
+    expect(page.get_by_text("Fel kod")).to_be_visible()
+    assert axe_violations(page) == []  # the error state too
