@@ -593,6 +593,12 @@ def self_report_create(
     if participation.project_id != activity.project_id:
         raise ValidationError(_("Personen deltar inte i aktivitetens projekt."))
     errors: dict[str, str] = {}
+    if activity.kind != Activity.Kind.RECORDED:
+        # Time at sessions comes from the attendance list; reporting it too would count twice.
+        errors["activity"] = _(
+            "Egen tid rapporteras bara för inspelat material. Tid på tillfällen registreras "
+            "i närvarolistan."
+        )
     if date > timezone.localdate():
         errors["date"] = _("Datumet ligger i framtiden. Rapportera tid du redan har lagt.")
     elif date < participation.start_date:

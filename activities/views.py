@@ -454,7 +454,8 @@ def self_report_decide(request: HttpRequest, access: ProjectAccess, pk: int) -> 
 def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     participation = permissions.require_own_participation(access)
     form = forms.SelfReportForm(
-        request.POST, activities=Activity.objects.filter(project=access.project)
+        request.POST,
+        activities=Activity.objects.filter(project=access.project, kind=Activity.Kind.RECORDED),
     )
     if form.is_valid():
         try:
@@ -692,7 +693,9 @@ def my_activities(request: HttpRequest) -> HttpResponse:
                 "certificates": selectors.certificate_overview(participation=participation),
                 "hours": selectors.participant_hours(participation=participation),
                 "report_form": forms.SelfReportForm(
-                    activities=Activity.objects.filter(project=participation.project),
+                    activities=Activity.objects.filter(
+                        project=participation.project, kind=Activity.Kind.RECORDED
+                    ),
                     auto_id=f"id_{participation.pk}_%s",
                 ),
             }

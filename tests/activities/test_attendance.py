@@ -128,3 +128,14 @@ def test_unchanged_resubmission_changes_nothing(world, held):
     services.attendance_save(session=held, marks=marks, by_user_id=None)
     assert services.attendance_save(session=held, marks=marks, by_user_id=None) == 0
     assert Attendance.history.count() == 1
+
+
+def test_self_report_for_an_activity_with_sessions_is_refused(world):
+    with pytest.raises(ValidationError, match="inspelat material"):
+        services.self_report_create(
+            activity=world.activity,
+            participation=world.own,
+            date=dt.date(2024, 5, 2),
+            minutes=30,
+            by_user_id=None,
+        )

@@ -263,11 +263,12 @@ def test_participant_reports_time_and_contact_approves(client, world):
 
 
 def test_self_report_in_the_future_is_refused(client, world):
+    recorded = ActivityFactory(project=world.project, kind="recorded")
     client.force_login(world.participant_user)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(
         _url("my_self_report", world),
-        {"activity": world.activity.pk, "date": tomorrow.isoformat(), "minutes": "50"},
+        {"activity": recorded.pk, "date": tomorrow.isoformat(), "minutes": "50"},
         follow=True,
     )
     assert "framtiden" in response.content.decode()
@@ -386,3 +387,15 @@ def test_session_page_search_narrows_the_participant_list(client, world):
     client.force_login(world.coordinator)
     response = client.get(_url("session", world, world.session.pk), {"sok": "öberg"})
     assert [p.pk for p in response.context["participations"]] == [world.own.pk]
+
+
+def test_ambiguous_local_time_in_october_gets_a_message(client, world):
+    # 02:30 on 2026-10-25 happens twice in Stockholm; the form must not guess.
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("session_create", world, world.activity.pk),
+        {"starts_at": "2026-10-25T02:30", "ends_at": "2026-10-25T04:00", "place": "A"},
+    )
+    assert response.status_code == 200
+    assert "Europe/Stockholm" in response.content.decode()
+    assert world.activity.sessions.count() == 1
