@@ -104,7 +104,25 @@ def enrolment_list(*, access: ProjectAccess, session: Session) -> QuerySet[Enrol
     )
     if access.role != Role.TEACHER:
         qs = qs.filter(access.participation_q("participation"))
-    return qs.order_by("status", "waiting_position", "participation__person__last_name", "pk")
+    return qs.annotate(waiting_rank=_waiting_rank()).order_by(
+        "status", "waiting_position", "participation__person__last_name", "pk"
+    )
+
+
+def _waiting_rank() -> Subquery:
+    """Place on the waiting list counted over everyone (a contact sees the true place)."""
+    ahead = (
+        Enrolment.objects.filter(
+            session=OuterRef("session"),
+            status=Enrolment.Status.WAITING,
+            waiting_position__lte=OuterRef("waiting_position"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead)
 
 
 def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[Enrolment]:
@@ -164,6 +182,7 @@ def my_enrolments(*, user_id: int) -> QuerySet[Enrolment]:
         )
         .exclude(status=Enrolment.Status.CANCELLED)
         .select_related("session__activity__project", "participation")
+        .annotate(waiting_rank=_waiting_rank())
         .order_by("session__starts_at", "pk")
     )
 

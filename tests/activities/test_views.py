@@ -399,3 +399,23 @@ def test_ambiguous_local_time_in_october_gets_a_message(client, world):
     assert response.status_code == 200
     assert "Europe/Stockholm" in response.content.decode()
     assert world.activity.sessions.count() == 1
+
+
+def test_contact_sees_true_waiting_list_place(client, world):
+    world.session.capacity = 1
+    world.session.save()
+    EnrolmentFactory(session=world.session, participation=world.foreign)
+    EnrolmentFactory(
+        session=world.session,
+        participation=ParticipationFactory(project=world.project, organisation=world.other_org),
+        status="waiting",
+        waiting_position=1,
+    )
+    EnrolmentFactory(
+        session=world.session, participation=world.own, status="waiting", waiting_position=2
+    )
+    client.force_login(world.contact)
+    response = client.get(_url("session", world, world.session.pk))
+    assert [(e.participation_id, e.waiting_rank) for e in response.context["enrolments"]] == [
+        (world.own.pk, 2)
+    ]
