@@ -329,6 +329,35 @@ def participant_hours(*, participation: Participation) -> dict[str, Any]:
     }
 
 
+def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
+    """One participant's minutes per activity over the whole project (both sources summed in
+    the database, one GROUP BY each)."""
+    totals: dict[int, int] = defaultdict(int)
+    attended = (
+        Attendance.objects.filter(participation=participation, present=True)
+        .values("session__activity_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in attended:
+        totals[row["session__activity_id"]] += row["total"]
+    reported = (
+        SelfReportedTime.objects.filter(
+            participation=participation, status=SelfReportedTime.Status.APPROVED
+        )
+        .values("activity_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in reported:
+        totals[row["activity_id"]] += row["total"]
+    titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
+    return sorted(
+        ({"activity": titles[pk], "minutes": m} for pk, m in totals.items()),
+        key=lambda r: r["activity"],
+    )
+
+
 def certificate_data_for_months(
     *, participation: Participation, months: list[dt.date]
 ) -> dict[dt.date, dict[str, Any]]:

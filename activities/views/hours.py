@@ -226,6 +226,7 @@ def my_activities(request: HttpRequest) -> HttpResponse:
                 "participation": participation,
                 "certificates": selectors.certificate_overview(participation=participation),
                 "hours": selectors.participant_hours(participation=participation),
+                "by_activity": selectors.hours_by_activity(participation=participation),
                 "report_form": forms.SelfReportForm(
                     activities=Activity.objects.filter(
                         project=participation.project, kind=Activity.Kind.RECORDED

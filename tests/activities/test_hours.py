@@ -111,6 +111,11 @@ def test_hours_per_date_activity_month_and_total(world, month):
     ]
     assert hours["minutes"] == 445
     assert hours["hours"] == 6
+    assert selectors.hours_by_activity(participation=world.own) == [
+        {"activity": "Film om Teams", "minutes": 40},
+        {"activity": "Säkerhet i vardagen", "minutes": 75 + 100},
+        {"activity": "Workshop Excel", "minutes": 180 + 50},
+    ]
 
 
 def test_without_rounding_hours_keep_minutes(world, month):

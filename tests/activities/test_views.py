@@ -373,7 +373,7 @@ def test_my_activities_query_count_is_constant(client, world, django_assert_num_
     for _ in range(rows):
         EnrolmentFactory(session=SessionFactory(activity=world.activity), participation=world.own)
     client.force_login(world.participant_user)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         assert client.get(reverse("my_activities")).status_code == 200
 
 
