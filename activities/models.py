@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from digiproj.projects.models import Project
 
@@ -76,3 +77,220 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        """Real elapsed minutes (UTC), so a session across a DST change is counted right."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class Enrolment(models.Model):
+    """A participant's place on one session (anmälan). The participation ties the person to the
+    session's project, which gives both the person and their employer (for contact scoping)."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Anmäld")
+        WAITING = "waiting", _("Reserv")
+        CANCELLED = "cancelled", _("Avbokad")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="enrolments")
+    participation = models.ForeignKey(
+        "participants.Participation",
+        verbose_name=_("deltagare"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # Monotonic order on the waiting list; the rank shown is computed, gaps do not matter.
+    waiting_position = models.PositiveIntegerField(_("plats i reservkön"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anmäld av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("anmäld"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(_("avbokad"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("flyttad från reservkön"), null=True, blank=True)
+    promotion_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("anmälan")
+        verbose_name_plural = _("anmälningar")
+        ordering = ["created_at"]
+        constraints = [
+            # One live (enrolled or waiting) enrolment per person and session; cancelled ones
+            # stay as history and a person may enrol again after cancelling.
+            models.UniqueConstraint(
+                fields=["session", "participation"],
+                condition=~Q(status="cancelled"),
+                name="uniq_live_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waiting", waiting_position__isnull=False)
+                | (~Q(status="waiting") & Q(waiting_position__isnull=True)),
+                name="enrolment_waiting_has_position",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} – {self.session_id} ({self.status})"
+
+
+class Attendance(models.Model):
+    """Närvaro: each enrolled person is marked present or absent explicitly, never by default."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    participation = models.ForeignKey(
+        "participants.Participation",
+        verbose_name=_("deltagare"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    present = models.BooleanField(_("närvarande"))
+    minutes = models.PositiveIntegerField(_("minuter närvarande"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("registrerad"))
+    change_reason = models.CharField(_("skäl till ändring"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participation"], name="uniq_attendance_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(present=True) | Q(minutes=0), name="attendance_absent_zero_minutes"
+            ),
+        ]
+        indexes = [models.Index(fields=["participation", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} – {self.session_id}: {self.minutes} min"
+
+
+class SelfReportedTime(models.Model):
+    """Time a participant spent on recorded material or self-study; counts once approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på godkännande")
+        APPROVED = "approved", _("Godkänd")
+        REJECTED = "rejected", _("Avslagen")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("aktivitet")
+    )
+    participation = models.ForeignKey(
+        "participants.Participation",
+        verbose_name=_("deltagare"),
+        on_delete=models.PROTECT,
+        related_name="self_reports",
+    )
+    date = models.DateField(_("datum"))
+    minutes = models.PositiveIntegerField(_("minuter"))
+    comment = models.CharField(_("kommentar"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("självrapporterad tid")
+        verbose_name_plural = _("självrapporterad tid")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="self_report_minutes_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["participation", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.date}: {self.minutes} min"
+
+
+class Certificate(models.Model):
+    """Närvarorapport: one participant, one month, signed by the participant, then a manager.
+
+    `content_hash` is the hash of the certificate data when the participant signed. The
+    signatures hold only while the data still hash to it; any later change voids them."""
+
+    participation = models.ForeignKey(
+        "participants.Participation", on_delete=models.PROTECT, related_name="certificates"
+    )
+    month = models.DateField(_("månad"))  # first day of the month
+    content_hash = models.CharField(max_length=64, blank=True)
+    participant_signed_at = models.DateTimeField(
+        _("underskrivet av deltagaren"), null=True, blank=True
+    )
+    participant_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    manager_email = models.EmailField(_("chefens e-post"), blank=True)
+    # NULL, not "", while unset: many certificates have no token and the column is unique.
+    manager_token = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, unique=True, editable=False
+    )
+    manager_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    manager_code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    manager_code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    manager_signed_at = models.DateTimeField(_("underskrivet av chefen"), null=True, blank=True)
+    manager_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    manager_signed_name = models.CharField(_("chefens namn"), max_length=200, blank=True)
+    manager_signed_method = models.CharField(max_length=10, blank=True)  # "login" | "code"
+
+    history = HistoricalRecords(excluded_fields=["manager_code_hash", "manager_token"])
+
+    class Meta:
+        verbose_name = _("närvarorapport")
+        verbose_name_plural = _("närvarorapporter")
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "month"], name="uniq_certificate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.month:%Y-%m}"
+
+
+class CalendarFeed(models.Model):
+    """The secret token behind a participant's personal iCal feed URL."""
+
+    person = models.OneToOneField(
+        "participants.Person", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"feed {self.person_id}"

@@ -1,19 +1,511 @@
-"""Reads of activities and sessions, scoped to one project."""
+"""Reads of activities, sessions, enrolments, attendance and hours, scoped to one project."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess, Role
+from participants.models import Participation
 
-from .models import Session
+from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
+
+STOCKHOLM = ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """Start of a calendar day in Stockholm, as an aware datetime (DST-correct)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=STOCKHOLM)
+
+
+# --- activities and sessions ------------------------------------------------------------
+
+
+def _teacher_q(access: ProjectAccess, path: str = "") -> Q:
+    prefix = f"{path}__" if path else ""
+    taught = Activity.objects.filter(teachers=access.user_id).values("pk")
+    return Q(**{f"{prefix}teacher_id": access.user_id}) | Q(**{f"{prefix}activity__in": taught})
+
+
+def session_list(*, access: ProjectAccess) -> QuerySet[Session]:
+    """Sessions of the project this user may see; a teacher sees the ones they lead."""
+    qs = Session.objects.filter(activity__project=access.project).select_related(
+        "activity", "teacher"
+    )
+    if access.role == Role.TEACHER:
+        qs = qs.filter(_teacher_q(access))
+    return qs
 
 
 def session_list_upcoming(*, access: ProjectAccess, limit: int = 5) -> QuerySet[Session]:
-    qs = Session.objects.filter(
-        activity__project=access.project, ends_at__gte=timezone.now()
-    ).select_related("activity")
+    return (
+        session_list(access=access)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")[:limit]
+    )
+
+
+def session_list_with_counts(*, access: ProjectAccess) -> QuerySet[Session]:
+    """Sessions with seats taken and waiting, counted in the database. A contact's counts
+    cover all organisations (seats are shared), but they only see their own people."""
+    return session_list(access=access).annotate(
+        enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)),
+        waiting_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+    )
+
+
+def session_calendar(*, access: ProjectAccess, start: dt.date, end: dt.date) -> QuerySet[Session]:
+    return (
+        session_list_with_counts(access=access)
+        .filter(starts_at__gte=local_midnight(start), starts_at__lt=local_midnight(end))
+        .order_by("starts_at", "pk")
+    )
+
+
+def activity_list(*, access: ProjectAccess) -> QuerySet[Activity]:
+    qs = Activity.objects.filter(project=access.project)
     if access.role == Role.TEACHER:
-        qs = qs.filter(teacher_id=access.user_id)
-    return qs.order_by("starts_at")[:limit]
+        mine = Session.objects.filter(_teacher_q(access)).values("activity_id")
+        qs = qs.filter(Q(teachers=access.user_id) | Q(pk__in=mine)).distinct()
+    return qs.annotate(
+        session_count=Count("sessions", distinct=True),
+        next_start=Subquery(
+            Session.objects.filter(activity=OuterRef("pk"), starts_at__gte=timezone.now())
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+    ).order_by("title", "pk")
+
+
+def enrolment_list(*, access: ProjectAccess, session: Session) -> QuerySet[Enrolment]:
+    """A session's live enrolments this user may see (a contact: their organisation)."""
+    qs = session.enrolments.exclude(status=Enrolment.Status.CANCELLED).select_related(
+        "participation__person", "participation__organisation"
+    )
+    if access.role != Role.TEACHER:
+        qs = qs.filter(access.participation_q("participation"))
+    return qs.annotate(waiting_rank=_waiting_rank()).order_by(
+        "status", "waiting_position", "participation__person__last_name", "pk"
+    )
+
+
+def _waiting_rank() -> Subquery:
+    """Place on the waiting list counted over everyone (a contact sees the true place)."""
+    ahead = (
+        Enrolment.objects.filter(
+            session=OuterRef("session"),
+            status=Enrolment.Status.WAITING,
+            waiting_position__lte=OuterRef("waiting_position"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead)
+
+
+def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[Enrolment]:
+    """The enrolled people of a session, each with their attendance row (if any)."""
+    att = Attendance.objects.filter(session=session, participation=OuterRef("participation"))
+    return (
+        enrolment_list(access=access, session=session)
+        .filter(status=Enrolment.Status.ENROLLED)
+        .annotate(
+            att_present=Subquery(att.values("present")[:1]),
+            att_minutes=Subquery(att.values("minutes")[:1]),
+            att_marked_at=Subquery(att.values("marked_at")[:1]),
+            att_reason=Subquery(att.values("change_reason")[:1]),
+        )
+        .order_by("participation__person__last_name", "participation__person__first_name", "pk")
+    )
+
+
+def attendance_history(*, access: ProjectAccess, session: Session) -> QuerySet[Any]:
+    qs = Attendance.history.filter(session_id=session.pk).select_related("history_user")
+    if access.role != Role.TEACHER:
+        visible = Participation.objects.filter(project=access.project).filter(
+            access.participation_q()
+        )
+        qs = qs.filter(participation_id__in=visible.values("pk"))
+    return qs.order_by("-history_date")
+
+
+def participation_choices(*, access: ProjectAccess) -> QuerySet[Participation]:
+    """People a coordinator or contact may enrol: current participations in scope."""
+    return (
+        Participation.objects.current()
+        .filter(project=access.project, end_date__isnull=True)
+        .filter(access.participation_q())
+        .select_related("person", "organisation")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def self_report_list(*, access: ProjectAccess) -> QuerySet[SelfReportedTime]:
+    return (
+        SelfReportedTime.objects.filter(activity__project=access.project)
+        .filter(access.participation_q("participation"))
+        .select_related("activity", "participation__person", "participation__organisation")
+        .order_by("status", "-date", "pk")
+    )
+
+
+# --- the participant's own view ---------------------------------------------------------
+
+
+def my_enrolments(*, user_id: int) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(
+            participation__person__user_id=user_id,
+            participation__erased_at__isnull=True,
+        )
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("session__activity__project", "participation")
+        .annotate(waiting_rank=_waiting_rank())
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def my_open_sessions(*, user_id: int) -> QuerySet[Session]:
+    """Upcoming sessions in the participant's projects that are still open for enrolment."""
+    now = timezone.now()
+    mine = Enrolment.objects.filter(
+        session=OuterRef("pk"), participation__person__user_id=user_id
+    ).exclude(status=Enrolment.Status.CANCELLED)
+    return (
+        Session.objects.filter(
+            activity__project__participations__person__user_id=user_id,
+            activity__project__participations__erased_at__isnull=True,
+            activity__project__participations__end_date__isnull=True,
+            starts_at__gt=now,
+        )
+        .filter(Q(enrolment_deadline__isnull=True) | Q(enrolment_deadline__gte=now))
+        .exclude(Exists(mine))
+        .select_related("activity__project")
+        .annotate(
+            enrolled_count=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- hours ------------------------------------------------------------------------------
+
+
+def _attendance_by_day(participations: QuerySet[Participation] | list[int], start, end):
+    return (
+        Attendance.objects.filter(
+            participation__in=participations,
+            present=True,
+            minutes__gt=0,
+            session__starts_at__gte=local_midnight(start),
+            session__starts_at__lt=local_midnight(end),
+        )
+        .annotate(day=TruncDate("session__starts_at", tzinfo=STOCKHOLM))
+        .values("participation_id", "session__activity_id", "day")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+
+
+def _self_reports_by_day(participations: QuerySet[Participation] | list[int], start, end):
+    return (
+        SelfReportedTime.objects.filter(
+            participation__in=participations,
+            status=SelfReportedTime.Status.APPROVED,
+            date__gte=start,
+            date__lt=end,
+        )
+        .values("participation_id", "activity_id", "date")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+
+
+def hours_by_day(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes per (participation, activity, date) in [start, end): attendance minutes plus
+    approved self-reported minutes. Each source is summed in the database (one GROUP BY
+    each); only the two aggregated results are merged here."""
+    totals: dict[tuple[int, int, dt.date], int] = defaultdict(int)
+    for row in _attendance_by_day(participations, start, end):
+        totals[(row["participation_id"], row["session__activity_id"], row["day"])] += row["total"]
+    for row in _self_reports_by_day(participations, start, end):
+        totals[(row["participation_id"], row["activity_id"], row["date"])] += row["total"]
+    return dict(totals)
+
+
+def hours_by_month(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], int]:
+    """Minutes per (participation, first day of month), from both sources, in the database."""
+    totals: dict[tuple[int, dt.date], int] = defaultdict(int)
+    att = (
+        Attendance.objects.filter(
+            participation__in=participations,
+            present=True,
+            session__starts_at__gte=local_midnight(start),
+            session__starts_at__lt=local_midnight(end),
+        )
+        .annotate(month=TruncMonth("session__starts_at", tzinfo=STOCKHOLM))
+        .values("participation_id", "month")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in att:
+        month = row["month"]
+        if isinstance(month, dt.datetime):
+            month = timezone.localtime(month, STOCKHOLM).date()
+        totals[(row["participation_id"], month)] += row["total"]
+    own = (
+        SelfReportedTime.objects.filter(
+            participation__in=participations,
+            status=SelfReportedTime.Status.APPROVED,
+            date__gte=start,
+            date__lt=end,
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("participation_id", "month")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in own:
+        totals[(row["participation_id"], row["month"])] += row["total"]
+    return dict(totals)
+
+
+def hours_for_month(minutes: int, rounding: str) -> Decimal:
+    """Reported hours for one month's minutes: whole hours rounded down where the project
+    says so (ESF 2014–2020 area 1 practice), otherwise hours with two decimals."""
+    if rounding == Project.HourRounding.FLOOR_MONTH:
+        return Decimal(minutes // 60)
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def participant_hours(*, participation: Participation) -> dict[str, Any]:
+    """One participant's minutes per month and in total, with the reported (rounded) hours."""
+    project = participation.project
+    months = hours_by_month(
+        participations=[participation.pk],
+        start=project.start_date,
+        end=project.end_date + dt.timedelta(days=1),
+    )
+    rows = [
+        {
+            "month": month,
+            "minutes": minutes,
+            "hours": hours_for_month(minutes, project.hour_rounding),
+        }
+        for (_pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1])
+    ]
+    return {
+        "months": rows,
+        "minutes": sum(r["minutes"] for r in rows),
+        "hours": sum((r["hours"] for r in rows), Decimal(0)),
+    }
+
+
+def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
+    """One participant's minutes per activity over the whole project (both sources summed in
+    the database, one GROUP BY each)."""
+    totals: dict[int, int] = defaultdict(int)
+    attended = (
+        Attendance.objects.filter(participation=participation, present=True)
+        .values("session__activity_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in attended:
+        totals[row["session__activity_id"]] += row["total"]
+    reported = (
+        SelfReportedTime.objects.filter(
+            participation=participation, status=SelfReportedTime.Status.APPROVED
+        )
+        .values("activity_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in reported:
+        totals[row["activity_id"]] += row["total"]
+    titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
+    return sorted(
+        ({"activity": titles[pk], "minutes": m} for pk, m in totals.items()),
+        key=lambda r: r["activity"],
+    )
+
+
+def certificate_data_for_months(
+    *, participation: Participation, months: list[dt.date]
+) -> dict[dt.date, dict[str, Any]]:
+    """The data of several monthly certificates, read with three queries in all."""
+    participation = Participation.objects.select_related("person", "organisation", "project").get(
+        pk=participation.pk
+    )
+    months = sorted({month_start(m) for m in months})
+    if not months:
+        return {}
+    by_day = hours_by_day(
+        participations=[participation.pk], start=months[0], end=next_month(months[-1])
+    )
+    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
+    person, org, project = participation.person, participation.organisation, participation.project
+    result = {}
+    for month in months:
+        rows = [
+            {"date": day.isoformat(), "activity": titles[activity_id], "minutes": minutes}
+            for (_pid, activity_id, day), minutes in sorted(
+                by_day.items(), key=lambda kv: (kv[0][2], titles[kv[0][1]])
+            )
+            if month_start(day) == month
+        ]
+        total = sum(r["minutes"] for r in rows)
+        result[month] = {
+            "project": project.name,
+            "diarienummer": project.diarienummer,
+            "month": month.strftime("%Y-%m"),
+            "name": person.full_name,
+            "personnummer": person.personnummer,
+            "employer": org.name,
+            "organisationsnummer": org.organisationsnummer,
+            "rows": rows,
+            "total_minutes": total,
+            "hours": str(hours_for_month(total, project.hour_rounding)),
+        }
+    return result
+
+
+def certificate_data(*, participation: Participation, month: dt.date) -> dict[str, Any]:
+    """Everything a närvarorapport shows. Its hash is what the signatures are bound to."""
+    month = month_start(month)
+    return certificate_data_for_months(participation=participation, months=[month])[month]
+
+
+def certificate_overview(*, participation: Participation) -> list[dict[str, Any]]:
+    """Every month with hours, its certificate and that certificate's state (void included)."""
+    hours = participant_hours(participation=participation)
+    months = [row["month"] for row in hours["months"]]
+    data = certificate_data_for_months(participation=participation, months=months)
+    certificates = {c.month: c for c in Certificate.objects.filter(participation=participation)}
+    return [
+        {
+            **row,
+            "certificate": certificates.get(row["month"]),
+            "state": certificate_state(certificates.get(row["month"]), data[row["month"]]),
+        }
+        for row in hours["months"]
+    ]
+
+
+def certificate_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class CertificateState(enum.StrEnum):
+    UNSIGNED = "unsigned"
+    PARTICIPANT_SIGNED = "participant_signed"
+    SIGNED = "signed"
+    VOID = "void"  # data changed after signing: the signatures no longer hold
+
+
+def certificate_state(certificate: Certificate | None, data: dict[str, Any] | None = None) -> str:
+    if certificate is None or certificate.participant_signed_at is None:
+        return CertificateState.UNSIGNED
+    if data is None:
+        data = certificate_data(participation=certificate.participation, month=certificate.month)
+    if certificate_hash(data) != certificate.content_hash:
+        return CertificateState.VOID
+    if certificate.manager_signed_at:
+        return CertificateState.SIGNED
+    return CertificateState.PARTICIPANT_SIGNED
+
+
+def certificate_get(*, participation: Participation, month: dt.date) -> Certificate | None:
+    return (
+        Certificate.objects.filter(participation=participation, month=month_start(month))
+        .select_related("participant_signed_by", "manager_signed_by")
+        .first()
+    )
+
+
+def organisation_summary(
+    *, access: ProjectAccess, organisation_id: int, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Sammanställning: per participant of one organisation, hours per month in [start, end)
+    with each month's certificate state."""
+    participations = list(
+        Participation.objects.filter(project=access.project, organisation_id=organisation_id)
+        .filter(access.participation_q())
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    months = hours_by_month(participations=[p.pk for p in participations], start=start, end=end)
+    certificates = {
+        (c.participation_id, c.month): c
+        for c in Certificate.objects.filter(
+            participation__in=[p.pk for p in participations], month__gte=start, month__lt=end
+        )
+    }
+    by_participation: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for (pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1]):
+        by_participation[pid].append((month, minutes))
+    # A certificate is certified only if both signed and its data still hash the same; the
+    # data are recomputed once per participant that has signed certificates (an export).
+    states: dict[tuple[int, dt.date], str] = {}
+    for participation in participations:
+        signed = [
+            m
+            for (pid, m), c in certificates.items()
+            if pid == participation.pk and c.participant_signed_at
+        ]
+        if signed:
+            data = certificate_data_for_months(participation=participation, months=signed)
+            for month in signed:
+                cert = certificates[(participation.pk, month)]
+                states[(participation.pk, month)] = certificate_state(cert, data[month])
+    return [
+        {
+            "participation": participation,
+            "month": month,
+            "minutes": minutes,
+            "hours": hours_for_month(minutes, access.project.hour_rounding),
+            "certificate": certificates.get((participation.pk, month)),
+            "state": states.get((participation.pk, month), CertificateState.UNSIGNED),
+        }
+        for participation in participations
+        for month, minutes in by_participation[participation.pk]
+    ]
+
+
+def hours_overview(
+    *, access: ProjectAccess, month: dt.date
+) -> tuple[QuerySet[Participation], dict[int, int]]:
+    """Participants in scope and their minutes in one month (one GROUP BY per source)."""
+    participations = participation_choices(access=access)
+    minutes = hours_by_month(
+        participations=participations.values("pk"), start=month, end=next_month(month)
+    )
+    return participations, {pid: total for (pid, _m), total in minutes.items()}

@@ -262,3 +262,8 @@ CELERY_BEAT_SCHEDULE["reporting-clean-up-old-files"] = {
     "task": "reporting.tasks.report_files_clean_up_task",
     "schedule": 6 * 3600.0,
 }
+# activities: mail reminders to everyone enrolled in a session starting within 24 hours.
+CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
+    "task": "activities.tasks.enrolment_reminders_send_task",
+    "schedule": 15 * 60,
+}

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from activities import views as activity_views
+
 from . import views
 from .projects import views as project_views
 
@@ -34,6 +36,10 @@ urlpatterns = [
     ),
     path("p/<int:project_id>/deltagare/", include("participants.urls")),
     path("p/<int:project_id>/rapporter/", include("reporting.urls")),
+    path("p/<int:project_id>/aktiviteter/", include("activities.urls")),
+    path("mina-aktiviteter/", activity_views.my_activities, name="my_activities"),
+    path("kalender/<str:token>.ics", activity_views.my_calendar_feed, name="my_calendar_feed"),
+    path("intyg/signera/<str:token>/", activity_views.manager_sign, name="activities_manager_sign"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -161,3 +161,43 @@ class RoundFactory(DjangoModelFactory):
     purpose = Round.Purpose.BASELINE
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+# --- activities (appended by the activities app) ----------------------------------------
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Enrolment"
+
+    session = factory.SubFactory(SessionFactory)
+    participation = factory.SubFactory(
+        ParticipationFactory, project=factory.SelfAttribute("..session.activity.project")
+    )
+    status = "enrolled"
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    participation = factory.SubFactory(
+        ParticipationFactory, project=factory.SelfAttribute("..session.activity.project")
+    )
+    present = True
+    minutes = factory.LazyAttribute(lambda o: o.session.duration_minutes)
+    marked_at = factory.LazyFunction(timezone.now)
+
+
+class SelfReportedTimeFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.SelfReportedTime"
+
+    activity = factory.SubFactory(ActivityFactory, kind="recorded")
+    participation = factory.SubFactory(
+        ParticipationFactory, project=factory.SelfAttribute("..activity.project")
+    )
+    date = dt.date(2024, 5, 2)
+    minutes = 45
+    status = "approved"

@@ -58,6 +58,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports.view": frozenset(STAFF),
     "reports.full_personnummer": frozenset(MANAGERS),
     "reports.scb": frozenset(MANAGERS),
+    "activities.participate": frozenset({Role.PARTICIPANT}),
+    "hours.view": frozenset(STAFF | {Role.PARTICIPANT}),
 }
 
 

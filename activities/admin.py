@@ -1,0 +1,45 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "project"]
+    list_filter = ["kind", "project"]
+    search_fields = ["title"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["activity", "starts_at", "ends_at", "place", "capacity"]
+    list_select_related = ["activity"]
+    raw_id_fields = ["activity", "teacher"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["session", "participation", "status", "waiting_position", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["session", "participation", "enrolled_by"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["session", "participation", "present", "minutes", "marked_at"]
+    raw_id_fields = ["session", "participation", "marked_by"]
+
+
+@admin.register(SelfReportedTime)
+class SelfReportedTimeAdmin(SimpleHistoryAdmin):
+    list_display = ["participation", "activity", "date", "minutes", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["participation", "activity", "reported_by", "decided_by"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(SimpleHistoryAdmin):
+    list_display = ["participation", "month", "participant_signed_at", "manager_signed_at"]
+    raw_id_fields = ["participation", "participant_signed_by", "manager_signed_by"]
+    exclude = ["manager_code_hash", "manager_token"]

@@ -1,0 +1,155 @@
+"""File writers: PDF (fpdf2), Excel (openpyxl, write-only) and iCalendar. No ORM here: each
+takes data already read by a selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import icalendar
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from openpyxl import Workbook
+
+
+def _minutes_as_hours(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _latin1(text: str) -> str:
+    # The PDF core fonts are Latin-1 (å, ä, ö fit); replace what does not.
+    return text.replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def _pnr(value: str) -> str:
+    return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
+
+
+def certificate_pdf(data: dict[str, Any], signatures: list[tuple[str, str]]) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin1(_("Närvarorapport")))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(
+        0,
+        10,
+        _latin1(_("Närvarorapport %(month)s") % {"month": data["month"]}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", size=10)
+    facts = [
+        (_("Projekt"), f"{data['project']} ({data['diarienummer']})"),
+        (_("Namn"), data["name"]),
+        (_("Personnummer"), _pnr(data["personnummer"])),
+        (_("Arbetsgivare"), data["employer"]),
+        (_("Organisationsnummer"), data["organisationsnummer"]),
+    ]
+    for label, value in facts:
+        pdf.cell(45, 6, _latin1(label + ":"))
+        pdf.cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(30, 7, _latin1(_("Datum")), border=1)
+    pdf.cell(120, 7, _latin1(_("Aktivitet")), border=1)
+    pdf.cell(30, 7, _latin1(_("Timmar")), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for row in data["rows"]:
+        pdf.cell(30, 7, row["date"], border=1)
+        pdf.cell(120, 7, _latin1(row["activity"][:70]), border=1)
+        pdf.cell(30, 7, _minutes_as_hours(row["minutes"]), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(150, 7, _latin1(_("Summa (timmar:minuter)")), border=1)
+    pdf.cell(
+        30, 7, _minutes_as_hours(data["total_minutes"]), border=1, new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.cell(150, 7, _latin1(_("Redovisade timmar för månaden")), border=1)
+    pdf.cell(30, 7, str(data["hours"]), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", size=10)
+    for label, value in signatures:
+        pdf.cell(60, 8, _latin1(label + ":"))
+        pdf.cell(0, 8, _latin1(value or "_" * 40), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _xlsx(sheets: Iterable[tuple[str, list[list[Any]]]]) -> bytes:
+    wb = Workbook(write_only=True)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        for row in rows:
+            ws.append(
+                [
+                    v if isinstance(v, (int, float, str, dt.date)) or v is None else str(v)
+                    for v in row
+                ]
+            )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def certificate_xlsx(data: dict[str, Any], signatures: list[tuple[str, str]]) -> bytes:
+    rows: list[list[Any]] = [
+        [_("Närvarorapport"), data["month"]],
+        [_("Projekt"), f"{data['project']} ({data['diarienummer']})"],
+        [_("Namn"), data["name"]],
+        [_("Personnummer"), _pnr(data["personnummer"])],
+        [_("Arbetsgivare"), data["employer"]],
+        [_("Organisationsnummer"), data["organisationsnummer"]],
+        [],
+        [_("Datum"), _("Aktivitet"), _("Minuter"), _("Timmar")],
+    ]
+    rows += [
+        [dt.date.fromisoformat(r["date"]), r["activity"], r["minutes"], round(r["minutes"] / 60, 2)]
+        for r in data["rows"]
+    ]
+    rows += [
+        [_("Summa"), "", data["total_minutes"], round(data["total_minutes"] / 60, 2)],
+        [_("Redovisade timmar"), "", "", float(data["hours"])],
+        [],
+        *([label, value] for label, value in signatures),
+    ]
+    return _xlsx([(_("Närvarorapport"), rows)])
+
+
+def attendance_xlsx(title: str, when: str, rows: list[list[Any]]) -> bytes:
+    header = [_("Namn"), _("Arbetsgivare"), _("Närvaro"), _("Minuter"), _("Namnteckning")]
+    return _xlsx([(_("Närvarolista"), [[title], [when], [], header, *rows])])
+
+
+def summary_xlsx(organisation: str, rows: list[list[Any]]) -> bytes:
+    header = [
+        _("Namn"),
+        _("Personnummer"),
+        _("Månad"),
+        _("Minuter"),
+        _("Redovisade timmar"),
+        _("Intygad"),
+    ]
+    return _xlsx([(_("Sammanställning"), [[organisation], [], header, *rows])])
+
+
+def ical(events: Iterable[dict[str, Any]], *, name: str) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//digiproj//aktiviteter//SV")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    for e in events:
+        event = icalendar.Event()
+        event.add("uid", e["uid"])
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", e["start"])
+        event.add("dtend", e["end"])
+        event.add("summary", e["summary"])
+        if e.get("location"):
+            event.add("location", e["location"])
+        if e.get("url"):
+            event.add("url", e["url"])
+        if e.get("description"):
+            event.add("description", e["description"])
+        cal.add_component(event)
+    return cal.to_ical()

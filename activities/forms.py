@@ -1,0 +1,247 @@
+"""Forms validate and normalise input only; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from digiproj.projects.models import Membership, Organisation, Project
+from participants.models import Participation
+
+from .models import Activity, SelfReportedTime, Session
+
+DIGCOMP_AREAS = [
+    ("1", _("1 Informations- och datakunskap")),
+    ("2", _("2 Kommunikation och samarbete")),
+    ("3", _("3 Skapa digitalt innehåll")),
+    ("4", _("4 Säkerhet")),
+    ("5", _("5 Problemlösning")),
+]
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """<input type=datetime-local>: the user types Stockholm wall-clock time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def staff_users(project: Project) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__project=project,
+            memberships__role__in=[Membership.Role.TEACHER, Membership.Role.COORDINATOR],
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class UserChoiceLabel:
+    @staticmethod
+    def label(user: Any) -> str:
+        return user.get_full_name() or user.email
+
+
+class ActivityForm(forms.ModelForm):
+    digcomp_areas = forms.MultipleChoiceField(
+        label=_("DigComp-områden"),
+        choices=DIGCOMP_AREAS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    teachers = forms.ModelMultipleChoiceField(
+        label=_("Utbildare"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "title", "description", "digcomp_areas", "target_group", "teachers"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = staff_users(project)
+        self.fields["teachers"].label_from_instance = UserChoiceLabel.label
+        if self.instance.pk:
+            self.initial["digcomp_areas"] = [str(a) for a in self.instance.digcomp_areas]
+
+
+class SessionForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Länk till mötet"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("För digitala tillfällen, till exempel en Teams-länk."),
+    )
+    confirm_moved = forms.BooleanField(
+        label=_("Jag vet att närvaro redan är registrerad och vill ändra tiden ändå"),
+        required=False,
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "capacity",
+            "enrolment_deadline",
+            "teacher",
+        ]
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "ends_at": LocalDateTimeInput(),
+            "enrolment_deadline": LocalDateTimeInput(),
+        }
+        help_texts = {
+            "starts_at": _("Svensk tid."),
+            "capacity": _("Lämna tomt för obegränsat antal platser."),
+            "enrolment_deadline": _("Lämna tomt: anmälan stänger när tillfället börjar."),
+        }
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = staff_users(project)
+        self.fields["teacher"].label_from_instance = UserChoiceLabel.label
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].required = True
+        if not self.instance.pk:
+            del self.fields["confirm_moved"]  # only a saved session can be moved
+
+    def _post_clean(self) -> None:
+        # The service validates the session (with project rules) and saves it; skip the
+        # ModelForm's own instance validation, which would run before the activity is set.
+        pass
+
+
+class EnrolForm(forms.Form):
+    participation = forms.ModelChoiceField(
+        label=_("Deltagare"), queryset=Participation.objects.none()
+    )
+
+    def __init__(self, *args: Any, participations: QuerySet[Participation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participation"].queryset = participations
+        self.fields["participation"].label_from_instance = lambda p: (
+            f"{p.person.last_name}, {p.person.first_name} ({p.organisation.name})"
+        )
+
+
+class GroupEnrolForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    role_group = forms.ChoiceField(
+        label=_("Yrkesgrupp"),
+        choices=[("", _("Alla yrkesgrupper")), *Participation.RoleGroup.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = _("Alla organisationer")
+
+
+class SelfReportForm(forms.ModelForm):
+    class Meta:
+        model = SelfReportedTime
+        fields = ["activity", "date", "minutes", "comment"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities
+        self.fields["minutes"].min_value = 1
+
+    def _post_clean(self) -> None:
+        pass  # the service validates and saves
+
+
+class ManagerRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Närmaste chefens e-postadress"),
+        help_text=_("Chefen får en länk och en engångskod för att skriva under."),
+    )
+
+
+class ManagerSignForm(forms.Form):
+    name = forms.CharField(label=_("Ditt namn"), max_length=200)
+    code = forms.CharField(
+        label=_("Engångskod från e-postmeddelandet"), max_length=6, min_length=6, required=False
+    )
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Månad"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+PRESENCE_CHOICES = [("1", _("Närvarande")), ("0", _("Frånvarande"))]
+
+
+class AttendanceForm(forms.Form):
+    """One present/absent choice (no default) and optional minutes per enrolled person."""
+
+    reason = forms.CharField(
+        label=_("Skäl till ändring"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Krävs för sena ändringar: mer än 7 dagar efter tillfället eller "
+            "när en närvarorapport redan är underskriven."
+        ),
+    )
+
+    def __init__(self, *args: Any, rows: list[Any], length: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for enrolment in rows:
+            pid = enrolment.participation_id
+            name = enrolment.participation.person.full_name
+            presence = forms.ChoiceField(
+                label=name,
+                choices=PRESENCE_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Markera närvarande eller frånvarande.")},
+            )
+            minutes = forms.IntegerField(
+                label=_("Minuter för %(name)s") % {"name": name},
+                min_value=0,
+                max_value=length,
+                required=False,
+                help_text=_("Tomt = hela tillfället (%(n)s min).") % {"n": length},
+            )
+            self.fields[f"p{pid}"] = presence
+            self.fields[f"m{pid}"] = minutes
+            if enrolment.att_present is not None:
+                self.initial[f"p{pid}"] = "1" if enrolment.att_present else "0"
+                if enrolment.att_present and enrolment.att_minutes != length:
+                    self.initial[f"m{pid}"] = enrolment.att_minutes
+            self.rows.append((enrolment, self[f"p{pid}"], self[f"m{pid}"]))
+
+    def marks(self) -> list[Any]:
+        from .services import AttendanceMark
+
+        return [
+            AttendanceMark(
+                participation_id=enrolment.participation_id,
+                present=self.cleaned_data[f"p{enrolment.participation_id}"] == "1",
+                minutes=self.cleaned_data.get(f"m{enrolment.participation_id}"),
+            )
+            for enrolment, _p, _m in self.rows
+        ]

@@ -1,0 +1,177 @@
+"""Attendance lists (late changes need a reason and keep history) and self-reported time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities import selectors
+from activities.models import (
+    Activity,
+    Attendance,
+    Certificate,
+    Enrolment,
+    SelfReportedTime,
+    Session,
+)
+from participants.models import Participation
+
+# Attendance changed this long after a session ended is a late change and needs a reason.
+LATE_CHANGE_AFTER = dt.timedelta(days=7)
+
+
+# --- attendance -------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceMark:
+    participation_id: int
+    present: bool
+    minutes: int | None = None
+
+
+def _signed_certificate_exists(participation_ids: Iterable[int], session: Session) -> bool:
+    month = selectors.month_start(timezone.localtime(session.starts_at).date())
+    return Certificate.objects.filter(
+        participation_id__in=list(participation_ids),
+        month=month,
+        participant_signed_at__isnull=False,
+    ).exists()
+
+
+@transaction.atomic
+def attendance_save(
+    *,
+    session: Session,
+    marks: list[AttendanceMark],
+    by_user_id: int | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """Save a session's attendance list, all rows or none. Returns how many rows changed."""
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    length = session.duration_minutes
+    enrolled = dict(
+        session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list(
+            "participation_id", "participation__person__first_name"
+        )
+    )
+    existing = {a.participation_id: a for a in session.attendances.all()}
+    errors: list[str] = []
+    to_save: list[Attendance] = []
+    for row, mark in enumerate(marks, start=1):
+        if mark.participation_id not in enrolled:
+            errors.append(
+                _(
+                    "Rad %(row)s: personen är inte anmäld till tillfället. Anmäl personen "
+                    "först, sedan kan närvaron registreras."
+                )
+                % {"row": row}
+            )
+            continue
+        minutes = (length if mark.minutes is None else mark.minutes) if mark.present else 0
+        if minutes < 0 or minutes > length:
+            errors.append(
+                _("Rad %(row)s: minuter måste vara mellan 0 och %(max)s (tillfällets längd).")
+                % {"row": row, "max": length}
+            )
+            continue
+        attendance = existing.get(mark.participation_id)
+        if attendance and (attendance.present, attendance.minutes) == (mark.present, minutes):
+            continue
+        if attendance is None:
+            attendance = Attendance(session=session, participation_id=mark.participation_id)
+        attendance.present = mark.present
+        attendance.minutes = minutes
+        attendance.marked_by_id = by_user_id
+        attendance.marked_at = now
+        to_save.append(attendance)
+    if errors:
+        raise ValidationError(errors)
+    if not to_save:
+        return 0
+    late = now > session.ends_at + LATE_CHANGE_AFTER or _signed_certificate_exists(
+        [a.participation_id for a in to_save], session
+    )
+    reason = reason.strip()
+    if late and not reason:
+        raise ValidationError(
+            _(
+                "Det här är en sen ändring (mer än %(days)s dagar efter tillfället, eller en "
+                "närvarorapport är redan underskriven). Skriv ett skäl till ändringen."
+            )
+            % {"days": LATE_CHANGE_AFTER.days},
+            code="reason_required",
+        )
+    for attendance in to_save:
+        attendance.change_reason = reason if late else ""
+        attendance._change_reason = reason  # recorded in the history row
+        attendance.full_clean()
+        attendance.save()
+    return len(to_save)
+
+
+# --- self-reported time -----------------------------------------------------------------
+
+
+@transaction.atomic
+def self_report_create(
+    *,
+    activity: Activity,
+    participation: Participation,
+    date: dt.date,
+    minutes: int,
+    comment: str = "",
+    by_user_id: int | None,
+) -> SelfReportedTime:
+    if participation.project_id != activity.project_id:
+        raise ValidationError(_("Personen deltar inte i aktivitetens projekt."))
+    errors: dict[str, str] = {}
+    if activity.kind != Activity.Kind.RECORDED:
+        # Time at sessions comes from the attendance list; reporting it too would count twice.
+        errors["activity"] = _(
+            "Egen tid rapporteras bara för inspelat material. Tid på tillfällen registreras "
+            "i närvarolistan."
+        )
+    if date > timezone.localdate():
+        errors["date"] = _("Datumet ligger i framtiden. Rapportera tid du redan har lagt.")
+    elif date < participation.start_date:
+        errors["date"] = _("Datumet ligger före ditt deltagande i projektet började.")
+    if minutes < 1 or minutes > 24 * 60:
+        errors["minutes"] = _("Minuter måste vara mellan 1 och 1440 (ett dygn).")
+    if errors:
+        raise ValidationError(errors)
+    report = SelfReportedTime(
+        activity=activity,
+        participation=participation,
+        date=date,
+        minutes=minutes,
+        comment=comment.strip(),
+        reported_by_id=by_user_id,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def self_report_decide(
+    *, report: SelfReportedTime, approve: bool, by_user_id: int
+) -> SelfReportedTime:
+    report = SelfReportedTime.objects.select_for_update().get(pk=report.pk)
+    status = SelfReportedTime.Status.APPROVED if approve else SelfReportedTime.Status.REJECTED
+    if report.status == status:
+        return report  # a repeated click changes nothing
+    report.status = status
+    report.decided_by_id = by_user_id
+    report.decided_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return report

@@ -1,0 +1,311 @@
+"""Enrolment: capacity under a row lock, the waiting list, promotion and reminder mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from activities.models import (
+    CalendarFeed,
+    Enrolment,
+    Session,
+)
+from participants.models import Participation, Person
+
+from ._common import local_text as _local
+
+# --- enrolment --------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentResult:
+    enrolment: Enrolment
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> bool:
+        return self.enrolment.status == Enrolment.Status.WAITING
+
+
+def _deadline(session: Session) -> dt.datetime:
+    return session.enrolment_deadline or session.starts_at
+
+
+def _overlap_warnings(session: Session, participation: Participation) -> list[str]:
+    others = (
+        Enrolment.objects.filter(
+            participation__person_id=participation.person_id,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITING],
+            session__starts_at__lt=session.ends_at,
+            session__ends_at__gt=session.starts_at,
+        )
+        .exclude(session=session)
+        .select_related("session__activity")
+    )
+    return [
+        _(
+            "Observera: %(name)s är redan anmäld till %(title)s %(when)s, som överlappar "
+            "det här tillfället."
+        )
+        % {
+            "name": participation.person.full_name,
+            "title": other.session.activity.title,
+            "when": _local(other.session.starts_at),
+        }
+        for other in others
+    ]
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    session: Session,
+    participation: Participation,
+    by_user_id: int | None,
+    now: dt.datetime | None = None,
+) -> EnrolmentResult:
+    """Enrol one person. The session row is locked while seats are counted, so under any
+    concurrency the last seat goes to exactly one person; the rest go on the waiting list."""
+    now = now or timezone.now()
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=session.pk)
+    )
+    if participation.project_id != session.activity.project_id:
+        raise ValidationError(_("Personen deltar inte i det här projektet."))
+    if now > _deadline(session):
+        raise ValidationError(
+            _(
+                "Sista anmälningsdag för tillfället var %(deadline)s. Anmälan är stängd; "
+                "välj ett annat tillfälle eller kontakta samordnaren."
+            )
+            % {"deadline": _local(_deadline(session))},
+            code="after_deadline",
+        )
+    existing = (
+        Enrolment.objects.filter(session=session, participation=participation)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .first()
+    )
+    if existing:
+        return EnrolmentResult(existing, created=False)
+    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    enrolment = Enrolment(session=session, participation=participation, enrolled_by_id=by_user_id)
+    if session.capacity is None or enrolled < session.capacity:
+        enrolment.status = Enrolment.Status.ENROLLED
+    else:
+        last = session.enrolments.aggregate(m=Max("waiting_position"))["m"] or 0
+        enrolment.status = Enrolment.Status.WAITING
+        enrolment.waiting_position = last + 1
+    enrolment.full_clean()
+    enrolment.save()
+    return EnrolmentResult(
+        enrolment, created=True, warnings=_overlap_warnings(session, participation)
+    )
+
+
+@dataclass
+class GroupResult:
+    enrolled: int = 0
+    waiting: int = 0
+    already: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def enrolment_create_for_group(
+    *, session: Session, participations: QuerySet[Participation], by_user_id: int | None
+) -> GroupResult:
+    """Enrol everyone in `participations` (already scoped by the caller); all or nothing."""
+    result = GroupResult()
+    for participation in participations.select_related("person").order_by(
+        "person__last_name", "pk"
+    ):
+        one = enrolment_create(session=session, participation=participation, by_user_id=by_user_id)
+        if not one.created:
+            result.already += 1
+        elif one.waiting:
+            result.waiting += 1
+        else:
+            result.enrolled += 1
+        result.warnings.extend(one.warnings)
+    return result
+
+
+@transaction.atomic
+def enrolment_cancel(
+    *,
+    enrolment: Enrolment,
+    by_user_id: int | None,
+    override_deadline: bool = False,
+    now: dt.datetime | None = None,
+) -> Enrolment | None:
+    """Cancel an enrolment; returns the enrolment promoted from the waiting list, if any.
+
+    Before the deadline the first on the waiting list takes the freed seat and gets exactly
+    one mail (the task is idempotent through `promotion_notified_at`)."""
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=enrolment.session_id)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.CANCELLED:
+        return None
+    before_deadline = now <= _deadline(session)
+    if not before_deadline and not override_deadline:
+        raise ValidationError(
+            _("Sista dag att avboka var %(deadline)s. Kontakta samordnaren om du inte kan komma.")
+            % {"deadline": _local(_deadline(session))},
+            code="after_deadline",
+        )
+    was_enrolled = enrolment.status == Enrolment.Status.ENROLLED
+    enrolment.status = Enrolment.Status.CANCELLED
+    enrolment.waiting_position = None
+    enrolment.cancelled_at = now
+    enrolment.full_clean()
+    enrolment.save()
+    if not (was_enrolled and before_deadline):
+        return None
+    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    if session.capacity is not None and enrolled >= session.capacity:
+        return None
+    first = (
+        session.enrolments.select_for_update()
+        .filter(status=Enrolment.Status.WAITING)
+        .order_by("waiting_position", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = Enrolment.Status.ENROLLED
+    first.waiting_position = None
+    first.promoted_at = now
+    first.full_clean()
+    first.save()
+    from activities import tasks
+
+    tasks.enrolment_promotion_notify_task.delay_on_commit(first.pk)
+    return first
+
+
+def enrolment_promotion_notify(*, enrolment_id: int) -> bool:
+    """Mail the person moved up from the waiting list, once. Returns whether a mail was sent."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("session__activity", "participation__person")
+            .filter(pk=enrolment_id)
+            .first()
+        )
+        if (
+            enrolment is None
+            or enrolment.promotion_notified_at is not None
+            or enrolment.status != Enrolment.Status.ENROLLED
+        ):
+            return False
+        person = enrolment.participation.person
+        if person.email:
+            with translation.override("sv"):
+                send_mail(
+                    _("Du har fått en plats: %(title)s")
+                    % {"title": enrolment.session.activity.title},
+                    _(
+                        "Hej %(name)s!\n\nEn plats har blivit ledig och du är nu anmäld till "
+                        "%(title)s %(when)s.\n\nKan du inte komma? Avboka under Mina aktiviteter."
+                    )
+                    % {
+                        "name": person.first_name,
+                        "title": enrolment.session.activity.title,
+                        "when": _local(enrolment.session.starts_at),
+                    },
+                    None,
+                    [person.email],
+                )
+        enrolment.promotion_notified_at = timezone.now()
+        enrolment.save(update_fields=["promotion_notified_at", "updated_at"])
+    return True
+
+
+def enrolment_reminders_send(
+    *, now: dt.datetime | None = None, ahead: dt.timedelta | None = None
+) -> int:
+    """Remind everyone enrolled in a session starting within `ahead` (default 24 h). Each
+    enrolment is claimed with a conditional update first, so a rerun never mails twice."""
+    now = now or timezone.now()
+    ahead = ahead or dt.timedelta(hours=24)
+    due = Enrolment.objects.filter(
+        status=Enrolment.Status.ENROLLED,
+        reminder_sent_at__isnull=True,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + ahead,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            if not Enrolment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                continue  # another worker got there first
+            enrolment = Enrolment.objects.select_related(
+                "session__activity", "participation__person"
+            ).get(pk=pk)
+            person = enrolment.participation.person
+            if not person.email:
+                continue
+            session = enrolment.session
+            with translation.override("sv"):
+                send_mail(
+                    _("Påminnelse: %(title)s") % {"title": session.activity.title},
+                    _("Hej %(name)s!\n\nVälkommen till %(title)s %(when)s, %(where)s.")
+                    % {
+                        "name": person.first_name,
+                        "title": session.activity.title,
+                        "when": _local(session.starts_at),
+                        "where": session.place or session.online_url,
+                    },
+                    None,
+                    [person.email],
+                )
+            sent += 1
+    return sent
+
+
+# --- calendar feed ----------------------------------------------------------------------
+
+
+def calendar_feed_get_or_create(*, person: Person) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(
+        person=person, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def participants_in_group(
+    *,
+    participations: QuerySet[Participation],
+    organisation_id: int | None = None,
+    role_group: str = "",
+    person_ids: QuerySet[Any] | None = None,
+) -> QuerySet[Participation]:
+    """Narrow a (scoped) participation queryset to a group for group enrolment.
+
+    `person_ids` is the hook for the surveys app: pass e.g.
+    `surveys.selectors.person_ids_below_level(project, area=4, level=3)`, a queryset of
+    Person ids, and only those people are enrolled."""
+    qs = participations.filter(end_date__isnull=True)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if role_group:
+        qs = qs.filter(role_group=role_group)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    return qs

@@ -1,0 +1,32 @@
+"""Thin Celery tasks: each takes ids, calls one service, and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def enrolment_promotion_notify_task(self, enrolment_id: int) -> bool:
+    # Idempotent: the service marks promotion_notified_at, so redelivery sends no second mail.
+    return services.enrolment_promotion_notify(enrolment_id=enrolment_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def enrolment_reminders_send_task(self) -> int:
+    # Idempotent: each enrolment is claimed through reminder_sent_at before its mail is sent.
+    return services.enrolment_reminders_send()

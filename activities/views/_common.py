@@ -1,0 +1,62 @@
+"""Helpers shared by the activity view modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+
+from activities.models import Session
+from digiproj.projects.models import Organisation
+from digiproj.projects.permissions import ProjectAccess, Role
+
+PAGE_SIZE = 50
+MAX_CHOICES = 200
+
+
+def ctx(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    return {"access": access, "project": access.project, **extra}
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def organisations_for(access: ProjectAccess) -> Any:
+    if access.role == Role.CONTACT:
+        return Organisation.objects.filter(pk=access.organisation_id)
+    return (
+        Organisation.objects.filter(
+            Q(project_organisations__project=access.project)
+            | Q(participations__project=access.project)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def session_event(request: HttpRequest, session: Session) -> dict[str, Any]:
+    return {
+        "uid": f"session-{session.pk}@{request.get_host()}",
+        "start": session.starts_at,
+        "end": session.ends_at,
+        "summary": session.activity.title,
+        "location": session.place or session.online_url,
+        "url": session.online_url,
+        "description": session.activity.description,
+    }

@@ -1,0 +1,321 @@
+"""Activity, session, enrolment and calendar pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import exports, forms, permissions, selectors, services
+from activities.models import Enrolment, Session
+from digiproj.projects.permissions import ProjectAccess, Role, project_permission_required
+
+from ._common import (
+    MAX_CHOICES,
+    PAGE_SIZE,
+    add_errors,
+    ctx,
+    file_response,
+    organisations_for,
+    session_event,
+)
+
+# --- activities -------------------------------------------------------------------------
+
+
+@project_permission_required("activities.view")
+def activity_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    page = Paginator(selectors.activity_list(access=access), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(request, "activities/activity_list.html", ctx(access, page=page))
+
+
+@project_permission_required("activities.edit")
+def activity_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ActivityForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(project=access.project, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Aktiviteten är skapad."))
+            return redirect("activities:detail", access.project.pk, activity.pk)
+    return render(request, "activities/activity_form.html", ctx(access, form=form))
+
+
+@project_permission_required("activities.edit")
+def activity_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    activity = permissions.activity_get_for_user(access, pk)
+    form = forms.ActivityForm(request.POST or None, instance=activity, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.activity_update(activity=activity, teachers=data.pop("teachers"), **data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Aktiviteten är sparad."))
+            return redirect("activities:detail", access.project.pk, activity.pk)
+    return render(
+        request, "activities/activity_form.html", ctx(access, form=form, activity=activity)
+    )
+
+
+@project_permission_required("activities.view")
+def activity_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    activity = permissions.activity_get_for_user(access, pk)
+    sessions = selectors.session_list_with_counts(access=access).filter(activity=activity)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        ctx(access, activity=activity, sessions=sessions.order_by("starts_at")),
+    )
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+@project_permission_required("activities.edit")
+def session_create(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    activity = permissions.activity_get_for_user(access, pk)
+    form = forms.SessionForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("confirm_moved", None)
+        try:
+            session = services.session_create(activity=activity, **data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Tillfället är skapat."))
+            return redirect("activities:session", access.project.pk, session.pk)
+    return render(
+        request, "activities/session_form.html", ctx(access, form=form, activity=activity)
+    )
+
+
+@project_permission_required("activities.edit")
+def session_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    form = forms.SessionForm(request.POST or None, instance=session, project=access.project)
+    needs_confirm = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            needs_confirm = getattr(error, "code", None) == "moved_after_attendance"
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Tillfället är sparat."))
+            return redirect("activities:session", access.project.pk, session.pk)
+    return render(
+        request,
+        "activities/session_form.html",
+        ctx(
+            access,
+            form=form,
+            activity=session.activity,
+            session=session,
+            needs_confirm=needs_confirm,
+        ),
+    )
+
+
+@project_permission_required("activities.view")
+def session_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    enrolments = list(selectors.enrolment_list(access=access, session=session))
+    context = ctx(access, session=session, enrolments=enrolments)
+    if access.can("activities.enrol"):
+        # Large projects have thousands of participants: list at most MAX_CHOICES, searchable.
+        query = request.GET.get("sok", "").strip()
+        choices = selectors.participation_choices(access=access)
+        if query:
+            choices = choices.filter(
+                Q(person__first_name__icontains=query) | Q(person__last_name__icontains=query)
+            )
+        context.update(
+            enrol_form=True,
+            query=query,
+            participations=list(choices[: MAX_CHOICES + 1]),
+            max_choices=MAX_CHOICES,
+        )
+        context["group_form"] = forms.GroupEnrolForm(organisations=organisations_for(access))
+    return render(request, "activities/session_detail.html", context)
+
+
+def _enrol_message(request: HttpRequest, result: services.EnrolmentResult) -> None:
+    name = result.enrolment.participation.person.full_name
+    if not result.created:
+        messages.info(request, _("%(name)s var redan anmäld.") % {"name": name})
+    elif result.waiting:
+        messages.warning(
+            request,
+            _(
+                "Tillfället är fullt. %(name)s står nu på reservlistan och flyttas upp om "
+                "någon avbokar."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.success(request, _("%(name)s är anmäld.") % {"name": name})
+    for warning in result.warnings:
+        messages.warning(request, warning)
+
+
+@require_POST
+@project_permission_required("activities.enrol")
+def enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    form = forms.EnrolForm(
+        request.POST, participations=selectors.participation_choices(access=access)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Välj en deltagare i listan."))
+    else:
+        try:
+            result = services.enrolment_create(
+                session=session,
+                participation=form.cleaned_data["participation"],
+                by_user_id=request.user.pk,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            _enrol_message(request, result)
+    return redirect("activities:session", access.project.pk, session.pk)
+
+
+@require_POST
+@project_permission_required("activities.enrol")
+def enrol_group(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    form = forms.GroupEnrolForm(request.POST, organisations=organisations_for(access))
+    if not form.is_valid():
+        messages.error(request, _("Välj en organisation i listan."))
+        return redirect("activities:session", access.project.pk, session.pk)
+    organisation = form.cleaned_data["organisation"]
+    group = services.participants_in_group(
+        participations=selectors.participation_choices(access=access),
+        organisation_id=organisation.pk if organisation else None,
+        role_group=form.cleaned_data["role_group"],
+    )
+    try:
+        result = services.enrolment_create_for_group(
+            session=session, participations=group, by_user_id=request.user.pk
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(enrolled)s anmälda, %(waiting)s på reservlistan, %(already)s var redan anmälda.")
+            % {"enrolled": result.enrolled, "waiting": result.waiting, "already": result.already},
+        )
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return redirect("activities:session", access.project.pk, session.pk)
+
+
+@require_POST
+@project_permission_required("project.view")
+def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    """Staff cancel for people in their scope; a participant cancels their own."""
+    if not (access.can("activities.enrol") or access.can("activities.participate")):
+        raise Http404
+    enrolment = permissions.enrolment_get_for_user(access, pk)
+    try:
+        promoted = services.enrolment_cancel(
+            enrolment=enrolment,
+            by_user_id=request.user.pk,
+            override_deadline=access.is_coordinator,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Anmälan är avbokad."))
+        if promoted and access.role != Role.PARTICIPANT:
+            messages.info(
+                request,
+                _("%(name)s flyttades upp från reservlistan och får ett mejl.")
+                % {"name": promoted.participation.person.full_name},
+            )
+    if access.role == Role.PARTICIPANT:
+        return redirect("my_activities")
+    return redirect("activities:session", access.project.pk, enrolment.session_id)
+
+
+@project_permission_required("project.view")
+def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    """One session as an .ics file: for staff in scope, or a participant enrolled in it."""
+    if access.role == Role.PARTICIPANT:
+        session = get_object_or_404(
+            Session.objects.select_related("activity")
+            .filter(
+                activity__project=access.project,
+                enrolments__participation__person_id=access.person_id,
+            )
+            .exclude(enrolments__status=Enrolment.Status.CANCELLED)
+            .distinct(),
+            pk=pk,
+        )
+    else:
+        access.require("activities.view")
+        session = permissions.session_get_for_user(access, pk)
+    content = exports.ical([session_event(request, session)], name=session.activity.title)
+    return file_response(content, f"tillfalle-{session.pk}.ics", "text/calendar; charset=utf-8")
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+
+@project_permission_required("activities.view")
+def calendar(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    today = timezone.localdate()
+    if request.GET.get("visa") == "lista":
+        sessions = selectors.session_calendar(
+            access=access, start=today, end=today + dt.timedelta(days=3650)
+        )
+        page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("sida"))
+        return render(request, "activities/calendar_list.html", ctx(access, page=page))
+    try:
+        start = dt.date.fromisoformat(request.GET.get("vecka", ""))
+    except ValueError:
+        start = today
+    monday = start - dt.timedelta(days=start.weekday())
+    sessions = list(
+        selectors.session_calendar(access=access, start=monday, end=monday + dt.timedelta(days=7))
+    )
+    days = [
+        {
+            "date": monday + dt.timedelta(days=i),
+            "sessions": [
+                s
+                for s in sessions
+                if timezone.localtime(s.starts_at).date() == monday + dt.timedelta(days=i)
+            ],
+        }
+        for i in range(7)
+    ]
+    return render(
+        request,
+        "activities/calendar_week.html",
+        ctx(
+            access,
+            days=days,
+            monday=monday,
+            week=monday.isocalendar().week,
+            previous=monday - dt.timedelta(days=7),
+            next=monday + dt.timedelta(days=7),
+        ),
+    )

@@ -1,0 +1,156 @@
+"""Attendance lists (tablet, print, Excel) and self-reported time."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import exports, forms, permissions, selectors, services
+from activities.models import Activity, Session
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
+
+from ._common import (
+    PAGE_SIZE,
+    XLSX,
+    add_errors,
+    ctx,
+    file_response,
+)
+
+# --- attendance -------------------------------------------------------------------------
+
+
+@project_permission_required("attendance.mark")
+def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    rows = list(selectors.attendance_sheet(access=access, session=session))
+    form = forms.AttendanceForm(request.POST or None, rows=rows, length=session.duration_minutes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.attendance_save(
+                session=session,
+                marks=form.marks(),
+                by_user_id=request.user.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Närvaron är sparad (%(n)s ändrade rader).") % {"n": changed}
+            )
+            return redirect("activities:attendance", access.project.pk, session.pk)
+    history = selectors.attendance_history(access=access, session=session)[:20]
+    return render(
+        request,
+        "activities/attendance.html",
+        ctx(access, session=session, form=form, history=history),
+    )
+
+
+@project_permission_required("attendance.mark")
+def attendance_print(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    rows = selectors.attendance_sheet(access=access, session=session)
+    return render(
+        request, "activities/attendance_print.html", ctx(access, session=session, rows=rows)
+    )
+
+
+@project_permission_required("attendance.mark")
+def attendance_xlsx(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    session = permissions.session_get_for_user(access, pk)
+    rows = [
+        [
+            e.participation.person.full_name,
+            e.participation.organisation.name,
+            ""
+            if e.att_present is None
+            else (_("Närvarande") if e.att_present else _("Frånvarande")),
+            e.att_minutes,
+            "",
+        ]
+        for e in selectors.attendance_sheet(access=access, session=session)
+    ]
+    when = date_format(timezone.localtime(session.starts_at), "j F Y H:i")
+    content = exports.attendance_xlsx(session.activity.title, when, rows)
+    return file_response(content, f"narvarolista-{session.pk}.xlsx", XLSX)
+
+
+# --- self-reported time -----------------------------------------------------------------
+
+
+@project_permission_required("hours.approve")
+def self_report_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    page = Paginator(selectors.self_report_list(access=access), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(request, "activities/self_report_list.html", ctx(access, page=page))
+
+
+@require_POST
+@project_permission_required("hours.approve")
+def self_report_decide(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    report = permissions.self_report_get_for_user(access, pk)
+    approve = request.POST.get("beslut") == "godkann"
+    services.self_report_decide(report=report, approve=approve, by_user_id=request.user.pk)
+    messages.success(request, _("Tiden är godkänd.") if approve else _("Tiden är avslagen."))
+    return redirect("activities:self_reports", access.project.pk)
+
+
+@require_POST
+@project_permission_required("activities.participate")
+def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    participation = permissions.require_own_participation(access)
+    form = forms.SelfReportForm(
+        request.POST,
+        activities=Activity.objects.filter(project=access.project, kind=Activity.Kind.RECORDED),
+    )
+    if form.is_valid():
+        try:
+            services.self_report_create(
+                participation=participation, by_user_id=request.user.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+    if form.errors:
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+    else:
+        messages.success(request, _("Tiden är rapporterad och väntar på godkännande."))
+    return redirect("my_activities")
+
+
+@require_POST
+@project_permission_required("activities.participate")
+def my_enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.require_own_participation(access)
+    session = get_object_or_404(Session.objects.filter(activity__project=access.project), pk=pk)
+    try:
+        result = services.enrolment_create(
+            session=session, participation=participation, by_user_id=request.user.pk
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if result.waiting:
+            messages.warning(
+                request,
+                _(
+                    "Tillfället är fullt. Du står på reservlistan och får ett mejl om en plats "
+                    "blir ledig."
+                ),
+            )
+        else:
+            messages.success(request, _("Du är anmäld."))
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return redirect("my_activities")

@@ -1,0 +1,293 @@
+"""Hours and monthly certificates, and the pages outside one project: my activities, the
+personal iCal feed and the manager's signature page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import exports, forms, permissions, selectors, services
+from activities.models import Activity, CalendarFeed, Certificate, Enrolment, Session
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
+
+from ._common import (
+    PAGE_SIZE,
+    XLSX,
+    add_errors,
+    ctx,
+    file_response,
+    organisations_for,
+    session_event,
+)
+
+# --- hours and certificates -------------------------------------------------------------
+
+
+def _month(year: int, month: int) -> dt.date:
+    try:
+        return dt.date(year, month, 1)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@project_permission_required("hours.approve")
+def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.MonthForm(request.GET or None)
+    month = (
+        form.cleaned_data["month"]
+        if form.is_valid()
+        else selectors.month_start(timezone.localdate())
+    )
+    participations, minutes = selectors.hours_overview(access=access, month=month)
+    page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = [
+        {
+            "participation": p,
+            "minutes": minutes.get(p.pk, 0),
+            "hours": selectors.hours_for_month(minutes.get(p.pk, 0), access.project.hour_rounding),
+        }
+        for p in page
+    ]
+    return render(
+        request,
+        "activities/hours_overview.html",
+        ctx(
+            access,
+            form=form,
+            month=month,
+            page=page,
+            rows=rows,
+            organisations=organisations_for(access),
+        ),
+    )
+
+
+def _certificate_context(access: ProjectAccess, participation: Any, month: dt.date) -> dict:
+    data = selectors.certificate_data(participation=participation, month=month)
+    certificate = selectors.certificate_get(participation=participation, month=month)
+    return ctx(
+        access,
+        participation=participation,
+        month=month,
+        data=data,
+        certificate=certificate,
+        state=selectors.certificate_state(certificate, data),
+    )
+
+
+def _signatures(context: dict) -> list[tuple[str, str]]:
+    cert, state = context["certificate"], context["state"]
+    valid = state in ("participant_signed", "signed")
+    participant = manager = ""
+    if cert and valid and cert.participant_signed_at:
+        participant = _("digitalt underskrivet %(when)s") % {
+            "when": date_format(timezone.localtime(cert.participant_signed_at), "Y-m-d H:i")
+        }
+    if cert and valid and cert.manager_signed_at:
+        manager = _("%(name)s, digitalt underskrivet %(when)s") % {
+            "name": cert.manager_signed_name,
+            "when": date_format(timezone.localtime(cert.manager_signed_at), "Y-m-d H:i"),
+        }
+    return [(_("Deltagarens underskrift"), participant), (_("Närmaste chefs underskrift"), manager)]
+
+
+@project_permission_required("hours.view")
+def certificate(
+    request: HttpRequest, access: ProjectAccess, participation_id: int, year: int, month: int
+) -> HttpResponse:
+    participation = permissions.participation_for_hours(access, participation_id)
+    context = _certificate_context(access, participation, _month(year, month))
+    context["request_form"] = forms.ManagerRequestForm(
+        initial={"email": context["certificate"].manager_email if context["certificate"] else ""}
+    )
+    return render(request, "activities/certificate.html", context)
+
+
+@project_permission_required("hours.view")
+def certificate_file(
+    request: HttpRequest,
+    access: ProjectAccess,
+    participation_id: int,
+    year: int,
+    month: int,
+    fmt: str,
+) -> HttpResponse:
+    participation = permissions.participation_for_hours(access, participation_id)
+    context = _certificate_context(access, participation, _month(year, month))
+    name = f"narvarorapport-{year}-{month:02d}-{participation.pk}"
+    if fmt == "pdf":
+        content = exports.certificate_pdf(context["data"], _signatures(context))
+        return file_response(content, f"{name}.pdf", "application/pdf")
+    content = exports.certificate_xlsx(context["data"], _signatures(context))
+    return file_response(content, f"{name}.xlsx", XLSX)
+
+
+@require_POST
+@project_permission_required("activities.participate")
+def certificate_sign(
+    request: HttpRequest, access: ProjectAccess, year: int, month: int
+) -> HttpResponse:
+    participation = permissions.require_own_participation(access)
+    try:
+        services.certificate_sign_participant(
+            participation=participation, month=_month(year, month), user_id=request.user.pk
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Du har skrivit under närvarorapporten."))
+    return redirect("activities:certificate", access.project.pk, participation.pk, year, month)
+
+
+@require_POST
+@project_permission_required("hours.view")
+def certificate_request_manager(
+    request: HttpRequest, access: ProjectAccess, participation_id: int, year: int, month: int
+) -> HttpResponse:
+    participation = permissions.participation_for_hours(access, participation_id)
+    cert = selectors.certificate_get(participation=participation, month=_month(year, month))
+    form = forms.ManagerRequestForm(request.POST)
+    if cert is None or not form.is_valid():
+        messages.error(request, _("Skriv en giltig e-postadress till chefen."))
+    else:
+        try:
+            services.certificate_request_manager(
+                certificate=cert,
+                email=form.cleaned_data["email"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Chefen har fått ett mejl med länk och engångskod."))
+    return redirect("activities:certificate", access.project.pk, participation.pk, year, month)
+
+
+@project_permission_required("hours.approve")
+def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Sammanställning: one organisation's participants and their certified hours."""
+    organisation = get_object_or_404(
+        organisations_for(access), pk=request.GET.get("organisation") or 0
+    )
+    form = forms.MonthForm({"month": request.GET.get("fran", "")})
+    start = form.cleaned_data["month"] if form.is_valid() else access.project.start_date
+    rows = [
+        [
+            r["participation"].person.full_name,
+            r["participation"].person.masked_personnummer,
+            r["month"].strftime("%Y-%m"),
+            r["minutes"],
+            float(r["hours"]),
+            {
+                "signed": _("Ja"),
+                "participant_signed": _("Väntar på chef"),
+                "void": _("Nej, ändrad efter underskrift"),
+            }.get(r["state"], _("Nej")),
+        ]
+        for r in selectors.organisation_summary(
+            access=access,
+            organisation_id=organisation.pk,
+            start=selectors.month_start(start),
+            end=access.project.end_date + dt.timedelta(days=1),
+        )
+    ]
+    content = exports.summary_xlsx(organisation.name, rows)
+    return file_response(content, f"sammanstallning-{organisation.pk}.xlsx", XLSX)
+
+
+# --- pages outside one project: my activities, the iCal feed, the manager's signature ------
+
+
+@login_required
+def my_activities(request: HttpRequest) -> HttpResponse:
+    participations = list(participant_selectors.participations_for_user(user_id=request.user.pk))
+    if not participations:
+        raise Http404
+    person = participations[0].person
+    feed = services.calendar_feed_get_or_create(person=person)
+    projects = []
+    for participation in participations:
+        projects.append(
+            {
+                "participation": participation,
+                "certificates": selectors.certificate_overview(participation=participation),
+                "hours": selectors.participant_hours(participation=participation),
+                "by_activity": selectors.hours_by_activity(participation=participation),
+                "report_form": forms.SelfReportForm(
+                    activities=Activity.objects.filter(
+                        project=participation.project, kind=Activity.Kind.RECORDED
+                    ),
+                    auto_id=f"id_{participation.pk}_%s",
+                ),
+            }
+        )
+    enrolments = list(selectors.my_enrolments(user_id=request.user.pk))
+    now = timezone.now()
+    return render(
+        request,
+        "activities/my_activities.html",
+        {
+            "upcoming": [e for e in enrolments if e.session.ends_at >= now],
+            "past": [e for e in enrolments if e.session.ends_at < now],
+            "open_sessions": selectors.my_open_sessions(user_id=request.user.pk)[:50],
+            "projects": projects,
+            "feed_url": request.build_absolute_uri(reverse("my_calendar_feed", args=[feed.token])),
+        },
+    )
+
+
+def my_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed: the secret token in the URL is the only credential."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    sessions = (
+        Session.objects.filter(
+            enrolments__participation__person=feed.person,
+            enrolments__status=Enrolment.Status.ENROLLED,
+        )
+        .select_related("activity")
+        .order_by("starts_at")
+    )
+    content = exports.ical([session_event(request, s) for s in sessions], name="digiproj")
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
+    cert = get_object_or_404(
+        Certificate.objects.select_related("participation__person", "participation__project"),
+        Q(manager_token=token),
+    )
+    data = selectors.certificate_data(participation=cert.participation, month=cert.month)
+    state = selectors.certificate_state(cert, data)
+    form = forms.ManagerSignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_sign_manager(
+                certificate=cert,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Tack! Närvarorapporten är underskriven."))
+            return redirect("activities_manager_sign", token)
+    return render(
+        request,
+        "activities/manager_sign.html",
+        {"certificate": cert, "data": data, "state": state, "form": form},
+    )

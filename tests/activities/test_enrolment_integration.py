@@ -1,0 +1,49 @@
+"""A cancellation promotes the first waiting person; the mail goes through the real broker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from activities import services, tasks
+from activities.models import Enrolment
+from tests.factories import ParticipationFactory, SessionFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_cancellation_promotes_first_waiting_with_one_mail_through_broker(celery_worker):
+    session = SessionFactory(capacity=1)
+    project = session.activity.project
+    a, b, c = (ParticipationFactory(project=project) for _ in range(3))
+    first = services.enrolment_create(session=session, participation=a, by_user_id=None)
+    services.enrolment_create(session=session, participation=b, by_user_id=None)
+    services.enrolment_create(session=session, participation=c, by_user_id=None)
+    before = len(celery_worker.mails())
+
+    promoted = services.enrolment_cancel(enrolment=first.enrolment, by_user_id=None)
+
+    assert promoted.participation_id == b.pk
+    assert _wait_for(
+        lambda: Enrolment.objects.filter(
+            pk=promoted.pk, promotion_notified_at__isnull=False
+        ).exists()
+    )
+    mails = celery_worker.mails()[before:]
+    assert len(mails) == 1
+    assert b.person.email in mails[0]
+    assert session.activity.title in mails[0]
+
+    # A second delivery of the same task is a no-op in the worker.
+    assert tasks.enrolment_promotion_notify_task.delay(promoted.pk).get(timeout=30) is False
+    assert len(celery_worker.mails()[before:]) == 1
