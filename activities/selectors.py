@@ -509,3 +509,91 @@ def hours_overview(
         participations=participations.values("pk"), start=month, end=next_month(month)
     )
     return participations, {pid: total for (pid, _m), total in minutes.items()}
+
+
+# --- statistics for reports -------------------------------------------------------------
+
+
+def activity_statistics(
+    *,
+    access: ProjectAccess,
+    start: dt.date,
+    end: dt.date,
+    organisation_id: int | None = None,
+    genders: tuple[str, ...] = ("K", "M"),
+    group_by_kind: bool = False,
+) -> list[dict[str, Any]]:
+    """Per activity (or per activity type): sessions held in [start, end] (Stockholm days),
+    people enrolled, people present and minutes present by gender, plus approved self-reported
+    minutes. People are counted within the user's scope (a contact: their organisation)."""
+    lo, hi = local_midnight(start), local_midnight(end + dt.timedelta(days=1))
+    in_period = Q(sessions__starts_at__gte=lo, sessions__starts_at__lt=hi)
+    person_scope = access.participation_q("sessions__attendances__participation")
+    if organisation_id:
+        person_scope &= Q(sessions__attendances__participation__organisation_id=organisation_id)
+    present = in_period & Q(sessions__attendances__present=True) & person_scope
+    gender_path = "sessions__attendances__participation__person__gender"
+    aggregates: dict[str, Any] = {
+        "sessions_held": Count("sessions", filter=in_period, distinct=True),
+        "activities": Count("pk", distinct=True),
+    }
+    for gender in (*genders, "total"):
+        cond = present if gender == "total" else present & Q(**{gender_path: gender})
+        aggregates[f"present_{gender}"] = Count(
+            "sessions__attendances__participation", filter=cond, distinct=True
+        )
+        aggregates[f"minutes_{gender}"] = Sum("sessions__attendances__minutes", filter=cond)
+    qs = Activity.objects.filter(project=access.project)
+    rows = (
+        list(qs.values("kind").annotate(**aggregates).order_by("kind"))
+        if group_by_kind
+        else list(qs.values("pk", "title", "kind").annotate(**aggregates).order_by("title", "pk"))
+    )
+    # Enrolments and self-reported time hang off other relations: counted apart so the joins
+    # above do not multiply them, one query each.
+    key = "activity__kind" if group_by_kind else "activity_id"
+    enrol_scope = access.participation_q("participation")
+    own_scope = access.participation_q("participation")
+    if organisation_id:
+        enrol_scope &= Q(participation__organisation_id=organisation_id)
+        own_scope &= Q(participation__organisation_id=organisation_id)
+    enrolled = dict(
+        Enrolment.objects.filter(
+            session__activity__project=access.project,
+            session__starts_at__gte=lo,
+            session__starts_at__lt=hi,
+            status=Enrolment.Status.ENROLLED,
+        )
+        .filter(enrol_scope)
+        .values("session__" + key)
+        .annotate(n=Count("participation", distinct=True))
+        .values_list("session__" + key, "n")
+    )
+    own_aggregates = {
+        f"own_{g}": Sum(
+            "minutes", filter=Q(participation__person__gender=g) if g != "total" else Q()
+        )
+        for g in (*genders, "total")
+    }
+    own = {
+        row.pop(key): row
+        for row in SelfReportedTime.objects.filter(
+            activity__project=access.project,
+            status=SelfReportedTime.Status.APPROVED,
+            date__gte=start,
+            date__lte=end,
+        )
+        .filter(own_scope)
+        .values(key)
+        .annotate(**own_aggregates)
+        .order_by()
+    }
+    for row in rows:
+        ident = row["kind"] if group_by_kind else row["pk"]
+        row["enrolled"] = enrolled.get(ident, 0)
+        extra = own.get(ident, {})
+        for gender in (*genders, "total"):
+            row[f"minutes_{gender}"] = (row[f"minutes_{gender}"] or 0) + (
+                extra.get(f"own_{gender}") or 0
+            )
+    return rows
