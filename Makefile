@@ -47,8 +47,9 @@ test: install compilemessages
 	@set +e; $(TEST_ENV) $(VENV)/bin/pytest --create-db -p no:cacheprovider $(PYTEST_ARGS); \
 		status=$$?; bash .ci/services.sh stop; exit $$status
 
+# SQLite, no services: a quick check while working. `make test` is the real thing.
 test-fast: install
-	$(VENV)/bin/pytest -m "not e2e and not integration" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not e2e and not integration and not postgresql" $(PYTEST_ARGS)
 
 e2e: install compilemessages
 	@bash .ci/services.sh start

@@ -358,6 +358,36 @@ def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
     )
 
 
+def _certificate_payload(
+    participation: Participation,
+    month: dt.date,
+    by_day: dict[tuple[int, int, dt.date], int],
+    titles: dict[int, str],
+) -> dict[str, Any]:
+    """What one monthly certificate shows (and what its hash covers)."""
+    rows = [
+        {"date": day.isoformat(), "activity": titles[activity_id], "minutes": minutes}
+        for (pid, activity_id, day), minutes in sorted(
+            by_day.items(), key=lambda kv: (kv[0][2], titles[kv[0][1]])
+        )
+        if pid == participation.pk and month_start(day) == month
+    ]
+    person, org, project = participation.person, participation.organisation, participation.project
+    total = sum(r["minutes"] for r in rows)
+    return {
+        "project": project.name,
+        "diarienummer": project.diarienummer,
+        "month": month.strftime("%Y-%m"),
+        "name": person.full_name,
+        "personnummer": person.personnummer,
+        "employer": org.name,
+        "organisationsnummer": org.organisationsnummer,
+        "rows": rows,
+        "total_minutes": total,
+        "hours": str(hours_for_month(total, project.hour_rounding)),
+    }
+
+
 def certificate_data_for_months(
     *, participation: Participation, months: list[dt.date]
 ) -> dict[dt.date, dict[str, Any]]:
@@ -372,30 +402,38 @@ def certificate_data_for_months(
         participations=[participation.pk], start=months[0], end=next_month(months[-1])
     )
     titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
-    person, org, project = participation.person, participation.organisation, participation.project
-    result = {}
-    for month in months:
-        rows = [
-            {"date": day.isoformat(), "activity": titles[activity_id], "minutes": minutes}
-            for (_pid, activity_id, day), minutes in sorted(
-                by_day.items(), key=lambda kv: (kv[0][2], titles[kv[0][1]])
-            )
-            if month_start(day) == month
-        ]
-        total = sum(r["minutes"] for r in rows)
-        result[month] = {
-            "project": project.name,
-            "diarienummer": project.diarienummer,
-            "month": month.strftime("%Y-%m"),
-            "name": person.full_name,
-            "personnummer": person.personnummer,
-            "employer": org.name,
-            "organisationsnummer": org.organisationsnummer,
-            "rows": rows,
-            "total_minutes": total,
-            "hours": str(hours_for_month(total, project.hour_rounding)),
-        }
-    return result
+    return {month: _certificate_payload(participation, month, by_day, titles) for month in months}
+
+
+def certified_months(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> set[tuple[int, dt.date]]:
+    """(participation, month) pairs in [start, end) whose certificate is signed by both the
+    participant and the manager and still matches the data (a later change voids it).
+
+    Reads the signed certificates, the hours behind them and the people in five queries;
+    only the hash comparison runs per certificate.
+    """
+    signed = list(
+        Certificate.objects.filter(
+            participation__in=participations,
+            month__gte=month_start(start),
+            month__lt=end,
+            participant_signed_at__isnull=False,
+            manager_signed_at__isnull=False,
+        ).values_list("participation_id", "month", "content_hash")
+    )
+    if not signed:
+        return set()
+    ids = {pid for pid, _m, _h in signed}
+    by_day = hours_by_day(participations=list(ids), start=month_start(start), end=end)
+    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
+    people = Participation.objects.select_related("person", "organisation", "project").in_bulk(ids)
+    return {
+        (pid, month)
+        for pid, month, digest in signed
+        if certificate_hash(_certificate_payload(people[pid], month, by_day, titles)) == digest
+    }
 
 
 def certificate_data(*, participation: Participation, month: dt.date) -> dict[str, Any]:

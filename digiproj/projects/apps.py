@@ -6,3 +6,10 @@ class ProjectsConfig(AppConfig):
     name = "digiproj.projects"
     label = "projects"
     verbose_name = _("Projekt och organisationer")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from digiproj import sqlite
+
+        connection_created.connect(sqlite.install, dispatch_uid="digiproj-sqlite-like")

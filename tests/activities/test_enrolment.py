@@ -178,6 +178,7 @@ def test_reminders_are_sent_once(world):
     assert mail.outbox[0].to == [world.own.person.email]
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_enrolments_for_three_last_seats():
     assert connection.vendor == "postgresql"

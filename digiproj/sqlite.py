@@ -1,0 +1,36 @@
+"""The embedded SQLite database matches case-insensitively beyond ASCII, as PostgreSQL does:
+SQLite's own LIKE folds only A–Z, so searching "öberg" would not find "Öberg"."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern(like: str, escape: str | None) -> re.Pattern[str]:
+    out, chars = [], iter(like)
+    for ch in chars:
+        if escape and ch == escape:
+            out.append(re.escape(next(chars, "")))
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+    return re.compile("".join(out), re.DOTALL | re.IGNORECASE)
+
+
+def unicode_like(pattern: str | None, value: Any, escape: str | None = None) -> bool | None:
+    if pattern is None or value is None:
+        return None
+    return _pattern(pattern.casefold(), escape).fullmatch(str(value).casefold()) is not None
+
+
+def install(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created receiver: replace SQLite's like() on every new connection."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("like", 2, unicode_like, deterministic=True)
+        connection.connection.create_function("like", 3, unicode_like, deterministic=True)
