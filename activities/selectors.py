@@ -635,3 +635,44 @@ def activity_statistics(
                 extra.get(f"own_{gender}") or 0
             )
     return rows
+
+
+def minutes_by_month_and_activity(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes per (participation, activity, first day of month) in [start, end), from
+    attendance and approved self-reported time, each grouped in the database."""
+    totals: dict[tuple[int, int, dt.date], int] = defaultdict(int)
+    att = (
+        Attendance.objects.filter(
+            participation__in=participations,
+            present=True,
+            minutes__gt=0,
+            session__starts_at__gte=local_midnight(start),
+            session__starts_at__lt=local_midnight(end),
+        )
+        .annotate(month=TruncMonth("session__starts_at", tzinfo=STOCKHOLM))
+        .values("participation_id", "session__activity_id", "month")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in att:
+        month = row["month"]
+        if isinstance(month, dt.datetime):
+            month = timezone.localtime(month, STOCKHOLM).date()
+        totals[(row["participation_id"], row["session__activity_id"], month)] += row["total"]
+    own = (
+        SelfReportedTime.objects.filter(
+            participation__in=participations,
+            status=SelfReportedTime.Status.APPROVED,
+            date__gte=start,
+            date__lt=end,
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("participation_id", "activity_id", "month")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in own:
+        totals[(row["participation_id"], row["activity_id"], row["month"])] += row["total"]
+    return dict(totals)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -366,11 +367,285 @@ class Activities:
         ]
 
 
-AVAILABLE: dict[str, Indicators | ParticipantRegister | ScbFile | Activities] = {
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TimeAndCofinancing:
+    """Tid och medfinansiering: hours per participant per month (certified and not), per
+    activity, and the value of certified time as co-financing by the project's method,
+    summed by organisation, month and gender against the budget. Closing-phase time is
+    shown but never valued."""
+
+    title = "Tid och medfinansiering"
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]:
+        project = access.project
+        genders = [*selectors.genders_for(access)]
+        g = gender_labels()
+        participations = selectors.participations_for_report(
+            access=access, organisation_id=run.organisation_id, with_age=False
+        )
+        end = period.end + dt.timedelta(days=1)  # half-open [start, end)
+        eligible_end = min(end, project.closing_start) if project.closing_start else end
+        eligible_end = max(eligible_end, period.start)
+        monthly = activity_selectors.hours_by_month(
+            participations=participations, start=period.start, end=eligible_end
+        )
+        closing = (
+            activity_selectors.hours_by_month(
+                participations=participations, start=eligible_end, end=end
+            )
+            if eligible_end < end
+            else {}
+        )
+        progress(25)
+        certified = activity_selectors.certified_months(
+            participations=participations, start=period.start, end=eligible_end
+        )
+        per_activity = activity_selectors.minutes_by_month_and_activity(
+            participations=participations, start=period.start, end=eligible_end
+        )
+        progress(45)
+        people = {
+            row["pk"]: row
+            for row in participations.filter(
+                pk__in={pid for pid, _m in monthly} | {pid for pid, _m in closing}
+            ).values(
+                "pk",
+                "person__last_name",
+                "person__first_name",
+                "person__personnummer",
+                "person__gender",
+                "organisation_id",
+                "organisation__name",
+                "organisation__organisationsnummer",
+                "annual_salary_cost",
+            )
+        }
+        titles = dict(
+            Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list(
+                "pk", "title"
+            )
+        )
+        rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
+        warnings: set[str] = set()
+
+        def show_number(number: str) -> str:
+            return pnr.display(number) if run.full_personnummer else pnr.mask(number)
+
+        def rate_for(person: dict, month: dt.date) -> Decimal | None:
+            if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
+                year = project.unit_cost_year or month.year
+                if year not in rates:
+                    warnings.add(
+                        _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
+                        % {"year": year}
+                    )
+                    return None
+                return rates[year]
+            if person["annual_salary_cost"] is None:
+                warnings.add(
+                    _(
+                        "Årlig lönekostnad saknas för några deltagare: deras timmar är inte "
+                        "värderade."
+                    )
+                )
+                return None
+            return (person["annual_salary_cost"] / project.annual_hours_basis).quantize(CENT)
+
+        per_person = Table(
+            title=_("Per deltagare och månad"),
+            columns=[
+                Column(_("Efternamn"), "text", 18),
+                Column(_("Förnamn"), "text", 14),
+                Column(_("Personnummer"), "text", 15),
+                Column(_("Kön"), "text", 9),
+                Column(_("Organisation"), "text", 26),
+                Column(_("Månad"), "text", 9),
+                Column(_("Minuter"), "int", 9),
+                Column(_("Timmar"), "decimal", 9),
+                Column(_("Intygad"), "text", 8),
+                Column(_("Timkostnad (kr)"), "decimal", 12),
+                Column(_("Värde (kr)"), "decimal", 12),
+                Column(_("Minuter i avslutsfasen"), "int", 12),
+            ],
+        )
+        sums: dict[tuple[int, dt.date], dict[str, Decimal]] = {}
+        totals = {
+            "certified": Decimal(0),
+            "uncertified": Decimal(0),
+            "value": Decimal(0),
+            "closing": 0,
+        }
+        genders_label = dict(dimension_labels(access)["gender"][1])
+        keys = sorted(
+            set(monthly) | set(closing),
+            key=lambda k: (
+                people[k[0]]["organisation__name"],
+                people[k[0]]["person__last_name"],
+                people[k[0]]["person__first_name"],
+                k[0],
+                k[1],
+            ),
+        )
+        for pid, month in keys:
+            person = people[pid]
+            minutes = monthly.get((pid, month), 0)
+            hours = activity_selectors.hours_for_month(minutes, project.hour_rounding)
+            is_certified = (pid, month) in certified
+            rate = rate_for(person, month) if is_certified and hours else None
+            value = (hours * rate).quantize(CENT) if rate is not None else None
+            per_person.rows.append(
+                [
+                    person["person__last_name"],
+                    person["person__first_name"],
+                    show_number(person["person__personnummer"]),
+                    str(genders_label.get(person["person__gender"], "")),
+                    person["organisation__name"],
+                    month.strftime("%Y-%m"),
+                    minutes,
+                    hours,
+                    _("Ja") if is_certified else _("Nej"),
+                    rate,
+                    value,
+                    closing.get((pid, month), 0),
+                ]
+            )
+            bucket = sums.setdefault((person["organisation_id"], month), {})
+            gender = person["person__gender"]
+            for key in (gender, "total"):
+                if is_certified:
+                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + hours
+                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (value or 0)
+            if not is_certified:
+                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + hours
+            totals["certified" if is_certified else "uncertified"] += hours
+            totals["value"] += value or 0
+            totals["closing"] += closing.get((pid, month), 0)
+        progress(60)
+
+        activity_table = Table(
+            title=_("Per aktivitet"),
+            columns=[
+                Column(_("Efternamn"), "text", 18),
+                Column(_("Förnamn"), "text", 14),
+                Column(_("Personnummer"), "text", 15),
+                Column(_("Månad"), "text", 9),
+                Column(_("Aktivitet"), "text", 34),
+                Column(_("Minuter"), "int", 9),
+                Column(_("Intygad"), "text", 8),
+            ],
+        )
+        for (pid, activity_id, month), minutes in sorted(
+            per_activity.items(),
+            key=lambda kv: (
+                people[kv[0][0]]["person__last_name"],
+                kv[0][0],
+                kv[0][2],
+                titles[kv[0][1]],
+            ),
+        ):
+            person = people[pid]
+            activity_table.rows.append(
+                [
+                    person["person__last_name"],
+                    person["person__first_name"],
+                    show_number(person["person__personnummer"]),
+                    month.strftime("%Y-%m"),
+                    titles[activity_id],
+                    minutes,
+                    _("Ja") if (pid, month) in certified else _("Nej"),
+                ]
+            )
+
+        org_names = {
+            p["organisation_id"]: (p["organisation__name"], p["organisation__organisationsnummer"])
+            for p in people.values()
+        }
+        org_table = Table(
+            title=_("Per organisation och månad"),
+            columns=[
+                Column(_("Organisation"), "text", 26),
+                Column(_("Organisationsnummer"), "text", 14),
+                Column(_("Månad"), "text", 9),
+            ]
+            + [
+                Column(_("Intygade timmar %(g)s") % {"g": g[x]}, "decimal", 12)
+                for x in (*genders, "total")
+            ]
+            + [
+                Column(_("Värde %(g)s (kr)") % {"g": g[x]}, "decimal", 14)
+                for x in (*genders, "total")
+            ]
+            + [Column(_("Ej intygade timmar"), "decimal", 12)],
+        )
+        for (org_id, month), bucket in sorted(
+            sums.items(), key=lambda kv: (org_names[kv[0][0]][0], kv[0][1])
+        ):
+            org_table.rows.append(
+                [*org_names[org_id], month.strftime("%Y-%m")]
+                + [bucket.get(f"hours_{x}", Decimal(0)) for x in (*genders, "total")]
+                + [bucket.get(f"value_{x}", Decimal(0)).quantize(CENT) for x in (*genders, "total")]
+                + [bucket.get("uncertified", Decimal(0))]
+            )
+
+        budget = project.budgeted_cofinancing
+        summary = Table(
+            title=_("Summering"),
+            columns=[Column(_("Uppgift"), "text", 48), Column(_("Värde"), "decimal", 16)],
+        )
+        summary.rows.extend(
+            [
+                [_("Intygade timmar"), totals["certified"]],
+                [_("Ej intygade timmar (inte värderade)"), totals["uncertified"]],
+                [
+                    _("Timmar i avslutsfasen (inte medfinansiering)"),
+                    (Decimal(totals["closing"]) / 60).quantize(CENT),
+                ],
+                [_("Medfinansiering, värde av intygad tid (kr)"), totals["value"].quantize(CENT)],
+                [_("Budgeterad medfinansiering (kr)"), budget],
+                [
+                    _("Andel av budget (%)"),
+                    (totals["value"] / budget * 100).quantize(CENT) if budget else None,
+                ],
+            ]
+        )
+        summary.rows.extend([[text, None] for text in sorted(warnings)])
+        progress(75)
+        return [summary, per_person, activity_table, org_table]
+
+    def definitions(self) -> list[str]:
+        return [
+            _(
+                "Timmar: närvarominuter plus godkänd egenrapporterad tid, summerade per deltagare "
+                "och månad och avrundade enligt projektets inställning (hela timmar nedåt per "
+                "månad i programområde 1 2014–2020)."
+            ),
+            _(
+                "Intygad: månadens närvarorapport är underskriven av deltagaren och närmaste chef "
+                "och uppgifterna har inte ändrats efter underskrifterna. Bara intygad tid värderas."
+            ),
+            _(
+                "Värde: intygade timmar × enhetskostnaden (schablon för lönegrupp 1, utlysningens "
+                "år eller timmarnas år enligt projektets inställning) eller × deltagarens "
+                "timkostnad (årlig lönekostnad inklusive sociala avgifter delat med projektets "
+                "årsarbetstid)."
+            ),
+            _("Avslutsfasen: tid från avslutsfasens första dag visas men värderas inte."),
+        ]
+
+
+AVAILABLE: dict[
+    str, Indicators | ParticipantRegister | ScbFile | Activities | TimeAndCofinancing
+] = {
     "indikatorer": Indicators(),
     "deltagare": ParticipantRegister(),
     "scb": ScbFile(),
     "aktiviteter": Activities(),
+    "tid": TimeAndCofinancing(),
 }
 
 

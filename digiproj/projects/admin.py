@@ -74,6 +74,7 @@ class ProjectAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "cofinancing_method",
+                    "unit_cost_year",
                     "annual_hours_basis",
                     "eligible_hours_per_year",
                     "hour_rounding",

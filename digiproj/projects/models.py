@@ -129,6 +129,15 @@ class Project(models.Model):
         choices=CofinancingMethod.choices,
         default=CofinancingMethod.UNIT_COST,
     )
+    unit_cost_year = models.PositiveSmallIntegerField(
+        _("enhetskostnad enligt år"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Utlysningens år, om alla timmar ska värderas med det årets enhetskostnad. Tomt: "
+            "varje års timmar värderas med det årets enhetskostnad."
+        ),
+    )
     annual_hours_basis = models.PositiveIntegerField(
         _("årsarbetstid för timlön (timmar)"),
         default=1720,

@@ -36,6 +36,7 @@ PROJECT_SETTINGS_FIELDS = [
     "eu_cofinancing_rate",
     "budgeted_cofinancing",
     "cofinancing_method",
+    "unit_cost_year",
     "annual_hours_basis",
     "eligible_hours_per_year",
     "hour_rounding",

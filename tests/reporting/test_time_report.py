@@ -1,0 +1,167 @@
+"""Tid och medfinansiering on hours, certificates and a closing phase worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from activities.models import Activity, Attendance, Certificate, SelfReportedTime
+from activities.services import certificate_sign_participant
+from digiproj.projects.models import UnitCost
+from digiproj.projects.permissions import project_access
+from reporting import services
+from tests.factories import ActivityFactory, SessionFactory
+from tests.reporting.conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _attend(activity, participation, day, minutes):
+    start = dt.datetime.combine(day, dt.time(9), tzinfo=STOCKHOLM)
+    session = SessionFactory(
+        activity=activity, starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    )
+    return Attendance.objects.create(
+        session=session,
+        participation=participation,
+        present=True,
+        minutes=minutes,
+        marked_at=timezone.now(),
+    )
+
+
+def _sign_both(participation, month, user):
+    certificate_sign_participant(participation=participation, month=month, user_id=user.pk)
+    Certificate.objects.filter(participation=participation, month=month).update(
+        manager_signed_at=timezone.now(), manager_signed_name="Chef Chefsson"
+    )
+
+
+@pytest.fixture
+def hours(small_project):
+    """
+    P1 (K, north)  Feb: 120 + 50 = 170 min -> 2 h, certified by both -> 2 × 250 kr = 500 kr
+                   Mar: 90 min -> 1 h, not certified
+    P2 (M, north)  Feb: 120 + 30 self-reported = 150 min, signed by both, then attendance
+                   changed to 100 -> 130 min -> 2 h, certificate void -> not certified
+    P6 (K, south)  Jun 10: 60 min -> 1 h (not certified); Jun 20: 120 min in the closing phase
+    """
+    project = small_project["project"]
+    project.closing_start = dt.date(2024, 6, 15)
+    project.budgeted_cofinancing = Decimal("10000")
+    project.save()
+    UnitCost.objects.create(project=project, year=2024, sek_per_hour=Decimal("250.00"))
+    p, user = small_project["p"], small_project["coordinator"]
+    workshop = ActivityFactory(project=project, kind=Activity.Kind.WORKSHOP, title="Workshop A")
+    recorded = ActivityFactory(project=project, kind=Activity.Kind.RECORDED, title="Film B")
+    _attend(workshop, p["P1"], dt.date(2024, 2, 5), 120)
+    _attend(workshop, p["P1"], dt.date(2024, 2, 20), 50)
+    _attend(workshop, p["P1"], dt.date(2024, 3, 5), 90)
+    changed = _attend(workshop, p["P2"], dt.date(2024, 2, 5), 120)
+    SelfReportedTime.objects.create(
+        activity=recorded,
+        participation=p["P2"],
+        date=dt.date(2024, 2, 7),
+        minutes=30,
+        status=SelfReportedTime.Status.APPROVED,
+    )
+    _attend(workshop, p["P6"], dt.date(2024, 6, 10), 60)
+    _attend(workshop, p["P6"], dt.date(2024, 6, 20), 120)
+    _sign_both(p["P1"], dt.date(2024, 2, 1), user)
+    _sign_both(p["P2"], dt.date(2024, 2, 1), user)
+    Attendance.objects.filter(pk=changed.pk).update(minutes=100)  # a late change voids it
+    return small_project
+
+
+def _report(world):
+    access = project_access(world["coordinator"], world["project"])
+    run = services.report_run_create(
+        access=access,
+        user=world["coordinator"],
+        kind="tid",
+        file_format="xlsx",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+    )
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    with run.file.open("rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_per_participant_and_month(hours):
+    rows = _report(hours)["Per deltagare och månad"]
+    header = rows[0]
+    got = {(r[1], r[header.index("Månad")]): dict(zip(header, r, strict=True)) for r in rows[1:]}
+    p = hours["p"]
+    p1_feb = got[(p["P1"].person.first_name, "2024-02")]
+    assert (p1_feb["Minuter"], p1_feb["Timmar"], p1_feb["Intygad"]) == (170, 2, "Ja")
+    assert (p1_feb["Timkostnad (kr)"], p1_feb["Värde (kr)"]) == (250, 500)
+    p1_mar = got[(p["P1"].person.first_name, "2024-03")]
+    assert (p1_mar["Timmar"], p1_mar["Intygad"], p1_mar["Värde (kr)"]) == (1, "Nej", None)
+    p2_feb = got[(p["P2"].person.first_name, "2024-02")]
+    assert (p2_feb["Minuter"], p2_feb["Timmar"], p2_feb["Intygad"]) == (130, 2, "Nej")
+    p6_jun = got[(p["P6"].person.first_name, "2024-06")]
+    assert (p6_jun["Minuter"], p6_jun["Timmar"], p6_jun["Minuter i avslutsfasen"]) == (60, 1, 120)
+
+
+def test_summary_against_budget(hours):
+    summary = {r[0]: r[1] for r in _report(hours)["Summering"][1:]}
+    assert summary["Intygade timmar"] == 2
+    assert summary["Ej intygade timmar (inte värderade)"] == 4
+    assert summary["Timmar i avslutsfasen (inte medfinansiering)"] == 2
+    assert summary["Medfinansiering, värde av intygad tid (kr)"] == 500
+    assert summary["Budgeterad medfinansiering (kr)"] == 10000
+    assert summary["Andel av budget (%)"] == 5
+
+
+def test_by_organisation_month_and_gender(hours):
+    rows = _report(hours)["Per organisation och månad"]
+    header = rows[0]
+    got = {(r[0], r[2]): dict(zip(header, r, strict=True)) for r in rows[1:]}
+    north_feb = got[("Norra kommun", "2024-02")]
+    assert north_feb["Intygade timmar kvinnor"] == 2
+    assert north_feb["Intygade timmar män"] == 0
+    assert north_feb["Värde kvinnor (kr)"] == 500
+    assert north_feb["Ej intygade timmar"] == 2
+    assert got[("Södra kommun", "2024-06")]["Ej intygade timmar"] == 1
+
+
+def test_per_activity_rows(hours):
+    rows = _report(hours)["Per aktivitet"]
+    p2 = hours["p"]["P2"].person.first_name
+    mine = sorted((r[4], r[5]) for r in rows[1:] if r[1] == p2)
+    assert mine == [("Film B", 30), ("Workshop A", 100)]
+
+
+def test_real_cost_method_uses_the_participants_salary(hours):
+    project = hours["project"]
+    project.cofinancing_method = project.CofinancingMethod.REAL_COST
+    project.save()
+    p1 = hours["p"]["P1"]
+    p1.annual_salary_cost = Decimal("516000")  # / 1720 h = 300 kr/h
+    p1.save()
+    rows = _report(hours)["Per deltagare och månad"]
+    header = rows[0]
+    feb = next(
+        r
+        for r in rows[1:]
+        if r[1] == p1.person.first_name and r[header.index("Månad")] == "2024-02"
+    )
+    assert feb[header.index("Timkostnad (kr)")] == 300
+    assert feb[header.index("Värde (kr)")] == 600
+
+
+def test_missing_unit_cost_is_said_not_guessed(hours):
+    UnitCost.objects.all().delete()
+    summary = {r[0]: r[1] for r in _report(hours)["Summering"][1:]}
+    assert summary["Medfinansiering, värde av intygad tid (kr)"] == 0
+    assert "Enhetskostnad saknas för 2024: timmarna är inte värderade." in summary
