@@ -26,6 +26,8 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_DOC_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 – file metadata, not a real time
 
 
+EXCEL_MAX_DATA_ROWS = 1_048_575  # plus the header row
+
 NUMBER_FORMATS = {"decimal": "#,##0.00", "date": "yyyy-mm-dd"}
 
 
@@ -41,7 +43,7 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
     workbook.properties.created = _FIXED_DOC_TIME
     workbook.properties.modified = _FIXED_DOC_TIME
     bold = Font(bold=True)
-    for table in tables:
+    for table in _fit_excel_limit(tables):
         sheet = workbook.create_sheet(title=table.title)
         sheet.freeze_panes = "A2"
         for index, column in enumerate(table.columns, start=1):
@@ -69,6 +71,25 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
             sheet.append(values)
     # ExcelWriter rather than workbook.save(): save() stamps the current time into the file.
     ExcelWriter(workbook, _ReproducibleZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+
+
+def _fit_excel_limit(tables: Sequence[Table]) -> list[Table]:
+    """Excel sheets hold 1,048,576 rows: a longer table continues on "Title (2)" and so on."""
+    result = []
+    for table in tables:
+        if len(table.rows) <= EXCEL_MAX_DATA_ROWS:
+            result.append(table)
+            continue
+        for part, offset in enumerate(range(0, len(table.rows), EXCEL_MAX_DATA_ROWS), start=1):
+            suffix = f" ({part})"
+            result.append(
+                Table(
+                    title=table.title[: 31 - len(suffix)] + suffix,
+                    columns=table.columns,
+                    rows=table.rows[offset : offset + EXCEL_MAX_DATA_ROWS],
+                )
+            )
+    return result
 
 
 class _ReproducibleZip(zipfile.ZipFile):

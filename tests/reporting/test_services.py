@@ -249,3 +249,18 @@ def test_xlsx_bytes_do_not_depend_on_the_clock(small_project, tmp_path):
     with freeze_time("2025-06-01 12:34:56"):
         writers.write_xlsx([table], tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_tables_longer_than_an_excel_sheet_continue_on_the_next(tmp_path, monkeypatch):
+    from reporting import writers
+    from reporting.builders import Column, Table
+
+    monkeypatch.setattr(writers, "EXCEL_MAX_DATA_ROWS", 3)
+    table = Table(title="Deltagare", columns=[Column("N", "int")], rows=[[i] for i in range(7)])
+    writers.write_xlsx([table], tmp_path / "x.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert book.sheetnames == ["Deltagare (1)", "Deltagare (2)", "Deltagare (3)"]
+    values = [
+        r[0] for name in book.sheetnames for r in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert values == list(range(7))
