@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import shutil
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ _FIXED_DOC_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 – file metadata, not
 
 
 EXCEL_MAX_DATA_ROWS = 1_048_575  # plus the header row
+PROGRESS_EVERY = 10_000
 
 NUMBER_FORMATS = {"decimal": "#,##0.00", "date": "yyyy-mm-dd"}
 
@@ -37,7 +38,13 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def write_xlsx(tables: Sequence[Table], path: Path) -> None:
+def _noop(rows_written: int) -> None:
+    pass
+
+
+def write_xlsx(tables: Sequence[Table], path: Path, on_rows: Callable[[int], None] = _noop) -> None:
+    """`on_rows(n)` is called every PROGRESS_EVERY rows, so a long file keeps its run alive."""
+    written = 0
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "digiproj"
     workbook.properties.created = _FIXED_DOC_TIME
@@ -69,6 +76,9 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
                     cell.number_format = number_format
                     values[index] = cell
             sheet.append(values)
+            written += 1
+            if written % PROGRESS_EVERY == 0:
+                on_rows(written)
     # ExcelWriter rather than workbook.save(): save() stamps the current time into the file.
     ExcelWriter(workbook, _ReproducibleZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
 
@@ -121,8 +131,9 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def write_csv(tables: Sequence[Table], path: Path) -> None:
+def write_csv(tables: Sequence[Table], path: Path, on_rows: Callable[[int], None] = _noop) -> None:
     """One table: a plain CSV. Several: each under its title, separated by an empty line."""
+    written = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         for index, table in enumerate(tables):
@@ -133,3 +144,6 @@ def write_csv(tables: Sequence[Table], path: Path) -> None:
             writer.writerow([c.title for c in table.columns])
             for row in table.rows:
                 writer.writerow([_csv_value(v) for v in row])
+                written += 1
+                if written % PROGRESS_EVERY == 0:
+                    on_rows(written)

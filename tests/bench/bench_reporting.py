@@ -21,7 +21,53 @@ from reporting.models import ReportRun
 from reporting.selectors import Period
 
 PARTICIPANTS = 100_000
-KINDS = ["indikatorer", "deltagare", "scb"]
+ATTENDANCE_PER_PARTICIPANT = 20  # 2,000,000 attendance rows for 100,000 participants
+ACTIVITIES, SESSIONS_PER_ACTIVITY = 50, 40  # 2,000 sessions
+KINDS = ["indikatorer", "deltagare", "scb", "aktiviteter", "tid"]
+
+
+def _ensure_attendance(project: Project) -> int:
+    """2,000 sessions over the implementation phase and 20 attended sessions per participant,
+    inserted set-wise in PostgreSQL (generate_series), once."""
+    from activities.models import Activity, Attendance, Session
+
+    existing = Attendance.objects.filter(session__activity__project=project).count()
+    if existing:
+        return existing
+    start = dt.datetime.combine(project.implementation_start, dt.time(9), tzinfo=dt.UTC)
+    span = (project.implementation_end - project.implementation_start).days
+    kinds = [k for k, _ in Activity.Kind.choices if k != Activity.Kind.RECORDED]
+    activities = Activity.objects.bulk_create(
+        Activity(project=project, kind=kinds[i % len(kinds)], title=f"Bench-aktivitet {i:02d}")
+        for i in range(ACTIVITIES)
+    )
+    Session.objects.bulk_create(
+        Session(
+            activity=activity,
+            starts_at=start + dt.timedelta(days=(a * 7 + n * 11) % span),
+            ends_at=start + dt.timedelta(days=(a * 7 + n * 11) % span, hours=2),
+            capacity=None,
+        )
+        for a, activity in enumerate(activities)
+        for n in range(SESSIONS_PER_ACTIVITY)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO activities_attendance
+                (session_id, participation_id, present, minutes, marked_at, change_reason)
+            SELECT s.ids[((p.rn * 7 + k * 101) %% s.n) + 1], p.id, true, 120 - (k %% 4) * 15,
+                   now(), ''
+            FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn
+                    FROM participants_participation WHERE project_id = %(project)s) p
+            CROSS JOIN generate_series(0, %(per)s - 1) AS k
+            CROSS JOIN (SELECT array_agg(se.id ORDER BY se.id) AS ids, count(*) AS n
+                          FROM activities_session se JOIN activities_activity ac
+                            ON ac.id = se.activity_id WHERE ac.project_id = %(project)s) s
+            """,
+            {"project": project.pk, "per": ATTENDANCE_PER_PARTICIPANT},
+        )
+    return Attendance.objects.filter(session__activity__project=project).count()
 
 
 def _hand_sql(project_id: int, period: Period) -> float:
@@ -66,6 +112,11 @@ def run(bench) -> None:
     period = Period(project.start_date, project.end_date)
     count = Participation.objects.filter(project=project).count()
     bench.record("participants in the project", count)
+    if connection.vendor == "postgresql":
+        with bench.measure() as m:
+            rows = _ensure_attendance(project)
+        bench.record("attendance rows in the project", rows)
+        bench.record("attendance generation (first run only)", m.seconds, "s")
 
     if connection.vendor == "postgresql":
         _orm_indicators(access, period), _hand_sql(project.pk, period)  # warm caches
