@@ -244,3 +244,6 @@ PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000
 # Form fields tie their errors and help text to the input (aria-describedby), WCAG 3.3.1.
 FORM_RENDERER = "digiproj.forms.FormRenderer"
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# surveys: absolute links in invitation mails (the site's public address).
+DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")

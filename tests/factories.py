@@ -161,3 +161,61 @@ class RoundFactory(DjangoModelFactory):
     purpose = Round.Purpose.BASELINE
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+# --- surveys -------------------------------------------------------------------------------
+
+from surveys import services as survey_services  # noqa: E402
+from surveys.models import Invitation, Question, QuestionOption, Section  # noqa: E402
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    survey = factory.SubFactory(SurveyFactory)
+    order = factory.Sequence(lambda n: n)
+    title_sv = factory.Sequence(lambda n: f"Del {n}")
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A question; choice kinds get options 1..n (`options__labels` to name them)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    order = factory.Sequence(lambda n: n)
+    kind = Question.Kind.SINGLE
+    text_sv = factory.Sequence(lambda n: f"Fråga {n}")
+    required = True
+
+    @factory.post_generation
+    def options(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create or not self.is_choice:
+            return
+        if self.kind in (Question.Kind.LIKERT, Question.Kind.DIGCOMP_LEVEL) and not extracted:
+            rows = survey_services._default_options(self.kind)
+        else:
+            labels = extracted or ["Ja", "Nej", "Kanske"]
+            rows = [(i, label, "") for i, label in enumerate(labels, start=1)]
+        QuestionOption.objects.bulk_create(
+            QuestionOption(question=self, value=v, label_sv=sv, label_en=en) for v, sv, en in rows
+        )
+
+
+class InvitationFactory(DjangoModelFactory):
+    """An invitation; its personal link token is `survey_services.invitation_token(inv)`."""
+
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(RoundFactory)
+    person = factory.SubFactory(PersonFactory)
+    nonce = factory.Sequence(lambda n: f"{n:032x}")
+    token_hash = factory.LazyAttribute(
+        lambda o: survey_services.token_hash(
+            survey_services.invitation_token(Invitation(nonce=o.nonce))
+        )
+    )
