@@ -231,13 +231,15 @@ class Question(models.Model):
 class QuestionOption(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     value = models.SmallIntegerField(_("värde"))
+    # Display order ("Vet inte", value 0, is shown last on a DigComp level scale).
+    position = models.PositiveSmallIntegerField(_("plats"), default=0)
     label_sv = models.CharField(_("text (svenska)"), max_length=200)
     label_en = models.CharField(_("text (engelska)"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("svarsalternativ")
         verbose_name_plural = _("svarsalternativ")
-        ordering = ["question", "value"]
+        ordering = ["question", "position", "value"]
         constraints = [
             models.UniqueConstraint(fields=["question", "value"], name="uniq_option_value"),
         ]
@@ -438,7 +440,11 @@ class SurveyExport(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

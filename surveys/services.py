@@ -284,8 +284,8 @@ def _options_replace(question: Question, options: list[tuple[int, str, str]] | N
     question.options.all().delete()
     if question.is_choice:
         QuestionOption.objects.bulk_create(
-            QuestionOption(question=question, value=v, label_sv=sv, label_en=en)
-            for v, sv, en in options or []
+            QuestionOption(question=question, value=v, position=i, label_sv=sv, label_en=en)
+            for i, (v, sv, en) in enumerate(options or [])
         )
 
 
@@ -391,7 +391,11 @@ def survey_copy(*, survey: Survey, new_version: bool) -> Survey:
                 pending_conditions.append((question, controller))
             QuestionOption.objects.bulk_create(
                 QuestionOption(
-                    question=question, value=o.value, label_sv=o.label_sv, label_en=o.label_en
+                    question=question,
+                    value=o.value,
+                    position=o.position,
+                    label_sv=o.label_sv,
+                    label_en=o.label_en,
                 )
                 for o in options
             )
@@ -455,8 +459,8 @@ def digcomp_survey_create(*, project: Project) -> Survey:
                 required=True,
             )
             QuestionOption.objects.bulk_create(
-                QuestionOption(question=question, value=v, label_sv=sv, label_en=en)
-                for v, sv, en in levels
+                QuestionOption(question=question, value=v, position=i, label_sv=sv, label_en=en)
+                for i, (v, sv, en) in enumerate(levels)
             )
     section = Section.objects.create(
         survey=survey,
@@ -476,8 +480,8 @@ def digcomp_survey_create(*, project: Project) -> Survey:
             required=True,
         )
         QuestionOption.objects.bulk_create(
-            QuestionOption(question=question, value=v, label_sv=sv, label_en=en)
-            for v, sv, en in LIKERT_LABELS
+            QuestionOption(question=question, value=v, position=i, label_sv=sv, label_en=en)
+            for i, (v, sv, en) in enumerate(LIKERT_LABELS)
         )
     return survey
 

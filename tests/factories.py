@@ -201,7 +201,8 @@ class QuestionFactory(DjangoModelFactory):
             labels = extracted or ["Ja", "Nej", "Kanske"]
             rows = [(i, label, "") for i, label in enumerate(labels, start=1)]
         QuestionOption.objects.bulk_create(
-            QuestionOption(question=self, value=v, label_sv=sv, label_en=en) for v, sv, en in rows
+            QuestionOption(question=self, value=v, position=i, label_sv=sv, label_en=en)
+            for i, (v, sv, en) in enumerate(rows)
         )
 
 

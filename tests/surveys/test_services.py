@@ -75,7 +75,7 @@ def test_digcomp_survey_has_a_part_per_area_and_a_motivation_part():
     level_questions = [q for s in sections[:5] for q in s.questions.all()]
     assert len(level_questions) == 21
     assert {q.kind for q in level_questions} == {Question.Kind.DIGCOMP_LEVEL}
-    assert [o.value for o in level_questions[0].options.all()] == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    assert [o.value for o in level_questions[0].options.all()] == [1, 2, 3, 4, 5, 6, 7, 8, 0]
     assert {q.kind for q in sections[5].questions.all()} == {Question.Kind.LIKERT}
     assert survey.title == "Digital kompetens — självskattning"
 
