@@ -1,9 +1,10 @@
 """Reads of surveys, rounds and results, scoped to one project.
 
-The profile and area-average computations live here so the reporting app can reuse them:
-`area_levels_per_response()` is the one definition of a person's level per DigComp area
-(the mean of that area's answered level items on 1–8; "vet inte" and unanswered items are
-left out; an area with no answered item has no level). Group figures are means of those
+The profile and area-average computations live here so the reporting app can reuse them.
+A person's level per DigComp area is the mean of that area's answered level items on 1–8
+("vet inte" and unanswered items left out; an area with no answered item has no level). It
+is computed in the database when a response is submitted (`services.area_levels_compute`)
+and stored as AreaLevel rows; `area_levels()` reads them. Group figures are means of those
 per-person levels, computed in the database, one query per breakdown.
 """
 
@@ -12,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Subquery
 
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 
 from .models import (
-    DONT_KNOW,
     Answer,
+    AreaLevel,
     DigCompArea,
     Invitation,
     Question,
@@ -43,13 +44,11 @@ def round_list_open(*, access: ProjectAccess) -> QuerySet[Round]:
 
 
 def survey_list(*, access: ProjectAccess) -> QuerySet[Survey]:
-    sections = Section.objects.filter(survey=OuterRef("pk"))
     return (
         Survey.objects.filter(project=access.project)
         .annotate(
             question_count=Count("sections__questions", distinct=True),
             round_count=Count("rounds", distinct=True),
-            has_sections=Exists(sections),
         )
         .order_by("title", "version")
     )
@@ -122,40 +121,51 @@ def export_list(*, round_: Round) -> QuerySet[SurveyExport]:
 # --- results -------------------------------------------------------------------------------
 
 
-def _level_answers(*, round_ids: list[int], organisation_id: int | None) -> QuerySet[Answer]:
-    qs = Answer.objects.filter(
-        response__round_id__in=round_ids,
-        response__status=Response.Status.SUBMITTED,
-        question__kind=Question.Kind.DIGCOMP_LEVEL,
-        question__competence__isnull=False,
-        value_int__gt=DONT_KNOW,
+def area_levels(*, round_ids: list[int], organisation_id: int | None = None) -> QuerySet:
+    """One row per (submitted response, area): that person's level in the area (see module
+    doc), with the response's person and group snapshot. Columns: person, gender, org,
+    role_group, area, level."""
+    qs = AreaLevel.objects.filter(
+        response__round_id__in=round_ids, response__status=Response.Status.SUBMITTED
     )
     if organisation_id is not None:
         qs = qs.filter(response__organisation_id=organisation_id)
-    return qs
+    return qs.values(
+        "area",
+        "level",
+        person=F("response__person_id"),
+        gender=F("response__gender"),
+        org=F("response__organisation_id"),
+        role_group=F("response__role_group"),
+    ).order_by()
 
 
-def area_levels_per_response(
-    *, round_ids: list[int], organisation_id: int | None = None
-) -> QuerySet:
-    """One row per (response, area): that person's level in the area (see module doc).
+_GROUP_PATHS = {
+    "gender": "response__gender",
+    "organisation": "response__organisation_id",
+    "role_group": "response__role_group",
+}
 
-    Columns: resp, round_pk, person, gender, org, role_group, area, level.
-    """
-    return (
-        _level_answers(round_ids=round_ids, organisation_id=organisation_id)
-        .values(
-            resp=F("response_id"),
-            round_pk=F("response__round_id"),
-            person=F("response__person_id"),
-            gender=F("response__gender"),
-            org=F("response__organisation_id"),
-            role_group=F("response__role_group"),
-            area=F("question__competence__area__number"),
-        )
-        .annotate(level=Avg("value_int"))
-        .order_by()
+
+def area_averages(
+    *, round_id: int, group_by: str | None = None, organisation_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Mean area level over respondents, overall or per group, with the group size n.
+    One query over the stored per-response levels."""
+    qs = AreaLevel.objects.filter(
+        response__round_id=round_id, response__status=Response.Status.SUBMITTED
     )
+    if organisation_id is not None:
+        qs = qs.filter(response__organisation_id=organisation_id)
+    if group_by is None:
+        rows = qs.values("area").annotate(level=Avg("level"), n=Count("pk")).order_by("area")
+        return [{"grp": None, **row} for row in rows]
+    rows = (
+        qs.values("area", grp=F(_GROUP_PATHS[group_by]))
+        .annotate(level=Avg("level"), n=Count("pk"))
+        .order_by("grp", "area")
+    )
+    return list(rows)
 
 
 def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -170,34 +180,6 @@ def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _group_col(alias: str, group_by: str | None) -> tuple[str, str]:
-    """(select expression, GROUP BY prefix) for a breakdown; None means one overall group."""
-    column = {None: None, "gender": "gender", "organisation": "org", "role_group": "role_group"}
-    if group_by not in column:
-        raise ValueError(group_by)
-    if column[group_by] is None:
-        return "NULL", ""
-    return f"{alias}.{column[group_by]}", f"{alias}.{column[group_by]}, "
-
-
-def area_averages(
-    *, round_id: int, group_by: str | None = None, organisation_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Mean area level over respondents, overall or per group, with the group size n.
-
-    One query: the per-response levels are a subquery, averaged again by the database.
-    """
-    inner, params = area_levels_per_response(
-        round_ids=[round_id], organisation_id=organisation_id
-    ).query.sql_with_params()
-    grp, group = _group_col("t", group_by)
-    sql = (
-        f"SELECT {grp} AS grp, t.area AS area, AVG(t.level) AS level, COUNT(*) AS n "  # noqa: S608
-        f"FROM ({inner}) t GROUP BY {group}t.area ORDER BY 1, 2"
-    )
-    return _run(sql, list(params))
-
-
 def paired_change(
     *,
     baseline_id: int,
@@ -207,14 +189,19 @@ def paired_change(
 ) -> list[dict[str, Any]]:
     """Per area (and group): follow-up level minus baseline level, averaged over the people
     who have a level in that area in both rounds; n is the number of such people. Groups
-    follow the follow-up response's snapshot. Anonymous rounds have no person to pair."""
-    base_sql, base_params = area_levels_per_response(
+    follow the follow-up response's snapshot. Anonymous rounds have no person to pair.
+    One query: the two rounds' level rows joined on person and area."""
+    base_sql, base_params = area_levels(
         round_ids=[baseline_id], organisation_id=organisation_id
     ).query.sql_with_params()
-    follow_sql, follow_params = area_levels_per_response(
+    follow_sql, follow_params = area_levels(
         round_ids=[follow_up_id], organisation_id=organisation_id
     ).query.sql_with_params()
-    grp, group = _group_col("f", group_by)
+    column = {None: None, "gender": "gender", "organisation": "org", "role_group": "role_group"}
+    if group_by not in column:
+        raise ValueError(group_by)
+    grp = f"f.{column[group_by]}" if group_by else "NULL"
+    group = f"f.{column[group_by]}, " if group_by else ""
     sql = (
         f"SELECT {grp} AS grp, f.area AS area, AVG(b.level) AS baseline, "  # noqa: S608
         f"AVG(f.level) AS follow_up, AVG(f.level - b.level) AS change, COUNT(*) AS n "
@@ -227,22 +214,20 @@ def paired_change(
 def person_profile(*, person_id: int, project_id: int) -> list[dict[str, Any]]:
     """A person's own level per area in each submitted round of the project, one query."""
     return list(
-        Answer.objects.filter(
+        AreaLevel.objects.filter(
             response__person_id=person_id,
             response__round__survey__project_id=project_id,
             response__status=Response.Status.SUBMITTED,
-            question__kind=Question.Kind.DIGCOMP_LEVEL,
-            question__competence__isnull=False,
-            value_int__gt=DONT_KNOW,
         )
         .values(
+            "area",
+            "level",
+            "items",
             round_id=F("response__round_id"),
             round_name=F("response__round__name"),
             purpose=F("response__round__purpose"),
             opens_at=F("response__round__opens_at"),
-            area=F("question__competence__area__number"),
         )
-        .annotate(level=Avg("value_int"), items=Count("pk"))
         .order_by("opens_at", "round_id", "area")
     )
 

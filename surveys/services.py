@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -32,6 +32,7 @@ from digiproj.projects.models import Organisation, Project
 from .models import (
     DONT_KNOW,
     Answer,
+    AreaLevel,
     DigCompArea,
     DigCompLevel,
     Invitation,
@@ -848,8 +849,37 @@ def response_submit(*, invitation_id: int, sections: list[Section]) -> Response:
         response.save(update_fields=["status", "submitted_at"])
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
+    area_levels_compute(responses=Response.objects.filter(pk=response.pk))
     _lock_survey(invitation.round.survey_id)
     return response
+
+
+def area_levels_compute(*, responses: QuerySet[Response]) -> int:
+    """(Re)compute the stored DigComp area levels of the given responses, aggregated in the
+    database: per response and area, the mean of the answered level items ("vet inte",
+    stored as 0, is left out)."""
+    AreaLevel.objects.filter(response__in=responses).delete()
+    rows = (
+        Answer.objects.filter(
+            response__in=responses,
+            question__kind=Question.Kind.DIGCOMP_LEVEL,
+            question__competence__isnull=False,
+            value_int__gt=DONT_KNOW,
+        )
+        .values("response_id", area=F("question__competence__area__number"))
+        .annotate(level=Avg("value_int"), items=Count("pk"))
+        .order_by()
+    )
+    created = AreaLevel.objects.bulk_create(
+        (
+            AreaLevel(
+                response_id=r["response_id"], area=r["area"], level=r["level"], items=r["items"]
+            )
+            for r in rows.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
+    return len(created)
 
 
 # --- Excel export --------------------------------------------------------------------------

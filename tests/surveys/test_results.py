@@ -12,6 +12,7 @@ from participants.personnummer import Gender
 from surveys import selectors, services
 from surveys.models import Answer, Question, Response, Round
 from tests.factories import (
+    InvitationFactory,
     MembershipFactory,
     OrganisationFactory,
     ParticipationFactory,
@@ -44,6 +45,7 @@ def _respond(round_, participation, levels: dict[str, int]) -> Response:
         Answer(response=response, question=questions[code], value_int=value)
         for code, value in levels.items()
     )
+    services.area_levels_compute(responses=Response.objects.filter(pk=response.pk))
     return response
 
 
@@ -133,6 +135,27 @@ def test_results_page_shows_change_and_hides_small_groups(client, paired):
     assert "2,0 → 3,5 (+1,5)" in html
     assert "för få svar" in html
     assert "Förändring sedan nulägesmätningen" in html
+
+
+def test_submitting_stores_the_area_levels(survey_world):
+    project = survey_world["project"]
+    survey = services.digcomp_survey_create(project=project)
+    round_ = RoundFactory(survey=survey)
+    invitation = InvitationFactory(round=round_, person=survey_world["participation"].person)
+    sections = selectors.survey_structure(survey=survey)
+    for section in sections:
+        answers = {}
+        for i, q in enumerate(section.questions.all()):
+            # Area 1: 2, 6 and "vet inte" → 4.0; other areas alternate 0 (vet inte) and 3.
+            answers[q.pk] = [2, 6, 0][i] if section.order == 0 else (3 if i % 2 else 0) or 1
+        services.response_save_page(invitation_id=invitation.pk, section=section, answers=answers)
+    services.response_submit(invitation_id=invitation.pk, sections=sections)
+
+    levels = _by_area(
+        selectors.person_profile(person_id=invitation.person_id, project_id=project.pk)
+    )
+    assert levels[1]["level"] == pytest.approx(4.0)
+    assert levels[1]["items"] == 2
 
 
 def test_person_profile_has_a_level_per_area_per_round(paired):
