@@ -642,7 +642,7 @@ def round_reminder_request(*, round_: Round) -> Round:
 # --- answering -----------------------------------------------------------------------------
 
 
-def _check_can_answer(invitation: Invitation) -> None:
+def invitation_check_open(invitation: Invitation) -> None:
     now = timezone.now()
     round_ = invitation.round
     if invitation.used_at is not None:
@@ -776,7 +776,7 @@ def response_save_page(
 ) -> None:
     """Save one page's answers as a draft (replacing that page's earlier answers)."""
     invitation = _lock_invitation(invitation_id)
-    _check_can_answer(invitation)
+    invitation_check_open(invitation)
     questions = list(section.questions.all())
     page_ids = {q.pk for q in questions}
     if invitation.round.anonymous:
@@ -814,7 +814,7 @@ def response_submit(*, invitation_id: int, sections: list[Section]) -> Response:
     the lock, then finds the invitation used and is refused; the database's unique
     constraint on (round, person) is the last guard for identified rounds."""
     invitation = _lock_invitation(invitation_id)
-    _check_can_answer(invitation)
+    invitation_check_open(invitation)
     answers = _visible_answers(sections, invitation_answers(invitation))
     missing = missing_required(sections, answers)
     if missing:

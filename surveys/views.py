@@ -350,7 +350,7 @@ def _answer(request: HttpRequest, invitation: Invitation, url: str) -> HttpRespo
     if invitation.used_at is not None or request.GET.get("klar"):
         return _done(request, invitation, context)
     try:
-        services._check_can_answer(invitation)
+        services.invitation_check_open(invitation)
     except ValidationError as exc:
         context["message"] = exc.messages[0]
         return render(request, "surveys/answer_closed.html", context)

@@ -3,11 +3,13 @@ leaves halfway, comes back, finishes and sees the profile; the coordinator's pag
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from surveys import services
@@ -18,6 +20,7 @@ from tests.factories import (
     ParticipationFactory,
     ProjectFactory,
     RoundFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,6 +101,11 @@ def test_coordinator_pages_pass_axe(live_server, page: Page, invited):
     section = survey.sections.first()
     pages = [
         reverse("surveys:list", args=[project.pk]),
+        reverse("surveys:create", args=[project.pk]),
+        reverse("surveys:edit", args=[project.pk, survey.pk]),
+        reverse("surveys:section_create", args=[project.pk, survey.pk]),
+        reverse("surveys:section_edit", args=[project.pk, section.pk]),
+        reverse("surveys:question_edit", args=[project.pk, section.questions.first().pk]),
         reverse("surveys:detail", args=[project.pk, survey.pk]),
         reverse("surveys:preview", args=[project.pk, survey.pk]),
         reverse("surveys:question_create", args=[project.pk, section.pk]),
@@ -114,4 +122,23 @@ def test_coordinator_pages_pass_axe(live_server, page: Page, invited):
     page.get_by_role("button", name="Exportera svar till Excel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Export av svar")
     expect(page.get_by_role("link", name="Ladda ner Excel-filen")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_logged_in_participant_pages_and_closed_round_pass_axe(live_server, page: Page, invited):
+    participation = invited["p"]
+    user = UserFactory()
+    participation.person.user = user
+    participation.person.save()
+    login(page, live_server.url, user.email, "secret-Passw0rd")
+    page.goto(f"{live_server.url}{reverse('surveys:mine', args=[invited['project'].pk])}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mina enkäter")
+    assert axe_violations(page) == []
+
+    Round.objects.filter(pk=invited["round"].pk).update(
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    page.goto(f"{live_server.url}{invited['url']}")
+    expect(page.get_by_text("tar inte emot fler svar")).to_be_visible()
     assert axe_violations(page) == []
