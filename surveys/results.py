@@ -179,7 +179,7 @@ def round_results(
         .values("pk", "name")
     )
     change = None
-    if not round_.anonymous and baselines:
+    if not round_.anonymous and round_.purpose != Round.Purpose.BASELINE and baselines:
         chosen = next((b for b in baselines if b["pk"] == baseline_id), baselines[0])
         change = {
             "baseline": chosen,

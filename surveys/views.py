@@ -356,6 +356,9 @@ def _answer(request: HttpRequest, invitation: Invitation, url: str) -> HttpRespo
         return render(request, "surveys/answer_closed.html", context)
     answers = services.invitation_answers(invitation)
     pages = results.visible_pages(sections, answers)
+    if not pages:
+        context["message"] = _("Enkäten har inga frågor ännu. Kontakta projektets samordnare.")
+        return render(request, "surveys/answer_closed.html", context)
     number = results.page_number(request, pages, answers)
     section = pages[number - 1]
     questions = [q for q in section.questions.all() if services.question_visible(q, answers)]

@@ -210,3 +210,38 @@ def test_results_query_count_does_not_grow(client, django_assert_num_queries, re
     # structure, distributions, baselines, 4 paired-change breakdowns.
     with django_assert_num_queries(22):
         assert client.get(url).status_code == 200
+
+
+def test_anonymous_round_results_are_suppressed_below_threshold(client, survey_world):
+    """Three anonymous answers with the default threshold 5: nothing but the count shows."""
+    project = survey_world["project"]
+    survey = services.digcomp_survey_create(project=project)
+    round_ = RoundFactory(survey=survey, anonymous=True, purpose=Round.Purpose.FOLLOW_UP)
+    sections = selectors.survey_structure(survey=survey)
+    for level in (2, 5, 7):
+        invitation = InvitationFactory(
+            round=round_, person=ParticipationFactory(project=project).person
+        )
+        for section in sections:
+            answers = {q.pk: level if section.order < 5 else 3 for q in section.questions.all()}
+            services.response_save_page(
+                invitation_id=invitation.pk, section=section, answers=answers
+            )
+        services.response_submit(invitation_id=invitation.pk, sections=sections)
+    assert Response.objects.filter(round=round_, person__isnull=True).count() == 3
+
+    client.force_login(MembershipFactory(project=project).user)
+    response = client.get(reverse("surveys:results", args=[project.pk, round_.pk]))
+    html = response.content.decode()
+    overall = response.context["averages"][0]["rows"]
+    assert [row["n"] for row in overall] == [3]
+    assert all(cell["suppressed"] and cell["level"] is None for cell in overall[0]["cells"])
+    assert "4,7" not in html  # the unsuppressed mean (2+5+7)/3 would show as 4,7
+    assert "för få svar" in html
+    assert response.context["change"] is None
+
+    project.survey_anonymity_threshold = 3
+    project.save()
+    response = client.get(reverse("surveys:results", args=[project.pk, round_.pk]))
+    cell = response.context["averages"][0]["rows"][0]["cells"][0]
+    assert cell["level"] == pytest.approx(14 / 3)
