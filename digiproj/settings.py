@@ -247,3 +247,8 @@ EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent
 
 # surveys: absolute links in invitation mails (the site's public address).
 DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
+# surveys: exports whose worker died are queued again (see surveys.services.exports).
+CELERY_BEAT_SCHEDULE["surveys-requeue-stale-exports"] = {
+    "task": "surveys.tasks.survey_exports_requeue_stale_task",
+    "schedule": 15 * 60,
+}

@@ -484,6 +484,7 @@ class SurveyExport(models.Model):
     error = models.TextField(blank=True)
     language = models.CharField(max_length=10, default="sv")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -196,7 +196,7 @@ class QuestionFactory(DjangoModelFactory):
         if not create or not self.is_choice:
             return
         if self.kind in (Question.Kind.LIKERT, Question.Kind.DIGCOMP_LEVEL) and not extracted:
-            rows = survey_services._default_options(self.kind)
+            rows = survey_services.default_options(self.kind)
         else:
             labels = extracted or ["Ja", "Nej", "Kanske"]
             rows = [(i, label, "") for i, label in enumerate(labels, start=1)]

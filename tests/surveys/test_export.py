@@ -3,8 +3,11 @@ a codebook sheet, progress on the row, a permission-checked download."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from digiproj.projects.models import Membership
@@ -65,6 +68,7 @@ def test_export_runs_in_background_and_downloads(
     assert codebook[1][0] == w["gate"].column
     assert "1 = Ja" in codebook[1][4]
     assert codebook[3][6] == f"{w['gate'].column} ∈ 1"
+    workbook.close()
 
 
 def test_export_is_idempotent_on_redelivery(survey_world):
@@ -95,3 +99,40 @@ def test_contact_may_not_export_and_other_project_is_404(client, survey_world):
     client.force_login(outsider.user)
     url = reverse("surveys:export_download", args=[outsider.project.pk, export.pk])
     assert client.get(url).status_code == 404
+
+
+def test_anonymous_round_export_has_no_group_columns(survey_world):
+    round_ = survey_world["round"]
+    round_.anonymous = True
+    round_.save()
+    _submit(survey_world)
+    export = services.survey_export_request(round_=round_, user_id=None, language="sv")
+    services.survey_export_run(export_id=export.pk)
+    export.refresh_from_db()
+    workbook = load_workbook(export.file.path, read_only=True)
+    header, row = list(workbook["Svar"].iter_rows(values_only=True))
+    assert header[:3] == ("svar_id", "inskickad", survey_world["gate"].column)
+    assert "kön" not in header
+    assert "organisation" not in header
+    assert row[2] == 1
+    workbook.close()
+
+
+def test_stale_running_export_is_queued_again(survey_world, django_capture_on_commit_callbacks):
+    _submit(survey_world)
+    export = services.survey_export_request(
+        round_=survey_world["round"], user_id=None, language="sv"
+    )
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    SurveyExport.objects.filter(pk=export.pk).update(status="running", started_at=long_ago)
+    fresh = services.survey_export_request(
+        round_=survey_world["round"], user_id=None, language="sv"
+    )
+    SurveyExport.objects.filter(pk=fresh.pk).update(status="running", started_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.survey_exports_requeue_stale(older_than=dt.timedelta(hours=1)) == [
+            export.pk
+        ]
+    assert SurveyExport.objects.get(pk=export.pk).status == "done"  # re-run by the task
+    assert SurveyExport.objects.get(pk=fresh.pk).status == "running"
