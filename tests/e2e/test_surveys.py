@@ -142,3 +142,11 @@ def test_logged_in_participant_pages_and_closed_round_pass_axe(live_server, page
     page.goto(f"{live_server.url}{invited['url']}")
     expect(page.get_by_text("tar inte emot fler svar")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_answer_page_fits_a_320_px_screen(live_server, page: Page, invited):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}{invited['url']}")
+    expect(page.get_by_text("Del 1 av 6")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []

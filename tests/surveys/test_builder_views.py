@@ -184,3 +184,9 @@ def test_digcomp_service_and_copy_are_independent():
     copy = services.survey_copy(survey=survey, new_version=False)
     assert copy.title.startswith("Kopia av")
     assert Question.objects.filter(section__survey=copy).count() == 25
+
+
+def test_admin_lists_digcomp_and_surveys(admin_client):
+    SurveyFactory()
+    assert admin_client.get("/admin/surveys/digcompcompetence/").status_code == 200
+    assert admin_client.get("/admin/surveys/survey/").status_code == 200
