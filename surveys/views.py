@@ -354,7 +354,8 @@ def _answer(request: HttpRequest, invitation: Invitation, url: str) -> HttpRespo
     except ValidationError as exc:
         context["message"] = exc.messages[0]
         return render(request, "surveys/answer_closed.html", context)
-    answers = services.invitation_answers(invitation)
+    # Answers to questions a changed answer now hides are ignored (and dropped on submit).
+    answers = services.visible_answers(sections, services.invitation_answers(invitation))
     pages = results.visible_pages(sections, answers)
     if not pages:
         context["message"] = _("Enkäten har inga frågor ännu. Kontakta projektets samordnare.")

@@ -12,6 +12,7 @@ from .answering import (
     question_visible,
     response_save_page,
     response_submit,
+    visible_answers,
 )
 from .builder import (
     LIKERT_LABELS,
@@ -81,4 +82,5 @@ __all__ = [
     "survey_exports_requeue_stale",
     "survey_update",
     "token_hash",
+    "visible_answers",
 ]

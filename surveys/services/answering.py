@@ -130,7 +130,7 @@ def question_visible(question: Question, answers: dict[int, AnswerValue]) -> boo
     return given in question.show_if_values
 
 
-def _visible_answers(
+def visible_answers(
     sections: list[Section], answers: dict[int, AnswerValue]
 ) -> dict[int, AnswerValue]:
     """Drop answers to questions a condition now hides (in order, so chains work)."""
@@ -204,7 +204,7 @@ def response_submit(*, invitation_id: int, sections: list[Section]) -> Response:
     constraint on (round, person) is the last guard for identified rounds."""
     invitation = _lock_invitation(invitation_id)
     invitation_check_open(invitation)
-    answers = _visible_answers(sections, invitation_answers(invitation))
+    answers = visible_answers(sections, invitation_answers(invitation))
     missing = missing_required(sections, answers)
     if missing:
         raise ValidationError(

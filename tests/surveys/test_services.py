@@ -312,3 +312,19 @@ def test_identified_round_invitation_factory_sanity():
         )
         == inv
     )
+
+
+def test_chained_conditions_hide_the_whole_chain(survey_world):
+    third = SectionFactory(survey=survey_world["survey"], order=2)
+    chained = QuestionFactory(
+        section=third,
+        kind=Question.Kind.SHORT_TEXT,
+        show_if_question=survey_world["follow"],
+        show_if_values=[4, 5],
+    )
+    sections = _sections(survey_world)
+    answers = {survey_world["gate"].pk: 1, survey_world["follow"].pk: 5, chained.pk: "Mer"}
+    assert services.visible_answers(sections, answers) == answers
+
+    answers[survey_world["gate"].pk] = 2  # hides "follow", and so the question after it
+    assert services.visible_answers(sections, answers) == {survey_world["gate"].pk: 2}
