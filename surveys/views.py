@@ -90,14 +90,28 @@ def survey_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
 def survey_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     survey = permissions.survey_get_for_user(access, pk)
     sections = selectors.survey_structure(survey=survey)
-    pages = [
-        (
-            number,
-            section,
-            forms.AnswerPageForm(questions=list(section.questions.all()), prefix=f"s{number}"),
-        )
-        for number, section in enumerate(sections, start=1)
-    ]
+    by_pk = {q.pk: q for section in sections for q in section.questions.all()}
+    pages = []
+    for number, section in enumerate(sections, start=1):
+        form = forms.AnswerPageForm(questions=list(section.questions.all()), prefix=f"s{number}")
+        for question in section.questions.all():
+            controller = by_pk.get(question.show_if_question_id)
+            if controller:
+                labels = [
+                    o.label for o in controller.options.all() if o.value in question.show_if_values
+                ]
+                field = form.fields[f"q{question.pk}"]
+                field.help_text = " ".join(
+                    filter(
+                        None,
+                        [
+                            str(field.help_text),
+                            _("Visas bara om svaret på ”%(question)s” är: %(answers)s.")
+                            % {"question": controller.text, "answers": ", ".join(labels)},
+                        ],
+                    )
+                )
+        pages.append((number, section, form))
     return render(request, "surveys/preview.html", _ctx(access, survey=survey, pages=pages))
 
 

@@ -131,6 +131,8 @@ def test_preview_renders_every_part(coordinator_client, survey_world):
     assert "Del 1 av 2" in html
     assert "Del 2 av 2" in html
     assert "Hur nöjd är du?" in html
+    assert "Visas bara om svaret på ”" in html
+    assert "” är: Ja." in html
 
 
 def test_round_create_and_send_invitations(
