@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.tasks import round_invitations_send_task
+from surveys import services
+from surveys.models import SurveyExport
+from surveys.tasks import round_invitations_send_task, survey_export_run_task
 from tests.factories import (
     ParticipationFactory,
     ProjectFactory,
@@ -31,3 +33,17 @@ def test_invitations_are_sent_by_the_worker_once(celery_worker):
     mails = celery_worker.mails()
     assert sum(m.count("/enkater/svara/") for m in mails) == 2
     assert round_.invitations.filter(sent_at__isnull=False).count() == 2
+
+
+def test_export_is_written_by_the_worker(celery_worker):
+    project = ProjectFactory()
+    survey = SurveyFactory(project=project)
+    QuestionFactory(section=SectionFactory(survey=survey))
+    round_ = RoundFactory(survey=survey)
+    export = services.survey_export_request(round_=round_, user_id=None, language="sv")
+
+    survey_export_run_task.delay(export.pk).get(timeout=30)
+
+    export.refresh_from_db()
+    assert (export.status, export.progress) == (SurveyExport.Status.DONE, 100)
+    assert (celery_worker.media_root / export.file.name).exists()
