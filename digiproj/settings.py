@@ -267,3 +267,10 @@ CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
     "task": "activities.tasks.enrolment_reminders_send_task",
     "schedule": 15 * 60,
 }
+# surveys: absolute links in invitation mails (the site's public address).
+DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
+# surveys: exports whose worker died are queued again (see surveys.services.exports).
+CELERY_BEAT_SCHEDULE["surveys-requeue-stale-exports"] = {
+    "task": "surveys.tasks.survey_exports_requeue_stale_task",
+    "schedule": 15 * 60,
+}

@@ -1,13 +1,101 @@
-"""Surveys and the rounds they are sent in. Questions, responses and profiles build on these."""
+"""Surveys (versioned, sections → questions → options), the DigComp 2.2 framework as data,
+rounds sent to a target group, personal invitations, responses and their answers."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.projects.models import Project
+from digiproj.projects.models import Organisation, Project
+
+# "Vet inte" on a DigComp level question: stored as 0 and left out of every mean.
+DONT_KNOW = 0
+
+
+def _localized(obj: models.Model, field: str) -> str:
+    """The English text when the page is in English and one is given, else the Swedish."""
+    if (get_language() or "sv").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_sv")
+
+
+class DigCompArea(models.Model):
+    """One of the five DigComp 2.2 competence areas (shipped by a data migration)."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name_sv = models.CharField(_("namn (svenska)"), max_length=100)
+    name_en = models.CharField(_("namn (engelska)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("DigComp-område")
+        verbose_name_plural = _("DigComp-områden")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _localized(self, "name")
+
+
+class DigCompCompetence(models.Model):
+    area = models.ForeignKey(DigCompArea, on_delete=models.PROTECT, related_name="competences")
+    code = models.CharField(_("kod"), max_length=5, unique=True)  # "1.1" … "5.4"
+    name_sv = models.CharField(_("namn (svenska)"), max_length=150)
+    name_en = models.CharField(_("namn (engelska)"), max_length=150)
+    description_sv = models.CharField(_("beskrivning"), max_length=300)
+
+    class Meta:
+        verbose_name = _("DigComp-kompetens")
+        verbose_name_plural = _("DigComp-kompetenser")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _localized(self, "name")
+
+
+class DigCompLevel(models.Model):
+    """The eight DigComp 2.2 proficiency levels, in four bands, in plain Swedish."""
+
+    class Band(models.TextChoices):
+        FOUNDATION = "foundation", _("Grundläggande")
+        INTERMEDIATE = "intermediate", _("Medel")
+        ADVANCED = "advanced", _("Avancerad")
+        SPECIALISED = "specialised", _("Högt specialiserad")
+
+    level = models.PositiveSmallIntegerField(_("nivå"), unique=True)
+    band = models.CharField(_("nivågrupp"), max_length=12, choices=Band.choices)
+    label_sv = models.CharField(_("text (svenska)"), max_length=200)
+    label_en = models.CharField(_("text (engelska)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("DigComp-nivå")
+        verbose_name_plural = _("DigComp-nivåer")
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=8), name="digcomp_level_1_to_8"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.label_sv}"
+
+
+class SurveyQuerySet(models.QuerySet["Survey"]):
+    def for_project(self, project: Project) -> SurveyQuerySet:
+        return self.filter(project=project)
 
 
 class Survey(models.Model):
@@ -16,6 +104,19 @@ class Survey(models.Model):
     description = models.TextField(_("beskrivning"), blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the first answer is saved: from then on questions cannot change, so every
+    # answer keeps meaning what it meant. Changes go into a new version (a copy).
+    locked_at = models.DateTimeField(_("låst"), null=True, blank=True, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("föregående version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+    )
+
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enkät")
@@ -25,6 +126,131 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
 
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Section(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    title_sv = models.CharField(_("rubrik (svenska)"), max_length=200)
+    title_en = models.CharField(_("rubrik (engelska)"), max_length=200, blank=True)
+    description_sv = models.TextField(_("inledning (svenska)"), blank=True)
+    description_en = models.TextField(_("inledning (engelska)"), blank=True)
+
+    class Meta:
+        verbose_name = _("del")
+        verbose_name_plural = _("delar")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_sv
+
+    @property
+    def title(self) -> str:
+        return _localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return _localized(self, "description")
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", _("Skala (instämmande)")
+        DIGCOMP_LEVEL = "digcomp_level", _("DigComp-nivå (1–8)")
+        SINGLE = "single", _("Ett val")
+        MULTIPLE = "multiple", _("Flera val")
+        NUMBER = "number", _("Tal")
+        SHORT_TEXT = "short_text", _("Kort text")
+        LONG_TEXT = "long_text", _("Lång text")
+
+    CHOICE_KINDS = frozenset({Kind.LIKERT, Kind.DIGCOMP_LEVEL, Kind.SINGLE, Kind.MULTIPLE})
+    TEXT_KINDS = frozenset({Kind.SHORT_TEXT, Kind.LONG_TEXT})
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    kind = models.CharField(_("frågetyp"), max_length=15, choices=Kind.choices)
+    code = models.CharField(
+        _("kolumnnamn"),
+        max_length=30,
+        blank=True,
+        help_text=_("Kort namn på kolumnen i Excel-exporten, till exempel K1_1."),
+    )
+    text_sv = models.CharField(_("fråga (svenska)"), max_length=500)
+    text_en = models.CharField(_("fråga (engelska)"), max_length=500, blank=True)
+    help_sv = models.CharField(_("hjälptext (svenska)"), max_length=500, blank=True)
+    help_en = models.CharField(_("hjälptext (engelska)"), max_length=500, blank=True)
+    required = models.BooleanField(_("obligatorisk"), default=True)
+    competence = models.ForeignKey(
+        DigCompCompetence,
+        verbose_name=_("DigComp-kompetens"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    # Show-if: the question is shown only when an earlier question's answer is one of
+    # `show_if_values` (option values). Empty: always shown.
+    show_if_question = models.ForeignKey(
+        "self",
+        verbose_name=_("visa om frågan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dependants",
+    )
+    show_if_values = models.JSONField(_("visa om svaret är"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("fråga")
+        verbose_name_plural = _("frågor")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_sv
+
+    @property
+    def text(self) -> str:
+        return _localized(self, "text")
+
+    @property
+    def help(self) -> str:
+        return _localized(self, "help")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    @property
+    def column(self) -> str:
+        return self.code or f"F{self.pk}"
+
+
+class QuestionOption(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    value = models.SmallIntegerField(_("värde"))
+    # Display order ("Vet inte", value 0, is shown last on a DigComp level scale).
+    position = models.PositiveSmallIntegerField(_("plats"), default=0)
+    label_sv = models.CharField(_("text (svenska)"), max_length=200)
+    label_en = models.CharField(_("text (engelska)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("svarsalternativ")
+        verbose_name_plural = _("svarsalternativ")
+        ordering = ["question", "position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="uniq_option_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.label_sv}"
+
+    @property
+    def label(self) -> str:
+        return _localized(self, "label")
+
 
 class RoundQuerySet(models.QuerySet["Round"]):
     def open(self) -> RoundQuerySet:
@@ -33,7 +259,13 @@ class RoundQuerySet(models.QuerySet["Round"]):
 
 
 class Round(models.Model):
-    """A survey sent to a target group between two dates (utskick)."""
+    """A survey sent to a target group between two dates (utskick).
+
+    Target: the whole project when neither organisation nor role group is set. Targeting one
+    activity's participants belongs to the activities app, which sits beside surveys in the
+    dependency graph: it adds that filter itself (e.g. a nullable `target_activity` FK in a
+    later migration plus a recipients hook) rather than surveys importing activities.
+    """
 
     class Purpose(models.TextChoices):
         BASELINE = "baseline", _("Nulägesmätning")
@@ -45,7 +277,25 @@ class Round(models.Model):
     purpose = models.CharField(_("syfte"), max_length=10, choices=Purpose.choices)
     opens_at = models.DateTimeField(_("öppnar"))
     closes_at = models.DateTimeField(_("stänger"))
-    anonymous = models.BooleanField(_("anonym"), default=False)
+    anonymous = models.BooleanField(
+        _("anonym"),
+        default=False,
+        help_text=_(
+            "Svaren kopplas inte till personen. Då går det inte att visa egen profil eller "
+            "jämföra samma persons svar före och efter."
+        ),
+    )
+    target_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("målgrupp: organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_role_group = models.CharField(_("målgrupp: yrkesgrupp"), max_length=10, blank=True)
+    invitations_sent_at = models.DateTimeField(_("inbjudningar skickade"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("påminnelse skickad"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoundQuerySet.as_manager()
@@ -62,3 +312,185 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey.title}: {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def target_role_group_label(self) -> str:
+        from participants.models import Participation
+
+        if not self.target_role_group:
+            return ""
+        return str(Participation.RoleGroup(self.target_role_group).label)
+
+
+class Invitation(models.Model):
+    """One person's personal link to one round.
+
+    Only a hash of the token is stored. The token itself is an HMAC of `nonce` under the
+    SECRET_KEY, so a reminder can send the same link again while a copy of the database
+    alone does not give anyone's link. In an anonymous round the draft lives here (it is
+    personal while being filled in) and is moved to an unlinked Response on submission.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        "participants.Person", on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    # The person's employer when invited: lets a contact see their own organisation's rate.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("påmind"), null=True, blank=True)
+    # In anonymous rounds only the day is kept, so it cannot be matched to a response.
+    used_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    draft = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="uniq_invitation_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} – #{self.person_id}"
+
+
+class Response(models.Model):
+    """One person's answers in one round. Unique per person and round in the database.
+
+    In an anonymous round `person` is empty and stays so; `gender`, `organisation` and
+    `role_group` are snapshots taken on submission so results can be broken down without
+    reaching the person (groups below the project's threshold are suppressed).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+    person = models.ForeignKey(
+        "participants.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    gender = models.CharField(_("kön"), max_length=1, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role_group = models.CharField(_("yrkesgrupp"), max_length=10, blank=True)
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("svar")
+        verbose_name_plural = _("svar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person"],
+                condition=Q(person__isnull=False),
+                name="uniq_response_person_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="response_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.get_status_display()}"
+
+
+class Answer(models.Model):
+    """One answer. A multiple-choice question has one row per chosen option, so every
+    distribution is a single GROUP BY over (question, value_int)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value_int = models.SmallIntegerField(null=True, blank=True)
+    value_number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    value_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("svar på fråga")
+        verbose_name_plural = _("svar på frågor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question", "value_int"], name="uniq_answer_value"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "value_int"])]
+
+    def __str__(self) -> str:
+        return f"#{self.response_id}/{self.question_id}"
+
+
+class AreaLevel(models.Model):
+    """A response's level in one DigComp area (its profile), written when it is submitted:
+    the mean of the area's answered level items on 1–8, "vet inte" left out. Results read
+    these ~5 rows per response instead of re-aggregating every answer on each page view."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="area_levels")
+    area = models.PositiveSmallIntegerField(_("DigComp-område"))
+    level = models.FloatField(_("nivå"))
+    items = models.PositiveSmallIntegerField(_("antal besvarade frågor"))
+
+    class Meta:
+        verbose_name = _("nivå per område")
+        verbose_name_plural = _("nivåer per område")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "area"], name="uniq_area_level"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=8), name="area_level_1_to_8"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.response_id} {self.area}: {self.level:.1f}"
+
+
+class SurveyExport(models.Model):
+    """An Excel file of a round's responses, made in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="survey-exports/", blank=True)
+    error = models.TextField(blank=True)
+    language = models.CharField(max_length=10, default="sv")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export av svar")
+        verbose_name_plural = _("exporter av svar")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.get_status_display()}"

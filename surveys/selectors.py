@@ -1,12 +1,37 @@
-"""Reads of surveys and rounds, scoped to one project."""
+"""Reads of surveys, rounds and results, scoped to one project.
+
+The profile and area-average computations live here so the reporting app can reuse them.
+A person's level per DigComp area is the mean of that area's answered level items on 1–8
+("vet inte" and unanswered items left out; an area with no answered item has no level). It
+is computed in the database when a response is submitted (`services.area_levels_compute`)
+and stored as AreaLevel rows; `area_levels()` reads them. Group figures are means of those
+per-person levels, computed in the database, one query per breakdown.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Subquery
 
 from digiproj.projects.permissions import ProjectAccess
+from participants.models import Participation
 
-from .models import Round
+from .models import (
+    Answer,
+    AreaLevel,
+    DigCompArea,
+    Invitation,
+    Question,
+    Response,
+    Round,
+    Section,
+    Survey,
+    SurveyExport,
+)
+
+GROUP_BY = ("gender", "organisation", "role_group")
 
 
 def round_list_open(*, access: ProjectAccess) -> QuerySet[Round]:
@@ -16,3 +41,258 @@ def round_list_open(*, access: ProjectAccess) -> QuerySet[Round]:
         .select_related("survey")
         .order_by("closes_at")
     )
+
+
+def survey_list(*, access: ProjectAccess) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(project=access.project)
+        .annotate(
+            question_count=Count("sections__questions", distinct=True),
+            round_count=Count("rounds", distinct=True),
+        )
+        .order_by("title", "version")
+    )
+
+
+def survey_structure(*, survey: Survey) -> list[Section]:
+    """Sections in order, each with its questions (competence, options) prefetched."""
+    questions = Question.objects.select_related("competence").prefetch_related("options")
+    return list(
+        survey.sections.prefetch_related(Prefetch("questions", queryset=questions)).order_by(
+            "order", "pk"
+        )
+    )
+
+
+def round_list(*, access: ProjectAccess) -> QuerySet[Round]:
+    invitations = Invitation.objects.filter(access.organisation_q())
+    return (
+        Round.objects.filter(survey__project=access.project)
+        .select_related("survey")
+        .annotate(
+            invited=Count("invitations", filter=Q(invitations__in=invitations), distinct=True),
+            answered=Count(
+                "invitations",
+                filter=Q(invitations__in=invitations, invitations__used_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-opens_at", "pk")
+    )
+
+
+def round_recipients(*, round_: Round) -> QuerySet[Participation]:
+    """The participations a round is sent to: the project, narrowed by organisation and/or
+    role group. (An activity target is added by the activities app, see Round.)"""
+    qs = Participation.objects.current().filter(project_id=round_.survey.project_id)
+    if round_.target_organisation_id:
+        qs = qs.filter(organisation_id=round_.target_organisation_id)
+    if round_.target_role_group:
+        qs = qs.filter(role_group=round_.target_role_group)
+    return qs
+
+
+def invitation_for_token(*, token: str, project_id: int) -> Invitation | None:
+    from .services import token_hash
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.filter(
+            token_hash=token_hash(token), round__survey__project_id=project_id
+        )
+        .select_related("round__survey__project", "person")
+        .first()
+    )
+
+
+def invitations_for_person(*, access: ProjectAccess) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(person_id=access.person_id, round__survey__project=access.project)
+        .select_related("round__survey")
+        .order_by("-round__opens_at")
+    )
+
+
+def export_list(*, round_: Round) -> QuerySet[SurveyExport]:
+    return round_.exports.select_related("requested_by").order_by("-created_at")[:5]
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def area_levels(*, round_ids: list[int], organisation_id: int | None = None) -> QuerySet:
+    """One row per (submitted response, area): that person's level in the area (see module
+    doc), with the response's person and group snapshot. Columns: person, gender, org,
+    role_group, area, level."""
+    qs = AreaLevel.objects.filter(
+        response__round_id__in=round_ids, response__status=Response.Status.SUBMITTED
+    )
+    if organisation_id is not None:
+        qs = qs.filter(response__organisation_id=organisation_id)
+    return qs.values(
+        "area",
+        "level",
+        person=F("response__person_id"),
+        gender=F("response__gender"),
+        org=F("response__organisation_id"),
+        role_group=F("response__role_group"),
+    ).order_by()
+
+
+_GROUP_PATHS = {
+    "gender": "response__gender",
+    "organisation": "response__organisation_id",
+    "role_group": "response__role_group",
+}
+
+
+def area_averages(
+    *, round_id: int, group_by: str | None = None, organisation_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Mean area level over respondents, overall or per group, with the group size n.
+    One query over the stored per-response levels."""
+    qs = AreaLevel.objects.filter(
+        response__round_id=round_id, response__status=Response.Status.SUBMITTED
+    )
+    if organisation_id is not None:
+        qs = qs.filter(response__organisation_id=organisation_id)
+    if group_by is None:
+        rows = qs.values("area").annotate(level=Avg("level"), n=Count("pk")).order_by("area")
+        return [{"grp": None, **row} for row in rows]
+    rows = (
+        qs.values("area", grp=F(_GROUP_PATHS[group_by]))
+        .annotate(level=Avg("level"), n=Count("pk"))
+        .order_by("grp", "area")
+    )
+    return list(rows)
+
+
+def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in ("level", "baseline", "follow_up", "change"):
+            if row.get(key) is not None:
+                row[key] = float(row[key])
+    return rows
+
+
+def paired_change(
+    *,
+    baseline_id: int,
+    follow_up_id: int,
+    group_by: str | None = None,
+    organisation_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Per area (and group): follow-up level minus baseline level, averaged over the people
+    who have a level in that area in both rounds; n is the number of such people. Groups
+    follow the follow-up response's snapshot. Anonymous rounds have no person to pair.
+    One query: the two rounds' level rows joined on person and area."""
+    base_sql, base_params = area_levels(
+        round_ids=[baseline_id], organisation_id=organisation_id
+    ).query.sql_with_params()
+    follow_sql, follow_params = area_levels(
+        round_ids=[follow_up_id], organisation_id=organisation_id
+    ).query.sql_with_params()
+    column = {None: None, "gender": "gender", "organisation": "org", "role_group": "role_group"}
+    if group_by not in column:
+        raise ValueError(group_by)
+    grp = f"f.{column[group_by]}" if group_by else "NULL"
+    group = f"f.{column[group_by]}, " if group_by else ""
+    sql = (
+        f"SELECT {grp} AS grp, f.area AS area, AVG(b.level) AS baseline, "  # noqa: S608
+        f"AVG(f.level) AS follow_up, AVG(f.level - b.level) AS change, COUNT(*) AS n "
+        f"FROM ({follow_sql}) f JOIN ({base_sql}) b ON b.person = f.person AND b.area = f.area "
+        f"WHERE f.person IS NOT NULL GROUP BY {group}f.area ORDER BY 1, 2"
+    )
+    return _run(sql, [*follow_params, *base_params])
+
+
+def person_profile(*, person_id: int, project_id: int) -> list[dict[str, Any]]:
+    """A person's own level per area in each submitted round of the project, one query."""
+    return list(
+        AreaLevel.objects.filter(
+            response__person_id=person_id,
+            response__round__survey__project_id=project_id,
+            response__status=Response.Status.SUBMITTED,
+        )
+        .values(
+            "area",
+            "level",
+            "items",
+            round_id=F("response__round_id"),
+            round_name=F("response__round__name"),
+            purpose=F("response__round__purpose"),
+            opens_at=F("response__round__opens_at"),
+        )
+        .order_by("opens_at", "round_id", "area")
+    )
+
+
+def question_distributions(
+    *, round_id: int, organisation_id: int | None = None
+) -> dict[int, dict[Any, int]]:
+    """{question_id: {value: number of respondents}} for choice questions, one query."""
+    qs = Answer.objects.filter(
+        response__round_id=round_id,
+        response__status=Response.Status.SUBMITTED,
+        question__kind__in=Question.CHOICE_KINDS,
+    )
+    if organisation_id is not None:
+        qs = qs.filter(response__organisation_id=organisation_id)
+    result: dict[int, dict[Any, int]] = {}
+    for row in qs.values("question_id", "value_int").annotate(n=Count("response_id")).order_by():
+        result.setdefault(row["question_id"], {})[row["value_int"]] = row["n"]
+    return result
+
+
+def response_counts(*, round_id: int, organisation_id: int | None = None) -> dict[str, int]:
+    """Invited, answered (invitations used) and submitted responses, in one query."""
+    invitations = Invitation.objects.filter(round_id=round_id)
+    responses = Response.objects.filter(round_id=round_id, status=Response.Status.SUBMITTED)
+    if organisation_id is not None:
+        invitations = invitations.filter(organisation_id=organisation_id)
+        responses = responses.filter(organisation_id=organisation_id)
+    counts = (
+        Round.objects.filter(pk=round_id)
+        .annotate(
+            invited=Subquery(
+                invitations.order_by().values("round_id").annotate(n=Count("pk")).values("n")
+            ),
+            answered=Subquery(
+                invitations.filter(used_at__isnull=False)
+                .order_by()
+                .values("round_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            submitted=Subquery(
+                responses.order_by().values("round_id").annotate(n=Count("pk")).values("n")
+            ),
+        )
+        .values("invited", "answered", "submitted")
+        .first()
+    ) or {}
+    return {
+        "invited": counts.get("invited") or 0,
+        "answered": counts.get("answered") or 0,
+        "responses": counts.get("submitted") or 0,
+    }
+
+
+def areas() -> list[DigCompArea]:
+    return list(DigCompArea.objects.order_by("number"))
+
+
+def suppress(rows: list[dict[str, Any]], *, threshold: int) -> list[dict[str, Any]]:
+    """Blank out every figure of a group smaller than the threshold (shown as "för få svar")."""
+    for row in rows:
+        row["suppressed"] = row["n"] < threshold
+        if row["suppressed"]:
+            for key in ("level", "baseline", "follow_up", "change"):
+                if key in row:
+                    row[key] = None
+    return rows

@@ -16,7 +16,8 @@ from digiproj.projects.models import Membership, Organisation, Project, ProjectO
 from participants import personnummer as pnr
 from participants.models import Participation, Person
 from participants.services import person_derived_fields
-from surveys.models import Round, Survey
+from surveys import services as survey_services
+from surveys.models import Invitation, Question, QuestionOption, Round, Section, Survey
 
 
 def _luhn_complete(nine: str) -> str:
@@ -201,3 +202,59 @@ class SelfReportedTimeFactory(DjangoModelFactory):
     date = dt.date(2024, 5, 2)
     minutes = 45
     status = "approved"
+
+
+# --- surveys -------------------------------------------------------------------------------
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    survey = factory.SubFactory(SurveyFactory)
+    order = factory.Sequence(lambda n: n)
+    title_sv = factory.Sequence(lambda n: f"Del {n}")
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A question; choice kinds get options 1..n (`options__labels` to name them)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    order = factory.Sequence(lambda n: n)
+    kind = Question.Kind.SINGLE
+    text_sv = factory.Sequence(lambda n: f"Fråga {n}")
+    required = True
+
+    @factory.post_generation
+    def options(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create or not self.is_choice:
+            return
+        if self.kind in (Question.Kind.LIKERT, Question.Kind.DIGCOMP_LEVEL) and not extracted:
+            rows = survey_services.default_options(self.kind)
+        else:
+            labels = extracted or ["Ja", "Nej", "Kanske"]
+            rows = [(i, label, "") for i, label in enumerate(labels, start=1)]
+        QuestionOption.objects.bulk_create(
+            QuestionOption(question=self, value=v, position=i, label_sv=sv, label_en=en)
+            for i, (v, sv, en) in enumerate(rows)
+        )
+
+
+class InvitationFactory(DjangoModelFactory):
+    """An invitation; its personal link token is `survey_services.invitation_token(inv)`."""
+
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(RoundFactory)
+    person = factory.SubFactory(PersonFactory)
+    nonce = factory.Sequence(lambda n: f"{n:032x}")
+    token_hash = factory.LazyAttribute(
+        lambda o: survey_services.token_hash(
+            survey_services.invitation_token(Invitation(nonce=o.nonce))
+        )
+    )

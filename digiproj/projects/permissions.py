@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "surveys.view": frozenset(STAFF),
     "surveys.edit": frozenset(MANAGERS),
     "surveys.results": frozenset(STAFF),
+    "surveys.export": frozenset(MANAGERS),
+    "surveys.answer": frozenset({Role.PARTICIPANT}),
     "activities.view": frozenset(STAFF | {Role.TEACHER}),
     "activities.edit": frozenset(MANAGERS),
     "activities.enrol": frozenset(STAFF),

@@ -1,0 +1,212 @@
+"""Shaping of results for pages: selectors fetch (in the database), these functions arrange
+the already aggregated rows into tables. No per-respondent loops here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
+from digiproj.projects.permissions import ProjectAccess
+from participants.models import GENDER_CHOICES, Participation
+
+from . import selectors, services
+from .models import DigCompArea, Question, Round, Section
+
+
+def visible_pages(sections: list[Section], answers: dict[int, Any]) -> list[Section]:
+    """The pages a respondent sees: sections with at least one question shown."""
+    return [
+        s for s in sections if any(services.question_visible(q, answers) for q in s.questions.all())
+    ]
+
+
+def page_number(request: HttpRequest, pages: list[Section], answers: dict[int, Any]) -> int:
+    raw = request.POST.get("del") if request.method == "POST" else request.GET.get("del")
+    if raw and raw.isdigit():
+        return max(1, min(int(raw), len(pages)))
+    if not answers:
+        return 1
+    # Coming back: the first page that still lacks a required answer, else the last page.
+    missing = services.missing_required(pages, answers)
+    return missing[0][0] if missing else len(pages)
+
+
+def profile(*, person_id: int, project_id: int) -> dict[str, Any] | None:
+    """A person's level per DigComp area in each round they submitted (baseline first)."""
+    rows = selectors.person_profile(person_id=person_id, project_id=project_id)
+    if not rows:
+        return None
+    areas = selectors.areas()
+    rounds: list[dict[str, Any]] = []
+    for row in rows:
+        if not rounds or rounds[-1]["id"] != row["round_id"]:
+            rounds.append(
+                {
+                    "id": row["round_id"],
+                    "name": row["round_name"],
+                    "purpose": Round.Purpose(row["purpose"]).label,
+                    "css": row["purpose"],
+                }
+            )
+    levels = {(row["round_id"], row["area"]): row["level"] for row in rows}
+    table = []
+    for area in areas:
+        values = []
+        for round_ in rounds:
+            level = levels.get((round_["id"], area.number))
+            values.append(
+                {
+                    "round": round_,
+                    "level": level,
+                    "percent": round(level / 8 * 100, 1) if level is not None else 0,
+                }
+            )
+        table.append({"area": area, "values": values})
+    return {"rounds": rounds, "rows": table}
+
+
+def _group_labels(project_id: int) -> dict[str, dict[Any, str]]:
+    organisations = dict(
+        Organisation.objects.filter(project_organisations__project_id=project_id).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        "gender": {code: str(label) for code, label in GENDER_CHOICES},
+        "organisation": organisations,
+        "role_group": {code: str(label) for code, label in Participation.RoleGroup.choices},
+    }
+
+
+def _pivot(
+    rows: list[dict[str, Any]],
+    areas: list[DigCompArea],
+    labels: dict[Any, str] | None,
+    threshold: int,
+) -> list[dict[str, Any]]:
+    """Rows of (grp, area, figures, n) → one table row per group with a cell per area."""
+    selectors.suppress(rows, threshold=threshold)
+    groups: dict[Any, dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["grp"], {})[row["area"]] = row
+    table = []
+    for grp, by_area in groups.items():
+        size = max(r["n"] for r in by_area.values())
+        label = _("Alla") if labels is None else labels.get(grp) or _("Uppgift saknas")
+        table.append(
+            {
+                "label": label,
+                "n": size,
+                "suppressed": size < threshold,
+                "cells": [by_area.get(a.number) for a in areas],
+            }
+        )
+    return sorted(table, key=lambda r: str(r["label"]))
+
+
+def round_results(
+    *, access: ProjectAccess, round_: Round, baseline_id: int | None
+) -> dict[str, Any]:
+    """Everything on a round's results page; the query count does not grow with responses."""
+    project = access.project
+    threshold = project.survey_anonymity_threshold
+    org = access.organisation_id if access.role == "contact" else None
+    counts = selectors.response_counts(round_id=round_.pk, organisation_id=org)
+    counts["rate"] = round(counts["answered"] / counts["invited"] * 100) if counts["invited"] else 0
+    areas = selectors.areas()
+    labels = _group_labels(project.pk)
+    breakdowns = [(None, _("Alla svarande"), None)] + [
+        (key, title, labels[key])
+        for key, title in (
+            ("gender", _("Per kön")),
+            ("organisation", _("Per organisation")),
+            ("role_group", _("Per yrkesgrupp")),
+        )
+    ]
+    averages = [
+        {
+            "title": title,
+            "rows": _pivot(
+                selectors.area_averages(round_id=round_.pk, group_by=key, organisation_id=org),
+                areas,
+                group_labels,
+                threshold,
+            ),
+        }
+        for key, title, group_labels in breakdowns
+    ]
+    sections = selectors.survey_structure(survey=round_.survey)
+    distributions = selectors.question_distributions(round_id=round_.pk, organisation_id=org)
+    questions = []
+    for section in sections:
+        for question in section.questions.all():
+            if not question.is_choice:
+                continue
+            counted = distributions.get(question.pk, {})
+            total = sum(counted.values())
+            suppressed = counts["responses"] < threshold
+            questions.append(
+                {
+                    "question": question,
+                    "section": section,
+                    "total": total,
+                    "suppressed": suppressed,
+                    "multiple": question.kind == Question.Kind.MULTIPLE,
+                    "options": [
+                        {
+                            "label": option.label,
+                            "n": None if suppressed else counted.get(option.value, 0),
+                            "percent": None
+                            if suppressed or not counts["responses"]
+                            else round(counted.get(option.value, 0) / counts["responses"] * 100),
+                        }
+                        for option in question.options.all()
+                    ],
+                }
+            )
+    baselines = list(
+        Round.objects.filter(
+            survey__project=project,
+            purpose=Round.Purpose.BASELINE,
+            anonymous=False,
+            opens_at__lt=round_.opens_at,
+        )
+        .exclude(pk=round_.pk)
+        .order_by("-opens_at")
+        .values("pk", "name")
+    )
+    change = None
+    if not round_.anonymous and round_.purpose != Round.Purpose.BASELINE and baselines:
+        chosen = next((b for b in baselines if b["pk"] == baseline_id), baselines[0])
+        change = {
+            "baseline": chosen,
+            "tables": [
+                {
+                    "title": title,
+                    "rows": _pivot(
+                        selectors.paired_change(
+                            baseline_id=chosen["pk"],
+                            follow_up_id=round_.pk,
+                            group_by=key,
+                            organisation_id=org,
+                        ),
+                        areas,
+                        group_labels,
+                        threshold,
+                    ),
+                }
+                for key, title, group_labels in breakdowns
+            ],
+        }
+    return {
+        "counts": counts,
+        "areas": areas,
+        "averages": averages,
+        "questions": questions,
+        "baselines": baselines,
+        "change": change,
+        "threshold": threshold,
+    }

@@ -1,0 +1,175 @@
+"""Rounds and personal invitations: targeting, hashed tokens, invitation and reminder mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from base64 import urlsafe_b64encode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
+
+from ..models import (
+    Invitation,
+    Round,
+    Survey,
+)
+
+
+@transaction.atomic
+def round_create(
+    *,
+    survey: Survey,
+    name: str,
+    purpose: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    anonymous: bool = False,
+    target_organisation: Organisation | None = None,
+    target_role_group: str = "",
+) -> Round:
+    if not survey.sections.filter(questions__isnull=False).exists():
+        raise ValidationError(
+            _("Enkäten har inga frågor ännu. Lägg till frågor innan du skapar en omgång."),
+            code="empty",
+        )
+    if (
+        target_organisation is not None
+        and not target_organisation.project_organisations.filter(
+            project_id=survey.project_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {"target_organisation": _("Organisationen deltar inte i projektet.")}, code="target"
+        )
+    round_ = Round(
+        survey=survey,
+        name=name,
+        purpose=purpose,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        anonymous=anonymous,
+        target_organisation=target_organisation,
+        target_role_group=target_role_group,
+    )
+    if closes_at and opens_at and closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("Stängningsdagen måste komma efter öppningsdagen.")})
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+def invitation_token(invitation: Invitation) -> str:
+    digest = salted_hmac("surveys.invitation", invitation.nonce, algorithm="sha256").digest()
+    return urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_invitation(round_: Round, person_id: int, organisation_id: int | None) -> Invitation:
+    invitation = Invitation(
+        round=round_,
+        person_id=person_id,
+        organisation_id=organisation_id,
+        nonce=secrets.token_hex(16),
+    )
+    invitation.token_hash = token_hash(invitation_token(invitation))
+    return invitation
+
+
+@transaction.atomic
+def round_invitations_create(*, round_: Round) -> int:
+    """One invitation per person in the target group; running it again adds only newcomers."""
+    from .. import selectors
+
+    recipients = selectors.round_recipients(round_=round_).exclude(
+        person__survey_invitations__round=round_
+    )
+    new = [
+        _new_invitation(round_, p["person_id"], p["organisation_id"])
+        for p in recipients.values("person_id", "organisation_id")
+    ]
+    Invitation.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse(
+        "surveys:answer",
+        args=[invitation.round.survey.project_id, invitation_token(invitation)],
+    )
+    return settings.DIGIPROJ_BASE_URL.rstrip("/") + path
+
+
+def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
+    """Send each invitee one mail with their personal link (or one reminder to those who
+    have not submitted). Safe to run again: sent mails are marked per invitation."""
+    round_ = Round.objects.select_related("survey__project").get(pk=round_id)
+    if not reminder:
+        round_invitations_create(round_=round_)
+        pending = round_.invitations.filter(sent_at__isnull=True)
+    else:
+        if round_.reminded_at is None:
+            return 0
+        pending = round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False).filter(
+            Q(reminded_at__isnull=True) | Q(reminded_at__lt=round_.reminded_at)
+        )
+    sent = 0
+    pending = pending.exclude(person__email="").select_related("person")
+    with translation.override(settings.LANGUAGE_CODE):
+        for invitation in pending.iterator(chunk_size=500):
+            invitation.round = round_
+            _invitation_mail(invitation, reminder=reminder)
+            field = "reminded_at" if reminder else "sent_at"
+            Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
+            sent += 1
+    if not reminder:
+        Round.objects.filter(pk=round_.pk, invitations_sent_at__isnull=True).update(
+            invitations_sent_at=timezone.now()
+        )
+    return sent
+
+
+def _invitation_mail(invitation: Invitation, *, reminder: bool) -> None:
+    round_ = invitation.round
+    params = {
+        "name": invitation.person.first_name,
+        "survey": round_.survey.title,
+        "project": round_.survey.project.name,
+        "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
+        "url": invitation_url(invitation),
+    }
+    subject = (_("Påminnelse: %(survey)s") if reminder else _("Enkät: %(survey)s")) % params
+    body = (
+        _(
+            "Hej %(name)s!\n\n"
+            "Du är inbjuden att svara på enkäten ”%(survey)s” i projektet %(project)s.\n"
+            "Svara senast %(closes)s via din personliga länk:\n\n%(url)s\n\n"
+            "Länken är personlig; dela den inte. Du kan spara och fortsätta senare.\n"
+        )
+        % params
+    )
+    if round_.anonymous:
+        body += _("Enkäten är anonym: dina svar sparas utan koppling till dig.\n")
+    send_mail(subject, body, None, [invitation.person.email])
+
+
+@transaction.atomic
+def round_reminder_request(*, round_: Round) -> Round:
+    if not round_.invitations_sent_at:
+        raise ValidationError(_("Skicka inbjudningarna innan du skickar en påminnelse."))
+    round_.reminded_at = timezone.now()
+    round_.save(update_fields=["reminded_at"])
+    return round_

@@ -1,0 +1,194 @@
+"""The builder for coordinators: lists, DigComp button, parts and questions, reordering,
+preview, copying, the locked state; contacts read only; outsiders 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from digiproj.projects.models import Membership
+from surveys import services
+from surveys.models import Question, Round, Section, Survey
+from tests.factories import (
+    MembershipFactory,
+    ProjectFactory,
+    QuestionFactory,
+    SectionFactory,
+    SurveyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator_client(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    client.project = membership.project
+    return client
+
+
+def test_coordinator_creates_the_digcomp_survey_with_the_button(coordinator_client):
+    project = coordinator_client.project
+    response = coordinator_client.post(reverse("surveys:digcomp_create", args=[project.pk]))
+    survey = Survey.objects.get(project=project)
+    assert response["Location"] == reverse("surveys:detail", args=[project.pk, survey.pk])
+    html = coordinator_client.get(response["Location"]).content.decode()
+    assert "5. Problemlösning" in html
+    assert "Motivation och inställning" in html
+
+
+def test_contact_may_list_but_not_create(client):
+    membership = MembershipFactory(
+        role=Membership.Role.CONTACT, organisation=ProjectFactory().owner
+    )
+    client.force_login(membership.user)
+    project = membership.project
+    assert client.get(reverse("surveys:list", args=[project.pk])).status_code == 200
+    assert client.post(reverse("surveys:digcomp_create", args=[project.pk])).status_code == 403
+    assert not Survey.objects.exists()
+
+
+def test_other_projects_survey_is_404(coordinator_client):
+    other = SurveyFactory()
+    url = reverse("surveys:detail", args=[coordinator_client.project.pk, other.pk])
+    assert coordinator_client.get(url).status_code == 404
+    section = SectionFactory(survey=other)
+    url = reverse("surveys:section_move", args=[coordinator_client.project.pk, section.pk])
+    assert coordinator_client.post(url, {"direction": "up"}).status_code == 404
+
+
+def test_add_part_and_choice_question_and_move_it(coordinator_client):
+    project = coordinator_client.project
+    survey = SurveyFactory(project=project)
+    coordinator_client.post(
+        reverse("surveys:section_create", args=[project.pk, survey.pk]), {"title_sv": "Om dig"}
+    )
+    section = Section.objects.get(survey=survey)
+    url = reverse("surveys:question_create", args=[project.pk, section.pk])
+    response = coordinator_client.post(
+        url,
+        {
+            "kind": "single",
+            "text_sv": "Arbetar du hemma?",
+            "required": "on",
+            "options": "Ja | Yes\nNej",
+        },
+    )
+    assert response.status_code == 302
+    question = Question.objects.get(section=section)
+    assert list(question.options.values_list("value", "label_sv", "label_en")) == [
+        (1, "Ja", "Yes"),
+        (2, "Nej", ""),
+    ]
+    second = QuestionFactory(section=section, order=5)
+    coordinator_client.post(
+        reverse("surveys:question_move", args=[project.pk, second.pk]), {"direction": "up"}
+    )
+    assert list(section.questions.values_list("pk", flat=True)) == [second.pk, question.pk]
+
+
+def test_single_choice_question_needs_two_options(coordinator_client):
+    project = coordinator_client.project
+    section = SectionFactory(survey=SurveyFactory(project=project))
+    response = coordinator_client.post(
+        reverse("surveys:question_create", args=[project.pk, section.pk]),
+        {"kind": "single", "text_sv": "Fråga", "options": "Bara en"},
+    )
+    assert response.status_code == 200
+    assert "Skriv minst två svarsalternativ" in response.content.decode()
+
+
+def test_locked_survey_explains_and_refuses_edits(coordinator_client, survey_world):
+    project = survey_world["project"]
+    membership = MembershipFactory(project=project)
+    coordinator_client.force_login(membership.user)
+    survey = survey_world["survey"]
+    Survey.objects.filter(pk=survey.pk).update(locked_at="2025-01-01T00:00:00Z")
+
+    html = coordinator_client.get(
+        reverse("surveys:detail", args=[project.pk, survey.pk])
+    ).content.decode()
+    assert "Enkäten är låst." in html
+    assert "Skapa ny version" in html
+    response = coordinator_client.post(
+        reverse("surveys:question_delete", args=[project.pk, survey_world["comment"].pk]),
+        follow=True,
+    )
+    assert "kan inte ändras" in response.content.decode()
+    assert Question.objects.filter(pk=survey_world["comment"].pk).exists()
+
+    coordinator_client.post(reverse("surveys:copy", args=[project.pk, survey.pk]), {"version": "1"})
+    assert Survey.objects.filter(title=survey.title, version=2).exists()
+
+
+def test_preview_renders_every_part(coordinator_client, survey_world):
+    project = survey_world["project"]
+    membership = MembershipFactory(project=project)
+    coordinator_client.force_login(membership.user)
+    url = reverse("surveys:preview", args=[project.pk, survey_world["survey"].pk])
+    html = coordinator_client.get(url).content.decode()
+    assert "Del 1 av 2" in html
+    assert "Del 2 av 2" in html
+    assert "Hur nöjd är du?" in html
+    assert "Visas bara om svaret på ”" in html
+    assert "” är: Ja." in html
+
+
+def test_round_create_and_send_invitations(
+    coordinator_client, survey_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    project = survey_world["project"]
+    membership = MembershipFactory(project=project)
+    coordinator_client.force_login(membership.user)
+    url = reverse("surveys:round_create", args=[project.pk, survey_world["survey"].pk])
+    response = coordinator_client.post(
+        url,
+        {
+            "name": "Höst",
+            "purpose": "baseline",
+            "opens_at": "2025-09-01T08:00",
+            "closes_at": "2025-08-01T08:00",
+        },
+    )
+    assert "Stängningsdagen måste komma efter öppningsdagen." in response.content.decode()
+    response = coordinator_client.post(
+        url,
+        {
+            "name": "Höst",
+            "purpose": "baseline",
+            "opens_at": "2025-09-01T08:00",
+            "closes_at": "2099-10-01T08:00",
+        },
+    )
+    round_ = Round.objects.get(name="Höst")
+    assert response["Location"] == reverse("surveys:round", args=[project.pk, round_.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(reverse("surveys:round_send", args=[project.pk, round_.pk]))
+    assert round_.invitations.count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_survey_list_query_count(coordinator_client, django_assert_num_queries, rows):
+    project = coordinator_client.project
+    for _ in range(rows):
+        survey = SurveyFactory(project=project)
+        QuestionFactory(section=SectionFactory(survey=survey))
+    # 5 base + surveys + rounds
+    with django_assert_num_queries(7):
+        assert coordinator_client.get(reverse("surveys:list", args=[project.pk])).status_code == 200
+
+
+def test_digcomp_service_and_copy_are_independent():
+    project = ProjectFactory()
+    survey = services.digcomp_survey_create(project=project)
+    copy = services.survey_copy(survey=survey, new_version=False)
+    assert copy.title.startswith("Kopia av")
+    assert Question.objects.filter(section__survey=copy).count() == 25
+
+
+def test_admin_lists_digcomp_and_surveys(admin_client):
+    SurveyFactory()
+    assert admin_client.get("/admin/surveys/digcompcompetence/").status_code == 200
+    assert admin_client.get("/admin/surveys/survey/").status_code == 200

@@ -1,0 +1,247 @@
+"""Results: person-level area means, paired change by hand, suppression of small groups,
+contact scoping and a query count that does not grow with responses."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from digiproj.projects.models import Membership
+from participants.personnummer import Gender
+from surveys import selectors, services
+from surveys.models import Answer, Question, Response, Round
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ProjectFactory,
+    RoundFactory,
+)
+from tests.surveys.conftest import past_round
+
+pytestmark = pytest.mark.django_db
+
+
+def _respond(round_, participation, levels: dict[str, int]) -> Response:
+    person = participation.person
+    response = Response.objects.create(
+        round=round_,
+        person=person,
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        gender=person.gender,
+        organisation=participation.organisation,
+        role_group=participation.role_group,
+    )
+    questions = {
+        q.competence.code: q
+        for q in Question.objects.filter(section__survey=round_.survey).select_related("competence")
+        if q.competence
+    }
+    Answer.objects.bulk_create(
+        Answer(response=response, question=questions[code], value_int=value)
+        for code, value in levels.items()
+    )
+    services.area_levels_compute(responses=Response.objects.filter(pk=response.pk))
+    return response
+
+
+@pytest.fixture
+def paired():
+    project = ProjectFactory(survey_anonymity_threshold=2)
+    survey = services.digcomp_survey_create(project=project)
+    baseline = past_round(survey=survey, name="Före", purpose=Round.Purpose.BASELINE)
+    follow_up = RoundFactory(survey=survey, name="Efter", purpose=Round.Purpose.FOLLOW_UP)
+    org = OrganisationFactory()
+    a = ParticipationFactory(project=project, organisation=org, person=PersonFactory())
+    b = ParticipationFactory(
+        project=project, organisation=org, person=PersonFactory(gender_code=Gender.MAN)
+    )
+    c = ParticipationFactory(project=project, organisation=org)
+    d = ParticipationFactory(project=project, organisation=org)
+    # A: area 1 before (2+4)/2 = 3 ("vet inte" left out), after (4+5+6)/3 = 5 → +2.
+    #    area 2 before 3, after 3 → 0.
+    _respond(baseline, a, {"1.1": 2, "1.2": 4, "1.3": 0, "2.1": 3})
+    _respond(follow_up, a, {"1.1": 4, "1.2": 5, "1.3": 6, "2.1": 3})
+    # B: area 1 before 1, after (2+2)/2 = 2 → +1. Area 2 only "vet inte" before: not paired.
+    _respond(baseline, b, {"1.1": 1, "1.2": 1, "1.3": 1, "2.1": 0})
+    _respond(follow_up, b, {"1.1": 2, "1.2": 2, "1.3": 0, "2.1": 5})
+    # C answered only the baseline, D only the follow-up: neither is paired.
+    _respond(baseline, c, {"1.1": 8, "1.2": 8, "1.3": 8})
+    _respond(follow_up, d, {"1.1": 8, "1.2": 8, "1.3": 8})
+    return locals()
+
+
+def _by_area(rows):
+    return {row["area"]: row for row in rows}
+
+
+def test_paired_change_matches_hand_computation(paired):
+    rows = _by_area(
+        selectors.paired_change(
+            baseline_id=paired["baseline"].pk, follow_up_id=paired["follow_up"].pk
+        )
+    )
+    # Area 1: A +2, B +1 → mean +1.5 over n = 2; before (3+1)/2 = 2, after (5+2)/2 = 3.5.
+    assert rows[1]["n"] == 2
+    assert rows[1]["change"] == pytest.approx(1.5)
+    assert rows[1]["baseline"] == pytest.approx(2.0)
+    assert rows[1]["follow_up"] == pytest.approx(3.5)
+    # Area 2: only A has a level in both rounds: 3 → 3.
+    assert rows[2]["n"] == 1
+    assert rows[2]["change"] == pytest.approx(0.0)
+    assert set(rows) == {1, 2}
+
+
+def test_area_average_is_the_mean_of_person_levels(paired):
+    rows = _by_area(selectors.area_averages(round_id=paired["follow_up"].pk))
+    # A 5, B 2, D 8 → 5.0 (the mean of all 8 items would be 5.375).
+    assert rows[1]["level"] == pytest.approx(5.0)
+    assert rows[1]["n"] == 3
+
+
+def test_groups_below_threshold_are_suppressed(paired):
+    rows = selectors.paired_change(
+        baseline_id=paired["baseline"].pk,
+        follow_up_id=paired["follow_up"].pk,
+        group_by="gender",
+    )
+    selectors.suppress(rows, threshold=2)
+    assert rows
+    assert all(r["suppressed"] and r["change"] is None for r in rows)  # one woman, one man
+    overall = selectors.suppress(
+        selectors.paired_change(
+            baseline_id=paired["baseline"].pk, follow_up_id=paired["follow_up"].pk
+        ),
+        threshold=2,
+    )
+    area = _by_area(overall)
+    assert not area[1]["suppressed"]
+    assert area[1]["change"] == pytest.approx(1.5)
+    assert area[2]["suppressed"]
+    assert area[2]["change"] is None
+
+
+def test_results_page_shows_change_and_hides_small_groups(client, paired):
+    coordinator = MembershipFactory(project=paired["project"])
+    client.force_login(coordinator.user)
+    url = reverse("surveys:results", args=[paired["project"].pk, paired["follow_up"].pk])
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2,0 → 3,5 (+1,5)" in html
+    assert "för få svar" in html
+    assert "Förändring sedan nulägesmätningen" in html
+
+
+def test_submitting_stores_the_area_levels(survey_world):
+    project = survey_world["project"]
+    survey = services.digcomp_survey_create(project=project)
+    round_ = RoundFactory(survey=survey)
+    invitation = InvitationFactory(round=round_, person=survey_world["participation"].person)
+    sections = selectors.survey_structure(survey=survey)
+    for section in sections:
+        answers = {}
+        for i, q in enumerate(section.questions.all()):
+            # Area 1: 2, 6 and "vet inte" → 4.0; other areas alternate 0 (vet inte) and 3.
+            answers[q.pk] = [2, 6, 0][i] if section.order == 0 else (3 if i % 2 else 0) or 1
+        services.response_save_page(invitation_id=invitation.pk, section=section, answers=answers)
+    services.response_submit(invitation_id=invitation.pk, sections=sections)
+
+    levels = _by_area(
+        selectors.person_profile(person_id=invitation.person_id, project_id=project.pk)
+    )
+    assert levels[1]["level"] == pytest.approx(4.0)
+    assert levels[1]["items"] == 2
+
+
+def test_person_profile_has_a_level_per_area_per_round(paired):
+    rows = selectors.person_profile(
+        person_id=paired["a"].person_id, project_id=paired["project"].pk
+    )
+    levels = {(r["round_id"], r["area"]): r["level"] for r in rows}
+    assert levels[(paired["baseline"].pk, 1)] == pytest.approx(3.0)
+    assert levels[(paired["follow_up"].pk, 1)] == pytest.approx(5.0)
+
+
+def test_contact_sees_only_own_organisation(client, paired):
+    project = paired["project"]
+    other_org = OrganisationFactory()
+    e = ParticipationFactory(project=project, organisation=other_org)
+    _respond(paired["follow_up"], e, {"1.1": 1})
+    contact = MembershipFactory(
+        project=project, role=Membership.Role.CONTACT, organisation=other_org
+    )
+    client.force_login(contact.user)
+    url = reverse("surveys:results", args=[project.pk, paired["follow_up"].pk])
+    response = client.get(url)
+    overall = response.context["averages"][0]["rows"]
+    assert [row["n"] for row in overall] == [1]
+
+
+def test_outsider_and_participant_get_404_or_403(client, paired):
+    project = paired["project"]
+    url = reverse("surveys:results", args=[project.pk, paired["follow_up"].pk])
+    outsider = MembershipFactory(project=ProjectFactory())
+    client.force_login(outsider.user)
+    assert client.get(url).status_code == 404
+    other_url = reverse("surveys:results", args=[outsider.project.pk, paired["follow_up"].pk])
+    assert client.get(other_url).status_code == 404
+
+
+@pytest.mark.parametrize("responses", [1, 10])
+def test_results_query_count_does_not_grow(client, django_assert_num_queries, responses):
+    project = ProjectFactory()
+    survey = services.digcomp_survey_create(project=project)
+    baseline = past_round(survey=survey, purpose=Round.Purpose.BASELINE)
+    follow_up = RoundFactory(survey=survey, purpose=Round.Purpose.FOLLOW_UP)
+    for i in range(responses):
+        participation = ParticipationFactory(project=project)
+        levels = {"1.1": 1 + i % 8, "2.2": 3, "3.1": 0, "4.4": 5, "5.4": 2}
+        _respond(baseline, participation, levels)
+        _respond(follow_up, participation, levels)
+    coordinator = MembershipFactory(project=project)
+    client.force_login(coordinator.user)
+    url = reverse("surveys:results", args=[project.pk, follow_up.pk])
+    # 5 base + round, counts, areas, organisations, 4 area breakdowns, 3 for the survey's
+    # structure, distributions, baselines, 4 paired-change breakdowns.
+    with django_assert_num_queries(22):
+        assert client.get(url).status_code == 200
+
+
+def test_anonymous_round_results_are_suppressed_below_threshold(client, survey_world):
+    """Three anonymous answers with the default threshold 5: nothing but the count shows."""
+    project = survey_world["project"]
+    survey = services.digcomp_survey_create(project=project)
+    round_ = RoundFactory(survey=survey, anonymous=True, purpose=Round.Purpose.FOLLOW_UP)
+    sections = selectors.survey_structure(survey=survey)
+    for level in (2, 5, 7):
+        invitation = InvitationFactory(
+            round=round_, person=ParticipationFactory(project=project).person
+        )
+        for section in sections:
+            answers = {q.pk: level if section.order < 5 else 3 for q in section.questions.all()}
+            services.response_save_page(
+                invitation_id=invitation.pk, section=section, answers=answers
+            )
+        services.response_submit(invitation_id=invitation.pk, sections=sections)
+    assert Response.objects.filter(round=round_, person__isnull=True).count() == 3
+
+    client.force_login(MembershipFactory(project=project).user)
+    response = client.get(reverse("surveys:results", args=[project.pk, round_.pk]))
+    html = response.content.decode()
+    overall = response.context["averages"][0]["rows"]
+    assert [row["n"] for row in overall] == [3]
+    assert all(cell["suppressed"] and cell["level"] is None for cell in overall[0]["cells"])
+    assert "4,7" not in html  # the unsuppressed mean (2+5+7)/3 would show as 4,7
+    assert "för få svar" in html
+    assert response.context["change"] is None
+
+    project.survey_anonymity_threshold = 3
+    project.save()
+    response = client.get(reverse("surveys:results", args=[project.pk, round_.pk]))
+    cell = response.context["averages"][0]["rows"][0]["cells"][0]
+    assert cell["level"] == pytest.approx(14 / 3)
