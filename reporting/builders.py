@@ -20,12 +20,48 @@ class Column:
 
 @dataclass
 class Table:
+    """A sheet. `rows` may be a list or a generator (read once, as the file is written, so
+    a million-row table never sits in memory); `expected_rows` then tells progress."""
+
     title: str  # sheet name: 31 characters at most
     columns: list[Column]
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: Iterable[list[Any]] = field(default_factory=list)
+    expected_rows: int | None = None
 
     def __post_init__(self) -> None:
         self.title = self.title[:31]
+
+    @property
+    def size_hint(self) -> int:
+        if self.expected_rows is not None:
+            return self.expected_rows
+        return len(self.rows) if isinstance(self.rows, list) else 0
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
+
+
+class ContentDigest:
+    """SHA-256 over the tables' titles, headers and values, fed while the file is written:
+    the same data give the same checksum, whatever the file format."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.rows = 0
+
+    def table(self, table: Table) -> None:
+        header = [table.title, [c.title for c in table.columns]]
+        self._hash.update(json.dumps(header, ensure_ascii=False).encode())
+
+    def row(self, row: Sequence[Any]) -> None:
+        self._hash.update(json.dumps([_plain(v) for v in row], ensure_ascii=False).encode())
+        self.rows += 1
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 def indicator_table(
@@ -54,19 +90,12 @@ def indicator_table(
 
 
 def content_checksum(tables: Iterable[Table]) -> str:
-    """SHA-256 over the tables' titles, headers and values: same data, same checksum."""
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.date | Decimal):
-            return str(value)
-        return value
-
-    digest = hashlib.sha256()
+    """The checksum of list-backed tables (what writing them would give)."""
+    digest = ContentDigest()
     for table in tables:
-        payload = [table.title, [c.title for c in table.columns]] + [
-            [plain(v) for v in row] for row in table.rows
-        ]
-        digest.update(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+        digest.table(table)
+        for row in table.rows:
+            digest.row(row)
     return digest.hexdigest()
 
 

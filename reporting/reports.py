@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -166,27 +167,14 @@ class ParticipantRegister:
             "end_reason",
         )
         genders = labels["gender"][1]
-        ids = []
-        for row in rows.iterator(chunk_size=2000):
-            (
-                pk,
-                last,
-                first,
-                number,
-                gender,
-                age,
-                org,
-                orgnr,
-                workplace,
-                role,
-                isced,
-                start,
-                end,
-                reason,
-            ) = row
-            ids.append(pk)
-            table.rows.append(
-                [
+
+        def lines() -> Iterator[list[Any]]:
+            ids = []
+            for row in rows.iterator(chunk_size=2000):
+                pk, last, first, number, gender, age, org, orgnr, workplace, role, isced = row[:11]
+                start, end, reason = row[11:]
+                ids.append(pk)
+                yield [
                     last,
                     first,
                     pnr.display(number) if run.full_personnummer else pnr.mask(number),
@@ -201,12 +189,13 @@ class ParticipantRegister:
                     end,
                     str(labels["end_reason"][1].get(reason, reason)) if end else "",
                 ]
-            )
-        progress(60)
-        if run.full_personnummer:
-            participant_services.personnummer_reveal_bulk(
-                participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
-            )
+            if run.full_personnummer:  # logged once every number has been written
+                participant_services.personnummer_reveal_bulk(
+                    participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
+                )
+
+        table.rows = lines()
+        table.expected_rows = rows.count()
         return [table]
 
     def definitions(self) -> list[str]:
@@ -243,7 +232,6 @@ class ScbFile:
                 Column(_("Skyddad identitet"), "text", 10),
             ],
         )
-        ids = []
         rows = selectors.scb_rows(access=access, period=period).values_list(
             "pk",
             "person__personnummer",
@@ -252,11 +240,13 @@ class ScbFile:
             "organisation__organisationsnummer",
             "person__protected_identity",
         )
-        for pk, number, start, end, orgnr, protected in rows.iterator(chunk_size=2000):
-            ids.append(pk)
-            ended_in_month = end is not None and period.start <= end <= period.end
-            table.rows.append(
-                [
+
+        def lines() -> Iterator[list[Any]]:
+            ids = []
+            for pk, number, start, end, orgnr, protected in rows.iterator(chunk_size=2000):
+                ids.append(pk)
+                ended_in_month = end is not None and period.start <= end <= period.end
+                yield [
                     access.project.diarienummer,
                     number,
                     start,
@@ -264,11 +254,12 @@ class ScbFile:
                     orgnr,
                     _("Ja") if protected else "",
                 ]
+            participant_services.personnummer_reveal_bulk(
+                participation_ids=ids, user_id=run.requested_by_id, context=f"scb:{run.pk}"
             )
-        progress(60)
-        participant_services.personnummer_reveal_bulk(
-            participation_ids=ids, user_id=run.requested_by_id, context=f"scb:{run.pk}"
-        )
+
+        table.rows = lines()
+        table.expected_rows = rows.count()
         return [table]
 
     def definitions(self) -> list[str]:
@@ -491,15 +482,38 @@ class TimeAndCofinancing:
                 k[1],
             ),
         )
-        for pid, month in keys:
-            person = people[pid]
+
+        def figures(
+            pid: int, month: dt.date
+        ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
             minutes = monthly.get((pid, month), 0)
             hours = activity_selectors.hours_for_month(minutes, project.hour_rounding)
             is_certified = (pid, month) in certified
-            rate = rate_for(person, month) if is_certified and hours else None
+            rate = rate_for(people[pid], month) if is_certified and hours else None
             value = (hours * rate).quantize(CENT) if rate is not None else None
-            per_person.rows.append(
-                [
+            return minutes, hours, is_certified, rate, value
+
+        # First pass: the sums by organisation, month and gender, and the totals (no rows kept).
+        for pid, month in keys:
+            person = people[pid]
+            _minutes, hours, is_certified, _rate, value = figures(pid, month)
+            bucket = sums.setdefault((person["organisation_id"], month), {})
+            if is_certified:
+                for key in (person["person__gender"], "total"):
+                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + hours
+                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (value or 0)
+            else:
+                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + hours
+            totals["certified" if is_certified else "uncertified"] += hours
+            totals["value"] += value or 0
+            totals["closing"] += closing.get((pid, month), 0)
+        progress(60)
+
+        def person_lines() -> Iterator[list[Any]]:
+            for pid, month in keys:
+                person = people[pid]
+                minutes, hours, is_certified, rate, value = figures(pid, month)
+                yield [
                     person["person__last_name"],
                     person["person__first_name"],
                     show_number(person["person__personnummer"]),
@@ -513,19 +527,8 @@ class TimeAndCofinancing:
                     value,
                     closing.get((pid, month), 0),
                 ]
-            )
-            bucket = sums.setdefault((person["organisation_id"], month), {})
-            gender = person["person__gender"]
-            for key in (gender, "total"):
-                if is_certified:
-                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + hours
-                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (value or 0)
-            if not is_certified:
-                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + hours
-            totals["certified" if is_certified else "uncertified"] += hours
-            totals["value"] += value or 0
-            totals["closing"] += closing.get((pid, month), 0)
-        progress(60)
+
+        per_person.rows, per_person.expected_rows = person_lines(), len(keys)
 
         activity_table = Table(
             title=_("Per aktivitet"),
@@ -538,28 +541,27 @@ class TimeAndCofinancing:
                 Column(_("Minuter"), "int", 9),
                 Column(_("Intygad"), "text", 8),
             ],
+            expected_rows=len(per_activity),
         )
-        for (pid, activity_id, month), minutes in sorted(
-            per_activity.items(),
-            key=lambda kv: (
-                people[kv[0][0]]["person__last_name"],
-                kv[0][0],
-                kv[0][2],
-                titles[kv[0][1]],
-            ),
-        ):
-            person = people[pid]
-            activity_table.rows.append(
-                [
+
+        def activity_lines() -> Iterator[list[Any]]:
+            ordered = sorted(
+                per_activity,
+                key=lambda k: (people[k[0]]["person__last_name"], k[0], k[2], titles[k[1]]),
+            )
+            for pid, activity_id, month in ordered:
+                person = people[pid]
+                yield [
                     person["person__last_name"],
                     person["person__first_name"],
                     show_number(person["person__personnummer"]),
                     month.strftime("%Y-%m"),
                     titles[activity_id],
-                    minutes,
+                    per_activity[(pid, activity_id, month)],
                     _("Ja") if (pid, month) in certified else _("Nej"),
                 ]
-            )
+
+        activity_table.rows = activity_lines()
 
         org_names = {
             p["organisation_id"]: (p["organisation__name"], p["organisation__organisationsnummer"])
@@ -651,31 +653,37 @@ AVAILABLE: dict[
 
 def make(
     *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
-) -> tuple[list[Table], Table, str]:
-    """The data tables, the "Om rapporten" table that describes them, and their checksum."""
+) -> tuple[list[Table], Callable[[str], Table]]:
+    """The data tables (rows possibly still to be read) and a maker of the "Om rapporten"
+    table, which needs the checksum of what was written."""
     report = AVAILABLE[run.kind]
     tables = report.build(access=access, run=run, period=period, progress=progress)
-    checksum = builders.content_checksum(tables)
     organisation = run.organisation.name if run.organisation_id else _("Alla organisationer")
-    about = builders.about_table(
-        title=_("Om rapporten"),
-        parameters=[
-            (_("Rapport"), str(run.get_kind_display())),
-            (_("Projekt"), f"{access.project.name} ({access.project.diarienummer})"),
-            (_("Period"), f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}"),
-            (_("Organisation"), str(organisation)),
-            (_("Programperiod"), str(access.project.get_programme_period_display())),
-            (_("Beställd av"), run.requested_by.email),
-            (_("Beställd"), formats.date_format(run.created_at.date(), "Y-m-d")),
-            (
-                _("Reproducerbarhet"),
-                _("Samma parametrar och samma data ger samma innehåll och samma kontrollsumma."),
-            ),
-        ],
-        definitions=report.definitions(),
-        checksum_label=_("Kontrollsumma (SHA-256)"),
-        checksum=checksum,
-        parameter_title=_("Uppgift"),
-        value_title=_("Värde"),
-    )
-    return tables, about, checksum
+
+    def about(checksum: str) -> Table:
+        return builders.about_table(
+            title=_("Om rapporten"),
+            parameters=[
+                (_("Rapport"), str(run.get_kind_display())),
+                (_("Projekt"), f"{access.project.name} ({access.project.diarienummer})"),
+                (_("Period"), f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}"),
+                (_("Organisation"), str(organisation)),
+                (_("Programperiod"), str(access.project.get_programme_period_display())),
+                (_("Beställd av"), run.requested_by.email),
+                (_("Beställd"), formats.date_format(run.created_at.date(), "Y-m-d")),
+                (
+                    _("Reproducerbarhet"),
+                    _(
+                        "Samma parametrar och samma data ger samma innehåll och samma "
+                        "kontrollsumma."
+                    ),
+                ),
+            ],
+            definitions=report.definitions(),
+            checksum_label=_("Kontrollsumma (SHA-256)"),
+            checksum=checksum,
+            parameter_title=_("Uppgift"),
+            value_title=_("Värde"),
+        )
+
+    return tables, about

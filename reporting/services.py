@@ -23,6 +23,7 @@ from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
 
 from . import reports, writers
+from .builders import ContentDigest
 from .models import ReportFormat, ReportRun, ScbSubmission
 from .selectors import Period
 
@@ -206,22 +207,21 @@ def _produce(run: ReportRun) -> None:
     progress = _progress(run)
     period = Period(run.period_start, run.period_end)
     data_read_at = timezone.now()
-    tables, about, content_checksum = reports.make(
-        access=access, run=run, period=period, progress=progress
-    )
+    tables, about = reports.make(access=access, run=run, period=period, progress=progress)
     progress(80)
-    total_rows = max(1, sum(len(t.rows) for t in tables))
+    expected = sum(t.size_hint for t in tables)
 
     def written(rows: int) -> None:  # writing a big file: 80–99 %, and the lease renewed
-        progress(80 + 19 * rows // total_rows)
+        progress(80 + (19 * min(rows, expected) // expected if expected else 0))
 
+    digest = ContentDigest()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / run.filename
         if run.file_format == ReportFormat.XLSX:
-            writers.write_xlsx([*tables, about], path, on_rows=written)
+            rows = writers.write_xlsx(tables, path, digest=digest, on_rows=written, about=about)
         else:
-            writers.write_csv(tables, path, on_rows=written)
-        file_checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+            rows = writers.write_csv(tables, path, digest=digest, on_rows=written)
+        file_checksum = _sha256_of(path)
         with path.open("rb") as handle:
             run.file.save(run.filename, File(handle), save=False)
     done = ReportRun.objects.filter(
@@ -231,8 +231,8 @@ def _produce(run: ReportRun) -> None:
         progress=100,
         file=run.file.name,
         file_checksum=file_checksum,
-        content_checksum=content_checksum,
-        row_count=sum(len(t.rows) for t in tables),
+        content_checksum=digest.hexdigest(),
+        row_count=rows,
         data_read_at=data_read_at,
         finished_at=timezone.now(),
         lease_expires_at=None,
@@ -240,6 +240,14 @@ def _produce(run: ReportRun) -> None:
     if not done:
         # Another attempt took over (our lease ran out): its file wins, ours is dropped.
         run.file.delete(save=False)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def report_runs_recover() -> int:

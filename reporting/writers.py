@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from .builders import Table
+from .builders import ContentDigest, Table
 
 # Fixed timestamps keep the same data giving the same bytes (zip entries carry a date).
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -42,25 +42,24 @@ def _noop(rows_written: int) -> None:
     pass
 
 
-def write_xlsx(tables: Sequence[Table], path: Path, on_rows: Callable[[int], None] = _noop) -> None:
-    """`on_rows(n)` is called every PROGRESS_EVERY rows, so a long file keeps its run alive."""
-    written = 0
+def write_xlsx(
+    tables: Sequence[Table],
+    path: Path,
+    *,
+    digest: ContentDigest | None = None,
+    on_rows: Callable[[int], None] = _noop,
+    about: Callable[[str], Table] | None = None,
+) -> int:
+    """Write the tables (each row read once, fed to `digest`), then the `about(checksum)`
+    sheet. Returns the number of data rows. `on_rows(n)` is called every PROGRESS_EVERY
+    rows, so a long file keeps its run alive."""
+    digest = digest or ContentDigest()
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "digiproj"
     workbook.properties.created = _FIXED_DOC_TIME
     workbook.properties.modified = _FIXED_DOC_TIME
-    bold = Font(bold=True)
-    for table in _fit_excel_limit(tables):
-        sheet = workbook.create_sheet(title=table.title)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(table.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        header = []
-        for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=column.title)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+    for table in tables:
+        digest.table(table)
         # Only dates and decimals need a styled cell; plain values are appended as they are,
         # which keeps the writer close to bare openpyxl speed.
         styled = [
@@ -68,7 +67,17 @@ def write_xlsx(tables: Sequence[Table], path: Path, on_rows: Callable[[int], Non
             for index, c in enumerate(table.columns)
             if c.kind in ("date", "decimal")
         ]
+        sheet, in_sheet, part = _new_sheet(workbook, table, table.title), 0, 1
         for row in table.rows:
+            if in_sheet == EXCEL_MAX_DATA_ROWS:
+                # Excel sheets hold 1,048,576 rows: the table continues on "Title (2)" etc.
+                part += 1
+                suffix = f" ({part})"
+                sheet, in_sheet = (
+                    _new_sheet(workbook, table, table.title[: 31 - len(suffix)] + suffix),
+                    0,
+                )
+            digest.row(row)
             values = [_cell_value(v) for v in row]
             for index, number_format in styled:
                 if values[index] is not None:
@@ -76,30 +85,32 @@ def write_xlsx(tables: Sequence[Table], path: Path, on_rows: Callable[[int], Non
                     cell.number_format = number_format
                     values[index] = cell
             sheet.append(values)
-            written += 1
-            if written % PROGRESS_EVERY == 0:
-                on_rows(written)
+            in_sheet += 1
+            if digest.rows % PROGRESS_EVERY == 0:
+                on_rows(digest.rows)
+    if about is not None:
+        table = about(digest.hexdigest())
+        sheet = _new_sheet(workbook, table, table.title)
+        for row in table.rows:
+            sheet.append([_cell_value(v) for v in row])
     # ExcelWriter rather than workbook.save(): save() stamps the current time into the file.
     ExcelWriter(workbook, _ReproducibleZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return digest.rows
 
 
-def _fit_excel_limit(tables: Sequence[Table]) -> list[Table]:
-    """Excel sheets hold 1,048,576 rows: a longer table continues on "Title (2)" and so on."""
-    result = []
-    for table in tables:
-        if len(table.rows) <= EXCEL_MAX_DATA_ROWS:
-            result.append(table)
-            continue
-        for part, offset in enumerate(range(0, len(table.rows), EXCEL_MAX_DATA_ROWS), start=1):
-            suffix = f" ({part})"
-            result.append(
-                Table(
-                    title=table.title[: 31 - len(suffix)] + suffix,
-                    columns=table.columns,
-                    rows=table.rows[offset : offset + EXCEL_MAX_DATA_ROWS],
-                )
-            )
-    return result
+def _new_sheet(workbook: Workbook, table: Table, title: str) -> Any:
+    sheet = workbook.create_sheet(title=title)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=column.title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return sheet
 
 
 class _ReproducibleZip(zipfile.ZipFile):
@@ -131,19 +142,28 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def write_csv(tables: Sequence[Table], path: Path, on_rows: Callable[[int], None] = _noop) -> None:
-    """One table: a plain CSV. Several: each under its title, separated by an empty line."""
-    written = 0
+def write_csv(
+    tables: Sequence[Table],
+    path: Path,
+    *,
+    digest: ContentDigest | None = None,
+    on_rows: Callable[[int], None] = _noop,
+) -> int:
+    """One table: a plain CSV. Several: each under its title, separated by an empty line.
+    Returns the number of data rows."""
+    digest = digest or ContentDigest()
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         for index, table in enumerate(tables):
+            digest.table(table)
             if len(tables) > 1:
                 if index:
                     writer.writerow([])
                 writer.writerow([table.title])
             writer.writerow([c.title for c in table.columns])
             for row in table.rows:
+                digest.row(row)
                 writer.writerow([_csv_value(v) for v in row])
-                written += 1
-                if written % PROGRESS_EVERY == 0:
-                    on_rows(written)
+                if digest.rows % PROGRESS_EVERY == 0:
+                    on_rows(digest.rows)
+    return digest.rows

@@ -259,7 +259,7 @@ def test_tables_longer_than_an_excel_sheet_continue_on_the_next(tmp_path, monkey
     table = Table(title="Deltagare", columns=[Column("N", "int")], rows=[[i] for i in range(7)])
     writers.write_xlsx([table], tmp_path / "x.xlsx")
     book = openpyxl.load_workbook(tmp_path / "x.xlsx")
-    assert book.sheetnames == ["Deltagare (1)", "Deltagare (2)", "Deltagare (3)"]
+    assert book.sheetnames == ["Deltagare", "Deltagare (2)", "Deltagare (3)"]
     values = [
         r[0] for name in book.sheetnames for r in book[name].iter_rows(min_row=2, values_only=True)
     ]
