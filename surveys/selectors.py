@@ -10,6 +10,7 @@ per-person levels, computed in the database, one query per breakdown.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import connection
@@ -296,3 +297,18 @@ def suppress(rows: list[dict[str, Any]], *, threshold: int) -> list[dict[str, An
                 if key in row:
                     row[key] = None
     return rows
+
+
+def round_pair_for_period(
+    *, access: ProjectAccess, start: dt.date, end: dt.date
+) -> tuple[Round | None, Round | None]:
+    """The rounds a competence report compares for a period: the first baseline round that
+    opened by the period's end, and the last follow-up round that opened by then (preferring
+    one that opened within the period)."""
+    rounds = Round.objects.filter(
+        survey__project=access.project, opens_at__date__lte=end
+    ).select_related("survey")
+    baseline = rounds.filter(purpose=Round.Purpose.BASELINE).order_by("opens_at", "pk").first()
+    follow_ups = rounds.filter(purpose=Round.Purpose.FOLLOW_UP).order_by("-opens_at", "-pk")
+    follow_up = follow_ups.filter(opens_at__date__gte=start).first() or follow_ups.first()
+    return baseline, follow_up
