@@ -11,9 +11,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from digiproj.accounts.models import User
@@ -137,6 +139,41 @@ PROJECTS = [
         },
     },
 ]
+
+LIVE_PROJECT = {
+    # An ESF+ project running today, so the demo shows upcoming sessions and an open survey.
+    "diarienummer": "2025/00042",
+    "name": "Digital vardag i Västerbotten (demo, ESF+)",
+    "owner": "Region Västerbotten",
+    "employers": ["Region Västerbotten", "Umeå kommun", "Skellefteå kommun"],
+    "fields": {
+        "region": "Övre Norrland",
+        "description": "Demoprojekt: ett pågående ESF+-projekt med kommande tillfällen och en "
+        "öppen självskattning.",
+        "programme_period": Project.ProgrammePeriod.ESF_PLUS_2021_2027,
+        "programme_area": "A",
+        "specific_objective": "A1",
+        "intervention_code": "146",
+        "start_date": dt.date(2025, 9, 1),
+        "end_date": dt.date(2027, 8, 31),
+        "analysis_start": dt.date(2025, 9, 1),
+        "analysis_end": dt.date(2026, 2, 28),
+        "implementation_start": dt.date(2026, 3, 1),
+        "implementation_end": dt.date(2027, 5, 31),
+        "closing_start": dt.date(2027, 6, 1),
+        "closing_end": dt.date(2027, 8, 31),
+        "planned_participants": 120,
+        "planned_women": 80,
+        "planned_men": 40,
+        "total_budget": Decimal("4200000"),
+        "esf_support": Decimal("2100000"),
+        "eu_cofinancing_rate": Decimal("50"),
+        "budgeted_cofinancing": Decimal("900000"),
+        "cofinancing_method": Project.CofinancingMethod.REAL_COST,
+        "hour_rounding": Project.HourRounding.NONE,
+        "retain_until": dt.date(2035, 12, 31),
+    },
+}
 
 # Demo unit costs (kr per hour, lönegrupp 1) per year; the coordinator enters the real table.
 UNIT_COSTS = {
@@ -334,4 +371,211 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
                 "consent_method": Participation.ConsentMethod.DIGITAL,
             },
         )
-    return {"projects": len(projects), "participants_created": created}
+    # Activities, attendance and the DigComp survey for DIGILO (the demo participant's
+    # project), so hours, certificates, results and reports have data to show.
+    demo_person = Person.objects.get(user=participant_user)
+    umea = list(
+        Participation.objects.filter(project=digilo, organisation=orgs["Umeå kommun"])
+        .exclude(person=demo_person)
+        .select_related("person", "organisation")
+        .order_by("pk")[:39]
+    ) + list(Participation.objects.filter(project=digilo, person=demo_person))
+    _demo_activities(digilo, umea, upcoming=False)
+    _demo_survey(digilo, umea, rng=random.Random(7), live=False)
+
+    # The running ESF+ project: a few participants (one non-binary, reported with a reason),
+    # the demo participant among them, upcoming sessions and an open self-assessment.
+    live = _project(LIVE_PROJECT, orgs)
+    Membership.objects.get_or_create(
+        user=coordinator, project=live, defaults={"role": Membership.Role.COORDINATOR}
+    )
+    live_employers = [orgs[name] for name in LIVE_PROJECT["employers"]]
+    created += _participants(live, live_employers, min(participants_per_project, 60), seed=2)
+    first = (
+        Participation.objects.filter(project=live).order_by("pk").select_related("person").first()
+    )
+    if first and not first.person.gender_override:
+        first.person.gender_override = pnr.Gender.NON_BINARY
+        first.person.gender_override_reason = "Anmält av deltagaren"
+        first.person.save(update_fields=["gender_override", "gender_override_reason"])
+    Participation.objects.get_or_create(
+        person=demo_person,
+        project=live,
+        defaults={
+            "organisation": orgs["Umeå kommun"],
+            "workplace": "Kommunledningskontoret",
+            "start_date": dt.date(2026, 3, 2),
+            "consent_method": Participation.ConsentMethod.DIGITAL,
+            "annual_salary_cost": Decimal("560000"),
+        },
+    )
+    live_people = list(
+        Participation.objects.filter(project=live).select_related("person", "organisation")
+    )
+    _demo_activities(live, live_people, upcoming=True)
+    _demo_survey(live, live_people, rng=random.Random(8), live=True)
+    return {"projects": len(projects) + 1, "participants_created": created}
+
+
+# --- activities, attendance and the DigComp self-assessment -------------------------------
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DEMO_ACTIVITIES = [
+    # (kind, title, DigComp areas, [(date, start hour, hours)])
+    (
+        "workshop",
+        "Säker digital vardag",
+        [4],
+        [(dt.date(2021, 10, 5), 9, 3), (dt.date(2021, 11, 9), 9, 3)],
+    ),
+    ("lecture", "Digitalisering i kommunen", [2, 5], [(dt.date(2021, 9, 21), 13, 2)]),
+    (
+        "peer",
+        "Kollegialt lärande: e-tjänster",
+        [3, 5],
+        [(dt.date(2022, 2, 8), 9, 2), (dt.date(2022, 3, 8), 9, 2)],
+    ),
+]
+
+
+def _local(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=STOCKHOLM)
+
+
+def _demo_activities(
+    project: Project, participations: list[Participation], *, upcoming: bool
+) -> None:
+    """A few activities with sessions; past sessions have everyone marked, so the hours,
+    certificates and reports have something to show. Idempotent by title."""
+    from activities.models import Activity, Attendance, Enrolment, Session
+
+    if Activity.objects.filter(project=project).exists():
+        return
+    plans = DEMO_ACTIVITIES
+    if upcoming:
+        today = timezone.localdate()
+        plans = [
+            (
+                "workshop",
+                "Teams och delade dokument",
+                [2, 3],
+                [(today + dt.timedelta(days=7), 9, 3), (today + dt.timedelta(days=21), 9, 3)],
+            ),
+            (
+                "lecture",
+                "AI i offentlig förvaltning",
+                [5],
+                [(today + dt.timedelta(days=14), 13, 2)],
+            ),
+        ]
+    now = timezone.now()
+    for kind, title, areas, dates in plans:
+        activity = Activity.objects.create(
+            project=project,
+            kind=kind,
+            title=title,
+            digcomp_areas=areas,
+            target_group="Administrativ personal och stödfunktioner",
+        )
+        for day, hour, hours in dates:
+            session = Session.objects.create(
+                activity=activity,
+                starts_at=_local(day, hour),
+                ends_at=_local(day, hour) + dt.timedelta(hours=hours),
+                place="Stadshuset, sal A" if kind != "lecture" else "",
+                online_url="https://möte.example.se/digiproj" if kind == "lecture" else "",
+                capacity=40,
+                enrolment_deadline=_local(day, hour) - dt.timedelta(days=2),
+            )
+            Enrolment.objects.bulk_create(
+                Enrolment(session=session, participation=p, status=Enrolment.Status.ENROLLED)
+                for p in participations
+            )
+            if session.ends_at < now:
+                minutes = hours * 60
+                Attendance.objects.bulk_create(
+                    Attendance(
+                        session=session,
+                        participation=p,
+                        present=i % 7 != 3,
+                        minutes=0 if i % 7 == 3 else (minutes - 30 if i % 5 == 0 else minutes),
+                        marked_at=session.ends_at,
+                    )
+                    for i, p in enumerate(participations)
+                )
+
+
+def _demo_survey(
+    project: Project, participations: list[Participation], *, rng: random.Random, live: bool
+) -> None:
+    """The DigComp self-assessment. For a finished project: a baseline and a follow-up round
+    with answers (levels a little higher at follow-up). For a running one: an open round."""
+    from surveys import services as survey_services
+    from surveys.models import Answer, DigCompArea, Question, Response, Round, Survey
+
+    # DigComp ships as migration data; a test database flushed between tests may lack it.
+    if Survey.objects.filter(project=project).exists() or not DigCompArea.objects.exists():
+        return
+    survey = survey_services.digcomp_survey_create(project=project)
+    if live:
+        today = timezone.now()
+        round_ = survey_services.round_create(
+            survey=survey,
+            name="Nulägesmätning",
+            purpose=Round.Purpose.BASELINE,
+            opens_at=today - dt.timedelta(days=3),
+            closes_at=today + dt.timedelta(days=30),
+        )
+        survey_services.round_invitations_create(round_=round_)
+        return
+    questions = list(
+        Question.objects.filter(
+            section__survey=survey, kind=Question.Kind.DIGCOMP_LEVEL
+        ).values_list("pk", flat=True)
+    )
+    rounds = [
+        survey_services.round_create(
+            survey=survey,
+            name=name,
+            purpose=purpose,
+            opens_at=_local(opens, 8),
+            closes_at=_local(closes, 20),
+        )
+        for name, purpose, opens, closes in (
+            (
+                "Nulägesmätning hösten 2021",
+                Round.Purpose.BASELINE,
+                dt.date(2021, 9, 1),
+                dt.date(2021, 10, 15),
+            ),
+            (
+                "Uppföljning hösten 2022",
+                Round.Purpose.FOLLOW_UP,
+                dt.date(2022, 11, 1),
+                dt.date(2022, 12, 10),
+            ),
+        )
+    ]
+    for step, round_ in enumerate(rounds):
+        responses = Response.objects.bulk_create(
+            Response(
+                round=round_,
+                person=p.person,
+                status=Response.Status.SUBMITTED,
+                gender=p.person.gender_override or p.person.gender_from_number,
+                organisation=p.organisation,
+                role_group=p.role_group,
+                submitted_at=round_.opens_at + dt.timedelta(days=3),
+            )
+            for p in participations
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                response=r,
+                question_id=q,
+                value_int=min(8, max(1, rng.randint(1, 5) + step * rng.randint(0, 2))),
+            )
+            for r in responses
+            for q in questions
+        )
+    survey_services.area_levels_compute(responses=Response.objects.filter(round__in=rounds))
