@@ -216,8 +216,25 @@ def my_open_sessions(*, user_id: int) -> QuerySet[Session]:
 # --- hours ------------------------------------------------------------------------------
 
 
-def _attendance_by_day(participations: QuerySet[Participation] | list[int], start, end):
-    return (
+def _minutes_grouped(
+    participations: QuerySet[Participation] | list[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    by_activity: bool,
+    unit: str,
+) -> dict[tuple[Any, ...], int]:
+    """Minutes in [start, end) from attendance and approved self-reported time, keyed by
+    (participation[, activity], day or first day of month). Each source is summed in the
+    database (one GROUP BY each); only the two aggregated results are merged here."""
+    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    when_att = (
+        TruncDate("session__starts_at", tzinfo=STOCKHOLM)
+        if unit == "day"
+        else TruncMonth("session__starts_at", tzinfo=STOCKHOLM)
+    )
+    att_keys = ["participation_id", *(["session__activity_id"] if by_activity else [])]
+    attendance = (
         Attendance.objects.filter(
             participation__in=participations,
             present=True,
@@ -225,63 +242,12 @@ def _attendance_by_day(participations: QuerySet[Participation] | list[int], star
             session__starts_at__gte=local_midnight(start),
             session__starts_at__lt=local_midnight(end),
         )
-        .annotate(day=TruncDate("session__starts_at", tzinfo=STOCKHOLM))
-        .values("participation_id", "session__activity_id", "day")
+        .annotate(when=when_att)
+        .values(*att_keys, "when")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
-
-
-def _self_reports_by_day(participations: QuerySet[Participation] | list[int], start, end):
-    return (
-        SelfReportedTime.objects.filter(
-            participation__in=participations,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lt=end,
-        )
-        .values("participation_id", "activity_id", "date")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-
-
-def hours_by_day(
-    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
-) -> dict[tuple[int, int, dt.date], int]:
-    """Minutes per (participation, activity, date) in [start, end): attendance minutes plus
-    approved self-reported minutes. Each source is summed in the database (one GROUP BY
-    each); only the two aggregated results are merged here."""
-    totals: dict[tuple[int, int, dt.date], int] = defaultdict(int)
-    for row in _attendance_by_day(participations, start, end):
-        totals[(row["participation_id"], row["session__activity_id"], row["day"])] += row["total"]
-    for row in _self_reports_by_day(participations, start, end):
-        totals[(row["participation_id"], row["activity_id"], row["date"])] += row["total"]
-    return dict(totals)
-
-
-def hours_by_month(
-    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
-) -> dict[tuple[int, dt.date], int]:
-    """Minutes per (participation, first day of month), from both sources, in the database."""
-    totals: dict[tuple[int, dt.date], int] = defaultdict(int)
-    att = (
-        Attendance.objects.filter(
-            participation__in=participations,
-            present=True,
-            session__starts_at__gte=local_midnight(start),
-            session__starts_at__lt=local_midnight(end),
-        )
-        .annotate(month=TruncMonth("session__starts_at", tzinfo=STOCKHOLM))
-        .values("participation_id", "month")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for row in att:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = timezone.localtime(month, STOCKHOLM).date()
-        totals[(row["participation_id"], month)] += row["total"]
+    own_keys = ["participation_id", *(["activity_id"] if by_activity else [])]
     own = (
         SelfReportedTime.objects.filter(
             participation__in=participations,
@@ -289,14 +255,39 @@ def hours_by_month(
             date__gte=start,
             date__lt=end,
         )
-        .annotate(month=TruncMonth("date"))
-        .values("participation_id", "month")
+        .annotate(when=F("date") if unit == "day" else TruncMonth("date"))
+        .values(*own_keys, "when")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
-    for row in own:
-        totals[(row["participation_id"], row["month"])] += row["total"]
+    for rows, keys in ((attendance, att_keys), (own, own_keys)):
+        for row in rows:
+            when = row["when"]
+            if isinstance(when, dt.datetime):  # some backends return the truncated datetime
+                when = timezone.localtime(when, STOCKHOLM).date()
+            totals[(*(row[k] for k in keys), when)] += row["total"]
     return dict(totals)
+
+
+def hours_by_day(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes per (participation, activity, date) in [start, end)."""
+    return _minutes_grouped(participations, start, end, by_activity=True, unit="day")
+
+
+def hours_by_month(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], int]:
+    """Minutes per (participation, first day of month) in [start, end)."""
+    return _minutes_grouped(participations, start, end, by_activity=False, unit="month")
+
+
+def minutes_by_month_and_activity(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes per (participation, activity, first day of month) in [start, end)."""
+    return _minutes_grouped(participations, start, end, by_activity=True, unit="month")
 
 
 def hours_for_month(minutes: int, rounding: str) -> Decimal:
@@ -661,44 +652,3 @@ def activity_statistics(
             row[f"present_{gender}"] = figures.get(f"present_{gender}") or 0
             row[f"minutes_{gender}"] = int(figures.get(f"minutes_{gender}") or 0)
     return rows
-
-
-def minutes_by_month_and_activity(
-    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
-) -> dict[tuple[int, int, dt.date], int]:
-    """Minutes per (participation, activity, first day of month) in [start, end), from
-    attendance and approved self-reported time, each grouped in the database."""
-    totals: dict[tuple[int, int, dt.date], int] = defaultdict(int)
-    att = (
-        Attendance.objects.filter(
-            participation__in=participations,
-            present=True,
-            minutes__gt=0,
-            session__starts_at__gte=local_midnight(start),
-            session__starts_at__lt=local_midnight(end),
-        )
-        .annotate(month=TruncMonth("session__starts_at", tzinfo=STOCKHOLM))
-        .values("participation_id", "session__activity_id", "month")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for row in att:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = timezone.localtime(month, STOCKHOLM).date()
-        totals[(row["participation_id"], row["session__activity_id"], month)] += row["total"]
-    own = (
-        SelfReportedTime.objects.filter(
-            participation__in=participations,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lt=end,
-        )
-        .annotate(month=TruncMonth("date"))
-        .values("participation_id", "activity_id", "month")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for row in own:
-        totals[(row["participation_id"], row["activity_id"], row["month"])] += row["total"]
-    return dict(totals)

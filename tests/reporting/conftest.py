@@ -94,3 +94,28 @@ def small_project(db):
         "coordinator": coordinator.user,
         "contact": contact.user,
     }
+
+
+def run_report(world, kind: str, *, user: str = "coordinator", file_format: str = "xlsx"):
+    """Order a report (made in-process here) and return its sheets as lists of rows."""
+    import io
+
+    import openpyxl
+
+    from digiproj.projects.permissions import project_access
+    from reporting import services
+
+    access = project_access(world[user], world["project"])
+    run = services.report_run_create(
+        access=access,
+        user=world[user],
+        kind=kind,
+        file_format=file_format,
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+    )
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    with run.file.open("rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}

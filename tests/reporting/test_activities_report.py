@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 
 from activities.models import Activity, Attendance, Enrolment, SelfReportedTime
-from digiproj.projects.permissions import project_access
-from reporting import services
 from tests.factories import ActivityFactory, SessionFactory
-from tests.reporting.conftest import PERIOD
+from tests.reporting.conftest import run_report
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -85,20 +81,8 @@ def sessions(small_project):
 
 
 def _rows(world, user="coordinator"):
-    access = project_access(world[user], world["project"])
-    run = services.report_run_create(
-        access=access,
-        user=world[user],
-        kind="aktiviteter",
-        file_format="xlsx",
-        period_start=PERIOD[0],
-        period_end=PERIOD[1],
-    )
-    run.refresh_from_db()
-    assert run.status == "done", run.error
-    with run.file.open("rb") as handle:
-        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
-    return {t: list(book[t].iter_rows(values_only=True)) for t in ("Per typ", "Per aktivitet")}
+    sheets = run_report(world, "aktiviteter", user=user)
+    return {t: sheets[t] for t in ("Per typ", "Per aktivitet")}
 
 
 def test_per_activity_figures(sessions):

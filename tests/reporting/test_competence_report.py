@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -13,7 +11,7 @@ from digiproj.projects.permissions import project_access
 from reporting import services
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import RoundFactory, SurveyFactory
-from tests.reporting.conftest import PERIOD
+from tests.reporting.conftest import PERIOD, run_report
 
 pytestmark = pytest.mark.django_db
 
@@ -69,20 +67,7 @@ def levels(small_project):
 
 
 def _report(world):
-    access = project_access(world["coordinator"], world["project"])
-    run = services.report_run_create(
-        access=access,
-        user=world["coordinator"],
-        kind="kompetens",
-        file_format="xlsx",
-        period_start=PERIOD[0],
-        period_end=PERIOD[1],
-    )
-    run.refresh_from_db()
-    assert run.status == "done", run.error
-    with run.file.open("rb") as handle:
-        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
-    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    return run_report(world, "kompetens")
 
 
 def test_levels_per_round(levels):

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
 from activities.models import Activity, Attendance, Certificate, SelfReportedTime
 from activities.services import certificate_sign_participant
 from digiproj.projects.models import UnitCost
-from digiproj.projects.permissions import project_access
-from reporting import services
 from tests.factories import ActivityFactory, SessionFactory
-from tests.reporting.conftest import PERIOD
+from tests.reporting.conftest import run_report
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -81,20 +77,7 @@ def hours(small_project):
 
 
 def _report(world):
-    access = project_access(world["coordinator"], world["project"])
-    run = services.report_run_create(
-        access=access,
-        user=world["coordinator"],
-        kind="tid",
-        file_format="xlsx",
-        period_start=PERIOD[0],
-        period_end=PERIOD[1],
-    )
-    run.refresh_from_db()
-    assert run.status == "done", run.error
-    with run.file.open("rb") as handle:
-        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
-    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    return run_report(world, "tid")
 
 
 def test_per_participant_and_month(hours):
