@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+import re
+from typing import Any
 
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 
-from .models import Participation
+from .models import CorrectionRequest, ParticipantImport, Participation, Person
 from .personnummer import Gender
 
 
@@ -40,3 +46,115 @@ def participations_for_user(*, user_id: int) -> QuerySet[Participation]:
         .select_related("project", "organisation", "person")
         .order_by("-start_date")
     )
+
+
+def organisation_choices(*, access: ProjectAccess) -> QuerySet[Organisation]:
+    """The project's organisations the user may pick as employer (a contact: only their own)."""
+    return (
+        Organisation.objects.filter(project_organisations__project=access.project)
+        .filter(access.organisation_q("project_organisations__organisation"))
+        .order_by("name")
+        .distinct()
+    )
+
+
+_DATE_SEARCH = re.compile(r"^(\d{6}|\d{8})(-?\*{0,4})?$")
+
+
+def _search_q(query: str) -> Q:
+    """Name words, or the birth-date part of the masked personnummer (ÅÅMMDD or ÅÅÅÅMMDD)."""
+    query = query.strip()
+    match = _DATE_SEARCH.match(query.replace(" ", ""))
+    if match:
+        digits = match.group(1)
+        if len(digits) == 8:
+            return Q(person__personnummer__startswith=digits)
+        dates = []
+        for century in ("19", "20"):
+            try:
+                dates.append(
+                    dt.date.fromisoformat(f"{century}{digits[:2]}-{digits[2:4]}-{digits[4:]}")
+                )
+            except ValueError:
+                continue
+        return Q(person__birth_date__in=dates)
+    condition = Q()
+    for word in query.split()[:5]:
+        condition &= Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+    return condition
+
+
+def participation_search(
+    *, access: ProjectAccess, filters: dict[str, Any], ordering: tuple[str, ...]
+) -> QuerySet[Participation]:
+    """The list page: search, filters and sorting on top of the scoped list."""
+    qs = participation_list(access=access)
+    if filters.get("q"):
+        qs = qs.filter(_search_q(filters["q"]))
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("gender"):
+        qs = qs.filter(person__gender=filters["gender"])
+    if filters.get("status") == "active":
+        qs = qs.filter(end_date__isnull=True)
+    elif filters.get("status") == "ended":
+        qs = qs.filter(end_date__isnull=False)
+    if filters.get("role_group"):
+        qs = qs.filter(role_group=filters["role_group"])
+    return qs.order_by(*ordering)
+
+
+def participation_detail(*, access: ProjectAccess, pk: int) -> Participation | None:
+    return (
+        participation_list(access=access)
+        .select_related("person__user", "project")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def correction_requests_open(*, participation: Participation) -> QuerySet[CorrectionRequest]:
+    return participation.correction_requests.filter(handled_at__isnull=True)
+
+
+def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImport | None:
+    """An upload in this project; a contact sees only their own organisation's uploads."""
+    qs = ParticipantImport.objects.filter(project=access.project, pk=pk)
+    if not access.is_coordinator:
+        qs = qs.filter(organisation_id=access.organisation_id, created_by_id=access.user_id)
+    return qs.first()
+
+
+def person_history(*, participation: Participation) -> list[dict[str, Any]]:
+    """The audit trail of a participant: every change to the person and this participation,
+    newest first, with who made it and which fields changed (django-simple-history)."""
+    entries: list[dict[str, Any]] = []
+    sources = (
+        (Person.history.filter(id=participation.person_id), _("Person")),
+        (Participation.history.filter(id=participation.pk), _("Deltagande")),
+    )
+    for records, label in sources:
+        records = list(
+            records.select_related("history_user").order_by("history_date", "history_id")
+        )
+        previous = None
+        for record in records:
+            changes: list[str] = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = record.instance_type._meta.get_field(change.field)
+                    changes.append(str(field.verbose_name))
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": label,
+                    "type": record.get_history_type_display(),
+                    "fields": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+            previous = record
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries

@@ -1,25 +1,58 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import permissions, selectors, services
+from . import forms, permissions, selectors, services
 
 PAGE_SIZE = 50
 
 
+def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    return {"access": access, "project": access.project, **extra}
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 @project_permission_required("participants.view")
 def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    queryset = selectors.participation_list(access=access).order_by("person__last_name", "pk")
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.ParticipantFilterForm(
+        request.GET, project=access.project, organisations=organisations
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.participation_search(
+        access=access, filters=filters, ordering=form.ordering
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
+    keep = request.GET.copy()
+    keep.pop("sida", None)
     return render(
         request,
         "participants/participant_list.html",
-        {"access": access, "project": access.project, "page": page},
+        _context(
+            access,
+            page=page,
+            form=form,
+            querystring=keep.urlencode(),
+            can_edit=access.can("participants.edit"),
+        ),
     )
 
 
@@ -27,10 +60,101 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
 def participant_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
     return render(
-        request,
-        "participants/participant_detail.html",
-        {"access": access, "project": access.project, "participation": participation},
+        request, "participants/participant_detail.html", _detail_context(access, participation)
     )
+
+
+def _detail_context(access: ProjectAccess, participation: Any, **extra: Any) -> dict[str, Any]:
+    history = (
+        selectors.person_history(participation=participation)
+        if access.can("participants.history")
+        else None
+    )
+    corrections = list(selectors.correction_requests_open(participation=participation))
+    return _context(
+        access,
+        participation=participation,
+        history=history,
+        corrections=corrections,
+        end_form=forms.EndParticipationForm(participation=participation),
+        **extra,
+    )
+
+
+@project_permission_required("participants.edit")
+def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.ParticipantForm(
+        request.POST or None, project=access.project, organisations=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participant_add(project=access.project, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Deltagaren är tillagd."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        _context(access, form=form, title=_("Lägg till deltagare")),
+    )
+
+
+@project_permission_required("participants.edit")
+def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    person = participation.person
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": person.phone,
+        "gender_override": person.gender_override,
+        "gender_override_reason": person.gender_override_reason,
+        "organisation": participation.organisation_id,
+        "consent_given": bool(participation.consent_given_at),
+        **{name: getattr(participation, name) for name in services.PARTICIPATION_FIELDS},
+    }
+    form = forms.ParticipantForm(
+        request.POST or None,
+        initial=initial,
+        project=access.project,
+        organisations=selectors.organisation_choices(access=access),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(participation=participation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Uppgifterna är sparade."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        _context(access, form=form, participation=participation, title=_("Ändra uppgifter")),
+    )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def participation_end(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    form = forms.EndParticipationForm(request.POST, participation=participation)
+    if form.is_valid():
+        try:
+            services.participation_end(participation=participation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Deltagandet är avslutat."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    context = _detail_context(access, participation)
+    context["end_form"] = form
+    return render(request, "participants/participant_detail.html", context, status=400)
 
 
 @require_POST
@@ -43,10 +167,35 @@ def personnummer_reveal(request: HttpRequest, access: ProjectAccess, pk: int) ->
     return render(
         request,
         "participants/participant_detail.html",
-        {
-            "access": access,
-            "project": access.project,
-            "participation": participation,
-            "full_personnummer": full,
-        },
+        _detail_context(access, participation, full_personnummer=full),
     )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def correction_handled(
+    request: HttpRequest, access: ProjectAccess, pk: int, correction_pk: int
+) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    correction = permissions.correction_get(participation, correction_pk)
+    services.correction_request_handle(correction=correction, user_id=request.user.pk)
+    messages.success(request, _("Begäran är markerad som åtgärdad."))
+    return redirect("participants:detail", access.project.pk, participation.pk)
+
+
+@require_POST
+@project_permission_required("participants.erase")
+def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    done = services.person_erase(participation=participation, user_id=request.user.pk)
+    if done == "contact":
+        messages.success(
+            request,
+            _(
+                "E-post, telefon och inloggning är raderade. "
+                "Uppgifter som finansiären kräver finns kvar."
+            ),
+        )
+        return redirect("participants:detail", access.project.pk, participation.pk)
+    messages.success(request, _("Personen är avidentifierad i projektet."))
+    return redirect("participants:list", access.project.pk)

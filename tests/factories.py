@@ -161,3 +161,12 @@ class RoundFactory(DjangoModelFactory):
     purpose = Round.Purpose.BASELINE
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+# participants
+
+
+def participant_test_pnr(n: int, *, gender: str = pnr.Gender.WOMAN, year: int = 1970) -> str:
+    """A Skatteverket test number (birth number 980–999), unique per n."""
+    born = dt.date(year, 1, 1) + dt.timedelta(days=n // 10)
+    return pnr.test_number(born, n % 10, gender=gender)
