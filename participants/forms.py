@@ -186,6 +186,10 @@ class ImportUploadForm(forms.Form):
         label=_("Fil med deltagare"),
         help_text=_("Excel (.xlsx) eller CSV (semikolonseparerad, som Excel sparar den)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+        error_messages={
+            "empty": _("Filen är tom. Fyll i deltagarna i mallen och försök igen."),
+            "required": _("Välj en fil att ladda upp."),
+        },
     )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import forms, permissions, selectors, services
+from . import forms, importing, permissions, selectors, services
 
 PAGE_SIZE = 50
 
@@ -199,3 +199,84 @@ def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
         return redirect("participants:detail", access.project.pk, participation.pk)
     messages.success(request, _("Personen är avidentifierad i projektet."))
     return redirect("participants:list", access.project.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+MAX_ERRORS_SHOWN = 1000
+
+
+@project_permission_required("participants.import")
+def import_template(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    response = HttpResponse(
+        importing.template_workbook(access.project),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="deltagarmall.xlsx"'
+    return response
+
+
+@project_permission_required("participants.import")
+def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            prepared = services.participant_import_prepare(
+                project=access.project,
+                organisation=permissions.import_organisation_for(access),
+                user_id=request.user.pk,
+                filename=upload.name,
+                data=upload.read(importing.MAX_FILE_BYTES + 1),
+            )
+        except importing.ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("participants:import_preview", access.project.pk, prepared.pk)
+    return render(
+        request,
+        "participants/import_upload.html",
+        _context(access, form=form, own_organisation=permissions.import_organisation_for(access)),
+    )
+
+
+@project_permission_required("participants.import")
+def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    return render(
+        request,
+        "participants/import_preview.html",
+        _context(
+            access,
+            upload=upload,
+            errors=upload.errors[:MAX_ERRORS_SHOWN],
+            rows_with_errors=len({e["row"] for e in upload.errors}),
+            preview=importing.preview_rows(upload.headers, upload.rows),
+            form=forms.ImportUploadForm(),
+        ),
+    )
+
+
+@require_POST
+@project_permission_required("participants.import")
+def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    upload = services.participant_import_confirm(upload_id=upload.pk, user_id=request.user.pk)
+    if upload.status == upload.Status.IMPORTED:
+        messages.success(
+            request,
+            _("%(count)s deltagare importerades från %(file)s.")
+            % {"count": upload.imported_count, "file": upload.filename},
+        )
+        return redirect("participants:list", access.project.pk)
+    return redirect("participants:import_preview", access.project.pk, upload.pk)
+
+
+@require_POST
+@project_permission_required("participants.import")
+def import_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    services.participant_import_cancel(upload=upload)
+    messages.info(request, _("Importen är avbruten. Ingenting sparades."))
+    return redirect("participants:import", access.project.pk)
