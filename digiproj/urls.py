@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
     path("p/<int:project_id>/deltagare/", include("participants.urls")),
+    path("", include("participants.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -77,6 +77,10 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def get_gender_display(self) -> str:
+        # Django adds get_FOO_display for ordinary fields only, not for a GeneratedField.
+        return str(dict(GENDER_CHOICES).get(self.gender, ""))
+
     @property
     def masked_personnummer(self) -> str:
         return pnr.mask(self.personnummer)
@@ -324,7 +328,7 @@ class CorrectionRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

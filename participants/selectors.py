@@ -158,3 +158,55 @@ def person_history(*, participation: Participation) -> list[dict[str, Any]]:
             previous = record
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
+
+
+def person_for_user(*, user_id: int) -> Person | None:
+    return Person.objects.filter(user_id=user_id).first()
+
+
+def person_export(*, person: Person) -> dict[str, Any]:
+    """Everything stored about a person, for "download my data" (GDPR art. 15 and 20).
+    Personnummer in full: it is their own, and they are logged in."""
+    from . import personnummer as pnr
+
+    participations = (
+        Participation.objects.current()
+        .filter(person=person)
+        .select_related("project", "organisation")
+        .order_by("start_date")
+    )
+    return {
+        "person": {
+            "personnummer": pnr.display(person.personnummer),
+            "förnamn": person.first_name,
+            "efternamn": person.last_name,
+            "e-post": person.email,
+            "telefon": person.phone,
+            "födelsedatum": person.birth_date.isoformat(),
+            "kön": str(person.get_gender_display()),
+            "skäl till ändrat kön": person.gender_override_reason,
+        },
+        "deltaganden": [
+            {
+                "projekt": p.project.name,
+                "diarienummer": p.project.diarienummer,
+                "arbetsgivare": p.organisation.name,
+                "organisationsnummer": p.organisation.organisationsnummer,
+                "arbetsplats": p.workplace,
+                "yrkesgrupp": str(p.get_role_group_display()),
+                "utbildningsnivå": str(p.get_isced_display()),
+                "sysselsättning vid start": str(p.get_employment_status_display()),
+                "årlig lönekostnad": str(p.annual_salary_cost)
+                if p.annual_salary_cost is not None
+                else "",
+                "startdatum": p.start_date.isoformat(),
+                "slutdatum": p.end_date.isoformat() if p.end_date else "",
+                "anledning till avslut": str(p.get_end_reason_display()) if p.end_reason else "",
+                "information lämnad": p.consent_given_at.isoformat() if p.consent_given_at else "",
+                "hur informationen gavs": str(p.get_consent_method_display())
+                if p.consent_method
+                else "",
+            }
+            for p in participations
+        ],
+    }

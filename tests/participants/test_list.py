@@ -128,3 +128,10 @@ def test_filtered_list_query_count_is_bounded(client, django_assert_num_queries,
     # employer choices, count, page
     with django_assert_num_queries(9):
         client.get(reverse("participants:list", args=[project.pk]), params)
+
+
+def test_list_shows_gender_label(client, setup):
+    client.force_login(setup["coordinator"])
+    html = client.get(reverse("participants:list", args=[setup["project"].pk])).content.decode()
+    assert "<td>Man</td>" in html
+    assert "<td>Kvinna</td>" in html
