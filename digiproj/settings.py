@@ -244,3 +244,7 @@ PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000
 # Form fields tie their errors and help text to the input (aria-describedby), WCAG 3.3.1.
 FORM_RENDERER = "digiproj.forms.FormRenderer"
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+
+# participants: absolute links in mail (invitations) and how long an invitation link works.
+DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
+PARTICIPANT_INVITATION_DAYS = env.int("DIGIPROJ_INVITATION_DAYS", default=14)

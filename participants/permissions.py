@@ -8,7 +8,13 @@ from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 
 from . import selectors
-from .models import CorrectionRequest, ParticipantImport, Participation
+from .models import (
+    CorrectionRequest,
+    Invitation,
+    ParticipantImport,
+    Participation,
+    RegistrationLink,
+)
 
 
 def participation_get_for_user(access: ProjectAccess, pk: int) -> Participation:
@@ -41,3 +47,17 @@ def correction_get(participation: Participation, pk: int) -> CorrectionRequest:
     if correction is None:
         raise Http404
     return correction
+
+
+def invitation_get_for_user(access: ProjectAccess, pk: int) -> Invitation:
+    invitation = selectors.invitation_list(access=access).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def registration_link_get_for_user(access: ProjectAccess, pk: int) -> RegistrationLink:
+    link = selectors.registration_link_list(access=access).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link

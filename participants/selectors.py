@@ -210,3 +210,34 @@ def person_export(*, person: Person) -> dict[str, Any]:
             for p in participations
         ],
     }
+
+
+def invitation_list(*, access: ProjectAccess) -> QuerySet[Any]:
+    from .models import Invitation
+
+    return (
+        Invitation.objects.filter(project=access.project)
+        .filter(access.organisation_q())
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def registration_link_list(*, access: ProjectAccess) -> QuerySet[Any]:
+    from .models import RegistrationLink
+
+    return (
+        RegistrationLink.objects.filter(project=access.project)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def registration_link_by_slug(*, slug: str) -> Any:
+    from .models import RegistrationLink
+
+    return (
+        RegistrationLink.objects.filter(slug=slug, project__archived=False)
+        .select_related("project", "organisation")
+        .first()
+    )

@@ -280,3 +280,77 @@ def import_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
     services.participant_import_cancel(upload=upload)
     messages.info(request, _("Importen är avbruten. Ingenting sparades."))
     return redirect("participants:import", access.project.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invitations and open registration links
+
+
+@project_permission_required("participants.edit")
+def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.InvitationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                project=access.project, invited_by_id=request.user.pk, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Inbjudan skickas till %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("participants:invitations", access.project.pk)
+    links = (
+        list(selectors.registration_link_list(access=access))
+        if access.can("participants.registration_links")
+        else None
+    )
+    return render(
+        request,
+        "participants/invitations.html",
+        _context(
+            access,
+            form=form,
+            invitations=selectors.invitation_list(access=access)[:200],
+            links=links,
+            link_form=forms.RegistrationLinkForm(prefix="link", organisations=organisations),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        ),
+    )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def invitation_resend(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    invitation = permissions.invitation_get_for_user(access, pk)
+    services.invitation_resend(invitation=invitation)
+    messages.success(request, _("En ny länk skickas. Den gamla slutar fungera."))
+    return redirect("participants:invitations", access.project.pk)
+
+
+@require_POST
+@project_permission_required("participants.registration_links")
+def registration_link_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.RegistrationLinkForm(
+        request.POST, prefix="link", organisations=selectors.organisation_choices(access=access)
+    )
+    if form.is_valid():
+        services.registration_link_create(
+            project=access.project,
+            organisation=form.cleaned_data["organisation"],
+            created_by_id=request.user.pk,
+        )
+        messages.success(request, _("Registreringslänken är skapad och öppen."))
+    return redirect("participants:invitations", access.project.pk)
+
+
+@require_POST
+@project_permission_required("participants.registration_links")
+def registration_link_toggle(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    link = permissions.registration_link_get_for_user(access, pk)
+    # The button says what it does ("open"/"close"), so a repeated click changes nothing.
+    services.registration_link_set_active(link=link, is_active=request.POST.get("open") == "1")
+    return redirect("participants:invitations", access.project.pk)

@@ -4,11 +4,16 @@ anything else is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
 
 from . import exports, forms, selectors, services
 from .models import Person
@@ -77,3 +82,94 @@ def my_correction(request: HttpRequest) -> HttpResponse:
         )
         return redirect("selfservice:my_data")
     return render(request, "participants/own/my_correction.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymous ways in
+
+
+def _login(request: HttpRequest, user: Any) -> None:
+    from django.contrib.auth import login
+
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found, reason = services.invitation_for_token(token)
+    if found is None:
+        return render(
+            request, "participants/own/link_unusable.html", {"reason": reason}, status=410
+        )
+    organisations = (
+        None
+        if found.organisation_id
+        else Organisation.objects.filter(project_organisations__project=found.project)
+    )
+    form = forms.RegistrationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, data=form.cleaned_data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in {"used", "expired", "invalid"}:
+                return render(
+                    request,
+                    "participants/own/link_unusable.html",
+                    {"reason": exc.code},
+                    status=410,
+                )
+            _apply_errors(form, exc)
+        else:
+            _login(request, user)
+            messages.success(request, _("Välkommen! Ditt konto är skapat."))
+            return redirect("selfservice:my_data")
+    return render(
+        request,
+        "participants/own/register.html",
+        {
+            "form": form,
+            "project": found.project,
+            "organisation": found.organisation,
+            "email": found.email,
+        },
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    link = selectors.registration_link_by_slug(slug=slug)
+    if link is None:
+        raise Http404
+    if not link.is_active:
+        return render(
+            request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
+        )
+    organisations = (
+        None
+        if link.organisation_id
+        else Organisation.objects.filter(project_organisations__project=link.project)
+    )
+    form = forms.RegistrationForm(request.POST or None, organisations=organisations, ask_email=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_link_register(link=link, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            from allauth.account.models import EmailAddress
+
+            address = EmailAddress.objects.get_primary(user)
+            if address is not None:
+                address.send_confirmation(request, signup=True)
+            return render(request, "participants/own/registered.html", {"email": user.email})
+    return render(
+        request,
+        "participants/own/register.html",
+        {"form": form, "project": link.project, "organisation": link.organisation},
+    )
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def invitation_send_task(invitation_id: int) -> None:
+    """Idempotent (the service skips an invitation already sent), so acks_late is safe."""
+    services.invitation_send(invitation_id=invitation_id)
