@@ -248,3 +248,7 @@ EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent
 # participants: absolute links in mail (invitations) and how long an invitation link works.
 DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
 PARTICIPANT_INVITATION_DAYS = env.int("DIGIPROJ_INVITATION_DAYS", default=14)
+CELERY_BEAT_SCHEDULE["participants-import-purge"] = {
+    "task": "participants.tasks.participant_import_purge_task",
+    "schedule": 3600.0,
+}

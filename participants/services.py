@@ -705,6 +705,20 @@ def _register(
     claimed = None
     if existing is not None and verified and existing.email.lower() == email:
         claimed = Participation.objects.filter(project=project, person=existing).first()
+    if (
+        claimed is None
+        and existing is not None
+        and Participation.objects.filter(project=project, person=existing).exists()
+    ):
+        # Said without the stored name: the person filling in the form may not be that person.
+        raise ValidationError(
+            {
+                "personnummer": _(
+                    "Personnumret är redan registrerat i projektet. Kontakta projektets "
+                    "samordnare om du behöver ett konto."
+                )
+            }
+        )
     user = User.objects.create_user(
         email=email,
         password=data["password1"],
@@ -808,3 +822,12 @@ def registration_link_set_active(*, link: Any, is_active: bool) -> None:
     from .models import RegistrationLink
 
     RegistrationLink.objects.filter(pk=link.pk).update(is_active=is_active)
+
+
+def participant_import_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Drop the rows of uploads left unconfirmed (they hold personal data). Idempotent."""
+    from .models import ParticipantImport
+
+    return ParticipantImport.objects.filter(
+        status=ParticipantImport.Status.PENDING, created_at__lt=timezone.now() - older_than
+    ).update(status=ParticipantImport.Status.CANCELLED, rows=[])

@@ -16,3 +16,9 @@ from . import services
 def invitation_send_task(invitation_id: int) -> None:
     """Idempotent (the service skips an invitation already sent), so acks_late is safe."""
     services.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True)
+def participant_import_purge_task() -> int:
+    """Beat: unconfirmed uploads do not keep personal data lying around (idempotent)."""
+    return services.participant_import_purge()

@@ -489,3 +489,23 @@ def test_failure_during_commit_rolls_back_people_too(client, setup, monkeypatch)
     assert Person.history.count() == 0
     imp.refresh_from_db()
     assert imp.status == ParticipantImport.Status.PENDING
+
+
+def test_unconfirmed_uploads_are_purged(client, setup):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from participants import tasks
+
+    client.force_login(setup["coordinator"])
+    page = upload(client, setup["project"], xlsx(rows_for(setup["umea"], 2)))
+    imp = page.context["upload"]
+    assert tasks.participant_import_purge_task() == 0  # fresh uploads stay
+    ParticipantImport.objects.filter(pk=imp.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    assert tasks.participant_import_purge_task() == 1
+    imp.refresh_from_db()
+    assert imp.rows == []
+    assert imp.status == ParticipantImport.Status.CANCELLED

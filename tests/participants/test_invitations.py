@@ -248,7 +248,7 @@ def test_open_link_cannot_claim_existing_record(client, setup):
         organisation=setup["umea"].pk,
     )
     response = client.post(url, data)
-    assert "redan deltagare" in response.content.decode()
+    assert "redan registrerat i projektet" in response.content.decode()
     existing.person.refresh_from_db()
     assert existing.person.user is None
     assert not User.objects.filter(email=existing.person.email).exists()
@@ -263,3 +263,25 @@ def test_contact_cannot_manage_links(client, setup):
 def test_unknown_slug_is_404(client):
     assert client.get(reverse("selfservice:register", args=["nope"])).status_code == 404
     assert ProjectFactory().pk
+
+
+def test_open_link_duplicate_does_not_leak_the_stored_name(client, setup):
+    existing = ParticipationFactory(
+        project=setup["project"], organisation=setup["umea"], person__last_name="Hemligsson"
+    )
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=setup["coordinator"].pk
+    )
+    data = registration_data(email="x@example.test", personnummer=existing.person.personnummer)
+    html = client.post(reverse("selfservice:register", args=[link.slug]), data).content.decode()
+    assert "redan registrerat i projektet" in html
+    assert "Hemligsson" not in html
+
+
+@pytest.mark.parametrize(
+    "name", ["participants:invitations", "participants:import", "participants:create"]
+)
+def test_anonymous_is_sent_to_login(client, setup, name):
+    response = client.get(reverse(name, args=[setup["project"].pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
