@@ -252,3 +252,5 @@ CELERY_BEAT_SCHEDULE["participants-import-purge"] = {
     "task": "participants.tasks.participant_import_purge_task",
     "schedule": 3600.0,
 }
+# Uploads with more rows than this are imported by a Celery worker after the confirm.
+PARTICIPANT_IMPORT_SYNC_ROWS = env.int("DIGIPROJ_IMPORT_SYNC_ROWS", default=2_000)

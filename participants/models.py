@@ -217,6 +217,7 @@ class ParticipantImport(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Väntar på bekräftelse")
+        QUEUED = "queued", _("Importeras")
         IMPORTED = "imported", _("Importerad")
         CANCELLED = "cancelled", _("Avbruten")
 

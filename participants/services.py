@@ -496,7 +496,10 @@ def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
 
     with transaction.atomic():
         upload = ParticipantImport.objects.select_for_update().get(pk=upload_id)
-        if upload.status != ParticipantImport.Status.PENDING:
+        if upload.status not in (
+            ParticipantImport.Status.PENDING,
+            ParticipantImport.Status.QUEUED,
+        ):
             return upload
         table = importing.Table(headers=upload.headers, rows=upload.rows)
         result = importing.check_rows(
@@ -528,8 +531,24 @@ def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
                 upload.save()
                 return upload
         upload.errors = result.errors
-        upload.save(update_fields=["errors"])
+        upload.status = ParticipantImport.Status.PENDING
+        upload.save(update_fields=["errors", "status"])
         return upload
+
+
+def participant_import_enqueue(*, upload: Any) -> bool:
+    """Hand a large confirmed upload to a worker (the web request would take too long).
+    The conditional update makes a double click enqueue once."""
+    from . import tasks
+    from .models import ParticipantImport
+
+    with transaction.atomic():
+        claimed = ParticipantImport.objects.filter(
+            pk=upload.pk, status=ParticipantImport.Status.PENDING
+        ).update(status=ParticipantImport.Status.QUEUED)
+        if claimed:
+            tasks.participant_import_confirm_task.delay_on_commit(upload.pk, upload.created_by_id)
+    return bool(claimed)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import OperationalError
 
 from . import services
 
@@ -22,3 +23,9 @@ def invitation_send_task(invitation_id: int) -> None:
 def participant_import_purge_task() -> int:
     """Beat: unconfirmed uploads do not keep personal data lying around (idempotent)."""
     return services.participant_import_purge()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def participant_import_confirm_task(upload_id: int, user_id: int | None) -> None:
+    """Idempotent: the service locks the upload and skips one already imported."""
+    services.participant_import_confirm(upload_id=upload_id, user_id=user_id)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -244,6 +245,10 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @project_permission_required("participants.import")
 def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     upload = permissions.participant_import_get_for_user(access, pk)
+    if request.htmx:  # the progress poll
+        return render(
+            request, "participants/_import_progress.html", _context(access, upload=upload)
+        )
     return render(
         request,
         "participants/import_preview.html",
@@ -262,6 +267,9 @@ def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
 @project_permission_required("participants.import")
 def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     upload = permissions.participant_import_get_for_user(access, pk)
+    if upload.row_count > settings.PARTICIPANT_IMPORT_SYNC_ROWS:
+        services.participant_import_enqueue(upload=upload)
+        return redirect("participants:import_preview", access.project.pk, upload.pk)
     upload = services.participant_import_confirm(upload_id=upload.pk, user_id=request.user.pk)
     if upload.status == upload.Status.IMPORTED:
         messages.success(

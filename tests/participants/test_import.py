@@ -390,17 +390,27 @@ def test_confirm_rechecks_at_commit(client, setup):
     assert counts() == before
 
 
-def test_5000_rows_import_completely(client, setup):
+def test_5000_rows_import_completely(client, setup, django_capture_on_commit_callbacks):
+    """Above PARTICIPANT_IMPORT_SYNC_ROWS the confirm hands the import to a Celery task."""
     client.force_login(setup["coordinator"])
     page = upload(client, setup["project"], xlsx(rows_for(setup["umea"], 5000)))
-    assert page.context["upload"].errors == []
-    client.post(
-        reverse(
-            "participants:import_confirm", args=[setup["project"].pk, page.context["upload"].pk]
-        )
-    )
+    imp = page.context["upload"]
+    assert imp.errors == []
+    confirm = reverse("participants:import_confirm", args=[setup["project"].pk, imp.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(confirm)
+        client.post(confirm)  # a double click enqueues once
+    assert len(callbacks) == 1
+    imp.refresh_from_db()
+    assert imp.status == ParticipantImport.Status.QUEUED
+    progress_url = reverse("participants:import_preview", args=[setup["project"].pk, imp.pk])
+    progress = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "pågår" in progress.content.decode()
+    callbacks[0]()  # the task, run eagerly
     assert counts() == (5000, 5000)
-    assert Participation.history.count() == 5000
+    assert Participation.history.filter(history_user=setup["coordinator"]).count() == 5000
+    progress = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "Klart: 5" in progress.content.decode()
 
 
 def test_5000_rows_with_bad_row_4999_leave_nothing(setup, tmp_path):
