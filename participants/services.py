@@ -585,9 +585,11 @@ def invitation_create(
 
     _check_organisation(project=project, organisation=organisation)
     email = email.strip().lower()
-    if Participation.objects.filter(project=project, person__email__iexact=email).exists():
+    if Participation.objects.filter(
+        project=project, person__email__iexact=email, person__user__isnull=False
+    ).exists():
         raise ValidationError(
-            {"email": _("Någon med den e-postadressen är redan deltagare i projektet.")}
+            {"email": _("Någon med den e-postadressen är redan deltagare och har ett konto.")}
         )
     invitation = Invitation(
         project=project,
@@ -718,26 +720,23 @@ def _register(
                 )
             }
         )
-    # Already in the project (imported or added by staff) with this very address, which the
-    # invitation link proved: the account is linked to that record instead of a duplicate.
-    # Without that proof nobody may claim an existing record by typing its personnummer.
+    # A Person already on record (in this or another project) is only joined to the new
+    # login when the invitation link proved the address stored on that record. Otherwise
+    # typing someone's personnummer would hand over their record and, through the own
+    # pages, their other projects. The message names nobody: the person filling in the
+    # form may not be the person on record.
     claimed = None
-    if existing is not None and verified and existing.email.lower() == email:
+    if existing is not None:
+        if not (verified and existing.email and existing.email.lower() == email):
+            raise ValidationError(
+                {
+                    "personnummer": _(
+                        "Personnumret är redan registrerat. Kontakta projektets samordnare, "
+                        "så kopplar hen ihop dina uppgifter med ett konto."
+                    )
+                }
+            )
         claimed = Participation.objects.filter(project=project, person=existing).first()
-    if (
-        claimed is None
-        and existing is not None
-        and Participation.objects.filter(project=project, person=existing).exists()
-    ):
-        # Said without the stored name: the person filling in the form may not be that person.
-        raise ValidationError(
-            {
-                "personnummer": _(
-                    "Personnumret är redan registrerat i projektet. Kontakta projektets "
-                    "samordnare om du behöver ett konto."
-                )
-            }
-        )
     user = User.objects.create_user(
         email=email,
         password=data["password1"],

@@ -166,28 +166,55 @@ def test_invited_person_already_imported_is_linked(
         person__email="sara@example.test",
         person__personnummer=participant_test_pnr(9),
     )
-    Person.objects.filter(pk=existing.person_id).update(email="sara@example.test")
-    # An existing participant's address cannot be invited twice by mistake…
-    client.force_login(setup["coordinator"])
-    url = reverse("participants:invitations", args=[setup["project"].pk])
-    response = client.post(url, {"email": "sara@example.test", "organisation": setup["umea"].pk})
-    assert "redan deltagare" in response.content.decode()
-    # …but an invitation made before the import links the account to the record.
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = Invitation.objects.create(
-            project=setup["project"],
-            organisation=setup["umea"],
-            email="sara@example.test",
-            expires_at=timezone.now() + dt.timedelta(days=14),
-        )
-        services.invitation_send(invitation_id=invitation.pk)
-    client.logout()
-    path = re.search(r"(/inbjudan/\S+/)", mail.outbox[-1].body).group(1)
+    path = invite(client, setup, django_capture_on_commit_callbacks)
     response = client.post(path, registration_data(9))
     assert response.status_code == 302
     assert Participation.objects.count() == 1
     existing.person.refresh_from_db()
     assert existing.person.user.email == "sara@example.test"
+    # Now that the participant has a login, a second invitation is refused.
+    client.force_login(setup["coordinator"])
+    url = reverse("participants:invitations", args=[setup["project"].pk])
+    response = client.post(url, {"email": "sara@example.test", "organisation": setup["umea"].pk})
+    assert "har ett konto" in response.content.decode()
+
+
+def test_invitation_cannot_claim_record_with_another_address(
+    client, setup, django_capture_on_commit_callbacks
+):
+    other = ParticipationFactory(person__email="riktig@example.test")
+    path = invite(client, setup, django_capture_on_commit_callbacks, email="falsk@example.test")
+    data = registration_data(personnummer=other.person.personnummer)
+    html = client.post(path, data).content.decode()
+    assert "redan registrerat" in html
+    assert other.person.last_name not in html
+    other.person.refresh_from_db()
+    assert other.person.user is None
+    assert not User.objects.filter(email="falsk@example.test").exists()
+
+
+def test_invitation_joins_person_from_another_project(
+    client, setup, django_capture_on_commit_callbacks
+):
+    other = ParticipationFactory(person__email="sara@example.test")
+    path = invite(client, setup, django_capture_on_commit_callbacks)
+    response = client.post(path, registration_data(personnummer=other.person.personnummer))
+    assert response.status_code == 302
+    assert Person.objects.count() == 1
+    assert Participation.objects.filter(person=other.person).count() == 2
+
+
+def test_open_link_cannot_claim_person_from_another_project(client, setup):
+    other = ParticipationFactory()
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=setup["coordinator"].pk
+    )
+    data = registration_data(email=other.person.email, personnummer=other.person.personnummer)
+    html = client.post(reverse("selfservice:register", args=[link.slug]), data).content.decode()
+    assert "redan registrerat" in html
+    other.person.refresh_from_db()
+    assert other.person.user is None
+    assert Participation.objects.count() == 1
 
 
 def test_contact_invites_only_to_own_organisation(client, setup):
@@ -248,7 +275,7 @@ def test_open_link_cannot_claim_existing_record(client, setup):
         organisation=setup["umea"].pk,
     )
     response = client.post(url, data)
-    assert "redan registrerat i projektet" in response.content.decode()
+    assert "redan registrerat" in response.content.decode()
     existing.person.refresh_from_db()
     assert existing.person.user is None
     assert not User.objects.filter(email=existing.person.email).exists()
@@ -274,7 +301,7 @@ def test_open_link_duplicate_does_not_leak_the_stored_name(client, setup):
     )
     data = registration_data(email="x@example.test", personnummer=existing.person.personnummer)
     html = client.post(reverse("selfservice:register", args=[link.slug]), data).content.decode()
-    assert "redan registrerat i projektet" in html
+    assert "redan registrerat" in html
     assert "Hemligsson" not in html
 
 
