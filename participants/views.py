@@ -22,15 +22,6 @@ def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "project": access.project, **extra}
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @project_permission_required("participants.view")
 def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     organisations = selectors.organisation_choices(access=access)
@@ -92,7 +83,7 @@ def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpRespo
         try:
             participation = services.participant_add(project=access.project, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagaren är tillagd."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -129,7 +120,7 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         try:
             services.participant_update(participation=participation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             messages.success(request, _("Uppgifterna är sparade."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -149,7 +140,7 @@ def participation_end(request: HttpRequest, access: ProjectAccess, pk: int) -> H
         try:
             services.participation_end(participation=participation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagandet är avslutat."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -304,7 +295,7 @@ def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse
                 project=access.project, invited_by_id=request.user.pk, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -117,7 +117,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     {"reason": exc.code},
                     status=410,
                 )
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             _login(request, user)
             messages.success(request, _("Välkommen! Ditt konto är skapat."))
@@ -152,7 +152,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             user = services.registration_link_register(link=link, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            forms.apply_validation_error(form, exc)
         else:
             from allauth.account.models import EmailAddress
 
@@ -165,11 +165,3 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         "participants/own/register.html",
         {"form": form, "project": link.project, "organisation": link.organisation},
     )
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
