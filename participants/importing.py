@@ -580,9 +580,9 @@ def check_rows(
 # The template
 
 
-def template_workbook(project: Project) -> bytes:
+def template_workbook(project: Project, organisations: Iterable[Organisation]) -> bytes:
     """The downloadable template: a "Deltagare" sheet with the headers and an instructions
-    sheet (columns, allowed values, the project's organisations)."""
+    sheet (columns, allowed values, and the organisations the user may import into)."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -619,7 +619,7 @@ def template_workbook(project: Project) -> bytes:
     info.append([_("Projektets organisationer"), _("Organisationsnummer")])
     for cell in info[info.max_row]:
         cell.font = Font(bold=True)
-    for org in Organisation.objects.filter(project_organisations__project=project).order_by("name"):
+    for org in organisations:
         info.append([org.name, org.organisationsnummer])
     info.column_dimensions["A"].width = 32
     info.column_dimensions["B"].width = 16

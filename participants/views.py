@@ -202,7 +202,7 @@ MAX_ERRORS_SHOWN = 1000
 @project_permission_required("participants.import")
 def import_template(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     response = HttpResponse(
-        importing.template_workbook(access.project),
+        importing.template_workbook(access.project, selectors.organisation_choices(access=access)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="deltagarmall.xlsx"'

@@ -519,3 +519,12 @@ def test_unconfirmed_uploads_are_purged(client, setup):
     imp.refresh_from_db()
     assert imp.rows == []
     assert imp.status == ParticipantImport.Status.CANCELLED
+
+
+def test_contacts_template_lists_only_their_organisation(client, setup):
+    client.force_login(setup["contact"])
+    response = client.get(reverse("participants:import_template", args=[setup["project"].pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    text = " ".join(str(c.value) for row in workbook["Instruktioner"] for c in row if c.value)
+    assert "Umeå kommun" in text
+    assert "Piteå kommun" not in text

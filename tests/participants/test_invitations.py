@@ -312,3 +312,24 @@ def test_anonymous_is_sent_to_login(client, setup, name):
     response = client.get(reverse(name, args=[setup["project"].pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_invitation_page_query_count_is_bounded(client, setup, django_assert_num_queries, rows):
+    for i in range(rows):
+        Invitation.objects.create(
+            project=setup["project"],
+            organisation=setup["umea"],
+            email=f"p{i}@example.test",
+            invited_by=setup["coordinator"],
+            expires_at=timezone.now() + dt.timedelta(days=14),
+        )
+        services.registration_link_create(
+            project=setup["project"], organisation=setup["umea"], created_by_id=None
+        )
+    client.force_login(setup["coordinator"])
+    # the base 5 (session, user, MFA check, project, membership), the two lists and the
+    # employer choices of the two pickers (3 cursors); none of it grows with the rows
+    with django_assert_num_queries(10):
+        response = client.get(reverse("participants:invitations", args=[setup["project"].pk]))
+    assert len(response.context["invitations"]) == rows

@@ -96,3 +96,15 @@ def test_empty_correction_is_refused(client, me):
     response = client.post(reverse("selfservice:my_correction"), {"message": ""})
     assert response.status_code == 200
     assert not CorrectionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_my_data_query_count_is_bounded(client, django_assert_num_queries, rows):
+    user = UserFactory()
+    first = ParticipationFactory(person__user=user)
+    ParticipationFactory.create_batch(rows - 1, person=first.person)
+    client.force_login(user)
+    # session, user, MFA check, person, participations with project and organisation
+    with django_assert_num_queries(5):
+        response = client.get(reverse("selfservice:my_data"))
+    assert len(response.context["participations"]) == rows
