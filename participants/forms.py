@@ -191,6 +191,13 @@ class EndParticipationForm(forms.Form):
         return end
 
 
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jag förstår att raderingen inte kan ångras"),
+        error_messages={"required": _("Kryssa i rutan för att bekräfta raderingen.")},
+    )
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med deltagare"),

@@ -69,6 +69,7 @@ def _detail_context(access: ProjectAccess, participation: Any, **extra: Any) -> 
         history=history,
         corrections=corrections,
         end_form=forms.EndParticipationForm(participation=participation),
+        erase_form=forms.EraseForm(),
         **extra,
     )
 
@@ -179,6 +180,11 @@ def correction_handled(
 @project_permission_required("participants.erase")
 def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
+    form = forms.EraseForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(access, participation)
+        context["erase_form"] = form
+        return render(request, "participants/participant_detail.html", context, status=400)
     done = services.person_erase(participation=participation, user_id=request.user.pk)
     if done == "contact":
         messages.success(

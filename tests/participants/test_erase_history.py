@@ -36,7 +36,7 @@ def setup():
 
 def _erase(client, setup):
     url = reverse("participants:erase", args=[setup["project"].pk, setup["participation"].pk])
-    return client.post(url)
+    return client.post(url, {"confirm": "on"})
 
 
 def test_erase_before_retain_until_keeps_what_funder_requires(client, setup):
@@ -84,7 +84,9 @@ def test_staff_account_is_unlinked_not_deleted(client, setup):
     staff_user = setup["coordinator"]
     other = ParticipationFactory(project=setup["project"], person__user=staff_user)
     client.force_login(setup["coordinator"])
-    client.post(reverse("participants:erase", args=[setup["project"].pk, other.pk]))
+    client.post(
+        reverse("participants:erase", args=[setup["project"].pk, other.pk]), {"confirm": "on"}
+    )
     assert User.objects.filter(pk=staff_user.pk).exists()
     other.person.refresh_from_db()
     assert other.person.user is None
@@ -129,3 +131,13 @@ def test_history_visible_to_coordinator_only(client, setup):
 def test_other_project_cannot_erase(client, setup):
     client.force_login(MembershipFactory(project=ProjectFactory()).user)
     assert _erase(client, setup).status_code == 404
+
+
+def test_erase_needs_confirmation(client, setup):
+    client.force_login(setup["coordinator"])
+    url = reverse("participants:erase", args=[setup["project"].pk, setup["participation"].pk])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "Kryssa i rutan" in response.content.decode()
+    setup["participation"].person.refresh_from_db()
+    assert setup["participation"].person.email
