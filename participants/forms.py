@@ -145,10 +145,22 @@ class ParticipantForm(_RecordFields):
         project: Project,
         organisations: QuerySet[Organisation],
         editing: bool = False,
+        coordinator: bool = True,
+        hide_contact_data: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
+        if coordinator:
+            self.fields["protected_identity"] = forms.BooleanField(
+                label=_("Skyddad identitet"),
+                required=False,
+                help_text=_("E-post och telefon visas då bara för samordnare."),
+            )
+        if hide_contact_data:
+            # Protected identity: contact data is shown to coordinators only.
+            del self.fields["email"]
+            del self.fields["phone"]
         self.fields["organisation"].queryset = organisations
         genders = [
             c for c in GENDER_CHOICES if project.is_esf_plus or c[0] != pnr.Gender.NON_BINARY

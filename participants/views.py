@@ -78,7 +78,10 @@ def _detail_context(access: ProjectAccess, participation: Any, **extra: Any) -> 
 def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     organisations = selectors.organisation_choices(access=access)
     form = forms.ParticipantForm(
-        request.POST or None, project=access.project, organisations=organisations
+        request.POST or None,
+        project=access.project,
+        organisations=organisations,
+        coordinator=access.is_coordinator,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,6 +111,7 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         "gender_override_reason": person.gender_override_reason,
         "organisation": participation.organisation_id,
         "consent_given": bool(participation.consent_given_at),
+        "protected_identity": person.protected_identity,
         **{name: getattr(participation, name) for name in services.PARTICIPATION_FIELDS},
     }
     form = forms.ParticipantForm(
@@ -116,6 +120,8 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         project=access.project,
         organisations=selectors.organisation_choices(access=access),
         editing=True,
+        coordinator=access.is_coordinator,
+        hide_contact_data=person.protected_identity and not access.is_coordinator,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -140,6 +140,7 @@ def participant_add(
     gender_override_reason: str = "",
     consent_given: bool = False,
     consent_method: str = "",
+    protected_identity: bool = False,
     **participation_fields: Any,
 ) -> Participation:
     """Add one person to a project. The same person in another project reuses their Person
@@ -164,6 +165,9 @@ def participant_add(
                 changed.append(name)
         if changed:
             person.save(update_fields=[*changed, "updated_at"])
+    if protected_identity and not person.protected_identity:
+        person.protected_identity = True
+        person.save(update_fields=["protected_identity", "updated_at"])
     if gender_override:
         person.gender_override = gender_override
         person.gender_override_reason = gender_override_reason.strip()
@@ -189,8 +193,9 @@ def participant_update(
     first_name: str,
     last_name: str,
     start_date: dt.date,
-    email: str = "",
-    phone: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+    protected_identity: bool | None = None,
     gender_override: str = "",
     gender_override_reason: str = "",
     consent_given: bool = False,
@@ -198,7 +203,9 @@ def participant_update(
     **participation_fields: Any,
 ) -> Participation:
     """Edit a participant's record. The personnummer is not changed here (it identifies the
-    person across projects); derived birth date and gender follow it."""
+    person across projects); derived birth date and gender follow it. Contact data and the
+    protected-identity flag left as None are kept (the form hides them from those who may
+    not see them)."""
     project = participation.project
     _check_organisation(project=project, organisation=organisation)
     _check_gender_override(
@@ -207,8 +214,12 @@ def participant_update(
     person = Person.objects.select_for_update().get(pk=participation.person_id)
     person.first_name = first_name.strip()
     person.last_name = last_name.strip()
-    person.email = email.strip().lower()
-    person.phone = phone.strip()
+    if email is not None:
+        person.email = email.strip().lower()
+    if phone is not None:
+        person.phone = phone.strip()
+    if protected_identity is not None:
+        person.protected_identity = protected_identity
     person.gender_override = gender_override
     person.gender_override_reason = gender_override_reason.strip() if gender_override else ""
     person.full_clean(exclude=["gender"])

@@ -200,3 +200,40 @@ def test_outsider_gets_404_on_create(client, setup):
     client.force_login(MembershipFactory().user)
     url = reverse("participants:create", args=[setup["project"].pk])
     assert client.get(url).status_code == 404
+
+
+def test_protected_identity_hides_contact_data_from_contact(client, setup):
+    participation = ParticipationFactory(
+        project=setup["project"],
+        organisation=setup["mine"],
+        person__email="skyddad@example.test",
+        person__phone="070-9999999",
+        person__protected_identity=True,
+    )
+    detail = reverse("participants:detail", args=[setup["project"].pk, participation.pk])
+    edit = reverse("participants:edit", args=[setup["project"].pk, participation.pk])
+    client.force_login(setup["contact"])
+    for url in (detail, edit):
+        html = client.get(url).content.decode()
+        assert "skyddad@example.test" not in html
+        assert "070-9999999" not in html
+    data = _data(setup["mine"], "", first_name="Ny")
+    for name in ("personnummer", "email", "phone"):
+        del data[name]
+    assert client.post(edit, data).status_code == 302
+    participation.person.refresh_from_db()
+    assert participation.person.first_name == "Ny"
+    assert participation.person.email == "skyddad@example.test"  # kept, not blanked
+    assert participation.person.protected_identity  # a contact cannot lift it
+    client.force_login(setup["coordinator"])
+    assert "skyddad@example.test" in client.get(detail).content.decode()
+
+
+def test_only_coordinator_sets_protected_identity(client, setup):
+    url = reverse("participants:create", args=[setup["project"].pk])
+    client.force_login(setup["contact"])
+    assert "protected_identity" not in client.get(url).context["form"].fields
+    client.force_login(setup["coordinator"])
+    data = _data(setup["mine"], participant_test_pnr(8), protected_identity="on")
+    assert client.post(url, data).status_code == 302
+    assert Person.objects.get().protected_identity
