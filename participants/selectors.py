@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
@@ -125,6 +126,13 @@ def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImpo
     return qs.first()
 
 
+HISTORY_TYPES = {
+    "+": gettext_lazy("skapad"),
+    "~": gettext_lazy("ändrad"),
+    "-": gettext_lazy("borttagen"),
+}
+
+
 def person_history(*, participation: Participation) -> list[dict[str, Any]]:
     """The audit trail of a participant: every change to the person and this participation,
     newest first, with who made it and which fields changed (django-simple-history)."""
@@ -150,7 +158,7 @@ def person_history(*, participation: Participation) -> list[dict[str, Any]]:
                     "when": record.history_date,
                     "who": record.history_user,
                     "what": label,
-                    "type": record.get_history_type_display(),
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                     "fields": changes,
                     "reason": record.history_change_reason or "",
                 }

@@ -119,6 +119,7 @@ def test_history_visible_to_coordinator_only(client, setup):
     history = response.context["history"]
     changed = {f for entry in history for f in entry["fields"]}
     assert "förnamn" in changed
+    assert {str(entry["type"]) for entry in history} == {"skapad", "ändrad"}
     assert "yrkesgrupp" in changed
     assert any(entry["who"] == setup["coordinator"] for entry in history)
     assert "Ändringshistorik" in response.content.decode()
