@@ -45,7 +45,7 @@ class PersonnummerField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Personnummer eller samordningsnummer"))
-        kwargs.setdefault("help_text", _("ÅÅÅÅMMDD-NNNN, till exempel 19800101-1234."))
+        kwargs.setdefault("help_text", _("12 siffror: ÅÅÅÅMMDD-NNNN."))
         kwargs.setdefault("max_length", 15)
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +80,7 @@ def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpRespo
     organisations = selectors.organisation_choices(access=access)
     form = forms.ParticipantForm(
         request.POST or None,
+        initial={"start_date": max(timezone.localdate(), access.project.start_date)},
         project=access.project,
         organisations=organisations,
         coordinator=access.is_coordinator,
