@@ -166,9 +166,15 @@ class ParticipantForm(_RecordFields):
             c for c in GENDER_CHOICES if project.is_esf_plus or c[0] != pnr.Gender.NON_BINARY
         ]
         self.fields["gender_override"].choices = [("", "–"), *genders]
-        if editing:
-            # The number identifies the person in every project; it is not edited here.
+        if editing and not coordinator:
+            # The number identifies the person in every project: only a coordinator corrects it.
             del self.fields["personnummer"]
+        elif editing:
+            # Never pre-filled: showing the full number is a logged reveal, not a form default.
+            field = self.fields["personnummer"]
+            field.required = False
+            field.label = _("Rätta personnummer")
+            field.help_text = _("Fyll bara i för att rätta numret; lämna tomt för att behålla det.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

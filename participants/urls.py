@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/andra/", views.participant_edit, name="edit"),
     path("<int:pk>/avsluta/", views.participation_end, name="end"),
+    path("<int:pk>/ateruppta/", views.participation_reopen, name="reopen"),
     path("<int:pk>/radera/", views.person_erase, name="erase"),
     path(
         "<int:pk>/rattelse/<int:correction_pk>/",

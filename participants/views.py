@@ -126,8 +126,11 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         hide_contact_data=person.protected_identity and not access.is_coordinator,
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("personnummer"):
+            data.pop("personnummer", None)  # blank: keep the number
         try:
-            services.participant_update(participation=participation, **form.cleaned_data)
+            services.participant_update(participation=participation, **data)
         except ValidationError as exc:
             forms.apply_validation_error(form, exc)
         else:
@@ -156,6 +159,15 @@ def participation_end(request: HttpRequest, access: ProjectAccess, pk: int) -> H
     context = _detail_context(access, participation)
     context["end_form"] = form
     return render(request, "participants/participant_detail.html", context, status=400)
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def participation_reopen(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    services.participation_reopen(participation=participation)
+    messages.success(request, _("Deltagandet pågår igen. Startdatumet är oförändrat."))
+    return redirect("participants:detail", access.project.pk, participation.pk)
 
 
 @require_POST

@@ -196,16 +196,17 @@ def participant_update(
     email: str | None = None,
     phone: str | None = None,
     protected_identity: bool | None = None,
+    personnummer: str | None = None,
     gender_override: str = "",
     gender_override_reason: str = "",
     consent_given: bool = False,
     consent_method: str = "",
     **participation_fields: Any,
 ) -> Participation:
-    """Edit a participant's record. The personnummer is not changed here (it identifies the
-    person across projects); derived birth date and gender follow it. Contact data and the
-    protected-identity flag left as None are kept (the form hides them from those who may
-    not see them)."""
+    """Edit a participant's record. Contact data, the protected-identity flag and the
+    personnummer left as None are kept (the form offers them only to those who may change
+    them). A corrected personnummer changes the one Person in every project, with the
+    derived birth date and gender; a number that belongs to another person is refused."""
     project = participation.project
     _check_organisation(project=project, organisation=organisation)
     _check_gender_override(
@@ -220,6 +221,21 @@ def participant_update(
         person.phone = phone.strip()
     if protected_identity is not None:
         person.protected_identity = protected_identity
+    if personnummer is not None:
+        number = pnr.normalize(personnummer)
+        if number != person.personnummer:
+            if Person.objects.filter(personnummer=number).exclude(pk=person.pk).exists():
+                raise ValidationError(
+                    {
+                        "personnummer": _(
+                            "Personnumret tillhör en annan person i digiproj. Kontrollera "
+                            "numret, eller kontakta en administratör om två poster ska slås ihop."
+                        )
+                    }
+                )
+            person.personnummer = number
+            for name, value in person_derived_fields(number).items():
+                setattr(person, name, value)
     person.gender_override = gender_override
     person.gender_override_reason = gender_override_reason.strip() if gender_override else ""
     person.full_clean(exclude=["gender"])
@@ -268,6 +284,8 @@ def participation_end(
 @transaction.atomic
 def participation_reopen(*, participation: Participation) -> Participation:
     """A person who comes back: the end is removed, the first start date stays."""
+    if participation.end_date is None:
+        return participation  # already active: a second click changes nothing
     participation.end_date = None
     participation.end_reason = ""
     participation.save(update_fields=["end_date", "end_reason", "updated_at"])

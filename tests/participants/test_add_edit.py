@@ -237,3 +237,55 @@ def test_only_coordinator_sets_protected_identity(client, setup):
     data = _data(setup["mine"], participant_test_pnr(8), protected_identity="on")
     assert client.post(url, data).status_code == 302
     assert Person.objects.get().protected_identity
+
+
+def test_coordinator_corrects_personnummer_without_seeing_it(client, setup):
+    participation = ParticipationFactory(project=setup["project"], organisation=setup["mine"])
+    old = participation.person.personnummer
+    url = reverse("participants:edit", args=[setup["project"].pk, participation.pk])
+    client.force_login(setup["coordinator"])
+    html = client.get(url).content.decode()
+    assert old not in html
+    assert old[8:] not in html.replace(old[:8] + "-****", "")
+    data = _data(setup["mine"], "")
+    assert client.post(url, data).status_code == 302  # blank keeps the number
+    participation.person.refresh_from_db()
+    assert participation.person.personnummer == old
+    new = participant_test_pnr(40, gender=pnr.Gender.MAN)
+    assert client.post(url, _data(setup["mine"], new)).status_code == 302
+    participation.person.refresh_from_db()
+    assert participation.person.personnummer == new
+    assert participation.person.gender == pnr.Gender.MAN
+    taken = ParticipationFactory().person.personnummer
+    response = client.post(url, _data(setup["mine"], taken))
+    assert "tillhör en annan person" in response.content.decode()
+    participation.person.refresh_from_db()
+    assert participation.person.personnummer == new
+
+
+def test_contact_cannot_change_personnummer(client, setup):
+    participation = ParticipationFactory(project=setup["project"], organisation=setup["mine"])
+    old = participation.person.personnummer
+    url = reverse("participants:edit", args=[setup["project"].pk, participation.pk])
+    client.force_login(setup["contact"])
+    assert "personnummer" not in client.get(url).context["form"].fields
+    client.post(url, _data(setup["mine"], participant_test_pnr(41)))
+    participation.person.refresh_from_db()
+    assert participation.person.personnummer == old
+
+
+def test_reopen_keeps_start_date(client, setup):
+    participation = ParticipationFactory(
+        project=setup["project"],
+        organisation=setup["mine"],
+        end_date=dt.date(2024, 6, 1),
+        end_reason="left_employer",
+    )
+    client.force_login(setup["contact"])
+    url = reverse("participants:reopen", args=[setup["project"].pk, participation.pk])
+    assert client.post(url).status_code == 302
+    participation.refresh_from_db()
+    assert participation.end_date is None
+    assert participation.end_reason == ""
+    assert participation.start_date == dt.date(2024, 3, 1)
+    assert client.get(url).status_code == 405
