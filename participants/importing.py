@@ -252,7 +252,12 @@ def _read_csv(data: bytes, filename: str) -> Table:
         raise ImportFileError(_not_spreadsheet(filename))
     text = _decode(data)
     first_line = text.lstrip().split("\n", 1)[0]
-    delimiter = max([";", ",", "\t"], key=first_line.count)
+    if first_line.lower().startswith("sep=") and len(first_line.strip()) == 5:
+        # Excel's own hint line ("sep=;"), written by some exports: use it and drop it.
+        delimiter = first_line.strip()[4]
+        text = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
+    else:
+        delimiter = max([";", ",", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _collect(reader)

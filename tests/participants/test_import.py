@@ -528,3 +528,11 @@ def test_contacts_template_lists_only_their_organisation(client, setup):
     text = " ".join(str(c.value) for row in workbook["Instruktioner"] for c in row if c.value)
     assert "Umeå kommun" in text
     assert "Piteå kommun" not in text
+
+
+def test_csv_with_excel_sep_hint(client, setup):
+    client.force_login(setup["coordinator"])
+    data = b"sep=;\r\n" + csv_bytes(rows_for(setup["umea"], 2), encoding="utf-8")
+    page = upload(client, setup["project"], data, "d.csv")
+    assert page.context["upload"].errors == []
+    assert page.context["upload"].row_count == 2
