@@ -94,7 +94,18 @@ def _login(request: HttpRequest, user: Any) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    """allauth's signup rate limit (per IP) also guards these anonymous account-creating forms."""
+    from allauth.core import ratelimit
+
+    if request.method == "POST" and not ratelimit.consume(request, action="signup"):
+        return render(request, "participants/own/too_many.html", status=429)
+    return None
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if limited := _too_many(request):
+        return limited
     found, reason = services.invitation_for_token(token)
     if found is None:
         return render(
@@ -135,6 +146,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
+    if limited := _too_many(request):
+        return limited
     link = selectors.registration_link_by_slug(slug=slug)
     if link is None:
         raise Http404

@@ -333,3 +333,17 @@ def test_invitation_page_query_count_is_bounded(client, setup, django_assert_num
     with django_assert_num_queries(10):
         response = client.get(reverse("participants:invitations", args=[setup["project"].pk]))
     assert len(response.context["invitations"]) == rows
+
+
+def test_open_registration_is_rate_limited(client, setup):
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=None
+    )
+    url = reverse("selfservice:register", args=[link.slug])
+    statuses = [
+        client.post(url, registration_data(100 + i, email=f"r{i}@example.test")).status_code
+        for i in range(21)
+    ]
+    assert statuses[:20] == [200] * 20
+    assert statuses[20] == 429
+    assert User.objects.count() == 2 + 20  # the fixture's two staff users + 20 sign-ups
