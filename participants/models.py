@@ -235,9 +235,9 @@ class ParticipantImport(models.Model):
     )
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)  # raw cell texts per row, as read from the file
-    errors = models.JSONField(
-        default=list
-    )  # [{"row": 3, "column": "Personnummer", "message": ...}]
+    # Each problem: row number, column header and the Swedish message.
+    errors = models.JSONField(default=list)
+    preview = models.JSONField(default=list)  # the first rows as shown, personnummer masked
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -120,7 +120,8 @@ def correction_requests_open(*, participation: Participation) -> QuerySet[Correc
 
 def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImport | None:
     """An upload in this project; a contact sees only their own organisation's uploads."""
-    qs = ParticipantImport.objects.filter(project=access.project, pk=pk)
+    # The file's rows (up to the row limit) are only read by the import itself.
+    qs = ParticipantImport.objects.filter(project=access.project, pk=pk).defer("rows")
     if not access.is_coordinator:
         qs = qs.filter(organisation_id=access.organisation_id, created_by_id=access.user_id)
     return qs.first()

@@ -274,7 +274,7 @@ def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
             upload=upload,
             errors=upload.errors[:MAX_ERRORS_SHOWN],
             rows_with_errors=len({e["row"] for e in upload.errors}),
-            preview=importing.preview_rows(upload.headers, upload.rows),
+            preview=upload.preview,
             form=forms.ImportUploadForm(),
         ),
     )

@@ -40,6 +40,7 @@ def participant_import_prepare(
         headers=table.headers,
         rows=table.rows,
         errors=result.errors,
+        preview=importing.preview_rows(table.headers, table.rows),
         row_count=len(table.rows),
     )
 
@@ -180,6 +181,7 @@ def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
                 upload.imported_count = count
                 upload.imported_at = timezone.now()
                 upload.rows = []
+                upload.preview = []
                 upload.errors = []
                 upload.save()
                 return upload
@@ -210,7 +212,7 @@ def participant_import_cancel(*, upload: Any) -> None:
     from ..models import ParticipantImport
 
     ParticipantImport.objects.filter(pk=upload.pk, status=ParticipantImport.Status.PENDING).update(
-        status=ParticipantImport.Status.CANCELLED, rows=[]
+        status=ParticipantImport.Status.CANCELLED, rows=[], preview=[]
     )
 
 
@@ -220,4 +222,4 @@ def participant_import_purge(*, older_than: dt.timedelta = dt.timedelta(days=1))
 
     return ParticipantImport.objects.filter(
         status=ParticipantImport.Status.PENDING, created_at__lt=timezone.now() - older_than
-    ).update(status=ParticipantImport.Status.CANCELLED, rows=[])
+    ).update(status=ParticipantImport.Status.CANCELLED, rows=[], preview=[])
