@@ -60,8 +60,12 @@ def participation_create(
 ) -> Participation:
     if Participation.objects.filter(project=project, person=person).exists():
         raise ValidationError(
-            _("%(name)s (%(pnr)s) är redan deltagare i projektet."),
-            params={"name": person.full_name, "pnr": person.masked_personnummer},
+            # No stored name: a contact may not see another organisation's participants.
+            _(
+                "%(pnr)s är redan deltagare i projektet. Sök fram personen i listan i stället "
+                "för att lägga till hen igen."
+            ),
+            params={"pnr": person.masked_personnummer},
             code="duplicate_in_project",
         )
     participation = Participation(
@@ -75,8 +79,12 @@ def participation_create(
             participation.save()
     except IntegrityError as exc:
         raise ValidationError(
-            _("%(name)s (%(pnr)s) är redan deltagare i projektet."),
-            params={"name": person.full_name, "pnr": person.masked_personnummer},
+            # No stored name: a contact may not see another organisation's participants.
+            _(
+                "%(pnr)s är redan deltagare i projektet. Sök fram personen i listan i stället "
+                "för att lägga till hen igen."
+            ),
+            params={"pnr": person.masked_personnummer},
             code="duplicate_in_project",
         ) from exc
     return participation

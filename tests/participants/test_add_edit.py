@@ -289,3 +289,14 @@ def test_reopen_keeps_start_date(client, setup):
     assert participation.end_reason == ""
     assert participation.start_date == dt.date(2024, 3, 1)
     assert client.get(url).status_code == 405
+
+
+def test_duplicate_message_does_not_show_another_organisations_name(client, setup):
+    other = ParticipationFactory(
+        project=setup["project"], organisation=setup["theirs"], person__last_name="Hemligsson"
+    )
+    client.force_login(setup["contact"])
+    url = reverse("participants:create", args=[setup["project"].pk])
+    html = client.post(url, _data(setup["mine"], other.person.personnummer)).content.decode()
+    assert "redan deltagare i projektet" in html
+    assert "Hemligsson" not in html
