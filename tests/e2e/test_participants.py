@@ -146,6 +146,15 @@ def test_coordinator_imports_with_errors_then_fixed(setup, live_server, page: Pa
     expect(page.get_by_text("3 deltagare importerades")).to_be_visible()
     expect(page.get_by_text("4 deltagare", exact=True)).to_be_visible()
     _ok(page)
+    # The preview, reloaded after the import, says it is done (and offers no second import).
+    from participants.models import ParticipantImport
+
+    done = ParticipantImport.objects.latest("pk")
+    page.goto(f"{base}/p/{project.pk}/deltagare/import/{done.pk}/")
+    expect(page.get_by_text("3 deltagare.")).to_be_visible()
+    expect(page.get_by_role("button", name="Importera 3 deltagare")).to_have_count(0)
+    _ok(page)
+    page.goto(f"{base}/p/{project.pk}/deltagare/")
 
     # The list's filters and the other staff pages.
     page.get_by_label("Sök namn eller födelsedatum").fill("Ek2")
