@@ -254,3 +254,5 @@ CELERY_BEAT_SCHEDULE["participants-import-purge"] = {
 }
 # Uploads with more rows than this are imported by a Celery worker after the confirm.
 PARTICIPANT_IMPORT_SYNC_ROWS = env.int("DIGIPROJ_IMPORT_SYNC_ROWS", default=2_000)
+# Uploaded participant files larger than this are read and checked by a Celery worker.
+PARTICIPANT_IMPORT_SYNC_BYTES = env.int("DIGIPROJ_IMPORT_SYNC_BYTES", default=1_000_000)

@@ -216,6 +216,8 @@ class ParticipantImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Kontrolleras")
+        FAILED = "failed", _("Kunde inte läsas")
         PENDING = "pending", _("Väntar på bekräftelse")
         QUEUED = "queued", _("Importeras")
         IMPORTED = "imported", _("Importerad")
@@ -230,6 +232,8 @@ class ParticipantImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     filename = models.CharField(_("filnamn"), max_length=255)
+    # A large upload waits here for the worker that reads it; deleted once read.
+    file = models.FileField(upload_to="participant-imports/", blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

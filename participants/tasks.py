@@ -29,3 +29,9 @@ def participant_import_purge_task() -> int:
 def participant_import_confirm_task(upload_id: int, user_id: int | None) -> None:
     """Idempotent: the service locks the upload and skips one already imported."""
     services.participant_import_confirm(upload_id=upload_id, user_id=user_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def participant_import_check_task(upload_id: int) -> None:
+    """Idempotent: the service reads only an upload still waiting to be checked."""
+    services.participant_import_check(upload_id=upload_id)

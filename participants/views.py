@@ -240,6 +240,14 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > settings.PARTICIPANT_IMPORT_SYNC_BYTES:
+            received = services.participant_import_receive(
+                project=access.project,
+                organisation=permissions.import_organisation_for(access),
+                user_id=request.user.pk,
+                upload=upload,
+            )
+            return redirect("participants:import_preview", access.project.pk, received.pk)
         try:
             prepared = services.participant_import_prepare(
                 project=access.project,

@@ -8,10 +8,12 @@ from __future__ import annotations
 from .imports import (
     ImportRowsInvalid,
     participant_import_cancel,
+    participant_import_check,
     participant_import_confirm,
     participant_import_enqueue,
     participant_import_prepare,
     participant_import_purge,
+    participant_import_receive,
     participant_import_rows,
 )
 from .records import (
@@ -57,10 +59,12 @@ __all__ = [
     "invitation_valid_days",
     "participant_add",
     "participant_import_cancel",
+    "participant_import_check",
     "participant_import_confirm",
     "participant_import_enqueue",
     "participant_import_prepare",
     "participant_import_purge",
+    "participant_import_receive",
     "participant_import_rows",
     "participant_update",
     "participation_create",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,67 @@ def participant_import_prepare(
         preview=importing.preview_rows(table.headers, table.rows),
         row_count=len(table.rows),
     )
+
+
+def participant_import_receive(
+    *,
+    project: Project,
+    organisation: Organisation | None,
+    user_id: int | None,
+    upload: Any,
+) -> Any:
+    """A large file: stored as it is and read by a worker (participant_import_check), so the
+    upload request stays short. Small files are read at once (participant_import_prepare)."""
+    from .. import tasks
+    from ..models import ParticipantImport
+
+    with transaction.atomic():
+        pending = ParticipantImport(
+            project=project,
+            organisation=organisation,
+            created_by_id=user_id,
+            filename=upload.name[:255],
+            status=ParticipantImport.Status.CHECKING,
+        )
+        pending.file.save(f"{secrets.token_hex(16)}.upload", upload, save=False)
+        pending.save()
+        tasks.participant_import_check_task.delay_on_commit(pending.pk)
+    return pending
+
+
+def participant_import_check(*, upload_id: int) -> None:
+    """Read and check a stored upload (a worker). Idempotent: only a row still CHECKING is
+    read; the stored file is deleted afterwards either way (it holds personal data)."""
+    from .. import importing
+    from ..models import ParticipantImport
+
+    with transaction.atomic():
+        upload = (
+            ParticipantImport.objects.select_for_update()
+            .filter(pk=upload_id, status=ParticipantImport.Status.CHECKING)
+            .first()
+        )
+        if upload is None:
+            return
+        with upload.file.open("rb") as handle:
+            data = handle.read(importing.MAX_FILE_BYTES + 1)
+        try:
+            table = importing.read_table(data, upload.filename)
+        except importing.ImportFileError as exc:
+            upload.status = ParticipantImport.Status.FAILED
+            upload.errors = [{"row": 0, "column": "", "message": exc.message}]
+        else:
+            result = importing.check_rows(
+                project=upload.project, table=table, organisation=upload.organisation
+            )
+            upload.status = ParticipantImport.Status.PENDING
+            upload.headers = table.headers
+            upload.rows = table.rows
+            upload.errors = result.errors
+            upload.preview = importing.preview_rows(table.headers, table.rows)
+            upload.row_count = len(table.rows)
+        upload.file.delete(save=False)
+        upload.save()
 
 
 def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: int | None) -> int:
@@ -217,9 +279,17 @@ def participant_import_cancel(*, upload: Any) -> None:
 
 
 def participant_import_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
-    """Drop the rows of uploads left unconfirmed (they hold personal data). Idempotent."""
+    """Drop the rows of uploads left unconfirmed, and files never read, since they hold
+    personal data. Idempotent."""
     from ..models import ParticipantImport
 
-    return ParticipantImport.objects.filter(
-        status=ParticipantImport.Status.PENDING, created_at__lt=timezone.now() - older_than
-    ).update(status=ParticipantImport.Status.CANCELLED, rows=[], preview=[])
+    cutoff = timezone.now() - older_than
+    stale = ParticipantImport.objects.filter(created_at__lt=cutoff)
+    for upload in stale.filter(status=ParticipantImport.Status.CHECKING).exclude(file=""):
+        upload.file.delete(save=False)
+        ParticipantImport.objects.filter(pk=upload.pk).update(
+            status=ParticipantImport.Status.FAILED, file=""
+        )
+    return stale.filter(status=ParticipantImport.Status.PENDING).update(
+        status=ParticipantImport.Status.CANCELLED, rows=[], preview=[]
+    )

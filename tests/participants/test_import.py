@@ -536,3 +536,77 @@ def test_csv_with_excel_sep_hint(client, setup):
     page = upload(client, setup["project"], data, "d.csv")
     assert page.context["upload"].errors == []
     assert page.context["upload"].row_count == 2
+
+
+def test_large_upload_is_checked_by_a_worker(
+    client, setup, settings, django_capture_on_commit_callbacks
+):
+    settings.PARTICIPANT_IMPORT_SYNC_BYTES = 100
+    client.force_login(setup["coordinator"])
+    url = reverse("participants:import", args=[setup["project"].pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            url, {"file": SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 3)))}
+        )
+    imp = ParticipantImport.objects.get()
+    assert response["Location"] == reverse(
+        "participants:import_preview", args=[setup["project"].pk, imp.pk]
+    )
+    assert imp.status == ParticipantImport.Status.CHECKING
+    assert imp.file
+    progress = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert "Filen kontrolleras" in progress.content.decode()
+    [task] = callbacks
+    task()
+    task()  # redelivered: nothing more happens
+    imp.refresh_from_db()
+    assert imp.status == ParticipantImport.Status.PENDING
+    assert not imp.file  # the stored file is gone once read
+    assert imp.row_count == 3
+    assert "Inga fel hittades" in client.get(response["Location"]).content.decode()
+    client.post(reverse("participants:import_confirm", args=[setup["project"].pk, imp.pk]))
+    assert counts() == (3, 3)
+
+
+def test_large_unreadable_upload_fails_with_message(
+    client, setup, settings, django_capture_on_commit_callbacks
+):
+    settings.PARTICIPANT_IMPORT_SYNC_BYTES = 10
+    client.force_login(setup["coordinator"])
+    url = reverse("participants:import", args=[setup["project"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"file": SimpleUploadedFile("d.pdf", b"%PDF-1.4 " + b"x" * 100)}
+        )
+    imp = ParticipantImport.objects.get()
+    assert imp.status == ParticipantImport.Status.FAILED
+    assert not imp.file
+    assert "är inte ett kalkylblad" in client.get(response["Location"]).content.decode()
+    assert counts() == (0, 0)
+
+
+def test_purge_deletes_files_never_read(setup, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from participants import services
+
+    with django_capture_on_commit_callbacks(execute=False):
+        imp = services.participant_import_receive(
+            project=setup["project"],
+            organisation=None,
+            user_id=None,
+            upload=SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 1))),
+        )
+    path = imp.file.path
+    ParticipantImport.objects.filter(pk=imp.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    services.participant_import_purge()
+    imp.refresh_from_db()
+    assert imp.status == ParticipantImport.Status.FAILED
+    assert not imp.file
+    import os
+
+    assert not os.path.exists(path)
