@@ -291,7 +291,7 @@ class ParticipantFilterForm(forms.Form):
 
     @property
     def ordering(self) -> tuple[str, ...]:
-        key = self.cleaned_data.get("sort") if self.is_valid() else ""
+        key = getattr(self, "cleaned_data", {}).get("sort") or ""
         return self.SORTS.get(key or "namn", self.SORTS["namn"])
 
 

@@ -93,7 +93,10 @@ COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Information lämnad"),
         False,
         ("samtycke", "information"),
-        gettext_lazy("Datum då personen fick information om behandlingen, ÅÅÅÅ-MM-DD."),
+        gettext_lazy(
+            "Datum då personen fick information om behandlingen, ÅÅÅÅ-MM-DD. "
+            "Registreras som given på papper."
+        ),
     ),
 )
 

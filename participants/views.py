@@ -29,7 +29,8 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
     form = forms.ParticipantFilterForm(
         request.GET, project=access.project, organisations=organisations
     )
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid field (e.g. another project's organisation) is just left out
+    filters = form.cleaned_data
     queryset = selectors.participation_search(
         access=access, filters=filters, ordering=form.ordering
     )

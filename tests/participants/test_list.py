@@ -144,3 +144,10 @@ def test_list_shows_gender_label(client, setup):
     html = client.get(reverse("participants:list", args=[setup["project"].pk])).content.decode()
     assert "<td>Man</td>" in html
     assert "<td>Kvinna</td>" in html
+
+
+def test_other_projects_organisation_in_filter_is_ignored_not_leaked(client, setup):
+    foreign = ProjectOrganisationFactory().organisation
+    client.force_login(setup["coordinator"])
+    names = _names(client, setup["project"], organisation=foreign.pk, status="ended")
+    assert names == ["Bo"]  # the valid filter still applies; the foreign id matches nothing
