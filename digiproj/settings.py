@@ -274,3 +274,13 @@ CELERY_BEAT_SCHEDULE["surveys-requeue-stale-exports"] = {
     "task": "surveys.tasks.survey_exports_requeue_stale_task",
     "schedule": 15 * 60,
 }
+# participants: how long an invitation link works (absolute links use DIGIPROJ_BASE_URL).
+PARTICIPANT_INVITATION_DAYS = env.int("DIGIPROJ_INVITATION_DAYS", default=14)
+CELERY_BEAT_SCHEDULE["participants-import-purge"] = {
+    "task": "participants.tasks.participant_import_purge_task",
+    "schedule": 3600.0,
+}
+# Uploads with more rows than this are imported by a Celery worker after the confirm.
+PARTICIPANT_IMPORT_SYNC_ROWS = env.int("DIGIPROJ_IMPORT_SYNC_ROWS", default=2_000)
+# Uploaded participant files larger than this are read and checked by a Celery worker.
+PARTICIPANT_IMPORT_SYNC_BYTES = env.int("DIGIPROJ_IMPORT_SYNC_BYTES", default=1_000_000)

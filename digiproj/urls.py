@@ -41,6 +41,7 @@ urlpatterns = [
     path("kalender/<str:token>.ics", activity_views.my_calendar_feed, name="my_calendar_feed"),
     path("intyg/signera/<str:token>/", activity_views.manager_sign, name="activities_manager_sign"),
     path("p/<int:project_id>/enkater/", include("surveys.urls")),
+    path("", include("participants.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,10 @@ class Person(models.Model):
         verbose_name=_("kön"),
     )
     protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    # Set when contact data and the login were erased on request (see services.person_erase).
+    contact_erased_at = models.DateTimeField(
+        _("kontaktuppgifter raderade"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,6 +76,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_gender_display(self) -> str:
+        # Django adds get_FOO_display for ordinary fields only, not for a GeneratedField.
+        return str(dict(GENDER_CHOICES).get(self.gender, ""))
 
     @property
     def masked_personnummer(self) -> str:
@@ -198,3 +206,140 @@ class PersonnummerReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.revealed_at:%Y-%m-%d %H:%M} #{self.participation_id}"
+
+
+class ParticipantImport(models.Model):
+    """An uploaded participant file between preview and commit.
+
+    The parsed rows are kept here (not in the session) so the preview survives a reload, and
+    the status makes the confirm idempotent: a double-clicked confirm imports once.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Kontrolleras")
+        FAILED = "failed", _("Kunde inte läsas")
+        PENDING = "pending", _("Väntar på bekräftelse")
+        QUEUED = "queued", _("Importeras")
+        IMPORTED = "imported", _("Importerad")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
+    # Set when a contact (or --organisation) imports: every row must belong to it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(_("filnamn"), max_length=255)
+    # A large upload waits here for the worker that reads it; deleted once read.
+    file = models.FileField(upload_to="participant-imports/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list)  # raw cell texts per row, as read from the file
+    # Each problem: row number, column header and the Swedish message.
+    errors = models.JSONField(default=list)
+    preview = models.JSONField(default=list)  # the first rows as shown, personnummer masked
+    row_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import av deltagare")
+        verbose_name_plural = _("importer av deltagare")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """An email invitation to register in a project. Only a hash of the link's token is
+    stored, so a database leak gives no usable links; the link works once, until expires_at."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("arbetsgivare"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-post"))
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    participation = models.ForeignKey(
+        "Participation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project.diarienummer} #{self.pk}"
+
+
+class RegistrationLink(models.Model):
+    """An open registration link for a project (optionally one organisation) that a
+    coordinator switches on and off. The slug is random, so links cannot be guessed."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="registration_links"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("arbetsgivare"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    slug = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(_("öppen"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("öppen registreringslänk")
+        verbose_name_plural = _("öppna registreringslänkar")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project.diarienummer} – {self.organisation or '*'}"
+
+
+class CorrectionRequest(models.Model):
+    """A participant asks for their data to be corrected (GDPR art. 16); the coordinator
+    sees it on the participant's page and marks it handled."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    message = models.TextField(_("vad ska rättas?"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("begäran om rättelse")
+        verbose_name_plural = _("begäranden om rättelse")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.participation_id} {self.created_at:%Y-%m-%d}"

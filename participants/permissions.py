@@ -4,16 +4,60 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 
 from . import selectors
-from .models import Participation
+from .models import (
+    CorrectionRequest,
+    Invitation,
+    ParticipantImport,
+    Participation,
+    RegistrationLink,
+)
 
 
 def participation_get_for_user(access: ProjectAccess, pk: int) -> Participation:
     """A participation in the user's scope; anything else (another project, another
     organisation for a contact) is a 404, so ids cannot be probed."""
-    participation = selectors.participation_list(access=access).filter(pk=pk).first()
+    participation = selectors.participation_detail(access=access, pk=pk)
     if participation is None:
         raise Http404
     return participation
+
+
+def participant_import_get_for_user(access: ProjectAccess, pk: int) -> ParticipantImport:
+    """An upload the user made (a coordinator: any in the project); otherwise 404."""
+    upload = selectors.participant_import_get(access=access, pk=pk)
+    if upload is None:
+        raise Http404
+    return upload
+
+
+def import_organisation_for(access: ProjectAccess) -> Organisation | None:
+    """A contact imports only into their own organisation; a coordinator into any of the
+    project's organisations (named per row)."""
+    if access.is_coordinator:
+        return None
+    return Organisation.objects.get(pk=access.organisation_id)
+
+
+def correction_get(participation: Participation, pk: int) -> CorrectionRequest:
+    correction = participation.correction_requests.filter(pk=pk).first()
+    if correction is None:
+        raise Http404
+    return correction
+
+
+def invitation_get_for_user(access: ProjectAccess, pk: int) -> Invitation:
+    invitation = selectors.invitation_list(access=access).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def registration_link_get_for_user(access: ProjectAccess, pk: int) -> RegistrationLink:
+    link = selectors.registration_link_list(access=access).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link

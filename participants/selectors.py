@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+import re
+from typing import Any
 
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 
-from .models import Participation
+from .models import CorrectionRequest, ParticipantImport, Participation, Person
 from .personnummer import Gender
 
 
@@ -39,4 +46,207 @@ def participations_for_user(*, user_id: int) -> QuerySet[Participation]:
         .filter(person__user_id=user_id)
         .select_related("project", "organisation", "person")
         .order_by("-start_date")
+    )
+
+
+def organisation_choices(*, access: ProjectAccess) -> QuerySet[Organisation]:
+    """The project's organisations the user may pick as employer (a contact: only their own)."""
+    return (
+        Organisation.objects.filter(project_organisations__project=access.project)
+        .filter(access.organisation_q("project_organisations__organisation"))
+        .order_by("name")
+        .distinct()
+    )
+
+
+_DATE_SEARCH = re.compile(r"^(\d{6}|\d{8})(-?\*{0,4})?$")
+
+
+def _search_q(query: str) -> Q:
+    """Name words, or the birth-date part of the masked personnummer (ÅÅMMDD or ÅÅÅÅMMDD)."""
+    query = query.strip()
+    match = _DATE_SEARCH.match(query.replace(" ", ""))
+    if match:
+        digits = match.group(1)
+        if len(digits) == 8:
+            return Q(person__personnummer__startswith=digits)
+        dates = []
+        for century in ("19", "20"):
+            try:
+                dates.append(
+                    dt.date.fromisoformat(f"{century}{digits[:2]}-{digits[2:4]}-{digits[4:]}")
+                )
+            except ValueError:
+                continue
+        return Q(person__birth_date__in=dates)
+    condition = Q()
+    for word in query.split()[:5]:
+        condition &= Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+    return condition
+
+
+def participation_search(
+    *, access: ProjectAccess, filters: dict[str, Any], ordering: tuple[str, ...]
+) -> QuerySet[Participation]:
+    """The list page: search, filters and sorting on top of the scoped list."""
+    qs = participation_list(access=access)
+    if filters.get("q"):
+        qs = qs.filter(_search_q(filters["q"]))
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("gender"):
+        qs = qs.filter(person__gender=filters["gender"])
+    if filters.get("status") == "active":
+        qs = qs.filter(end_date__isnull=True)
+    elif filters.get("status") == "ended":
+        qs = qs.filter(end_date__isnull=False)
+    if filters.get("role_group"):
+        qs = qs.filter(role_group=filters["role_group"])
+    return qs.order_by(*ordering)
+
+
+def participation_detail(*, access: ProjectAccess, pk: int) -> Participation | None:
+    return (
+        participation_list(access=access)
+        .select_related("person__user", "project")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def correction_requests_open(*, participation: Participation) -> QuerySet[CorrectionRequest]:
+    return participation.correction_requests.filter(handled_at__isnull=True)
+
+
+def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImport | None:
+    """An upload in this project; a contact sees only their own organisation's uploads."""
+    # The file's rows (up to the row limit) are only read by the import itself.
+    qs = ParticipantImport.objects.filter(project=access.project, pk=pk).defer("rows")
+    if not access.is_coordinator:
+        qs = qs.filter(organisation_id=access.organisation_id, created_by_id=access.user_id)
+    return qs.first()
+
+
+HISTORY_TYPES = {
+    "+": gettext_lazy("skapad"),
+    "~": gettext_lazy("ändrad"),
+    "-": gettext_lazy("borttagen"),
+}
+
+
+def person_history(*, participation: Participation) -> list[dict[str, Any]]:
+    """The audit trail of a participant: every change to the person and this participation,
+    newest first, with who made it and which fields changed (django-simple-history)."""
+    entries: list[dict[str, Any]] = []
+    sources = (
+        (Person.history.filter(id=participation.person_id), _("Person")),
+        (Participation.history.filter(id=participation.pk), _("Deltagande")),
+    )
+    for records, label in sources:
+        records = list(
+            records.select_related("history_user").order_by("history_date", "history_id")
+        )
+        previous = None
+        for record in records:
+            changes: list[str] = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = record.instance_type._meta.get_field(change.field)
+                    changes.append(str(field.verbose_name))
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": label,
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                    "fields": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+            previous = record
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def person_for_user(*, user_id: int) -> Person | None:
+    return Person.objects.filter(user_id=user_id).first()
+
+
+def person_export(*, person: Person) -> dict[str, Any]:
+    """Everything stored about a person, for "download my data" (GDPR art. 15 and 20).
+    Personnummer in full: it is their own, and they are logged in."""
+    from . import personnummer as pnr
+
+    participations = (
+        Participation.objects.current()
+        .filter(person=person)
+        .select_related("project", "organisation")
+        .order_by("start_date")
+    )
+    return {
+        "person": {
+            "personnummer": pnr.display(person.personnummer),
+            "förnamn": person.first_name,
+            "efternamn": person.last_name,
+            "e-post": person.email,
+            "telefon": person.phone,
+            "födelsedatum": person.birth_date.isoformat(),
+            "kön": str(person.get_gender_display()),
+            "skäl till ändrat kön": person.gender_override_reason,
+        },
+        "deltaganden": [
+            {
+                "projekt": p.project.name,
+                "diarienummer": p.project.diarienummer,
+                "arbetsgivare": p.organisation.name,
+                "organisationsnummer": p.organisation.organisationsnummer,
+                "arbetsplats": p.workplace,
+                "yrkesgrupp": str(p.get_role_group_display()),
+                "utbildningsnivå": str(p.get_isced_display()),
+                "sysselsättning vid start": str(p.get_employment_status_display()),
+                "årlig lönekostnad": str(p.annual_salary_cost)
+                if p.annual_salary_cost is not None
+                else "",
+                "startdatum": p.start_date.isoformat(),
+                "slutdatum": p.end_date.isoformat() if p.end_date else "",
+                "anledning till avslut": str(p.get_end_reason_display()) if p.end_reason else "",
+                "information lämnad": p.consent_given_at.isoformat() if p.consent_given_at else "",
+                "hur informationen gavs": str(p.get_consent_method_display())
+                if p.consent_method
+                else "",
+            }
+            for p in participations
+        ],
+    }
+
+
+def invitation_list(*, access: ProjectAccess) -> QuerySet[Any]:
+    from .models import Invitation
+
+    return (
+        Invitation.objects.filter(project=access.project)
+        .filter(access.organisation_q())
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def registration_link_list(*, access: ProjectAccess) -> QuerySet[Any]:
+    from .models import RegistrationLink
+
+    return (
+        RegistrationLink.objects.filter(project=access.project)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def registration_link_by_slug(*, slug: str) -> Any:
+    from .models import RegistrationLink
+
+    return (
+        RegistrationLink.objects.filter(slug=slug, project__archived=False)
+        .select_related("project", "organisation")
+        .first()
     )

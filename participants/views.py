@@ -1,25 +1,52 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import permissions, selectors, services
+from . import forms, importing, permissions, selectors, services
 
 PAGE_SIZE = 50
 
 
+def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    return {"access": access, "project": access.project, **extra}
+
+
 @project_permission_required("participants.view")
 def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    queryset = selectors.participation_list(access=access).order_by("person__last_name", "pk")
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.ParticipantFilterForm(
+        request.GET, project=access.project, organisations=organisations
+    )
+    form.is_valid()  # an invalid field (e.g. another project's organisation) is just left out
+    filters = form.cleaned_data
+    queryset = selectors.participation_search(
+        access=access, filters=filters, ordering=form.ordering
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
+    keep = request.GET.copy()
+    keep.pop("sida", None)
     return render(
         request,
         "participants/participant_list.html",
-        {"access": access, "project": access.project, "page": page},
+        _context(
+            access,
+            page=page,
+            form=form,
+            querystring=keep.urlencode(),
+            can_edit=access.can("participants.edit"),
+        ),
     )
 
 
@@ -27,10 +54,121 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
 def participant_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
     return render(
-        request,
-        "participants/participant_detail.html",
-        {"access": access, "project": access.project, "participation": participation},
+        request, "participants/participant_detail.html", _detail_context(access, participation)
     )
+
+
+def _detail_context(access: ProjectAccess, participation: Any, **extra: Any) -> dict[str, Any]:
+    history = (
+        selectors.person_history(participation=participation)
+        if access.can("participants.history")
+        else None
+    )
+    corrections = list(selectors.correction_requests_open(participation=participation))
+    return _context(
+        access,
+        participation=participation,
+        history=history,
+        corrections=corrections,
+        end_form=forms.EndParticipationForm(participation=participation),
+        erase_form=forms.EraseForm(),
+        **extra,
+    )
+
+
+@project_permission_required("participants.edit")
+def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.ParticipantForm(
+        request.POST or None,
+        initial={"start_date": max(timezone.localdate(), access.project.start_date)},
+        project=access.project,
+        organisations=organisations,
+        coordinator=access.is_coordinator,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participant_add(project=access.project, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Deltagaren är tillagd."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        _context(access, form=form, title=_("Lägg till deltagare")),
+    )
+
+
+@project_permission_required("participants.edit")
+def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    person = participation.person
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": person.phone,
+        "gender_override": person.gender_override,
+        "gender_override_reason": person.gender_override_reason,
+        "organisation": participation.organisation_id,
+        "consent_given": bool(participation.consent_given_at),
+        "protected_identity": person.protected_identity,
+        **{name: getattr(participation, name) for name in services.PARTICIPATION_FIELDS},
+    }
+    form = forms.ParticipantForm(
+        request.POST or None,
+        initial=initial,
+        project=access.project,
+        organisations=selectors.organisation_choices(access=access),
+        editing=True,
+        coordinator=access.is_coordinator,
+        hide_contact_data=person.protected_identity and not access.is_coordinator,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("personnummer"):
+            data.pop("personnummer", None)  # blank: keep the number
+        try:
+            services.participant_update(participation=participation, **data)
+        except ValidationError as exc:
+            forms.apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Uppgifterna är sparade."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        _context(access, form=form, participation=participation, title=_("Ändra uppgifter")),
+    )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def participation_end(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    form = forms.EndParticipationForm(request.POST, participation=participation)
+    if form.is_valid():
+        try:
+            services.participation_end(participation=participation, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Deltagandet är avslutat."))
+            return redirect("participants:detail", access.project.pk, participation.pk)
+    context = _detail_context(access, participation)
+    context["end_form"] = form
+    return render(request, "participants/participant_detail.html", context, status=400)
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def participation_reopen(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    services.participation_reopen(participation=participation)
+    messages.success(request, _("Deltagandet pågår igen. Startdatumet är oförändrat."))
+    return redirect("participants:detail", access.project.pk, participation.pk)
 
 
 @require_POST
@@ -43,10 +181,210 @@ def personnummer_reveal(request: HttpRequest, access: ProjectAccess, pk: int) ->
     return render(
         request,
         "participants/participant_detail.html",
-        {
-            "access": access,
-            "project": access.project,
-            "participation": participation,
-            "full_personnummer": full,
-        },
+        _detail_context(access, participation, full_personnummer=full),
     )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def correction_handled(
+    request: HttpRequest, access: ProjectAccess, pk: int, correction_pk: int
+) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    correction = permissions.correction_get(participation, correction_pk)
+    services.correction_request_handle(correction=correction, user_id=request.user.pk)
+    messages.success(request, _("Begäran är markerad som åtgärdad."))
+    return redirect("participants:detail", access.project.pk, participation.pk)
+
+
+@require_POST
+@project_permission_required("participants.erase")
+def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    participation = permissions.participation_get_for_user(access, pk)
+    form = forms.EraseForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(access, participation)
+        context["erase_form"] = form
+        return render(request, "participants/participant_detail.html", context, status=400)
+    done = services.person_erase(participation=participation, user_id=request.user.pk)
+    if done == "contact":
+        messages.success(
+            request,
+            _(
+                "E-post, telefon och inloggning är raderade. "
+                "Uppgifter som finansiären kräver finns kvar."
+            ),
+        )
+        return redirect("participants:detail", access.project.pk, participation.pk)
+    messages.success(request, _("Personen är avidentifierad i projektet."))
+    return redirect("participants:list", access.project.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+MAX_ERRORS_SHOWN = 1000
+
+
+@project_permission_required("participants.import")
+def import_template(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    response = HttpResponse(
+        importing.template_workbook(access.project, selectors.organisation_choices(access=access)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="deltagarmall.xlsx"'
+    return response
+
+
+@project_permission_required("participants.import")
+def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.PARTICIPANT_IMPORT_SYNC_BYTES:
+            received = services.participant_import_receive(
+                project=access.project,
+                organisation=permissions.import_organisation_for(access),
+                user_id=request.user.pk,
+                upload=upload,
+            )
+            return redirect("participants:import_preview", access.project.pk, received.pk)
+        try:
+            prepared = services.participant_import_prepare(
+                project=access.project,
+                organisation=permissions.import_organisation_for(access),
+                user_id=request.user.pk,
+                filename=upload.name,
+                data=upload.read(importing.MAX_FILE_BYTES + 1),
+            )
+        except importing.ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("participants:import_preview", access.project.pk, prepared.pk)
+    return render(
+        request,
+        "participants/import_upload.html",
+        _context(access, form=form, own_organisation=permissions.import_organisation_for(access)),
+    )
+
+
+@project_permission_required("participants.import")
+def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    if request.htmx:  # the progress poll
+        return render(
+            request, "participants/_import_progress.html", _context(access, upload=upload)
+        )
+    return render(
+        request,
+        "participants/import_preview.html",
+        _context(
+            access,
+            upload=upload,
+            errors=upload.errors[:MAX_ERRORS_SHOWN],
+            rows_with_errors=len({e["row"] for e in upload.errors}),
+            preview=upload.preview,
+            form=forms.ImportUploadForm(),
+        ),
+    )
+
+
+@require_POST
+@project_permission_required("participants.import")
+def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    if upload.row_count > settings.PARTICIPANT_IMPORT_SYNC_ROWS:
+        services.participant_import_enqueue(upload=upload)
+        return redirect("participants:import_preview", access.project.pk, upload.pk)
+    upload = services.participant_import_confirm(upload_id=upload.pk, user_id=request.user.pk)
+    if upload.status == upload.Status.IMPORTED:
+        messages.success(
+            request,
+            _("%(count)s deltagare importerades från %(file)s.")
+            % {"count": upload.imported_count, "file": upload.filename},
+        )
+        return redirect("participants:list", access.project.pk)
+    return redirect("participants:import_preview", access.project.pk, upload.pk)
+
+
+@require_POST
+@project_permission_required("participants.import")
+def import_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    services.participant_import_cancel(upload=upload)
+    messages.info(request, _("Importen är avbruten. Ingenting sparades."))
+    return redirect("participants:import", access.project.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invitations and open registration links
+
+
+@project_permission_required("participants.edit")
+def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    organisations = selectors.organisation_choices(access=access)
+    form = forms.InvitationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                project=access.project, invited_by_id=request.user.pk, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Inbjudan skickas till %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("participants:invitations", access.project.pk)
+    links = (
+        list(selectors.registration_link_list(access=access))
+        if access.can("participants.registration_links")
+        else None
+    )
+    return render(
+        request,
+        "participants/invitations.html",
+        _context(
+            access,
+            form=form,
+            invitations=selectors.invitation_list(access=access)[:200],
+            links=links,
+            link_form=forms.RegistrationLinkForm(prefix="link", organisations=organisations),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        ),
+    )
+
+
+@require_POST
+@project_permission_required("participants.edit")
+def invitation_resend(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    invitation = permissions.invitation_get_for_user(access, pk)
+    services.invitation_resend(invitation=invitation)
+    messages.success(request, _("En ny länk skickas. Den gamla slutar fungera."))
+    return redirect("participants:invitations", access.project.pk)
+
+
+@require_POST
+@project_permission_required("participants.registration_links")
+def registration_link_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    form = forms.RegistrationLinkForm(
+        request.POST, prefix="link", organisations=selectors.organisation_choices(access=access)
+    )
+    if form.is_valid():
+        services.registration_link_create(
+            project=access.project,
+            organisation=form.cleaned_data["organisation"],
+            created_by_id=request.user.pk,
+        )
+        messages.success(request, _("Registreringslänken är skapad och öppen."))
+    return redirect("participants:invitations", access.project.pk)
+
+
+@require_POST
+@project_permission_required("participants.registration_links")
+def registration_link_toggle(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    link = permissions.registration_link_get_for_user(access, pk)
+    # The button says what it does ("open"/"close"), so a repeated click changes nothing.
+    services.registration_link_set_active(link=link, is_active=request.POST.get("open") == "1")
+    return redirect("participants:invitations", access.project.pk)

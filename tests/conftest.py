@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -180,3 +181,17 @@ def worker(celery_worker, settings) -> Iterator[CeleryWorker]:
     yield celery_worker
     if celery_worker.env != celery_worker.base_env or celery_worker.process is None:
         celery_worker.restart()
+
+
+@pytest.fixture(autouse=True)
+def _digcomp_framework(request, _django_db_marker) -> None:
+    """Transactional tests empty every table, the rows of data migrations too: put the
+    DigComp framework (shipped as data) back for a database test that runs after one."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps as django_apps
+
+    from surveys.models import DigCompArea
+
+    if not DigCompArea.objects.exists():
+        importlib.import_module("surveys.migrations.0003_digcomp_framework").load(django_apps, None)

@@ -258,3 +258,12 @@ class InvitationFactory(DjangoModelFactory):
             survey_services.invitation_token(Invitation(nonce=o.nonce))
         )
     )
+
+
+# participants
+
+
+def participant_test_pnr(n: int, *, gender: str = pnr.Gender.WOMAN, year: int = 1970) -> str:
+    """A Skatteverket test number (birth number 980–999), unique per n."""
+    born = dt.date(year, 1, 1) + dt.timedelta(days=n // 10)
+    return pnr.test_number(born, n % 10, gender=gender)

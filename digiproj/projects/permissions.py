@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "participants.reveal_personnummer": frozenset(MANAGERS),
     "participants.erase": frozenset(MANAGERS),
     "participants.history": frozenset(MANAGERS),
+    "participants.registration_links": frozenset(MANAGERS),
     "surveys.view": frozenset(STAFF),
     "surveys.edit": frozenset(MANAGERS),
     "surveys.results": frozenset(STAFF),

@@ -89,6 +89,6 @@ def test_list_query_count_is_bounded(client, django_assert_num_queries, rows):
     ParticipationFactory.create_batch(rows, project=project)
     coordinator = MembershipFactory(project=project)
     client.force_login(coordinator.user)
-    # session, user, MFA check, project, membership, count, page
-    with django_assert_num_queries(7):
+    # session, user, MFA check, project, membership, employer choices, count, page
+    with django_assert_num_queries(8):
         client.get(reverse("participants:list", args=[project.pk]))

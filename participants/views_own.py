@@ -1,0 +1,180 @@
+"""The participant's own pages (/mina-sidor/) and the anonymous ways in (invitation, open
+registration link). Own pages are scoped to the logged-in user's Person, across projects;
+anything else is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from digiproj.projects.models import Organisation
+
+from . import exports, forms, selectors, services
+from .models import Person
+
+
+def _own_person(request: HttpRequest) -> Person:
+    person = selectors.person_for_user(user_id=request.user.pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    participations = list(selectors.participations_for_user(user_id=request.user.pk))
+    return render(
+        request,
+        "participants/own/my_data.html",
+        {"person": person, "participations": participations},
+    )
+
+
+@login_required
+def my_consent(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    participations = list(selectors.participations_for_user(user_id=request.user.pk))
+    return render(
+        request,
+        "participants/own/my_consent.html",
+        {"person": person, "participations": participations, "consent_text": forms.CONSENT_TEXT},
+    )
+
+
+@login_required
+def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    person = _own_person(request)
+    data = selectors.person_export(person=person)
+    if fmt == "json":
+        response = HttpResponse(exports.person_json(data), content_type="application/json")
+    else:
+        response = HttpResponse(
+            exports.person_xlsx(
+                data, person_title=_("Person"), participations_title=_("Deltaganden")
+            ),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="mina-uppgifter.{fmt}"'
+    return response
+
+
+@login_required
+def my_correction(request: HttpRequest) -> HttpResponse:
+    _own_person(request)
+    participations = list(selectors.participations_for_user(user_id=request.user.pk))
+    if not participations:
+        raise Http404
+    form = forms.CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for participation in participations:
+            services.correction_request_create(
+                participation=participation, message=form.cleaned_data["message"]
+            )
+        messages.success(
+            request, _("Tack! Projektets samordnare har fått din begäran om rättelse.")
+        )
+        return redirect("selfservice:my_data")
+    return render(request, "participants/own/my_correction.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymous ways in
+
+
+def _login(request: HttpRequest, user: Any) -> None:
+    from django.contrib.auth import login
+
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def _too_many(request: HttpRequest) -> HttpResponse | None:
+    """allauth's signup rate limit (per IP) also guards these anonymous account-creating forms."""
+    from allauth.core import ratelimit
+
+    if request.method == "POST" and not ratelimit.consume(request, action="signup"):
+        return render(request, "participants/own/too_many.html", status=429)
+    return None
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if limited := _too_many(request):
+        return limited
+    found, reason = services.invitation_for_token(token)
+    if found is None:
+        return render(
+            request, "participants/own/link_unusable.html", {"reason": reason}, status=410
+        )
+    organisations = (
+        None
+        if found.organisation_id
+        else Organisation.objects.filter(project_organisations__project=found.project)
+    )
+    form = forms.RegistrationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, data=form.cleaned_data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in {"used", "expired", "invalid"}:
+                return render(
+                    request,
+                    "participants/own/link_unusable.html",
+                    {"reason": exc.code},
+                    status=410,
+                )
+            forms.apply_validation_error(form, exc)
+        else:
+            _login(request, user)
+            messages.success(request, _("Välkommen! Ditt konto är skapat."))
+            return redirect("selfservice:my_data")
+    return render(
+        request,
+        "participants/own/register.html",
+        {
+            "form": form,
+            "project": found.project,
+            "organisation": found.organisation,
+            "email": found.email,
+        },
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    if limited := _too_many(request):
+        return limited
+    link = selectors.registration_link_by_slug(slug=slug)
+    if link is None:
+        raise Http404
+    if not link.is_active:
+        return render(
+            request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
+        )
+    organisations = (
+        None
+        if link.organisation_id
+        else Organisation.objects.filter(project_organisations__project=link.project)
+    )
+    form = forms.RegistrationForm(request.POST or None, organisations=organisations, ask_email=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_link_register(link=link, data=form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_validation_error(form, exc)
+        else:
+            from allauth.account.models import EmailAddress
+
+            address = EmailAddress.objects.get_primary(user)
+            if address is not None:
+                address.send_confirmation(request, signup=True)
+            return render(request, "participants/own/registered.html", {"email": user.email})
+    return render(
+        request,
+        "participants/own/register.html",
+        {"form": form, "project": link.project, "organisation": link.organisation},
+    )
