@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from digiproj.projects.models import Organisation, Project
 
 from . import personnummer as pnr
+from . import xlsx_fast
 from .models import Participation
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
@@ -172,11 +173,12 @@ def _too_many() -> ImportFileError:
     )
 
 
-def _collect(lines: Iterable[list[Any]]) -> Table:
-    """Header = the first non-empty row; empty rows are skipped; stops past the row limit."""
+def _collect(lines: Iterable[tuple[int, list[Any]]]) -> Table:
+    """Header = the first non-empty row; empty rows are skipped; stops past the row limit.
+    `lines` gives (row number in the file, cells)."""
     limit = _limit()
     table: Table | None = None
-    for number, cells in enumerate(lines, start=1):
+    for number, cells in lines:
         texts = [_cell_text(c) for c in cells]
         if not any(texts):
             continue
@@ -228,7 +230,12 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
         sheet = (
             workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
         )
-        return _collect(sheet.iter_rows(values_only=True))
+        try:
+            return _collect(xlsx_fast.iter_sheet_rows(workbook, sheet))
+        except (ImportFileError, xlsx_fast.UnsafeXml):
+            raise
+        except Exception:  # an unusual file: openpyxl's own (slower) reader decides
+            return _collect(enumerate(sheet.iter_rows(values_only=True), start=1))
     except ImportFileError:
         raise
     except Exception as exc:
@@ -263,7 +270,7 @@ def _read_csv(data: bytes, filename: str) -> Table:
         delimiter = max([";", ",", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _collect(reader)
+        return _collect(enumerate(reader, start=1))
     except csv.Error as exc:
         raise ImportFileError(_not_spreadsheet(filename)) from exc
 
