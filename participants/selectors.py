@@ -59,6 +59,12 @@ def organisation_choices(*, access: ProjectAccess) -> QuerySet[Organisation]:
     )
 
 
+def project_organisations(*, project: Any) -> QuerySet[Organisation]:
+    """Every organisation taking part in the project (the employer choice on the anonymous
+    registration pages, which have no ProjectAccess)."""
+    return Organisation.objects.filter(project_organisations__project=project).order_by("name")
+
+
 _DATE_SEARCH = re.compile(r"^(\d{6}|\d{8})(-?\*{0,4})?$")
 
 

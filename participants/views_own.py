@@ -13,8 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from digiproj.projects.models import Organisation
-
 from . import exports, forms, selectors, services
 from .models import Person
 
@@ -112,9 +110,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, "participants/own/link_unusable.html", {"reason": reason}, status=410
         )
     organisations = (
-        None
-        if found.organisation_id
-        else Organisation.objects.filter(project_organisations__project=found.project)
+        None if found.organisation_id else selectors.project_organisations(project=found.project)
     )
     form = forms.RegistrationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -156,9 +152,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
         )
     organisations = (
-        None
-        if link.organisation_id
-        else Organisation.objects.filter(project_organisations__project=link.project)
+        None if link.organisation_id else selectors.project_organisations(project=link.project)
     )
     form = forms.RegistrationForm(request.POST or None, organisations=organisations, ask_email=True)
     if request.method == "POST" and form.is_valid():

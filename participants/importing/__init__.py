@@ -1,0 +1,42 @@
+"""Reading and checking participant files (.xlsx and CSV as Swedish Excel writes them).
+
+Pure reading and validation; the writes are in services/imports.py. The same
+code serves the upload page and `manage.py import_participants`.
+
+Safety: workbooks are opened with data_only=False so a formula is seen as a formula and
+refused, never evaluated; macro workbooks (.xlsm, vbaProject.bin) are refused unread.
+"""
+
+from .checking import CheckResult, OrganisationMatcher, RowError, check_rows, preview_rows
+from .columns import (
+    CHOICE_FIELDS,
+    COLUMNS,
+    DATA_SHEET,
+    DEFAULTS,
+    MAX_FILE_BYTES,
+    Column,
+    ImportFileError,
+    column_header,
+)
+from .reading import Table, _cell_text, read_table
+from .template import template_workbook
+
+__all__ = [
+    "CHOICE_FIELDS",
+    "COLUMNS",
+    "DATA_SHEET",
+    "DEFAULTS",
+    "MAX_FILE_BYTES",
+    "CheckResult",
+    "Column",
+    "ImportFileError",
+    "OrganisationMatcher",
+    "RowError",
+    "Table",
+    "_cell_text",
+    "check_rows",
+    "column_header",
+    "preview_rows",
+    "read_table",
+    "template_workbook",
+]

@@ -1,0 +1,159 @@
+"""A fast, text-only reader of one worksheet of an already opened openpyxl workbook.
+
+openpyxl parses every cell into an ElementTree element and a cell dict, which makes reading
+a 50,000-row participant file take seconds. Participant import only needs each cell as text,
+so this reads the sheet's XML with pyexpat callbacks and reuses what openpyxl already loaded
+(shared strings, the styles that are dates, the date epoch).
+
+Same rules as the openpyxl path: a formula is returned as "=…" (never its cached result), so
+the import refuses it; DTD entity declarations are refused (no entity-expansion bombs).
+The result is checked against the openpyxl reader in tests/participants/test_xlsx_fast.py;
+importing.py falls back to openpyxl if this reader fails on an unusual file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from xml.parsers import expat
+
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SEP = "\x01"
+
+
+class UnsafeXml(ValueError):
+    pass
+
+
+def _column(reference: str) -> int:
+    letters = reference.rstrip("0123456789")
+    return column_index_from_string(letters)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def iter_sheet_rows(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cell values) for every row with cells; values are str, int, float,
+    bool, dt.date or dt.datetime, and formulas are "=…" strings."""
+    shared = sheet._shared_strings
+    date_styles = workbook._date_formats
+    timedelta_styles = workbook._timedelta_formats
+    epoch = workbook.epoch
+
+    rows: list[tuple[int, list[Any]]] = []
+    state: dict[str, Any] = {
+        "row": 0,
+        "cells": {},
+        "col": 0,
+        "type": "n",
+        "style": 0,
+        "value": None,
+        "formula": None,
+        "text": None,  # collecting character data into this list, or None
+        "inline": [],
+        "in_phonetic": False,
+    }
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = name.rsplit(SEP, 1)[-1]
+        if tag == "row":
+            reference = attrs.get("r")
+            state["row"] = int(reference) if reference else state["row"] + 1
+            state["cells"] = {}
+            state["col"] = 0
+        elif tag == "c":
+            reference = attrs.get("r")
+            state["col"] = _column(reference) if reference else state["col"] + 1
+            state["type"] = attrs.get("t", "n")
+            style = attrs.get("s")
+            state["style"] = int(style) if style else 0
+            state["value"] = None
+            state["formula"] = None
+            state["inline"] = []
+        elif tag == "v":
+            state["text"] = []
+        elif tag == "f":
+            state["text"] = []
+            state["formula"] = ""
+        elif tag == "rPh":
+            state["in_phonetic"] = True
+        elif tag == "t" and state["type"] == "inlineStr" and not state["in_phonetic"]:
+            state["text"] = []
+
+    def end(name: str) -> None:
+        tag = name.rsplit(SEP, 1)[-1]
+        if tag == "v":
+            state["value"] = "".join(state["text"])
+            state["text"] = None
+        elif tag == "f":
+            state["formula"] = "".join(state["text"])
+            state["text"] = None
+        elif tag == "rPh":
+            state["in_phonetic"] = False
+        elif tag == "t" and state["text"] is not None and state["type"] == "inlineStr":
+            state["inline"].append("".join(state["text"]))
+            state["text"] = None
+        elif tag == "c":
+            state["cells"][state["col"]] = _value(state)
+        elif tag == "row" and state["cells"]:
+            cells = state["cells"]
+            rows.append((state["row"], [cells.get(i) for i in range(1, max(cells) + 1)]))
+
+    def _value(cell: dict[str, Any]) -> Any:
+        if cell["formula"] is not None:
+            return "=" + cell["formula"]
+        kind, value = cell["type"], cell["value"]
+        if kind == "inlineStr":
+            return "".join(cell["inline"]) or None
+        if value is None or value == "":
+            return None
+        if kind == "s":
+            return str(shared[int(value)])
+        if kind == "b":
+            return bool(int(value))
+        if kind in ("str", "e"):
+            return value
+        if kind == "d":
+            return from_ISO8601(value)
+        number = _number(value)
+        if cell["style"] in date_styles:
+            try:
+                return from_excel(number, epoch, timedelta=cell["style"] in timedelta_styles)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+
+    def characters(data: str) -> None:
+        if state["text"] is not None:
+            state["text"].append(data)
+
+    def refuse_entities(*_args: Any) -> None:
+        raise UnsafeXml("entity declarations are not allowed")
+
+    parser = expat.ParserCreate(namespace_separator=SEP)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = refuse_entities
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.buffer_text = True
+
+    with sheet._get_source() as source:
+        while True:
+            chunk = source.read(1 << 16)
+            if not chunk:
+                parser.Parse(b"", True)
+                break
+            parser.Parse(chunk, False)
+            if rows:
+                yield from rows
+                rows.clear()
+    yield from rows
