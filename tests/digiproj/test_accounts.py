@@ -79,3 +79,16 @@ def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     assert client.get(reverse("home")).status_code == 302  # still not logged in
     assert len(mail.outbox) == 1
+
+
+def test_field_errors_are_summarised_at_the_top_of_the_form(client):
+    project = ProjectFactory()
+    client.force_login(MembershipFactory(project=project).user)
+    response = client.post(
+        reverse("project_organisations", args=[project.pk]),
+        {"organisationsnummer": "212000-2743", "kind": "kommun", "role": "employer"},
+    )
+    html = response.content.decode()
+    assert 'id="form-errors"' in html
+    assert 'href="#id_organisationsnummer"' in html  # the summary links to the field
+    assert 'aria-describedby="id_organisationsnummer_helptext id_organisationsnummer_error"' in html

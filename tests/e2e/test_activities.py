@@ -181,5 +181,5 @@ def test_other_activity_pages_have_no_axe_violations(setup, live_server, page: P
     page.get_by_label("Ditt namn").fill("Chef Chefsson")
     page.get_by_label("Engångskod från e-postmeddelandet").fill("000000")
     page.get_by_role("button", name="Skriv under som närmaste chef").click()
-    expect(page.get_by_text("Fel kod")).to_be_visible()
+    expect(page.locator(".field-error").get_by_text("Fel kod")).to_be_visible()
     assert axe_violations(page) == []  # the error state too
