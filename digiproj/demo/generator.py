@@ -454,6 +454,7 @@ def _demo_activities(
     plans = DEMO_ACTIVITIES
     if upcoming:
         today = timezone.localdate()
+        today += dt.timedelta(days=(1 - today.weekday()) % 7)  # sessions on Tuesdays
         plans = [
             (
                 "workshop",
