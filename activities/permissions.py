@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants.models import Participation
@@ -13,18 +14,12 @@ from .models import Activity, Enrolment, SelfReportedTime, Session
 
 
 def activity_get_for_user(access: ProjectAccess, pk: int) -> Activity:
-    activity = selectors.activity_list(access=access).filter(pk=pk).first()
-    if activity is None:
-        raise Http404
-    return activity
+    return get_object_or_404(selectors.activity_list(access=access).filter(pk=pk))
 
 
 def session_get_for_user(access: ProjectAccess, pk: int) -> Session:
     """A session of the project; a teacher only sees the sessions they lead or teach."""
-    session = selectors.session_list_with_counts(access=access).filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(selectors.session_list_with_counts(access=access).filter(pk=pk))
 
 
 def enrolment_get_for_user(access: ProjectAccess, pk: int) -> Enrolment:
@@ -32,45 +27,31 @@ def enrolment_get_for_user(access: ProjectAccess, pk: int) -> Enrolment:
     themself). Teachers do not manage enrolments."""
     if access.role == Role.TEACHER:
         raise Http404
-    enrolment = (
+    return get_object_or_404(
         Enrolment.objects.filter(pk=pk, session__activity__project=access.project)
         .filter(access.participation_q("participation"))
         .select_related("session__activity", "participation__person")
-        .first()
     )
-    if enrolment is None:
-        raise Http404
-    return enrolment
 
 
 def participation_for_enrolment(access: ProjectAccess, pk: int) -> Participation:
-    participation = selectors.participation_choices(access=access).filter(pk=pk).first()
-    if participation is None:
-        raise Http404
-    return participation
+    return get_object_or_404(selectors.participation_choices(access=access).filter(pk=pk))
 
 
 def self_report_get_for_user(access: ProjectAccess, pk: int) -> SelfReportedTime:
-    report = selectors.self_report_list(access=access).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    return report
+    return get_object_or_404(selectors.self_report_list(access=access).filter(pk=pk))
 
 
 def participation_for_hours(access: ProjectAccess, pk: int) -> Participation:
     """A participation whose hours the user may see: staff in scope, or the participant."""
     if access.role == Role.TEACHER:
         raise Http404
-    participation = (
+    return get_object_or_404(
         Participation.objects.current()
         .filter(project=access.project, pk=pk)
         .filter(access.participation_q())
         .select_related("person", "organisation", "project")
-        .first()
     )
-    if participation is None:
-        raise Http404
-    return participation
 
 
 def require_own_participation(access: ProjectAccess) -> Participation:

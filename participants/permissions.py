@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
@@ -43,21 +44,12 @@ def import_organisation_for(access: ProjectAccess) -> Organisation | None:
 
 
 def correction_get(participation: Participation, pk: int) -> CorrectionRequest:
-    correction = participation.correction_requests.filter(pk=pk).first()
-    if correction is None:
-        raise Http404
-    return correction
+    return get_object_or_404(participation.correction_requests.filter(pk=pk))
 
 
 def invitation_get_for_user(access: ProjectAccess, pk: int) -> Invitation:
-    invitation = selectors.invitation_list(access=access).filter(pk=pk).first()
-    if invitation is None:
-        raise Http404
-    return invitation
+    return get_object_or_404(selectors.invitation_list(access=access).filter(pk=pk))
 
 
 def registration_link_get_for_user(access: ProjectAccess, pk: int) -> RegistrationLink:
-    link = selectors.registration_link_list(access=access).filter(pk=pk).first()
-    if link is None:
-        raise Http404
-    return link
+    return get_object_or_404(selectors.registration_link_list(access=access).filter(pk=pk))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from digiproj.projects.permissions import ProjectAccess
 
@@ -10,68 +11,45 @@ from .models import Invitation, Question, Round, Section, Survey, SurveyExport
 
 
 def survey_get_for_user(access: ProjectAccess, pk: int) -> Survey:
-    survey = Survey.objects.filter(pk=pk, project=access.project).first()
-    if survey is None:
-        raise Http404
-    return survey
+    return get_object_or_404(Survey.objects.filter(pk=pk, project=access.project))
 
 
 def section_get_for_user(access: ProjectAccess, pk: int) -> Section:
-    section = (
-        Section.objects.filter(pk=pk, survey__project=access.project)
-        .select_related("survey")
-        .first()
+    return get_object_or_404(
+        Section.objects.filter(pk=pk, survey__project=access.project).select_related("survey")
     )
-    if section is None:
-        raise Http404
-    return section
 
 
 def question_get_for_user(access: ProjectAccess, pk: int) -> Question:
-    question = (
+    return get_object_or_404(
         Question.objects.filter(pk=pk, section__survey__project=access.project)
         .select_related("section__survey")
         .prefetch_related("options")
-        .first()
     )
-    if question is None:
-        raise Http404
-    return question
 
 
 def round_get_for_user(access: ProjectAccess, pk: int) -> Round:
-    round_ = (
-        Round.objects.filter(pk=pk, survey__project=access.project)
-        .select_related("survey", "target_organisation")
-        .first()
+    return get_object_or_404(
+        Round.objects.filter(pk=pk, survey__project=access.project).select_related(
+            "survey", "target_organisation"
+        )
     )
-    if round_ is None:
-        raise Http404
-    return round_
 
 
 def export_get_for_user(access: ProjectAccess, pk: int) -> SurveyExport:
-    export = (
-        SurveyExport.objects.filter(pk=pk, round__survey__project=access.project)
-        .select_related("round__survey")
-        .first()
+    return get_object_or_404(
+        SurveyExport.objects.filter(pk=pk, round__survey__project=access.project).select_related(
+            "round__survey"
+        )
     )
-    if export is None:
-        raise Http404
-    return export
 
 
 def own_invitation_get(access: ProjectAccess, pk: int) -> Invitation:
     """A participant's own invitation; someone else's id is a 404."""
     if access.person_id is None:
         raise Http404
-    invitation = (
+    return get_object_or_404(
         Invitation.objects.filter(
             pk=pk, person_id=access.person_id, round__survey__project=access.project
-        )
-        .select_related("round__survey__project", "person")
-        .first()
+        ).select_related("round__survey__project", "person")
     )
-    if invitation is None:
-        raise Http404
-    return invitation

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from surveys import selectors, services
 from surveys.models import Response
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("anonymous", [False, True])
