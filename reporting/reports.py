@@ -92,7 +92,61 @@ class Indicators:
             )
             progress(10 + 60 * (index + 1) // len(INDICATOR_DIMENSIONS))
         tables.append(self._plan(access, tables[0]))
+        tables.append(self._hours(access, run, period))
+        tables.append(self._competence(access, run, period))
         return tables
+
+    def _hours(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
+        minutes = activity_selectors.minutes_by_gender(
+            access=access, start=period.start, end=period.end, organisation_id=run.organisation_id
+        )
+        g = gender_labels()
+        table = Table(
+            title=_("Timmar per kön"),
+            columns=[Column(_("Kön"), "text", 16), Column(_("Timmar"), "decimal", 12)],
+        )
+        for gender in selectors.genders_for(access):
+            table.rows.append([g[gender].capitalize(), _hours(minutes.get(gender, 0))])
+        table.rows.append([g["total"].capitalize(), _hours(sum(minutes.values()))])
+        return table
+
+    def _competence(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
+        """Paired DigComp change per area and gender (see Kompetensutveckling)."""
+        table = Table(
+            title=_("Kompetensförändring per kön"),
+            columns=[
+                Column(_("Kön"), "text", 16),
+                Column(_("Område"), "text", 36),
+                Column(_("Personer"), "int", 10),
+                Column(_("Förändring"), "decimal", 12),
+                Column(_("Anmärkning"), "text", 24),
+            ],
+        )
+        baseline, follow_up = survey_selectors.round_pair_for_period(
+            access=access, start=period.start, end=period.end
+        )
+        if not (baseline and follow_up) or baseline.anonymous or follow_up.anonymous:
+            return table
+        threshold = access.project.survey_anonymity_threshold
+        areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
+        names = dimension_labels(access)["gender"][1]
+        rows = survey_selectors.paired_change(
+            baseline_id=baseline.pk,
+            follow_up_id=follow_up.pk,
+            group_by="gender",
+            organisation_id=run.organisation_id,
+        )
+        for row in survey_selectors.suppress(rows, threshold=threshold):
+            table.rows.append(
+                [
+                    str(names.get(row["grp"], row["grp"])),
+                    areas.get(row["area"], str(row["area"])),
+                    row["n"],
+                    _level(row["change"]),
+                    _("för få svar (under %(n)s)") % {"n": threshold} if row["suppressed"] else "",
+                ]
+            )
+        return table
 
     def _plan(self, access: ProjectAccess, total: Table) -> Table:
         project = access.project
@@ -118,8 +172,18 @@ class Indicators:
 
     def definitions(self) -> list[str]:
         return [
-            str(MEASURE_DEFINITIONS[k])
-            for k in ("scope", "started", "active", "ended", "gender", "age")
+            *(
+                str(MEASURE_DEFINITIONS[k])
+                for k in ("scope", "started", "active", "ended", "gender", "age")
+            ),
+            _(
+                "Timmar per kön: närvarominuter och godkänd egenrapporterad tid i perioden, "
+                "delat med 60, oavsett intygande (se Tid och medfinansiering för intygad tid)."
+            ),
+            _(
+                "Kompetensförändring per kön: parad förändring mellan den första "
+                "nulägesmätningen och den senaste uppföljningen (se Kompetensutveckling)."
+            ),
         ]
 
 
@@ -483,6 +547,10 @@ class Competence:
                 "senast periodens sista dag."
             ),
         ]
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(CENT)
 
 
 def _level(value: float | None) -> Decimal | None:

@@ -105,3 +105,10 @@ def test_contact_sees_only_own_organisation(levels):
     # South has one baseline answer (P6): under the threshold, and nothing to pair.
     assert "Norra kommun" not in text
     assert "för få svar" in text
+
+
+def test_indicators_include_competence_change_by_gender(levels):
+    rows = run_report(levels, "indikatorer")["Kompetensförändring per kön"][1:]
+    by_gender = {r[0]: r for r in rows}
+    assert by_gender["Kvinnor"][2:4] == (2, 1.5)
+    assert by_gender["Män"][2:4] == (1, None)  # under the threshold of 2

@@ -148,3 +148,9 @@ def test_missing_unit_cost_is_said_not_guessed(hours):
     summary = {r[0]: r[1] for r in _report(hours)["Summering"][1:]}
     assert summary["Medfinansiering, värde av intygad tid (kr)"] == 0
     assert "Enhetskostnad saknas för 2024: timmarna är inte värderade." in summary
+
+
+def test_indicators_include_hours_by_gender(hours):
+    rows = run_report(hours, "indikatorer")["Timmar per kön"][1:]
+    # K: P1 170 + 90, P6 60 + 120 = 440 min; M: P2 100 + 30 = 130 min; in all 570 min.
+    assert rows == [("Kvinnor", 7.33), ("Män", 2.17), ("Totalt", 9.5)]
