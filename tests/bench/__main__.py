@@ -36,18 +36,23 @@ def _reset_peak_rss() -> None:
         handle.write("5")  # resets VmHWM, the peak resident set size
 
 
-def _peak_rss_mib() -> float:
+def _status_mib(field: str) -> float:
     with open("/proc/self/status") as handle:
         for line in handle:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _peak_rss_mib() -> float:
+    return _status_mib("VmHWM")
 
 
 @dataclass
 class Measurement:
     seconds: float = 0.0
-    peak_mib: float = 0.0
+    peak_mib: float = 0.0  # the process's peak resident memory during the block
+    start_mib: float = 0.0  # its resident memory when the block began
     queries: int = 0
 
 
@@ -68,6 +73,7 @@ class Bench:
         result = Measurement()
         if memory:
             _reset_peak_rss()
+            result.start_mib = _status_mib("VmRSS")
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             yield result
