@@ -164,7 +164,8 @@ def run(bench) -> None:
     tables = reports.AVAILABLE["deltagare"].build(
         access=access, run=run_row, period=period, progress=lambda _p: None
     )
-    rows = tables[0].rows
+    rows = list(tables[0].rows)  # read once here, so both writers get the same list
+    tables[0].rows = rows
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         writers.write_xlsx(tables, Path(tmp) / "ours.xlsx")
