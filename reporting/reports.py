@@ -557,6 +557,152 @@ def _level(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(LEVEL)
 
 
+class TimeFigures:
+    """Hours per participant and month, whether the month is certified, and its value as
+    co-financing: what the Tid och medfinansiering file and page both show. Each source is
+    aggregated in the database; this only combines the aggregated rows."""
+
+    def __init__(
+        self,
+        *,
+        access: ProjectAccess,
+        period: Period,
+        organisation_id: int | None,
+        activities: bool = False,
+    ) -> None:
+        project = self.project = access.project
+        participations = selectors.participations_for_report(
+            access=access, organisation_id=organisation_id, with_age=False
+        )
+        end = period.end + dt.timedelta(days=1)  # half-open [start, end)
+        eligible_end = min(end, project.closing_start) if project.closing_start else end
+        eligible_end = max(eligible_end, period.start)
+        self.monthly = activity_selectors.hours_by_month(
+            participations=participations, start=period.start, end=eligible_end
+        )
+        self.closing = (
+            activity_selectors.hours_by_month(
+                participations=participations, start=eligible_end, end=end
+            )
+            if eligible_end < end
+            else {}
+        )
+        self.certified = activity_selectors.certified_months(
+            participations=participations, start=period.start, end=eligible_end
+        )
+        self.per_activity = (
+            activity_selectors.minutes_by_month_and_activity(
+                participations=participations, start=period.start, end=eligible_end
+            )
+            if activities
+            else {}
+        )
+        self.people = {
+            row["pk"]: row
+            for row in participations.filter(
+                pk__in={pid for pid, _m in self.monthly} | {pid for pid, _m in self.closing}
+            ).values(
+                "pk",
+                "person__last_name",
+                "person__first_name",
+                "person__personnummer",
+                "person__gender",
+                "organisation_id",
+                "organisation__name",
+                "organisation__organisationsnummer",
+                "annual_salary_cost",
+            )
+        }
+        self.rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
+        self.warnings: set[str] = set()
+        people = self.people
+        self.keys = sorted(
+            set(self.monthly) | set(self.closing),
+            key=lambda k: (
+                people[k[0]]["organisation__name"],
+                people[k[0]]["person__last_name"],
+                people[k[0]]["person__first_name"],
+                k[0],
+                k[1],
+            ),
+        )
+
+    def rate_for(self, person: dict, month: dt.date) -> Decimal | None:
+        project = self.project
+        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
+            year = project.unit_cost_year or month.year
+            if year not in self.rates:
+                self.warnings.add(
+                    _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
+                    % {"year": year}
+                )
+                return None
+            return self.rates[year]
+        if person["annual_salary_cost"] is None:
+            self.warnings.add(
+                _("Årlig lönekostnad saknas för några deltagare: deras timmar är inte värderade.")
+            )
+            return None
+        return (person["annual_salary_cost"] / project.annual_hours_basis).quantize(CENT)
+
+    def figures(
+        self, pid: int, month: dt.date
+    ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
+        """(minutes, reported hours, certified, hourly value, value) of one person-month."""
+        minutes = self.monthly.get((pid, month), 0)
+        hours = activity_selectors.hours_for_month(minutes, self.project.hour_rounding)
+        is_certified = (pid, month) in self.certified
+        rate = self.rate_for(self.people[pid], month) if is_certified and hours else None
+        value = (hours * rate).quantize(CENT) if rate is not None else None
+        return minutes, hours, is_certified, rate, value
+
+
+def time_by_month(time: TimeFigures, genders: list[str]) -> list[dict[str, Any]]:
+    """Per month: reported hours (certified and not) and value per gender and in total."""
+    months: dict[dt.date, dict[str, Any]] = {}
+    for pid, month in time.keys:
+        if (pid, month) not in time.monthly:
+            continue  # only closing-phase time that month
+        _minutes, hours, is_certified, _rate, value = time.figures(pid, month)
+        row = months.setdefault(month, {"month": month, "value": Decimal(0)})
+        for key in (time.people[pid]["person__gender"], "total"):
+            kind = "certified" if is_certified else "uncertified"
+            row[f"{kind}_{key}"] = row.get(f"{kind}_{key}", Decimal(0)) + hours
+        row["value"] += value or 0
+    rows = [months[m] for m in sorted(months)]
+    for row in rows:
+        for key in (*genders, "total"):
+            row.setdefault(f"certified_{key}", Decimal(0))
+            row.setdefault(f"uncertified_{key}", Decimal(0))
+    return rows
+
+
+def time_rows(time: TimeFigures, *, month: dt.date, gender: str) -> list[dict[str, Any]]:
+    """The person-months behind one figure of time_by_month."""
+    rows = []
+    for pid, key_month in time.keys:
+        person = time.people[pid]
+        if key_month != month or (pid, month) not in time.monthly:
+            continue
+        if gender != "total" and person["person__gender"] != gender:
+            continue
+        minutes, hours, is_certified, rate, value = time.figures(pid, month)
+        rows.append(
+            {
+                "participation_id": pid,
+                "name": f"{person['person__last_name']}, {person['person__first_name']}",
+                "personnummer": pnr.mask(person["person__personnummer"]),
+                "organisation": person["organisation__name"],
+                "minutes": minutes,
+                "hours": hours,
+                "certified": is_certified,
+                "rate": rate,
+                "value": value,
+            }
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class TimeAndCofinancing:
     """Tid och medfinansiering: hours per participant per month (certified and not), per
@@ -572,76 +718,20 @@ class TimeAndCofinancing:
         project = access.project
         genders = [*selectors.genders_for(access)]
         g = gender_labels()
-        participations = selectors.participations_for_report(
-            access=access, organisation_id=run.organisation_id, with_age=False
-        )
-        end = period.end + dt.timedelta(days=1)  # half-open [start, end)
-        eligible_end = min(end, project.closing_start) if project.closing_start else end
-        eligible_end = max(eligible_end, period.start)
-        monthly = activity_selectors.hours_by_month(
-            participations=participations, start=period.start, end=eligible_end
-        )
-        closing = (
-            activity_selectors.hours_by_month(
-                participations=participations, start=eligible_end, end=end
-            )
-            if eligible_end < end
-            else {}
-        )
-        progress(25)
-        certified = activity_selectors.certified_months(
-            participations=participations, start=period.start, end=eligible_end
-        )
-        per_activity = activity_selectors.minutes_by_month_and_activity(
-            participations=participations, start=period.start, end=eligible_end
+        time = TimeFigures(
+            access=access, period=period, organisation_id=run.organisation_id, activities=True
         )
         progress(45)
-        people = {
-            row["pk"]: row
-            for row in participations.filter(
-                pk__in={pid for pid, _m in monthly} | {pid for pid, _m in closing}
-            ).values(
-                "pk",
-                "person__last_name",
-                "person__first_name",
-                "person__personnummer",
-                "person__gender",
-                "organisation_id",
-                "organisation__name",
-                "organisation__organisationsnummer",
-                "annual_salary_cost",
-            )
-        }
+        closing, certified = time.closing, time.certified
+        per_activity, people, warnings = time.per_activity, time.people, time.warnings
         titles = dict(
             Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list(
                 "pk", "title"
             )
         )
-        rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
-        warnings: set[str] = set()
 
         def show_number(number: str) -> str:
             return pnr.display(number) if run.full_personnummer else pnr.mask(number)
-
-        def rate_for(person: dict, month: dt.date) -> Decimal | None:
-            if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
-                year = project.unit_cost_year or month.year
-                if year not in rates:
-                    warnings.add(
-                        _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
-                        % {"year": year}
-                    )
-                    return None
-                return rates[year]
-            if person["annual_salary_cost"] is None:
-                warnings.add(
-                    _(
-                        "Årlig lönekostnad saknas för några deltagare: deras timmar är inte "
-                        "värderade."
-                    )
-                )
-                return None
-            return (person["annual_salary_cost"] / project.annual_hours_basis).quantize(CENT)
 
         per_person = Table(
             title=_("Per deltagare och månad"),
@@ -668,26 +758,8 @@ class TimeAndCofinancing:
             "closing": 0,
         }
         genders_label = dict(dimension_labels(access)["gender"][1])
-        keys = sorted(
-            set(monthly) | set(closing),
-            key=lambda k: (
-                people[k[0]]["organisation__name"],
-                people[k[0]]["person__last_name"],
-                people[k[0]]["person__first_name"],
-                k[0],
-                k[1],
-            ),
-        )
-
-        def figures(
-            pid: int, month: dt.date
-        ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
-            minutes = monthly.get((pid, month), 0)
-            hours = activity_selectors.hours_for_month(minutes, project.hour_rounding)
-            is_certified = (pid, month) in certified
-            rate = rate_for(people[pid], month) if is_certified and hours else None
-            value = (hours * rate).quantize(CENT) if rate is not None else None
-            return minutes, hours, is_certified, rate, value
+        keys = time.keys
+        figures = time.figures
 
         # First pass: the sums by organisation, month and gender, and the totals (no rows kept).
         for pid, month in keys:

@@ -232,3 +232,72 @@ def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             % {"month": f"{submission.month:%Y-%m}"},
         )
     return redirect("reporting:scb", project_id=access.project.pk)
+
+
+@project_permission_required("reports.view")
+def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Tid och medfinansiering on screen: hours per month by gender, as a chart and a table."""
+    form, period, organisation_id = _period_form(request, access)
+    time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
+    genders = selectors.genders_for(access)
+    months = reports.time_by_month(time, genders)
+    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if organisation_id:
+        base["org"] = organisation_id
+    drill = reverse("reporting:time_rows", args=[access.project.pk])
+    peak = max((row["certified_total"] + row["uncertified_total"] for row in months), default=0)
+    for row in months:
+        month = row["month"].strftime("%Y-%m")
+        row["links"] = {
+            g: f"{drill}?" + urlencode({**base, "month": month, "gender": g, "certified": 1})
+            for g in (*genders, "total")
+        }
+        row["uncertified_link"] = f"{drill}?" + urlencode(
+            {**base, "month": month, "gender": "total", "certified": 0}
+        )
+        row["bars"] = [
+            (g, int(100 * (row[f"certified_{g}"] + row[f"uncertified_{g}"]) / peak) if peak else 0)
+            for g in genders
+        ]
+        row["cells"] = [(row[f"certified_{g}"], row["links"][g]) for g in genders]
+    labels = reports.gender_labels()
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "period": period,
+        "months": months,
+        "gender_labels": [(g, labels[g]) for g in genders],
+        "warnings": sorted(time.warnings),
+    }
+    return render(request, "reporting/time.html", context)
+
+
+@project_permission_required("reports.view")
+def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The person-months behind one month and gender of the time page."""
+    params = request.GET
+    try:
+        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        month = dt.date.fromisoformat(params["month"] + "-01")
+        gender = params.get("gender", "total")
+        organisation_id = int(params["org"]) if params.get("org") else None
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if gender not in (*selectors.genders_for(access), "total"):
+        raise Http404
+    if access.role == "contact":
+        organisation_id = None  # their scope already is their organisation
+    time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
+    rows = reports.time_rows(time, month=month, gender=gender)
+    if params.get("certified") in ("0", "1"):
+        rows = [r for r in rows if r["certified"] == (params["certified"] == "1")]
+    context = {
+        "access": access,
+        "project": access.project,
+        "rows": rows,
+        "month": month,
+        "gender_label": reports.gender_labels()[gender],
+        "total_hours": sum((r["hours"] for r in rows), start=0),
+    }
+    return render(request, "reporting/time_rows.html", context)

@@ -55,3 +55,16 @@ def test_coordinator_orders_downloads_and_drills_down(demo, live_server, page: P
     page.goto(f"{live_server.url}/p/{project.pk}/rapporter/scb/")
     expect(page.get_by_role("heading", level=1)).to_have_text("SCB-fil per månad")
     assert axe_violations(page) == []
+
+
+def test_time_page_chart_table_and_rows(demo, live_server, page: Page):
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+    project = Project.objects.get(diarienummer="2020/00268")
+    page.goto(f"{live_server.url}/p/{project.pk}/rapporter/tid/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tid och medfinansiering")
+    assert axe_violations(page) == []
+    # The demo's attended sessions (autumn 2021) give the first month a figure to follow.
+    page.get_by_role("table").locator("td.num a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tid 2021-")
+    assert axe_violations(page) == []

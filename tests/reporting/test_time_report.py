@@ -13,7 +13,7 @@ from activities.models import Activity, Attendance, Certificate, SelfReportedTim
 from activities.services import certificate_sign_participant
 from digiproj.projects.models import UnitCost
 from tests.factories import ActivityFactory, SessionFactory
-from tests.reporting.conftest import run_report
+from tests.reporting.conftest import PERIOD, run_report
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -154,3 +154,34 @@ def test_indicators_include_hours_by_gender(hours):
     rows = run_report(hours, "indikatorer")["Timmar per kön"][1:]
     # K: P1 170 + 90, P6 60 + 120 = 440 min; M: P2 100 + 30 = 130 min; in all 570 min.
     assert rows == [("Kvinnor", 7.33), ("Män", 2.17), ("Totalt", 9.5)]
+
+
+def test_time_page_figures_and_their_rows(client, hours):
+    import re
+    from decimal import Decimal as D
+
+    from django.urls import reverse
+
+    client.force_login(hours["coordinator"])
+    url = reverse("reporting:time", args=[hours["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    feb = next(r for r in response.context["months"] if r["month"] == dt.date(2024, 2, 1))
+    assert (feb["certified_K"], feb["certified_M"], feb["uncertified_total"]) == (2, 0, 2)
+    assert feb["value"] == 500
+    html = response.content.decode()
+    links = re.findall(r'<td class="num"><a href="([^"]+)">([\d.]+)</a></td>', html)
+    assert len(links) >= 8
+    for href, figure in links:
+        rows = client.get(href.replace("&amp;", "&")).context["rows"]
+        assert sum((r["hours"] for r in rows), D(0)) == D(figure), href
+
+
+def test_time_page_is_scoped_for_contacts(client, hours):
+    from django.urls import reverse
+
+    client.force_login(hours["contact"])  # south: only P6
+    response = client.get(
+        reverse("reporting:time", args=[hours["project"].pk]),
+        {"period_start": PERIOD[0], "period_end": PERIOD[1]},
+    )
+    assert [r["month"] for r in response.context["months"]] == [dt.date(2024, 6, 1)]
