@@ -23,7 +23,59 @@ from reporting.selectors import Period
 PARTICIPANTS = 100_000
 ATTENDANCE_PER_PARTICIPANT = 20  # 2,000,000 attendance rows for 100,000 participants
 ACTIVITIES, SESSIONS_PER_ACTIVITY = 50, 40  # 2,000 sessions
-KINDS = ["indikatorer", "deltagare", "scb", "aktiviteter", "tid"]
+RESPONSES_PER_ROUND = 10_000  # baseline and follow-up: 20,000 survey responses
+KINDS = ["indikatorer", "deltagare", "scb", "aktiviteter", "kompetens", "tid"]
+
+
+def _ensure_responses(project: Project) -> int:
+    """A DigComp baseline and follow-up round with 10,000 submitted responses each (the same
+    people, so all pair) and their five area levels, inserted set-wise, once."""
+    from surveys.models import Response, Round, Survey
+
+    existing = Response.objects.filter(round__survey__project=project).count()
+    if existing:
+        return existing
+    survey = Survey.objects.create(project=project, title="Bench: DigComp")
+    rounds = [
+        Round.objects.create(
+            survey=survey,
+            name=name,
+            purpose=purpose,
+            opens_at=dt.datetime(year, month, 1, tzinfo=dt.UTC),
+            closes_at=dt.datetime(year, month, 28, tzinfo=dt.UTC),
+        )
+        # The earliest baseline and the latest follow-up, so the report compares these two.
+        for name, purpose, year, month in (
+            ("Bench baseline", Round.Purpose.BASELINE, 2021, 8),
+            ("Bench follow-up", Round.Purpose.FOLLOW_UP, 2022, 12),
+        )
+    ]
+    with connection.cursor() as cursor:
+        for step, round_ in enumerate(rounds):
+            cursor.execute(
+                """
+                INSERT INTO surveys_response
+                    (round_id, person_id, status, gender, organisation_id, role_group,
+                     submitted_at)
+                SELECT %(round)s, p.person_id, 'submitted', pe.gender, p.organisation_id,
+                       p.role_group, now()
+                FROM participants_participation p
+                JOIN participants_person pe ON pe.id = p.person_id
+                WHERE p.project_id = %(project)s
+                ORDER BY p.id LIMIT %(n)s
+                """,
+                {"round": round_.pk, "project": project.pk, "n": RESPONSES_PER_ROUND},
+            )
+            cursor.execute(
+                """
+                INSERT INTO surveys_arealevel (response_id, area, level, items)
+                SELECT r.id, a, LEAST(8, 1 + ((r.person_id * 7 + a * 3) %% 5) + %(step)s), 4
+                FROM surveys_response r CROSS JOIN generate_series(1, 5) AS a
+                WHERE r.round_id = %(round)s
+                """,
+                {"round": round_.pk, "step": step},
+            )
+    return Response.objects.filter(round__survey__project=project).count()
 
 
 def _ensure_attendance(project: Project) -> int:
@@ -116,6 +168,7 @@ def run(bench) -> None:
         with bench.measure() as m:
             rows = _ensure_attendance(project)
         bench.record("attendance rows in the project", rows)
+        bench.record("survey responses in the project", _ensure_responses(project))
         bench.record("attendance generation (first run only)", m.seconds, "s")
 
     if connection.vendor == "postgresql":
