@@ -123,6 +123,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "period": period,
         "organisation_id": organisation_id,
         "sections": sections,
+        "gender_chart": _gender_chart(access, sections[0]["rows"][0]["cells"], columns),
         "columns": columns,
         "measures": MEASURES,
         "genders": reports.gender_labels(),
@@ -131,6 +132,29 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         ],
     }
     return render(request, "reporting/indicators.html", context)
+
+
+def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
+    """Started, active and ended by gender as bar widths (the table below has the figures)."""
+    values = {(m, g): cell["value"] for (m, g), cell in zip(columns, cells, strict=True)}
+    genders = selectors.genders_for(access)
+    labels = reports.gender_labels()
+    peak = max((values[(m, g)] for m in MEASURES for g in genders), default=0) or 1
+    return [
+        {
+            "label": MEASURES[m],
+            "bars": [
+                {
+                    "gender": g,
+                    "label": labels[g],
+                    "value": values[(m, g)],
+                    "width": int(100 * values[(m, g)] / peak),
+                }
+                for g in genders
+            ],
+        }
+        for m in MEASURES
+    ]
 
 
 @project_permission_required("reports.view")

@@ -4,6 +4,7 @@ hand-written SQL statement per table; Excel writing against bare openpyxl write-
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +25,9 @@ PARTICIPANTS = 100_000
 ATTENDANCE_PER_PARTICIPANT = 20  # 2,000,000 attendance rows for 100,000 participants
 ACTIVITIES, SESSIONS_PER_ACTIVITY = 50, 40  # 2,000 sessions
 RESPONSES_PER_ROUND = 10_000  # baseline and follow-up: 20,000 survey responses
-KINDS = ["indikatorer", "deltagare", "scb", "aktiviteter", "kompetens", "tid"]
+KINDS = os.environ.get(
+    "BENCH_REPORT_KINDS", "indikatorer,deltagare,scb,aktiviteter,kompetens,tid"
+).split(",")
 
 
 def _ensure_responses(project: Project) -> int:

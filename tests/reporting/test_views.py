@@ -67,3 +67,19 @@ def test_drilldown_rejects_unknown_measure(client, small_project):
         client.get(url, {"from": "2024-01-01", "to": "2024-06-30", "measure": "x"}).status_code
         == 404
     )
+
+
+def test_gender_chart_shows_the_totals_table(client, small_project):
+    client.force_login(small_project["coordinator"])
+    url = reverse("reporting:indicators", args=[small_project["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    chart = {
+        str(group["label"]): [(b["gender"], b["value"], b["width"]) for b in group["bars"]]
+        for group in response.context["gender_chart"]
+    }
+    # started K 3, M 0; active K 3, M 1; ended K 0, M 1 — widths against the largest (3)
+    assert chart == {
+        "Startade": [("K", 3, 100), ("M", 0, 0)],
+        "Aktiva": [("K", 3, 100), ("M", 1, 33)],
+        "Avslutade": [("K", 0, 0), ("M", 1, 33)],
+    }
