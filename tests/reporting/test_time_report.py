@@ -185,3 +185,22 @@ def test_time_page_is_scoped_for_contacts(client, hours):
         {"period_start": PERIOD[0], "period_end": PERIOD[1]},
     )
     assert [r["month"] for r in response.context["months"]] == [dt.date(2024, 6, 1)]
+
+
+@pytest.mark.parametrize("sessions", [1, 10])
+def test_time_page_query_count_does_not_grow(
+    client, small_project, django_assert_num_queries, sessions
+):
+    from django.urls import reverse
+
+    workshop = ActivityFactory(project=small_project["project"], kind=Activity.Kind.WORKSHOP)
+    for day in range(sessions):
+        for name in ("P1", "P2", "P6"):
+            _attend(
+                workshop, small_project["p"][name], dt.date(2024, 3, 1) + dt.timedelta(days=day), 60
+            )
+    client.force_login(small_project["coordinator"])
+    url = reverse("reporting:time", args=[small_project["project"].pk])
+    # 5 base + organisation choices + hours (2) + certificates + people + unit costs
+    with django_assert_num_queries(11):
+        client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
