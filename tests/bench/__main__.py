@@ -83,6 +83,21 @@ class Bench:
             result.peak_mib = _peak_rss_mib()
         reset_queries()
 
+    def isolated(self, target: str, *args: Any) -> dict[str, Any]:
+        """Run `module:function(*args)` in a fresh process (tests/bench/child.py): its time,
+        queries and peak resident memory, not disturbed by what ran before in this one."""
+        import json
+        import subprocess
+
+        output = subprocess.run(
+            [sys.executable, "-m", "tests.bench.child", target, json.dumps(list(args))],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ.copy(),
+        ).stdout
+        return json.loads(output.strip().splitlines()[-1])
+
     def client_for(self, email: str) -> Client:
         from digiproj.accounts.models import User
 
