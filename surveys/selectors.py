@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
@@ -312,3 +312,39 @@ def round_pair_for_period(
     follow_ups = rounds.filter(purpose=Round.Purpose.FOLLOW_UP).order_by("-opens_at", "-pk")
     follow_up = follow_ups.filter(opens_at__date__gte=start).first() or follow_ups.first()
     return baseline, follow_up
+
+
+def paired_people(
+    *,
+    baseline_id: int,
+    follow_up_id: int,
+    area: int,
+    gender: str | None = None,
+    organisation_id: int | None = None,
+) -> QuerySet:
+    """The people behind one figure of paired_change: those with a level in `area` in both
+    rounds (grouped by the follow-up answer's gender), with both levels. One query."""
+    scope = Q(response__status=Response.Status.SUBMITTED, area=area)
+    if organisation_id is not None:
+        scope &= Q(response__organisation_id=organisation_id)
+    before = AreaLevel.objects.filter(
+        scope, response__round_id=baseline_id, response__person_id=OuterRef("response__person_id")
+    ).values("level")[:1]
+    qs = AreaLevel.objects.filter(
+        scope, response__round_id=follow_up_id, response__person__isnull=False
+    )
+    if gender:
+        qs = qs.filter(response__gender=gender)
+    return (
+        qs.annotate(before=Subquery(before))
+        .filter(before__isnull=False)
+        .values(
+            "before",
+            after=F("level"),
+            person_id=F("response__person_id"),
+            first_name=F("response__person__first_name"),
+            last_name=F("response__person__last_name"),
+            personnummer=F("response__person__personnummer"),
+        )
+        .order_by("last_name", "first_name", "person_id")
+    )

@@ -68,3 +68,16 @@ def test_time_page_chart_table_and_rows(demo, live_server, page: Page):
     page.get_by_role("table").locator("td.num a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tid 2021-")
     assert axe_violations(page) == []
+
+
+def test_competence_page_and_people(demo, live_server, page: Page):
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+    project = Project.objects.get(diarienummer="2020/00268")
+    page.goto(f"{live_server.url}/p/{project.pk}/rapporter/kompetens/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kompetensutveckling")
+    assert axe_violations(page) == []
+    # The demo's 2021 baseline and 2022 follow-up: the first group size leads to its people.
+    page.get_by_role("table").locator("td.num a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("personer som svarat båda")
+    assert axe_violations(page) == []
