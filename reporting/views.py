@@ -206,6 +206,11 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @project_permission_required("reports.scb")
 def scb_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     months = selectors.scb_overview(access=access, today=timezone.localdate())
+    drill = reverse("reporting:drilldown", args=[access.project.pk])
+    for m in months:  # the rows behind each month's figures (the same filters as the file)
+        period = {"from": m.month.isoformat(), "to": selectors.month_end(m.month).isoformat()}
+        m.new_url = f"{drill}?" + urlencode({**period, "measure": "started"})
+        m.ended_url = f"{drill}?" + urlencode({**period, "measure": "ended"})
     context = {
         "access": access,
         "project": access.project,

@@ -125,3 +125,15 @@ def test_scb_page_and_mark_sent(client, small_project, settings):
         dt.date(2024, 3, 1),
         dt.date(2024, 3, 31),
     )
+
+
+def test_scb_month_figures_link_to_their_rows(client, small_project):
+    import re
+
+    client.force_login(small_project["coordinator"])
+    html = client.get(reverse("reporting:scb", args=[small_project["project"].pk])).content.decode()
+    links = re.findall(r'<td class="num"><a href="([^"]+)">(\d+)</a></td>', html)
+    assert len(links) >= 5  # P5 ended 2023-12; P1 new 2024-02; P2 ended, P6 new 2024-03; …
+    for href, figure in links:
+        response = client.get(href.replace("&amp;", "&"))
+        assert response.context["page"].paginator.count == int(figure), href
