@@ -106,8 +106,8 @@ class Indicators:
             columns=[Column(_("Kön"), "text", 16), Column(_("Timmar"), "decimal", 12)],
         )
         for gender in selectors.genders_for(access):
-            table.rows.append([g[gender].capitalize(), _hours(minutes.get(gender, 0))])
-        table.rows.append([g["total"].capitalize(), _hours(sum(minutes.values()))])
+            table.rows.append([g[gender].capitalize(), hours_of(minutes.get(gender, 0))])
+        table.rows.append([g["total"].capitalize(), hours_of(sum(minutes.values()))])
         return table
 
     def _competence(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
@@ -549,7 +549,8 @@ class Competence:
         ]
 
 
-def _hours(minutes: int) -> Decimal:
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours with two decimals (no rounding per month: see Tid och medfinansiering)."""
     return (Decimal(minutes) / 60).quantize(CENT)
 
 

@@ -13,8 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities import selectors as activity_selectors
+from activities.models import Activity
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import personnummer as pnr
+from participants import selectors as participant_selectors
 from surveys import selectors as survey_selectors
 
 from . import forms, permissions, reports, selectors, services
@@ -438,3 +441,114 @@ def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         "gender_label": reports.gender_labels().get(gender, gender),
     }
     return render(request, "reporting/competence_people.html", context)
+
+
+@project_permission_required("reports.view")
+def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Aktiviteter on screen: per type and per activity, sessions held, enrolled, people
+    present and hours by gender; hours per type as a chart; figures link to their people."""
+    form, period, organisation_id = _period_form(request, access)
+    genders = selectors.genders_for(access)
+    labels = reports.gender_labels()
+    kinds = dict(Activity.Kind.choices)
+    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if organisation_id:
+        base["org"] = organisation_id
+    drill = reverse("reporting:activity_people", args=[access.project.pk])
+    tables = []
+    for by_kind in (True, False):
+        rows = activity_selectors.activity_statistics(
+            access=access,
+            start=period.start,
+            end=period.end,
+            organisation_id=organisation_id,
+            genders=tuple(genders),
+            group_by_kind=by_kind,
+        )
+        for row in rows:
+            target = {"kind": row["kind"]} if by_kind else {"activity": row["pk"]}
+            row["label"] = kinds.get(row["kind"], row["kind"]) if by_kind else row["title"]
+            row["cells"] = [
+                {
+                    "present": row[f"present_{g}"],
+                    "hours": reports.hours_of(row[f"minutes_{g}"]),
+                    "present_url": f"{drill}?"
+                    + urlencode({**base, **target, "gender": g, "present": 1}),
+                    "hours_url": f"{drill}?" + urlencode({**base, **target, "gender": g}),
+                }
+                for g in (*genders, "total")
+            ]
+        tables.append(rows)
+    per_kind = tables[0]
+    peak = max((row["minutes_total"] for row in per_kind), default=0) or 1
+    chart = [
+        {
+            "label": row["label"],
+            "bars": [
+                {"gender": g, "width": int(100 * row[f"minutes_{g}"] / peak)} for g in genders
+            ],
+        }
+        for row in per_kind
+    ]
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "period": period,
+        "per_kind": per_kind,
+        "per_activity": tables[1],
+        "chart": chart,
+        "gender_labels": [(g, labels[g]) for g in (*genders, "total")],
+    }
+    return render(request, "reporting/activities.html", context)
+
+
+@project_permission_required("reports.view")
+def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The people behind one figure of the activities page, with their minutes."""
+    params = request.GET
+    try:
+        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        activity_id = int(params["activity"]) if params.get("activity") else None
+        kind = params.get("kind") or None
+        organisation_id = int(params["org"]) if params.get("org") else None
+        gender = params.get("gender", "total")
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if (activity_id is None) == (kind is None) or gender not in (
+        *selectors.genders_for(access),
+        "total",
+    ):
+        raise Http404
+    figures = activity_selectors.activity_people(
+        access=access,
+        start=period.start,
+        end=period.end,
+        activity_id=activity_id,
+        kind=kind,
+        organisation_id=organisation_id,
+    )
+    people = participant_selectors.participation_list(access=access).filter(pk__in=figures)
+    if gender != "total":
+        people = people.filter(person__gender=gender)
+    rows = []
+    for participation in people.order_by("person__last_name", "person__first_name", "pk"):
+        minutes = figures[participation.pk]
+        if params.get("present") and not minutes.get("attended"):
+            continue
+        rows.append(
+            {
+                "participation": participation,
+                **minutes,
+                "minutes": minutes["present"] + minutes["own"],
+            }
+        )
+    context = {
+        "access": access,
+        "project": access.project,
+        "rows": rows,
+        "present_only": bool(params.get("present")),
+        "total_hours": reports.hours_of(sum(r["minutes"] for r in rows)),
+        "gender_label": reports.gender_labels()[gender],
+    }
+    return render(request, "reporting/activity_people.html", context)

@@ -126,3 +126,41 @@ def test_contact_counts_only_own_organisation(sessions):
         0,
         0,
     )
+
+
+def test_activities_page_figures_link_to_their_people(client, sessions):
+    import re
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from tests.reporting.conftest import PERIOD
+
+    client.force_login(sessions["coordinator"])
+    url = reverse("reporting:activities", args=[sessions["project"].pk])
+    html = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]}).content.decode()
+    links = re.findall(r'<td class="num"><a href="([^"]+)">([\d,.\xa0]+)</a></td>', html)
+    assert len(links) == 4 * 6  # 2 types + 2 activities, present and hours for K, M, total
+    for href, figure in links:
+        response = client.get(href.replace("&amp;", "&"))
+        rows = response.context["rows"]
+        shown = Decimal(figure.replace("\xa0", "").replace(",", "."))  # Swedish number format
+        if "present=1" in href:
+            assert len(rows) == shown, href
+        else:
+            hours = (Decimal(sum(r["minutes"] for r in rows)) / 60).quantize(Decimal("0.01"))
+            assert hours == shown, href
+
+
+def test_activities_page_for_a_contact_counts_their_organisation(client, sessions):
+    from django.urls import reverse
+
+    from tests.reporting.conftest import PERIOD
+
+    client.force_login(sessions["contact"])
+    response = client.get(
+        reverse("reporting:activities", args=[sessions["project"].pk]),
+        {"period_start": PERIOD[0], "period_end": PERIOD[1]},
+    )
+    workshop = next(r for r in response.context["per_activity"] if r["title"] == "Säker e-post")
+    assert (workshop["enrolled"], workshop["present_total"]) == (1, 0)
