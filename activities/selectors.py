@@ -742,3 +742,15 @@ def activity_people(
     ):
         people[pid]["own"] = minutes or 0
     return dict(people)
+
+
+def minutes_by_participation(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """Attendance plus approved self-reported minutes per participation in [start, end)."""
+    totals: dict[int, int] = defaultdict(int)
+    for (pid, _month), minutes in _minutes_grouped(
+        participations, start, end, by_activity=False, unit="month"
+    ).items():
+        totals[pid] += minutes
+    return dict(totals)

@@ -211,6 +211,7 @@ class ParticipantRegister:
                 Column(_("Startdatum"), "date", 12),
                 Column(_("Slutdatum"), "date", 12),
                 Column(_("Avslutsorsak"), "text", 22),
+                Column(_("Timmar i perioden"), "decimal", 12),
             ],
         )
         rows = selectors.participant_register(
@@ -233,6 +234,13 @@ class ParticipantRegister:
         )
         genders = labels["gender"][1]
 
+        register = selectors.participant_register(
+            access=access, period=period, organisation_id=run.organisation_id
+        )
+        minutes = activity_selectors.minutes_by_participation(
+            participations=register, start=period.start, end=period.end + dt.timedelta(days=1)
+        )
+
         def lines() -> Iterator[list[Any]]:
             ids = []
             for row in rows.iterator(chunk_size=2000):
@@ -253,6 +261,7 @@ class ParticipantRegister:
                     start,
                     end,
                     str(labels["end_reason"][1].get(reason, reason)) if end else "",
+                    hours_of(minutes.get(pk, 0)),
                 ]
             if run.full_personnummer:  # logged once every number has been written
                 participant_services.personnummer_reveal_bulk(
@@ -265,6 +274,10 @@ class ParticipantRegister:
 
     def definitions(self) -> list[str]:
         return [
+            _(
+                "Timmar i perioden: närvarominuter plus godkänd egenrapporterad tid i perioden, "
+                "delat med 60, oavsett intygande."
+            ),
             str(MEASURE_DEFINITIONS["scope"]),
             _("Med: alla deltagare som var aktiva någon gång under perioden (se Aktiva)."),
             str(MEASURE_DEFINITIONS["active"]),

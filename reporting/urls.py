@@ -10,6 +10,7 @@ urlpatterns = [
     path("korningar/<int:pk>/fil/", views.report_run_download, name="download"),
     path("indikatorer/", views.indicators, name="indicators"),
     path("underlag/", views.drilldown, name="drilldown"),
+    path("deltagare/", views.register, name="register"),
     path("tid/", views.time_overview, name="time"),
     path("kompetens/", views.competence_overview, name="competence"),
     path("aktiviteter/", views.activities_overview, name="activities"),

@@ -552,3 +552,32 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         "gender_label": reports.gender_labels()[gender],
     }
     return render(request, "reporting/activity_people.html", context)
+
+
+@project_permission_required("reports.view")
+def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Deltagarförteckning on screen: everyone active in the period, with hours, paginated
+    (hours are read for the shown page only, so the page costs the same at any size)."""
+    form, period, organisation_id = _period_form(request, access)
+    rows = selectors.participant_register(
+        access=access, period=period, organisation_id=organisation_id
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("sida"))
+    minutes = activity_selectors.minutes_by_participation(
+        participations=[p.pk for p in page],
+        start=period.start,
+        end=period.end + dt.timedelta(days=1),
+    )
+    for participation in page:
+        participation.hours_in_period = reports.hours_of(minutes.get(participation.pk, 0))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "period": period,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "reporting/register.html", context)

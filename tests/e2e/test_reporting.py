@@ -94,3 +94,14 @@ def test_activities_page_and_people(demo, live_server, page: Page):
     page.get_by_role("table").first.locator("td.num a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Närvarande")
     assert axe_violations(page) == []
+
+
+def test_register_page(demo, live_server, page: Page):
+    coordinator = generator.DEMO_LOGINS[0]
+    login(page, live_server.url, coordinator.email, coordinator.password)
+    project = Project.objects.get(diarienummer="2020/00268")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/p/{project.pk}/rapporter/deltagare/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deltagarförteckning")
+    expect(page.get_by_text("aktiva någon gång under perioden")).to_be_visible()
+    assert axe_violations(page) == []

@@ -204,3 +204,50 @@ def test_time_page_query_count_does_not_grow(
     # 5 base + organisation choices + hours (2) + certificates + people + unit costs
     with django_assert_num_queries(11):
         client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+
+
+def test_participant_register_has_hours_in_the_period(hours):
+    rows = run_report(hours, "deltagare")["Deltagare"]
+    header = rows[0]
+    # Birth dates differ, so the masked numbers (ÅÅÅÅMMDD-****) tell the people apart.
+    by_person = {r[2]: r[header.index("Timmar i perioden")] for r in rows[1:]}
+    p = {k: v.person.masked_personnummer for k, v in hours["p"].items()}
+    # P1 170 + 90 min; P2 100 + 30; P6 60 + 120 (closing phase too: these are hours, not value)
+    assert by_person[p["P1"]] == 4.33
+    assert by_person[p["P2"]] == 2.17
+    assert by_person[p["P6"]] == 3
+    assert by_person[p["P3"]] == 0
+
+
+def test_register_page_matches_the_file(client, hours):
+    from django.urls import reverse
+
+    client.force_login(hours["coordinator"])
+    url = reverse("reporting:register", args=[hours["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    shown = {p.person.masked_personnummer: p.hours_in_period for p in response.context["page"]}
+    rows = run_report(hours, "deltagare")["Deltagare"]
+    header = rows[0]
+    in_file = {r[2]: r[header.index("Timmar i perioden")] for r in rows[1:]}
+    assert {k: float(v) for k, v in shown.items()} == in_file
+
+
+@pytest.mark.parametrize("extra", [0, 9])
+def test_register_page_query_count_is_bounded(
+    client, small_project, django_assert_num_queries, extra
+):
+    from django.urls import reverse
+
+    from tests.factories import ParticipationFactory
+
+    ParticipationFactory.create_batch(
+        extra,
+        project=small_project["project"],
+        organisation=small_project["north"],
+        start_date=dt.date(2024, 2, 1),
+    )
+    client.force_login(small_project["coordinator"])
+    url = reverse("reporting:register", args=[small_project["project"].pk])
+    # 5 base + organisation choices + count + page + hours (2)
+    with django_assert_num_queries(10):
+        client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
