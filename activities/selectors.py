@@ -754,3 +754,45 @@ def minutes_by_participation(
     ).items():
         totals[pid] += minutes
     return dict(totals)
+
+
+def activity_sessions_held(
+    *,
+    access: ProjectAccess,
+    start: dt.date,
+    end: dt.date,
+    activity_id: int | None = None,
+    kind: str | None = None,
+) -> QuerySet[Session]:
+    """The sessions behind activity_statistics' "sessions held": starting in [start, end]."""
+    qs = Session.objects.filter(
+        activity__project=access.project,
+        starts_at__gte=local_midnight(start),
+        starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
+    ).select_related("activity")
+    if activity_id is not None:
+        qs = qs.filter(activity_id=activity_id)
+    if kind is not None:
+        qs = qs.filter(activity__kind=kind)
+    return qs.order_by("starts_at", "pk")
+
+
+def activity_enrolled(
+    *,
+    access: ProjectAccess,
+    start: dt.date,
+    end: dt.date,
+    activity_id: int | None = None,
+    kind: str | None = None,
+    organisation_id: int | None = None,
+) -> set[int]:
+    """The participations behind activity_statistics' "enrolled" figure."""
+    sessions = activity_sessions_held(
+        access=access, start=start, end=end, activity_id=activity_id, kind=kind
+    )
+    qs = Enrolment.objects.filter(session__in=sessions, status=Enrolment.Status.ENROLLED).filter(
+        access.participation_q("participation")
+    )
+    if organisation_id:
+        qs = qs.filter(participation__organisation_id=organisation_id)
+    return set(qs.values_list("participation_id", flat=True))

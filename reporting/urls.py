@@ -15,6 +15,7 @@ urlpatterns = [
     path("kompetens/", views.competence_overview, name="competence"),
     path("aktiviteter/", views.activities_overview, name="activities"),
     path("aktiviteter/personer/", views.activity_people, name="activity_people"),
+    path("aktiviteter/tillfallen/", views.activity_sessions, name="activity_sessions"),
     path("kompetens/personer/", views.competence_people, name="competence_people"),
     path("tid/underlag/", views.time_rows, name="time_rows"),
     path("scb/", views.scb_overview, name="scb"),

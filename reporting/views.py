@@ -455,6 +455,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     if organisation_id:
         base["org"] = organisation_id
     drill = reverse("reporting:activity_people", args=[access.project.pk])
+    sessions_drill = reverse("reporting:activity_sessions", args=[access.project.pk])
     tables = []
     for by_kind in (True, False):
         rows = activity_selectors.activity_statistics(
@@ -468,6 +469,10 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
         for row in rows:
             target = {"kind": row["kind"]} if by_kind else {"activity": row["pk"]}
             row["label"] = kinds.get(row["kind"], row["kind"]) if by_kind else row["title"]
+            row["sessions_url"] = f"{sessions_drill}?" + urlencode({**base, **target})
+            row["enrolled_url"] = f"{drill}?" + urlencode(
+                {**base, **target, "gender": "total", "enrolled": 1}
+            )
             row["cells"] = [
                 {
                     "present": row[f"present_{g}"],
@@ -528,12 +533,22 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         kind=kind,
         organisation_id=organisation_id,
     )
-    people = participant_selectors.participation_list(access=access).filter(pk__in=figures)
+    wanted = set(figures)
+    if params.get("enrolled"):
+        wanted = activity_selectors.activity_enrolled(
+            access=access,
+            start=period.start,
+            end=period.end,
+            activity_id=activity_id,
+            kind=kind,
+            organisation_id=organisation_id,
+        )
+    people = participant_selectors.participation_list(access=access).filter(pk__in=wanted)
     if gender != "total":
         people = people.filter(person__gender=gender)
     rows = []
     for participation in people.order_by("person__last_name", "person__first_name", "pk"):
-        minutes = figures[participation.pk]
+        minutes = figures.get(participation.pk, {"present": 0, "own": 0})
         if params.get("present") and not minutes.get("attended"):
             continue
         rows.append(
@@ -548,6 +563,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         "project": access.project,
         "rows": rows,
         "present_only": bool(params.get("present")),
+        "enrolled_only": bool(params.get("enrolled")),
         "total_hours": reports.hours_of(sum(r["minutes"] for r in rows)),
         "gender_label": reports.gender_labels()[gender],
     }
@@ -581,3 +597,22 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render(request, "reporting/register.html", context)
+
+
+@project_permission_required("reports.view")
+def activity_sessions(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The sessions behind one "sessions held" figure of the activities page."""
+    params = request.GET
+    try:
+        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        activity_id = int(params["activity"]) if params.get("activity") else None
+        kind = params.get("kind") or None
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if (activity_id is None) == (kind is None):
+        raise Http404
+    sessions = activity_selectors.activity_sessions_held(
+        access=access, start=period.start, end=period.end, activity_id=activity_id, kind=kind
+    )
+    context = {"access": access, "project": access.project, "sessions": list(sessions)}
+    return render(request, "reporting/activity_sessions.html", context)

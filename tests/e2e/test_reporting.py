@@ -91,7 +91,11 @@ def test_activities_page_and_people(demo, live_server, page: Page):
     page.goto(f"{live_server.url}/p/{project.pk}/rapporter/aktiviteter/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktiviteter")
     assert axe_violations(page) == []
-    page.get_by_role("table").first.locator("td.num a").first.click()
+    page.get_by_role("table").first.locator("td.num a").first.click()  # sessions held
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tillfällen i perioden")
+    assert axe_violations(page) == []
+    page.go_back()
+    page.get_by_role("table").first.locator("td.num a").nth(2).click()  # present, women
     expect(page.get_by_role("heading", level=1)).to_contain_text("Närvarande")
     assert axe_violations(page) == []
 

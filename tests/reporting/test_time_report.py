@@ -251,3 +251,14 @@ def test_register_page_query_count_is_bounded(
     # 5 base + organisation choices + count + page + hours (2)
     with django_assert_num_queries(10):
         client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+
+
+def test_time_page_value_links_to_the_certified_rows(client, hours):
+    from django.urls import reverse
+
+    client.force_login(hours["coordinator"])
+    url = reverse("reporting:time", args=[hours["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    feb = next(r for r in response.context["months"] if r["month"] == dt.date(2024, 2, 1))
+    rows = client.get(feb["links"]["total"]).context["rows"]
+    assert sum(r["value"] or 0 for r in rows) == feb["value"] == 500
