@@ -745,14 +745,39 @@ def activity_people(
 
 
 def minutes_by_participation(
-    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[int, int]:
-    """Attendance plus approved self-reported minutes per participation in [start, end)."""
+    """Attendance plus approved self-reported minutes per participation in [start, end),
+    one GROUP BY per source."""
     totals: dict[int, int] = defaultdict(int)
-    for (pid, _month), minutes in _minutes_grouped(
-        participations, start, end, by_activity=False, unit="month"
-    ).items():
-        totals[pid] += minutes
+    attendance = (
+        Attendance.objects.filter(
+            participation__in=participations,
+            present=True,
+            minutes__gt=0,
+            session__starts_at__gte=local_midnight(start),
+            session__starts_at__lt=local_midnight(end),
+        )
+        .values("participation_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("participation_id", "total")
+        .order_by()
+    )
+    own = (
+        SelfReportedTime.objects.filter(
+            participation__in=participations,
+            status=SelfReportedTime.Status.APPROVED,
+            date__gte=start,
+            date__lt=end,
+        )
+        .values("participation_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("participation_id", "total")
+        .order_by()
+    )
+    for rows in (attendance, own):
+        for pid, minutes in rows:
+            totals[pid] += minutes or 0
     return dict(totals)
 
 
