@@ -83,16 +83,17 @@ def _report(world):
 def test_per_participant_and_month(hours):
     rows = _report(hours)["Per deltagare och månad"]
     header = rows[0]
-    got = {(r[1], r[header.index("Månad")]): dict(zip(header, r, strict=True)) for r in rows[1:]}
-    p = hours["p"]
-    p1_feb = got[(p["P1"].person.first_name, "2024-02")]
+    # Keyed by the masked number: birth dates differ, while Faker's first names may repeat.
+    got = {(r[2], r[header.index("Månad")]): dict(zip(header, r, strict=True)) for r in rows[1:]}
+    p = {k: v.person.masked_personnummer for k, v in hours["p"].items()}
+    p1_feb = got[(p["P1"], "2024-02")]
     assert (p1_feb["Minuter"], p1_feb["Timmar"], p1_feb["Intygad"]) == (170, 2, "Ja")
     assert (p1_feb["Timkostnad (kr)"], p1_feb["Värde (kr)"]) == (250, 500)
-    p1_mar = got[(p["P1"].person.first_name, "2024-03")]
+    p1_mar = got[(p["P1"], "2024-03")]
     assert (p1_mar["Timmar"], p1_mar["Intygad"], p1_mar["Värde (kr)"]) == (1, "Nej", None)
-    p2_feb = got[(p["P2"].person.first_name, "2024-02")]
+    p2_feb = got[(p["P2"], "2024-02")]
     assert (p2_feb["Minuter"], p2_feb["Timmar"], p2_feb["Intygad"]) == (130, 2, "Nej")
-    p6_jun = got[(p["P6"].person.first_name, "2024-06")]
+    p6_jun = got[(p["P6"], "2024-06")]
     assert (p6_jun["Minuter"], p6_jun["Timmar"], p6_jun["Minuter i avslutsfasen"]) == (60, 1, 120)
 
 
@@ -120,8 +121,8 @@ def test_by_organisation_month_and_gender(hours):
 
 def test_per_activity_rows(hours):
     rows = _report(hours)["Per aktivitet"]
-    p2 = hours["p"]["P2"].person.first_name
-    mine = sorted((r[4], r[5]) for r in rows[1:] if r[1] == p2)
+    p2 = hours["p"]["P2"].person.masked_personnummer
+    mine = sorted((r[4], r[5]) for r in rows[1:] if r[2] == p2)
     assert mine == [("Film B", 30), ("Workshop A", 100)]
 
 
@@ -137,7 +138,7 @@ def test_real_cost_method_uses_the_participants_salary(hours):
     feb = next(
         r
         for r in rows[1:]
-        if r[1] == p1.person.first_name and r[header.index("Månad")] == "2024-02"
+        if r[2] == p1.person.masked_personnummer and r[header.index("Månad")] == "2024-02"
     )
     assert feb[header.index("Timkostnad (kr)")] == 300
     assert feb[header.index("Värde (kr)")] == 600
