@@ -182,7 +182,11 @@ def test_invited_person_already_imported_is_linked(
 def test_invitation_cannot_claim_record_with_another_address(
     client, setup, django_capture_on_commit_callbacks
 ):
-    other = ParticipationFactory(person__email="riktig@example.test")
+    # A name the form's own data ("Lind") can never contain, so the check cannot pass by luck
+    # or fail by a random Faker name.
+    other = ParticipationFactory(
+        person__email="riktig@example.test", person__last_name="Hemligström"
+    )
     path = invite(client, setup, django_capture_on_commit_callbacks, email="falsk@example.test")
     data = registration_data(personnummer=other.person.personnummer)
     html = client.post(path, data).content.decode()
