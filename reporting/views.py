@@ -132,11 +132,37 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "columns": columns,
         "measures": MEASURES,
         "genders": reports.gender_labels(),
+        "hours_by_gender": _hours_by_gender(access, period, organisation_id),
         "definitions": [
             MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "gender", "age")
         ],
     }
     return render(request, "reporting/indicators.html", context)
+
+
+def _hours_by_gender(
+    access: ProjectAccess, period: Period, organisation_id: int | None
+) -> list[dict]:
+    """Hours by gender (as in the indicator file), each linked to the people behind it."""
+    minutes = activity_selectors.minutes_by_gender(
+        access=access, start=period.start, end=period.end, organisation_id=organisation_id
+    )
+    labels = reports.gender_labels()
+    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if organisation_id:
+        base["org"] = organisation_id
+    drill = reverse("reporting:activity_people", args=[access.project.pk])
+    rows = []
+    for gender in (*selectors.genders_for(access), "total"):
+        value = sum(minutes.values()) if gender == "total" else minutes.get(gender, 0)
+        rows.append(
+            {
+                "label": labels[gender],
+                "hours": reports.hours_of(value),
+                "url": f"{drill}?" + urlencode({**base, "gender": gender}),
+            }
+        )
+    return rows
 
 
 def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
@@ -520,7 +546,8 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         gender = params.get("gender", "total")
     except (KeyError, ValueError):
         raise Http404 from None
-    if (activity_id is None) == (kind is None) or gender not in (
+    # One activity, one type, or (neither) every activity of the project.
+    if (activity_id is not None and kind is not None) or gender not in (
         *selectors.genders_for(access),
         "total",
     ):

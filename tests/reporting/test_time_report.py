@@ -263,3 +263,22 @@ def test_time_page_value_links_to_the_certified_rows(client, hours):
     feb = next(r for r in response.context["months"] if r["month"] == dt.date(2024, 2, 1))
     rows = client.get(feb["links"]["total"]).context["rows"]
     assert sum(r["value"] or 0 for r in rows) == feb["value"] == 500
+
+
+def test_indicator_page_hours_by_gender_link_to_the_people_behind_them(client, hours):
+    from decimal import Decimal as D
+
+    from django.urls import reverse
+
+    client.force_login(hours["coordinator"])
+    url = reverse("reporting:indicators", args=[hours["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    figures = {str(r["label"]): r for r in response.context["hours_by_gender"]}
+    assert (figures["kvinnor"]["hours"], figures["män"]["hours"], figures["totalt"]["hours"]) == (
+        D("7.33"),
+        D("2.17"),
+        D("9.50"),
+    )
+    for row in figures.values():
+        people = client.get(row["url"]).context["rows"]
+        assert (D(sum(p["minutes"] for p in people)) / 60).quantize(D("0.01")) == row["hours"]
