@@ -133,6 +133,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "measures": MEASURES,
         "genders": reports.gender_labels(),
         "hours_by_gender": _hours_by_gender(access, period, organisation_id),
+        "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
         "definitions": [
             MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "gender", "age")
         ],
@@ -163,6 +164,21 @@ def _hours_by_gender(
             }
         )
     return rows
+
+
+def _plan(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
+    """Planned participants (from the grant decision) against those started in the period."""
+    started = {g: cell for (m, g), cell in zip(columns, cells, strict=True) if m == "started"}
+    project, labels = access.project, reports.gender_labels()
+    planned = {
+        "K": project.planned_women,
+        "M": project.planned_men,
+        "total": project.planned_participants,
+    }
+    return [
+        {"label": labels[g], "planned": planned[g], "started": started[g]}
+        for g in ("K", "M", "total")
+    ]
 
 
 def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:

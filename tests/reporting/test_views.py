@@ -84,3 +84,11 @@ def test_gender_chart_shows_the_totals_table(client, small_project):
         "Aktiva": [("K", 3, 100), ("M", 1, 33)],
         "Avslutade": [("K", 0, 0), ("M", 1, 33)],
     }
+
+
+def test_plan_and_outcome_on_screen(client, small_project):
+    client.force_login(small_project["coordinator"])
+    url = reverse("reporting:indicators", args=[small_project["project"].pk])
+    response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
+    plan = [(r["planned"], r["started"]["value"]) for r in response.context["plan"]]
+    assert plan == [(6, 3), (4, 0), (10, 3)]
