@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,6 +24,19 @@ from surveys import selectors as survey_selectors
 from . import forms, permissions, reports, selectors, services
 from .definitions import MEASURE_DEFINITIONS, MEASURES
 from .selectors import Period
+
+
+def _drill_params(period: Period, organisation_id: int | None) -> dict[str, object]:
+    """The query string a figure's link carries: its period and, if chosen, organisation."""
+    params: dict[str, object] = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if organisation_id:
+        params["org"] = organisation_id
+    return params
+
+
+def _period_param(params: Any) -> Period:
+    """The period of a drill-down link; KeyError/ValueError for a missing or bad date."""
+    return Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
 
 
 @project_permission_required("reports.view")
@@ -86,9 +100,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form, period, organisation_id = _period_form(request, access)
     labels = reports.dimension_labels(access)
     columns = selectors.indicator_columns(access)
-    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    if organisation_id:
-        base["org"] = organisation_id
+    base = _drill_params(period, organisation_id)
     drill_url = reverse("reporting:drilldown", args=[access.project.pk])
     sections = []
     for dimension in reports.INDICATOR_DIMENSIONS:
@@ -149,9 +161,7 @@ def _hours_by_gender(
         access=access, start=period.start, end=period.end, organisation_id=organisation_id
     )
     labels = reports.gender_labels()
-    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    if organisation_id:
-        base["org"] = organisation_id
+    base = _drill_params(period, organisation_id)
     drill = reverse("reporting:activity_people", args=[access.project.pk])
     rows = []
     for gender in (*selectors.genders_for(access), "total"):
@@ -209,7 +219,7 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The rows behind one figure of the indicator page."""
     params = request.GET
     try:
-        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        period = _period_param(params)
         measure, gender = params["measure"], params.get("gender", "total")
         dimension, value = params.get("dim", "total"), params.get("value")
         organisation_id = int(params["org"]) if params.get("org") else None
@@ -317,9 +327,7 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
     genders = selectors.genders_for(access)
     months = reports.time_by_month(time, genders)
-    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    if organisation_id:
-        base["org"] = organisation_id
+    base = _drill_params(period, organisation_id)
     drill = reverse("reporting:time_rows", args=[access.project.pk])
     peak = max((row["certified_total"] + row["uncertified_total"] for row in months), default=0)
     for row in months:
@@ -354,7 +362,7 @@ def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The person-months behind one month and gender of the time page."""
     params = request.GET
     try:
-        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        period = _period_param(params)
         month = dt.date.fromisoformat(params["month"] + "-01")
         gender = params.get("gender", "total")
         organisation_id = int(params["org"]) if params.get("org") else None
@@ -493,9 +501,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     genders = selectors.genders_for(access)
     labels = reports.gender_labels()
     kinds = dict(Activity.Kind.choices)
-    base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    if organisation_id:
-        base["org"] = organisation_id
+    base = _drill_params(period, organisation_id)
     drill = reverse("reporting:activity_people", args=[access.project.pk])
     sessions_drill = reverse("reporting:activity_sessions", args=[access.project.pk])
     tables = []
@@ -555,7 +561,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
     """The people behind one figure of the activities page, with their minutes."""
     params = request.GET
     try:
-        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        period = _period_param(params)
         activity_id = int(params["activity"]) if params.get("activity") else None
         kind = params.get("kind") or None
         organisation_id = int(params["org"]) if params.get("org") else None
@@ -647,7 +653,7 @@ def activity_sessions(request: HttpRequest, access: ProjectAccess) -> HttpRespon
     """The sessions behind one "sessions held" figure of the activities page."""
     params = request.GET
     try:
-        period = Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+        period = _period_param(params)
         activity_id = int(params["activity"]) if params.get("activity") else None
         kind = params.get("kind") or None
     except (KeyError, ValueError):
