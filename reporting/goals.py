@@ -32,14 +32,16 @@ from django.db import connection
 from django.db.models import Avg, Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, SelfReportedTime, Session
 from activities.selectors import next_month
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
-from participants.personnummer import Gender
+from participants.models import Person
+from participants.personnummer import Gender, mask
+from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 
 from .models import Goal
@@ -818,9 +820,6 @@ def goal_units(
 def _label(goal: Goal, rows: list[dict[str, Any]], access: ProjectAccess) -> None:
     """Name each unit: the person (participation, invitation, response or person) or the
     session. One query."""
-    from participants.models import Person
-    from participants.personnummer import mask
-
     ids = [r["unit"] for r in rows]
     kind = goal.measure
     if kind == M.SESSIONS:
@@ -853,3 +852,100 @@ def _label(goal: Goal, rows: list[dict[str, Any]], access: ProjectAccess) -> Non
         else:
             row["label"] = f"{person.last_name}, {person.first_name}"
             row["personnummer"] = mask(person.personnummer)
+
+
+# --- texts: the final report summary, the baseline mapping ---------------------------------
+
+
+def figure_text(result: Result, figure: Figure | None = None) -> str:
+    """A figure as the final report writes it: "64,0 %" or "för få svar (3)"."""
+    figure = figure or result.figure
+    if figure.suppressed:
+        return str(_("för få svar (%(n)s)")) % {"n": figure.n}
+    if figure.value is None:
+        return str(_("inget värde ännu"))
+    value = formats.number_format(figure.value, use_l10n=True)
+    return f"{value} {result.unit}".strip() if result.unit else value
+
+
+def target_text(result: Result) -> str:
+    goal = result.goal
+    target = formats.number_format(goal.target_value.normalize(), use_l10n=True)
+    unit = f" {result.unit}" if result.unit else ""
+    return str(_("%(direction)s %(target)s%(unit)s senast %(date)s")) % {
+        "direction": goal.get_direction_display(),
+        "target": target,
+        "unit": unit,
+        "date": goal.target_date.isoformat(),
+    }
+
+
+def final_report_lines(results: list[tuple[Result, int]]) -> list[str]:
+    """Slutrapport: one paragraph per goal, in the words a coordinator pastes into the
+    funder's portal; every number is the figure shown on the goal page."""
+    labels = {"K": _("kvinnor"), "M": _("män"), "X": _("icke-binära")}
+    lines = []
+    for result, depth in results:
+        goal = result.goal
+        kind = str(_("Delmål")) if depth else str(_("Mål"))
+        text = str(
+            _(
+                "%(kind)s: %(title)s. Mått: %(measure)s. Utfall %(as_of)s: %(value)s "
+                "(gruppstorlek %(n)s). Målet: %(target)s. Status: %(status)s."
+            )
+        ) % {
+            "kind": kind,
+            "title": goal.title,
+            "measure": goal.get_measure_display(),
+            "as_of": result.as_of.isoformat(),
+            "value": figure_text(result),
+            "n": result.figure.n,
+            "target": target_text(result),
+            "status": str(result.status_label).lower(),
+        }
+        if result.by_gender:
+            split = ", ".join(
+                f"{labels[g]} {figure_text(result, fig)} (n={fig.n})"
+                for g, fig in result.by_gender.items()
+            )
+            text += " " + str(_("Fördelat på kön: %(split)s.")) % {"split": split}
+        if goal.equal_opportunities and result.gap is not None:
+            gap = formats.number_format(result.gap, use_l10n=True)
+            if result.gap_flagged:
+                text += " " + str(
+                    _("Skillnaden mellan kvinnor och män är %(gap)s, över gränsen %(limit)s.")
+                ) % {"gap": gap, "limit": formats.number_format(goal.gap_threshold, use_l10n=True)}
+            else:
+                text += " " + str(
+                    _("Skillnaden mellan kvinnor och män är %(gap)s, inom gränsen.")
+                ) % {"gap": gap}
+        lines.append(text)
+    return lines
+
+
+def baseline_mapping(
+    *, access: ProjectAccess, round_id: int | None = None
+) -> tuple[dict | None, list[dict[str, Any]]]:
+    """Kartläggning: where each organisation stands per DigComp area at the baseline round
+    (the chosen one, or the first baseline round): mean level and respondents, small groups
+    blanked. One query for the round, one for the levels."""
+    rounds = Round.objects.filter(survey__project=access.project)
+    chosen = (
+        (
+            rounds.filter(pk=round_id)
+            if round_id
+            else rounds.filter(purpose=Round.Purpose.BASELINE).order_by("opens_at", "pk")
+        )
+        .values("pk", "name", "opens_at", "anonymous")
+        .first()
+    )
+    if chosen is None:
+        return None, []
+    organisation_id = access.organisation_id if access.role == Role.CONTACT else None
+    rows = survey_selectors.area_averages(
+        round_id=chosen["pk"], group_by="organisation", organisation_id=organisation_id
+    )
+    rows += survey_selectors.area_averages(round_id=chosen["pk"], organisation_id=organisation_id)
+    return chosen, survey_selectors.suppress(
+        rows, threshold=access.project.survey_anonymity_threshold
+    )

@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports.view": frozenset(STAFF),
     "reports.full_personnummer": frozenset(MANAGERS),
     "reports.scb": frozenset(MANAGERS),
+    "goals.view": frozenset(STAFF),
+    "goals.edit": frozenset(MANAGERS),
     "activities.participate": frozenset({Role.PARTICIPANT}),
     "hours.view": frozenset(STAFF | {Role.PARTICIPANT}),
 }

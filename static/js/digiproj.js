@@ -14,6 +14,20 @@
       b.setAttribute("aria-disabled", "true");
     });
   });
+  // A copy button (hidden without JavaScript) copies a block's text, e.g. the final report.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.dataset.copy);
+        var status = button.parentElement.querySelector("[data-copy-status]");
+        navigator.clipboard.writeText(source.innerText).then(function () {
+          if (status) status.textContent = button.dataset.copied || "";
+        });
+      });
+    });
+  });
   // Move focus to the error summary so keyboard and screen-reader users find it at once.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("form-errors");
