@@ -857,6 +857,14 @@ def _label(goal: Goal, rows: list[dict[str, Any]], access: ProjectAccess) -> Non
 # --- texts: the final report summary, the baseline mapping ---------------------------------
 
 
+def number_text(value: Decimal | None) -> str:
+    """A decimal as Swedish text without trailing zeros: 10, 0,3, 29,6."""
+    if value is None:
+        return "–"
+    plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return formats.number_format(plain, use_l10n=True)
+
+
 def figure_text(result: Result, figure: Figure | None = None) -> str:
     """A figure as the final report writes it: "64,0 %" or "för få svar (3)"."""
     figure = figure or result.figure
@@ -870,7 +878,7 @@ def figure_text(result: Result, figure: Figure | None = None) -> str:
 
 def target_text(result: Result) -> str:
     goal = result.goal
-    target = formats.number_format(goal.target_value.normalize(), use_l10n=True)
+    target = number_text(goal.target_value)
     unit = f" {result.unit}" if result.unit else ""
     return str(_("%(direction)s %(target)s%(unit)s senast %(date)s")) % {
         "direction": goal.get_direction_display(),
@@ -910,11 +918,11 @@ def final_report_lines(results: list[tuple[Result, int]]) -> list[str]:
             )
             text += " " + str(_("Fördelat på kön: %(split)s.")) % {"split": split}
         if goal.equal_opportunities and result.gap is not None:
-            gap = formats.number_format(result.gap, use_l10n=True)
+            gap = number_text(result.gap)
             if result.gap_flagged:
                 text += " " + str(
                     _("Skillnaden mellan kvinnor och män är %(gap)s, över gränsen %(limit)s.")
-                ) % {"gap": gap, "limit": formats.number_format(goal.gap_threshold, use_l10n=True)}
+                ) % {"gap": gap, "limit": number_text(goal.gap_threshold)}
             else:
                 text += " " + str(
                     _("Skillnaden mellan kvinnor och män är %(gap)s, inom gränsen.")

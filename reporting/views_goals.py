@@ -53,6 +53,9 @@ def _row(access: ProjectAccess, result: goals.Result, depth: int) -> dict[str, A
         "depth": depth,
         "value": goals.figure_text(result),
         "target": goals.target_text(result),
+        "plan": goals.number_text(result.plan),
+        "gap": goals.number_text(result.gap),
+        "limit": goals.number_text(result.goal.gap_threshold),
         "link": _units_url(access, result.goal, result.as_of) if linkable else None,
         "genders": [
             {
@@ -96,7 +99,7 @@ def goal_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
             "month": m.month,
             "value": goals.figure_text(result, m.figure),
             "n": m.figure.n,
-            "plan": m.plan,
+            "plan": goals.number_text(m.plan),
             "width": int(100 * m.figure.value / top) if top and m.figure.value else 0,
             "plan_width": int(100 * m.plan / top) if top and m.plan > 0 else 0,
         }
