@@ -161,7 +161,10 @@ def _goal_form(request: HttpRequest, access: ProjectAccess, goal: Goal | None) -
                 messages.success(request, _("Målet är sparat."))
                 return redirect("goals:detail", project_id=access.project.pk, pk=saved.pk)
         status = 400
-    context = _context(access, form=form, milestones=milestones, goal=goal)
+    # Which parameter fields each measure reads: the form hides the others (script).
+    used = {k: sorted(v) for k, v in services.GOAL_PARAMETERS.items()}
+    used["_all"] = sorted(set().union(*services.GOAL_PARAMETERS.values()))
+    context = _context(access, form=form, milestones=milestones, goal=goal, measure_fields=used)
     return render(request, "reporting/goals/goal_form.html", context, status=status)
 
 

@@ -28,6 +28,23 @@
       });
     });
   });
+  // The goal form shows only the parameters the chosen measure reads (all without script).
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = document.getElementById("measure-fields");
+    var select = document.getElementById("id_measure");
+    if (!data || !select) return;
+    var used = JSON.parse(data.textContent);
+    function update() {
+      var mine = used[select.value] || used._all;
+      used._all.forEach(function (name) {
+        var input = document.getElementById("id_" + name);
+        var wrap = input && input.closest(".field");
+        if (wrap) wrap.hidden = mine.indexOf(name) < 0;
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  });
   // Move focus to the error summary so keyboard and screen-reader users find it at once.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("form-errors");
