@@ -630,7 +630,7 @@ def meets(goal: Goal, value: Decimal, bar: Decimal) -> bool:
 
 def goal_measure(goal: Goal, ctx: Context) -> Result:
     """One goal at the context's date: its figure (with group size), the split by gender,
-    the gap flag, monthly values against the plan, and its status. Two queries."""
+    the gap flag, monthly values against the plan, and its status. One query."""
     project = ctx.access.project
     genders = genders_for(ctx.access) if goal.measure not in NO_GENDER_MEASURES else []
     milestones = [(m.date, m.value) for m in goal.milestones.all()] if goal.pk else []
@@ -641,17 +641,19 @@ def goal_measure(goal: Goal, ctx: Context) -> Result:
     sizes: dict[str, int] = {}
     if query is not None:
         sql, params = query
-        for ym, gender, num, den in _fetch(
-            f"SELECT u.ym, u.gender, SUM(u.num), SUM(u.den) FROM ({sql}) u "  # noqa: S608
-            f"GROUP BY u.ym, u.gender",
+        # One statement: the sums per month and gender, then (ym NULL) the distinct units
+        # per gender; the unit query is a CTE, so it is read once for both.
+        for ym, gender, num, den, n in _fetch(
+            f"WITH u AS ({sql}) "  # noqa: S608
+            f"SELECT u.ym, u.gender, SUM(u.num), SUM(u.den), NULL FROM u GROUP BY u.ym, u.gender "
+            f"UNION ALL SELECT NULL, u.gender, NULL, NULL, COUNT(DISTINCT u.unit) FROM u "
+            f"GROUP BY u.gender",
             params,
         ):
-            sums[(int(ym), gender or "")] = (float(num or 0), int(den or 0))
-        for gender, n in _fetch(
-            f"SELECT u.gender, COUNT(DISTINCT u.unit) FROM ({sql}) u GROUP BY u.gender",  # noqa: S608
-            params,
-        ):
-            sizes[gender or ""] = int(n)
+            if ym is None:
+                sizes[gender or ""] = int(n)
+            else:
+                sums[(int(ym), gender or "")] = (float(num or 0), int(den or 0))
 
     def total(up_to: int, gender: str | None = None) -> tuple[float, int]:
         num, den = 0.0, 0
