@@ -355,6 +355,8 @@ class Goal(models.Model):
                 self.parent.project_id != self.project_id or self.parent.parent_id
             ):
                 errors["parent"] = _("Välj ett huvudmål i samma projekt.")
+            elif self.pk and self.sub_goals.exists():
+                errors["parent"] = _("Målet har egna delmål och kan inte bli delmål.")
         project = getattr(self, "project", None)
         if project and self.target_date and self.target_date < project.start_date:
             errors["target_date"] = _("Datumet ligger före projektets start.")
