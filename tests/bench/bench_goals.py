@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from digiproj.accounts.models import User
 from digiproj.demo import generator
@@ -63,7 +64,9 @@ def run(bench) -> None:
     created = _goals(project)
     user = User.objects.get(email="koordinator@digiproj.test")
     access = project_access(user, project)
-    context = goals.Context(access=access, as_of=project.end_date)
+    # Measured today: the bench responses are stamped with the time they were generated.
+    today = timezone.localdate()
+    context = goals.Context(access=access, as_of=today)
     for goal in created:
         goal = goals.goal_get(access=access, pk=goal.pk)
         with bench.measure() as m:
@@ -75,7 +78,7 @@ def run(bench) -> None:
             "ms",
         )
     client = bench.client_for(user.email)
-    url = f"/p/{project.pk}/mal/?datum={project.end_date.isoformat()}"
+    url = f"/p/{project.pk}/mal/?datum={today.isoformat()}"
     goals_count = Goal.objects.filter(project=project).count()
     page = bench.time_get(client, url)
     bench.record(f"follow-up dashboard, {goals_count} goals, time", page.seconds, "s")
