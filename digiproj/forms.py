@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.forms.renderers import TemplatesSetting
 
 
@@ -12,3 +14,13 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+def apply_validation_error(form: Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one,
+    otherwise in the form's error summary."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

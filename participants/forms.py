@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -22,15 +21,6 @@ CONSENT_TEXT = _(
     "rättslig förpliktelse. Uppgifterna sparas så länge finansiären kräver. Du kan när som "
     "helst se dina uppgifter under Mina sidor och begära rättelse."
 )
-
-
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class DateInput(forms.DateInput):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, importing, permissions, selectors, services
@@ -90,7 +91,7 @@ def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpRespo
         try:
             participation = services.participant_add(project=access.project, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagaren är tillagd."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -133,7 +134,7 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         try:
             services.participant_update(participation=participation, **data)
         except ValidationError as exc:
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Uppgifterna är sparade."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -153,7 +154,7 @@ def participation_end(request: HttpRequest, access: ProjectAccess, pk: int) -> H
         try:
             services.participation_end(participation=participation, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagandet är avslutat."))
             return redirect("participants:detail", access.project.pk, participation.pk)
@@ -330,7 +331,7 @@ def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse
                 project=access.project, invited_by_id=request.user.pk, **form.cleaned_data
             )
         except ValidationError as exc:
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

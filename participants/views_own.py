@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from digiproj.forms import apply_validation_error
+
 from . import exports, forms, selectors, services
 from .models import Person
 
@@ -124,7 +126,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     {"reason": exc.code},
                     status=410,
                 )
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             _login(request, user)
             messages.success(request, _("Välkommen! Ditt konto är skapat."))
@@ -159,7 +161,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             user = services.registration_link_register(link=link, data=form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             from allauth.account.models import EmailAddress
 

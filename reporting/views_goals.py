@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from surveys import selectors as survey_selectors
 
@@ -156,7 +157,7 @@ def _goal_form(request: HttpRequest, access: ProjectAccess, goal: Goal | None) -
                     access=access, goal=goal, data=data, milestones=milestones.milestones()
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Målet är sparat."))
                 return redirect("goals:detail", project_id=access.project.pk, pk=saved.pk)
@@ -166,14 +167,6 @@ def _goal_form(request: HttpRequest, access: ProjectAccess, goal: Goal | None) -
     used["_all"] = sorted(set().union(*services.GOAL_PARAMETERS.values()))
     context = _context(access, form=form, milestones=milestones, goal=goal, measure_fields=used)
     return render(request, "reporting/goals/goal_form.html", context, status=status)
-
-
-def _add_errors(form: forms.forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @project_permission_required("goals.edit")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, permissions, results, selectors, services, tasks
@@ -23,14 +24,6 @@ def _ctx(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- survey list and builder ---------------------------------------------------------------
@@ -133,7 +126,7 @@ def section_create(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
             services.section_create(survey=survey, **form.cleaned_data)
             return redirect("surveys:detail", access.project.pk, survey.pk)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_validation_error(form, exc)
     return render(
         request, "surveys/form.html", _ctx(access, form=form, survey=survey, heading=_("Ny del"))
     )
@@ -148,7 +141,7 @@ def section_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
             services.section_update(section=section, **form.cleaned_data)
             return redirect("surveys:detail", access.project.pk, section.survey_id)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_validation_error(form, exc)
     return render(
         request,
         "surveys/form.html",
@@ -191,7 +184,7 @@ def _question_form(
                 services.question_update(question=question, **form.service_kwargs())
             return redirect("surveys:detail", access.project.pk, section.survey_id)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_validation_error(form, exc)
     heading = _("Ändra fråga") if question else _("Ny fråga i ”%(s)s”") % {"s": section.title_sv}
     return render(
         request,
@@ -246,7 +239,7 @@ def round_create(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
             round_ = services.round_create(survey=survey, **form.cleaned_data)
             return redirect("surveys:round", access.project.pk, round_.pk)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_validation_error(form, exc)
     return render(
         request,
         "surveys/form.html",

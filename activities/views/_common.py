@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
@@ -18,14 +17,6 @@ MAX_CHOICES = 200
 
 def ctx(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "project": access.project, **extra}
-
-
-def add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:

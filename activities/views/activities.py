@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Enrolment, Session
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, Role, project_permission_required
 
 from ._common import (
     MAX_CHOICES,
     PAGE_SIZE,
-    add_errors,
     ctx,
     file_response,
     organisations_for,
@@ -46,7 +46,7 @@ def activity_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         try:
             activity = services.activity_create(project=access.project, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Aktiviteten är skapad."))
             return redirect("activities:detail", access.project.pk, activity.pk)
@@ -62,7 +62,7 @@ def activity_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
         try:
             services.activity_update(activity=activity, teachers=data.pop("teachers"), **data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Aktiviteten är sparad."))
             return redirect("activities:detail", access.project.pk, activity.pk)
@@ -95,7 +95,7 @@ def session_create(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
         try:
             session = services.session_create(activity=activity, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Tillfället är skapat."))
             return redirect("activities:session", access.project.pk, session.pk)
@@ -114,7 +114,7 @@ def session_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
             services.session_update(session=session, **form.cleaned_data)
         except ValidationError as error:
             needs_confirm = getattr(error, "code", None) == "moved_after_attendance"
-            add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Tillfället är sparat."))
             return redirect("activities:session", access.project.pk, session.pk)

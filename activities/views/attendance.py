@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Activity, Session
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from ._common import (
     PAGE_SIZE,
     XLSX,
-    add_errors,
     ctx,
     file_response,
 )
@@ -119,7 +119,7 @@ def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 participation=participation, by_user_id=request.user.pk, **form.cleaned_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            apply_validation_error(form, error)
     if form.errors:
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Activity, CalendarFeed, Certificate, Enrolment, Session
+from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
 
 from ._common import (
     PAGE_SIZE,
     XLSX,
-    add_errors,
     ctx,
     file_response,
     organisations_for,
@@ -282,7 +282,7 @@ def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Tack! Närvarorapporten är underskriven."))
             return redirect("activities_manager_sign", token)

@@ -10,17 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.forms import apply_validation_error
+
 from . import forms, services
 from .models import Membership, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess, project_permission_required
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @project_permission_required("project.edit")
@@ -31,7 +25,7 @@ def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpRespons
         try:
             services.project_update(access=access, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Projektets inställningar är sparade."))
             return redirect("project_settings", project_id=access.project.pk)
@@ -71,7 +65,7 @@ def project_organisations(request: HttpRequest, access: ProjectAccess) -> HttpRe
         try:
             link = services.project_organisation_add(access=access, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("%(name)s är tillagd.") % {"name": link.organisation.name})
             return redirect("project_organisations", project_id=access.project.pk)
@@ -101,7 +95,7 @@ def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 organisation_id=data["organisation"].pk if data["organisation"] else None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             if new_user:
                 reset = ResetPasswordForm(data={"email": membership.user.email})
