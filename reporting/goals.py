@@ -25,9 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -36,7 +34,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, SelfReportedTime, Session
-from activities.selectors import next_month
+from activities.selectors import STOCKHOLM, local_midnight, next_month
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
 from participants.models import Person
@@ -47,7 +45,6 @@ from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, R
 from .models import Goal
 from .selectors import genders_for, month_end
 
-STOCKHOLM = ZoneInfo(settings.TIME_ZONE)
 M = Goal.Measure
 
 # How a kind turns sums into its figure.
@@ -65,19 +62,10 @@ KIND_OF = {
     M.QUESTION_AVERAGE: MEAN,
     M.QUESTION_CHANGE: MEAN,
 }
-SURVEY_MEASURES = frozenset(
-    {
-        M.RESPONSE_RATE,
-        M.AREA_LEVEL,
-        M.AREA_CHANGE,
-        M.LEVEL_RAISED,
-        M.LEVEL_REACHED,
-        M.QUESTION_AVERAGE,
-        M.QUESTION_CHANGE,
-    }
-)
-PAIRED_MEASURES = frozenset({M.AREA_CHANGE, M.LEVEL_RAISED, M.QUESTION_CHANGE})
-ONE_ROUND_MEASURES = SURVEY_MEASURES - PAIRED_MEASURES
+# Which measures read survey rounds: the model's lists (its validation uses them too).
+PAIRED_MEASURES = Goal.PAIRED
+ONE_ROUND_MEASURES = Goal.ONE_ROUND
+SURVEY_MEASURES = PAIRED_MEASURES | ONE_ROUND_MEASURES
 # Figures made of answers are blanked for small groups (a response rate is not an answer).
 SUPPRESSED_MEASURES = SURVEY_MEASURES - {M.RESPONSE_RATE}
 NO_GENDER_MEASURES = frozenset({M.SESSIONS})
@@ -159,11 +147,6 @@ def _ym(path: str, *, aware: bool = True) -> Any:
     return ExtractYear(path, **tz) * 100 + ExtractMonth(path, **tz)
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The first instant after `day` in Stockholm: rows before it count at that date."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=STOCKHOLM)
-
-
 # --- the rounds a goal reads ----------------------------------------------------------------
 
 
@@ -179,7 +162,8 @@ class Context:
 
     @property
     def end(self) -> dt.datetime:
-        return end_of_day(self.as_of)
+        # The first instant after the date measured: rows before it count.
+        return local_midnight(self.as_of + dt.timedelta(days=1))
 
     @property
     def threshold(self) -> int:
