@@ -34,7 +34,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, SelfReportedTime, Session
-from activities.selectors import STOCKHOLM, local_midnight, next_month
+from activities.selectors import STOCKHOLM, local_midnight
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
 from participants.models import Person
@@ -43,7 +43,7 @@ from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 
 from .models import Goal
-from .selectors import genders_for, month_end
+from .selectors import genders_for, month_end, months_between
 
 M = Goal.Measure
 
@@ -578,15 +578,6 @@ class Result:
     @property
     def status_label(self) -> str:
         return str(Status.LABELS[self.status])
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of the months from start's to end's."""
-    months, day = [], start.replace(day=1)
-    while day <= end:
-        months.append(day)
-        day = next_month(day)
-    return months
 
 
 def plan_at(goal: Goal, day: dt.date, milestones: list[tuple[dt.date, Decimal]]) -> Decimal:

@@ -208,6 +208,15 @@ def month_end(first: dt.date) -> dt.date:
     return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First days of the months from start's to end's."""
+    months, day = [], month_start(start)
+    while day <= end:
+        months.append(day)
+        day = month_end(day) + dt.timedelta(days=1)
+    return months
+
+
 def scb_rows(*, access: ProjectAccess, period: Period) -> QuerySet[Participation]:
     """The month's SCB rows: new participants (start in the period) and ended ones (end in
     the period), one row per participation, ordered by personnummer."""
@@ -285,10 +294,9 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
     ):
         latest[submission.month] = submission  # the last one sent for the month wins
     project = access.project
-    months, month = [], month_start(project.start_date)
-    last = month_start(min(project.end_date, today))
+    months = []
     earliest_change = None
-    while month <= last:
+    for month in months_between(project.start_date, min(project.end_date, today)):
         fig = figures.get(month, {"new": 0, "ended": 0, "fingerprint": "0:0|0:0"})
         sent = latest.get(month)
         if sent is None:
@@ -309,7 +317,6 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
                 status,
             )
         )
-        month = month_start(month_end(month) + dt.timedelta(days=1))
     if earliest_change:
         for entry in months:
             if entry.month > earliest_change and entry.status == "sent":
