@@ -41,14 +41,15 @@ services-start:
 services-stop:
 	bash .ci/services.sh stop
 
-# The whole suite (unit, integration with a real worker, browser) on PostgreSQL and Redis.
+# The whole suite (unit, integration with a real worker, browser) on PostgreSQL and Redis, in a
+# random order (pytest-randomly prints the seed; rerun one with PYTEST_ARGS=--randomly-seed=N).
 test: install compilemessages
 	@bash .ci/services.sh start
 	@set +e; $(TEST_ENV) $(VENV)/bin/pytest --create-db -p no:cacheprovider $(PYTEST_ARGS); \
 		status=$$?; bash .ci/services.sh stop; exit $$status
 
 # SQLite, no services: a quick check while working. `make test` is the real thing.
-test-fast: install
+test-fast: install compilemessages
 	$(VENV)/bin/pytest -m "not e2e and not integration and not postgresql" $(PYTEST_ARGS)
 
 e2e: install compilemessages

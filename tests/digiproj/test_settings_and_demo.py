@@ -109,6 +109,18 @@ def test_language_switcher_gives_english(client):
     assert "Log in with your email address" in html  # our own catalogue, compiled
 
 
+@pytest.mark.django_db
+def test_an_english_request_leaves_the_thread_in_its_own_language(client):
+    """The next request, task or test in this thread must not inherit English."""
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    with translation.override("sv"):
+        assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+        assert translation.get_language() == "sv"
+        assert translation.gettext("Logga in") == "Logga in"
+
+
 def test_smtp_is_configured_from_the_environment():
     env = {
         "PATH": os.environ["PATH"],
