@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from digiproj.accounts.models import User
@@ -147,11 +148,10 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_remove(*, access: ProjectAccess, membership_id: int) -> None:
+def membership_remove(*, access: ProjectAccess, membership: Membership) -> None:
     access.require("project.edit")
-    membership = Membership.objects.filter(project=access.project, pk=membership_id).first()
-    if membership is None:
-        raise ValidationError(_("Rollen finns inte i projektet."))
+    if membership.project_id != access.project.pk:
+        raise Http404  # the caller looked it up in the project; never another project's role
     if membership.user_id == access.user_id and membership.role == Membership.Role.COORDINATOR:
         raise ValidationError(_("Du kan inte ta bort din egen roll som samordnare."))
     membership.delete()

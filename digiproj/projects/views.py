@@ -6,7 +6,7 @@ from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,8 +126,10 @@ def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @require_POST
 @project_permission_required("project.edit")
 def project_team_remove(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    # Another project's role is a 404 like any object out of scope, not a message.
+    membership = get_object_or_404(Membership, project=access.project, pk=pk)
     try:
-        services.membership_remove(access=access, membership_id=pk)
+        services.membership_remove(access=access, membership=membership)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
