@@ -9,35 +9,18 @@ import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from digiproj.dates import STOCKHOLM, local_date, local_midnight, month_start, next_month
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants.models import Participation
 
 from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
-
-STOCKHOLM = ZoneInfo(settings.TIME_ZONE)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """Start of a calendar day in Stockholm, as an aware datetime (DST-correct)."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=STOCKHOLM)
-
 
 # --- activities and sessions ------------------------------------------------------------
 
@@ -264,7 +247,7 @@ def _minutes_grouped(
         for row in rows:
             when = row["when"]
             if isinstance(when, dt.datetime):  # some backends return the truncated datetime
-                when = timezone.localtime(when, STOCKHOLM).date()
+                when = local_date(when)
             totals[(*(row[k] for k in keys), when)] += row["total"]
     return dict(totals)
 

@@ -34,7 +34,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, SelfReportedTime, Session
-from activities.selectors import STOCKHOLM, local_midnight
+from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
 from participants.models import Person
@@ -43,7 +43,7 @@ from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 
 from .models import Goal
-from .selectors import genders_for, month_end, months_between
+from .selectors import genders_for
 
 M = Goal.Measure
 

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.db.models.lookups import GreaterThan
 
+from digiproj.dates import months_between
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
@@ -198,23 +199,6 @@ def participant_register(
 
 
 # --- SCB participant file -------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(first: dt.date) -> dt.date:
-    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of the months from start's to end's."""
-    months, day = [], month_start(start)
-    while day <= end:
-        months.append(day)
-        day = month_end(day) + dt.timedelta(days=1)
-    return months
 
 
 def scb_rows(*, access: ProjectAccess, period: Period) -> QuerySet[Participation]:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from digiproj.accounts.models import User
+from digiproj.dates import month_start
 from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
 
@@ -300,7 +301,7 @@ def report_files_clean_up() -> int:
 @transaction.atomic
 def scb_month_mark_sent(*, access: ProjectAccess, user: User, month: dt.date) -> ScbSubmission:
     """Record that the month's file was sent, with a fingerprint of the data it held."""
-    from .selectors import month_start, scb_month_figures
+    from .selectors import scb_month_figures
 
     access.require("reports.scb")
     month = month_start(month)

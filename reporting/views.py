@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from activities import selectors as activity_selectors
 from activities.models import Activity
+from digiproj import dates
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import personnummer as pnr
 from participants import selectors as participant_selectors
@@ -263,7 +264,7 @@ def scb_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     months = selectors.scb_overview(access=access, today=timezone.localdate())
     drill = reverse("reporting:drilldown", args=[access.project.pk])
     for m in months:  # the rows behind each month's figures (the same filters as the file)
-        period = {"from": m.month.isoformat(), "to": selectors.month_end(m.month).isoformat()}
+        period = {"from": m.month.isoformat(), "to": dates.month_end(m.month).isoformat()}
         m.new_url = f"{drill}?" + urlencode({**period, "measure": "started"})
         m.ended_url = f"{drill}?" + urlencode({**period, "measure": "ended"})
     context = {
@@ -281,7 +282,7 @@ def scb_order(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
         raise Http404
-    first = selectors.month_start(form.cleaned_data["month"])
+    first = dates.month_start(form.cleaned_data["month"])
     try:
         run = services.report_run_create(
             access=access,
@@ -289,7 +290,7 @@ def scb_order(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             kind="scb",
             file_format=form.cleaned_data["file_format"] or "csv",
             period_start=first,
-            period_end=selectors.month_end(first),
+            period_end=dates.month_end(first),
         )
     except ValidationError as error:
         for message in error.messages:

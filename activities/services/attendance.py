@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import selectors
 from activities.models import (
     Activity,
     Attendance,
@@ -20,6 +19,7 @@ from activities.models import (
     SelfReportedTime,
     Session,
 )
+from digiproj import dates
 from participants.models import Participation
 
 # Attendance changed this long after a session ended is a late change and needs a reason.
@@ -37,7 +37,7 @@ class AttendanceMark:
 
 
 def _signed_certificate_exists(participation_ids: Iterable[int], session: Session) -> bool:
-    month = selectors.month_start(timezone.localtime(session.starts_at).date())
+    month = dates.month_start(dates.local_date(session.starts_at))
     return Certificate.objects.filter(
         participation_id__in=list(participation_ids),
         month=month,

@@ -21,6 +21,7 @@ from activities import selectors
 from activities.models import (
     Certificate,
 )
+from digiproj import dates
 from participants.models import Participation
 
 MANAGER_CODE_MAX_ATTEMPTS = 5
@@ -39,7 +40,7 @@ def certificate_sign_participant(
 ) -> Certificate:
     """The participant signs the month. Signing again after a change replaces the old hash
     and clears the manager's (now void) signature."""
-    month = selectors.month_start(month)
+    month = dates.month_start(month)
     data = selectors.certificate_data(participation=participation, month=month)
     if not data["rows"]:
         raise ValidationError(_("Det finns inga timmar att intyga för månaden."))

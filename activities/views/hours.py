@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Activity, CalendarFeed, Certificate, Enrolment, Session
+from digiproj import dates
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
@@ -48,9 +49,7 @@ def _month(year: int, month: int) -> dt.date:
 def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.MonthForm(request.GET or None)
     month = (
-        form.cleaned_data["month"]
-        if form.is_valid()
-        else selectors.month_start(timezone.localdate())
+        form.cleaned_data["month"] if form.is_valid() else dates.month_start(timezone.localdate())
     )
     participations, minutes = selectors.hours_overview(access=access, month=month)
     page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -201,7 +200,7 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         for r in selectors.organisation_summary(
             access=access,
             organisation_id=organisation.pk,
-            start=selectors.month_start(start),
+            start=dates.month_start(start),
             end=access.project.end_date + dt.timedelta(days=1),
         )
     ]

@@ -11,7 +11,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 from faker import Faker
 
 from digiproj.accounts.models import User
+from digiproj.dates import STOCKHOLM
 from digiproj.projects.models import (
     Membership,
     Organisation,
@@ -420,7 +420,6 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
 
 # --- activities, attendance and the DigComp self-assessment -------------------------------
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_ACTIVITIES = [
     # (kind, title, DigComp areas, [(date, start hour, hours)])
     (
