@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, SelfReportedTime, Session
 from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
+from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
 from participants.models import Person
@@ -531,6 +532,11 @@ class Figure:
     suppressed: bool = False
 
 
+def _exact(num: float | Decimal | int) -> Decimal:
+    """A sum from the database as the decimal it stands for (see digiproj.numbers)."""
+    return round_half_up(num, 10) if isinstance(num, float) else Decimal(num)
+
+
 def _figure(goal: Goal, num: float, den: int, n: int, threshold: int) -> Figure:
     kind = KIND_OF[goal.measure]
     if goal.measure in SUPPRESSED_MEASURES and 0 < n < threshold:
@@ -539,13 +545,13 @@ def _figure(goal: Goal, num: float, den: int, n: int, threshold: int) -> Figure:
     if kind == COUNT:
         value = Decimal(int(num))
     elif kind == HOURS:
-        value = (Decimal(int(num)) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        value = round_half_up(Decimal(int(num)) / 60, 1)
     elif not den:
         value = None
     elif kind == PERCENT:
-        value = (Decimal(str(num)) * 100 / den).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        value = round_half_up(_exact(num) * 100 / den, 1)
     else:
-        value = (Decimal(str(num)) / den).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        value = round_half_up(_exact(num) / den, 2)
     return Figure(value, n, num, den)
 
 
@@ -593,7 +599,7 @@ def plan_at(goal: Goal, day: dt.date, milestones: list[tuple[dt.date, Decimal]])
             if d1 == d0:
                 return v1
             share = Decimal((day - d0).days) / Decimal((d1 - d0).days)
-            return (v0 + (v1 - v0) * share).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            return round_half_up(v0 + (v1 - v0) * share, 2)
     return points[-1][1]
 
 
@@ -688,13 +694,7 @@ def _gender_gap(
     if KIND_OF[goal.measure] in (COUNT, HOURS):
         total = figure.num
         for g, fig in by_gender.items():
-            shares[g] = (
-                (Decimal(str(fig.num)) * 100 / Decimal(str(total))).quantize(
-                    Decimal("0.1"), ROUND_HALF_UP
-                )
-                if total
-                else None
-            )
+            shares[g] = round_half_up(_exact(fig.num) * 100 / _exact(total), 1) if total else None
         pair = [shares.get(Gender.WOMAN), shares.get(Gender.MAN)]
     else:
         pair = [by_gender[g].value if g in by_gender else None for g in (Gender.WOMAN, Gender.MAN)]

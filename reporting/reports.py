@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from activities import selectors as activity_selectors
 from activities.models import Activity
+from digiproj.numbers import round_half_up
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import personnummer as pnr
@@ -415,7 +416,7 @@ class Activities:
             for row in table.rows:
                 for index, column in enumerate(table.columns):
                     if column.kind == "decimal":
-                        row[index] = row[index].quantize(Decimal("0.01"))
+                        row[index] = round_half_up(row[index], 2)
         return tables
 
     def definitions(self) -> list[str]:
@@ -434,10 +435,6 @@ class Activities:
                 "60, utan avrundning per månad."
             ),
         ]
-
-
-CENT = Decimal("0.01")
-LEVEL = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -564,11 +561,12 @@ class Competence:
 
 def hours_of(minutes: int) -> Decimal:
     """Minutes as hours with two decimals (no rounding per month: see Tid och medfinansiering)."""
-    return (Decimal(minutes) / 60).quantize(CENT)
+    return round_half_up(Decimal(minutes) / 60, 2)
 
 
-def _level(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(LEVEL)
+def _level(value: float | Decimal | None) -> Decimal | None:
+    """A survey mean as every page, file and goal shows it (two places, half up)."""
+    return round_half_up(value, 2)
 
 
 class TimeFigures:
@@ -657,7 +655,7 @@ class TimeFigures:
                 _("Årlig lönekostnad saknas för några deltagare: deras timmar är inte värderade.")
             )
             return None
-        return (person["annual_salary_cost"] / project.annual_hours_basis).quantize(CENT)
+        return round_half_up(person["annual_salary_cost"] / project.annual_hours_basis, 2)
 
     def figures(
         self, pid: int, month: dt.date
@@ -667,7 +665,7 @@ class TimeFigures:
         hours = activity_selectors.hours_for_month(minutes, self.project.hour_rounding)
         is_certified = (pid, month) in self.certified
         rate = self.rate_for(self.people[pid], month) if is_certified and hours else None
-        value = (hours * rate).quantize(CENT) if rate is not None else None
+        value = round_half_up(hours * rate, 2) if rate is not None else None
         return minutes, hours, is_certified, rate, value
 
 
@@ -872,7 +870,10 @@ class TimeAndCofinancing:
             org_table.rows.append(
                 [*org_names[org_id], month.strftime("%Y-%m")]
                 + [bucket.get(f"hours_{x}", Decimal(0)) for x in (*genders, "total")]
-                + [bucket.get(f"value_{x}", Decimal(0)).quantize(CENT) for x in (*genders, "total")]
+                + [
+                    round_half_up(bucket.get(f"value_{x}", Decimal(0)), 2)
+                    for x in (*genders, "total")
+                ]
                 + [bucket.get("uncertified", Decimal(0))]
             )
 
@@ -887,13 +888,16 @@ class TimeAndCofinancing:
                 [_("Ej intygade timmar (inte värderade)"), totals["uncertified"]],
                 [
                     _("Timmar i avslutsfasen (inte medfinansiering)"),
-                    (Decimal(totals["closing"]) / 60).quantize(CENT),
+                    round_half_up(Decimal(totals["closing"]) / 60, 2),
                 ],
-                [_("Medfinansiering, värde av intygad tid (kr)"), totals["value"].quantize(CENT)],
+                [
+                    _("Medfinansiering, värde av intygad tid (kr)"),
+                    round_half_up(totals["value"], 2),
+                ],
                 [_("Budgeterad medfinansiering (kr)"), budget],
                 [
                     _("Andel av budget (%)"),
-                    (totals["value"] / budget * 100).quantize(CENT) if budget else None,
+                    round_half_up(totals["value"] / budget * 100, 2) if budget else None,
                 ],
             ]
         )
