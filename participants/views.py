@@ -5,7 +5,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiproj.forms import apply_validation_error
+from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, importing, permissions, selectors, services
@@ -35,9 +35,7 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
     queryset = selectors.participation_search(
         access=access, filters=filters, ordering=form.ordering
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
-    keep = request.GET.copy()
-    keep.pop("sida", None)
+    page = paginate(request, queryset, PAGE_SIZE)
     return render(
         request,
         "participants/participant_list.html",
@@ -45,7 +43,6 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
             access,
             page=page,
             form=form,
-            querystring=keep.urlencode(),
             can_edit=access.can("participants.edit"),
         ),
     )

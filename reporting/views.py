@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities import selectors as activity_selectors
 from activities.models import Activity
 from digiproj import dates
+from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import personnummer as pnr
 from participants import selectors as participant_selectors
@@ -25,6 +25,8 @@ from surveys import selectors as survey_selectors
 from . import forms, permissions, reports, selectors, services
 from .definitions import MEASURE_DEFINITIONS, MEASURES
 from .selectors import Period
+
+PAGE_SIZE = 100  # rows per page of the drill-downs and the register
 
 
 def _drill_params(period: Period, organisation_id: int | None) -> dict[str, object]:
@@ -243,7 +245,7 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         value=value,
         organisation_id=organisation_id,
     )
-    page = Paginator(rows, 100).get_page(params.get("sida"))
+    page = paginate(request, rows, PAGE_SIZE)
     title, key_labels = reports.dimension_labels(access)[dimension]
     context = {
         "access": access,
@@ -628,7 +630,7 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     rows = selectors.participant_register(
         access=access, period=period, organisation_id=organisation_id
     )
-    page = Paginator(rows, 100).get_page(request.GET.get("sida"))
+    page = paginate(request, rows, PAGE_SIZE)
     minutes = activity_selectors.minutes_by_participation(
         participations=[p.pk for p in page],
         start=period.start,
@@ -636,15 +638,12 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     )
     for participation in page:
         participation.hours_in_period = reports.hours_of(minutes.get(participation.pk, 0))
-    query = request.GET.copy()
-    query.pop("sida", None)
     context = {
         "access": access,
         "project": access.project,
         "form": form,
         "period": period,
         "page": page,
-        "query": query.urlencode(),
     }
     return render(request, "reporting/register.html", context)
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Enrolment, Session
 from digiproj.forms import apply_validation_error
+from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, Role, project_permission_required
 
 from ._common import (
@@ -33,9 +33,7 @@ from ._common import (
 
 @project_permission_required("activities.view")
 def activity_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    page = Paginator(selectors.activity_list(access=access), PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    page = paginate(request, selectors.activity_list(access=access), PAGE_SIZE)
     return render(request, "activities/activity_list.html", ctx(access, page=page))
 
 
@@ -286,7 +284,7 @@ def calendar(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         sessions = selectors.session_calendar(
             access=access, start=today, end=today + dt.timedelta(days=3650)
         )
-        page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("sida"))
+        page = paginate(request, sessions, PAGE_SIZE)
         return render(request, "activities/calendar_list.html", ctx(access, page=page))
     try:
         start = dt.date.fromisoformat(request.GET.get("vecka", ""))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from activities import exports, forms, permissions, selectors, services
 from activities.models import Activity, Session
 from digiproj.forms import apply_validation_error
+from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from ._common import (
@@ -89,9 +89,7 @@ def attendance_xlsx(request: HttpRequest, access: ProjectAccess, pk: int) -> Htt
 
 @project_permission_required("hours.approve")
 def self_report_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    page = Paginator(selectors.self_report_list(access=access), PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    page = paginate(request, selectors.self_report_list(access=access), PAGE_SIZE)
     return render(request, "activities/self_report_list.html", ctx(access, page=page))
 
 

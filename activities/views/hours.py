@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from activities import exports, forms, permissions, selectors, services
 from activities.models import Activity, CalendarFeed, Certificate, Enrolment, Session
 from digiproj import dates
 from digiproj.forms import apply_validation_error
+from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
 
@@ -52,7 +52,7 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         form.cleaned_data["month"] if form.is_valid() else dates.month_start(timezone.localdate())
     )
     participations, minutes = selectors.hours_overview(access=access, month=month)
-    page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page = paginate(request, participations, PAGE_SIZE)
     rows = [
         {
             "participation": p,
