@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -48,8 +48,17 @@ def my_consent(request: HttpRequest) -> HttpResponse:
     )
 
 
+DOWNLOAD_FORMATS = ("json", "xlsx")
+
+
 @login_required
 def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in DOWNLOAD_FORMATS:
+        # The format is part of the URL and becomes the file name: only the two we write.
+        return HttpResponseBadRequest(
+            _("Okänt filformat. Välj JSON eller Excel (xlsx) på Mina sidor."),
+            content_type="text/plain; charset=utf-8",
+        )
     person = _own_person(request)
     data = selectors.person_export(person=person)
     if fmt == "json":

@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from digiproj.projects.models import Organisation
+from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 from surveys.models import Question, Round
@@ -102,9 +103,29 @@ class MonthForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    """The date a goal page measures at (mätdag)."""
+    """The date a goal page measures at (mätdag): a day of the project's period.
+
+    Bounded here, where the parameter is read, so that no measurement is asked for a day
+    the calendar arithmetic behind it cannot reach (9999-12-31 has no next day) and a typed
+    year gets a message instead of an empty or failing page.
+    """
 
     datum = forms.DateField(label=_("Mätdag"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_datum(self) -> dt.date:
+        datum = self.cleaned_data["datum"]
+        start, end = self.project.start_date, self.project.end_date
+        if not start <= datum <= end:
+            raise ValidationError(
+                _("Välj en mätdag inom projektets period, %(start)s–%(end)s."),
+                params={"start": start.isoformat(), "end": end.isoformat()},
+                code="outside_project",
+            )
+        return datum
 
 
 class ChangeTheoryForm(forms.ModelForm):

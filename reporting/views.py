@@ -45,7 +45,7 @@ def _period_param(params: Any) -> Period:
 @project_permission_required("reports.view")
 def report_index(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ReportOrderForm(request.POST or None, access=access)
-    status = 200
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         try:
             run = services.report_run_create(
@@ -283,7 +283,12 @@ def scb_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 def scb_order(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        # A tampered month or format (a CR/LF in it, say): say what is wrong, order nothing.
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("reporting:scb", project_id=access.project.pk)
     first = dates.month_start(form.cleaned_data["month"])
     try:
         run = services.report_run_create(

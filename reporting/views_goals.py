@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +27,24 @@ from .models import ChangeTheory, Goal
 
 
 def _as_of(request: HttpRequest, access: ProjectAccess) -> tuple[forms.AsOfForm, dt.date]:
-    """The date measured: ?datum=, else today (but not after the project's end)."""
+    """The date measured: ?datum=, else today (but not after the project's end).
+
+    A bad ?datum= is measured at the default and the page answers 400 (see `_status`)
+    with the form's message saying which days may be chosen."""
     project = access.project
     default = min(timezone.localdate(), project.end_date)
-    form = forms.AsOfForm(request.GET or None, initial={"datum": default})
-    if request.GET.get("datum") and form.is_valid():
+    form = forms.AsOfForm(
+        {"datum": request.GET["datum"]} if "datum" in request.GET else None,
+        initial={"datum": default},
+        project=project,
+    )
+    if form.is_bound and form.is_valid():
         return form, form.cleaned_data["datum"]
     return form, default
+
+
+def _status(form: forms.AsOfForm) -> int:
+    return 400 if form.is_bound and form.errors else 200
 
 
 def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
@@ -82,6 +93,7 @@ def dashboard(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         request,
         "reporting/goals/dashboard.html",
         _context(access, form=form, as_of=as_of, rows=rows, statuses=goals.Status.LABELS),
+        status=_status(form),
     )
 
 
@@ -109,14 +121,19 @@ def goal_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
     context = _context(
         access, form=form, as_of=as_of, goal=goal, row=_row(access, result, 0), months=months
     )
-    return render(request, "reporting/goals/goal_detail.html", context)
+    return render(request, "reporting/goals/goal_detail.html", context, status=_status(form))
 
 
 @project_permission_required("goals.view")
 def goal_units(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     """The rows behind a goal's value (for one gender or all). Never for a blanked figure."""
     goal = goals.goal_get(access=access, pk=pk)
-    _form, as_of = _as_of(request, access)
+    form, as_of = _as_of(request, access)
+    if _status(form) != 200:
+        # The rows page has no date field to show the message in: 400 with the message.
+        return HttpResponseBadRequest(
+            " ".join(form.errors["datum"]), content_type="text/plain; charset=utf-8"
+        )
     gender = request.GET.get("kon", "")
     result, rows = goals.goal_units(goal=goal, access=access, as_of=as_of, gender=gender or None)
     figure = result.by_gender.get(gender) if gender else result.figure
@@ -308,4 +325,4 @@ def final_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         lines=goals.final_report_lines(results),
         theory=theory,
     )
-    return render(request, "reporting/goals/final_report.html", context)
+    return render(request, "reporting/goals/final_report.html", context, status=_status(form))

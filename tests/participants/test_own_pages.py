@@ -108,3 +108,13 @@ def test_my_data_query_count_is_bounded(client, django_assert_num_queries, rows)
     with django_assert_num_queries(5):
         response = client.get(reverse("selfservice:my_data"))
     assert len(response.context["participations"]) == rows
+
+
+@pytest.mark.parametrize("fmt", ["json\r\nX-Injected: 1", "xlsx\n", "csv", "exe"])
+def test_unknown_download_format_is_a_400_with_a_message(client, me, fmt):
+    """A CR/LF in the format reached the Content-Disposition header: 500 (BadHeaderError)."""
+    client.force_login(me["user"])
+    response = client.get(reverse("selfservice:my_data_download", args=[fmt]))
+    assert response.status_code == 400
+    assert "X-Injected" not in response
+    assert "Välj JSON eller Excel (xlsx)" in response.content.decode()

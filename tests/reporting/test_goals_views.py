@@ -264,6 +264,29 @@ def test_unknown_goal_is_404(client, world):
     assert client.post(url(world, "delete", goal=missing)).status_code == 404
 
 
+# --- the measure date ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["dashboard", "detail", "units", "final_report"])
+@pytest.mark.parametrize("datum", ["9999-12-31", "0001-01-01", "2022-12-31", "2026-01-01"])
+def test_measure_date_outside_the_project_is_a_400_with_a_message(client, world, name, datum):
+    """9999-12-31 has no next day: the hours goal's day end answered 500."""
+    hours = make_goal(world["project"], title="Timmar", measure=Goal.Measure.HOURS)
+    client.force_login(world["coordinator"])
+    response = client.get(url(world, name, goal=hours), {"datum": datum})
+    assert response.status_code == 400
+    assert "Välj en mätdag inom projektets period, 2023-01-01–2025-12-31." in (
+        response.content.decode()
+    )
+
+
+def test_measure_date_on_the_project_end_is_measured(client, world):
+    client.force_login(world["coordinator"])
+    response = client.get(url(world, "dashboard"), {"datum": "2025-12-31"})
+    assert response.status_code == 200
+    assert response.context["as_of"] == dt.date(2025, 12, 31)
+
+
 # --- what a contact sees --------------------------------------------------------------------
 
 

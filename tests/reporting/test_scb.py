@@ -137,3 +137,40 @@ def test_scb_month_figures_link_to_their_rows(client, small_project):
     for href, figure in links:
         response = client.get(href.replace("&amp;", "&"))
         assert response.context["page"].paginator.count == int(figure), href
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"month": "2024-03-01", "file_format": "csv\r\nX-Injected: 1"},
+        {"month": "2024-03-01", "file_format": "pdf"},
+        {"month": "9999-99"},
+    ],
+)
+def test_scb_order_with_bad_input_says_what_is_wrong_and_orders_nothing(
+    client, small_project, data
+):
+    client.force_login(small_project["coordinator"])
+    project = small_project["project"]
+    response = client.post(reverse("reporting:scb_order", args=[project.pk]), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reporting:scb", args=[project.pk])
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert ("Format:" in text) or ("Månad:" in text)
+    assert not ReportRun.objects.exists()
+
+
+def test_report_order_with_a_tampered_format_is_a_400(client, small_project):
+    client.force_login(small_project["coordinator"])
+    project = small_project["project"]
+    response = client.post(
+        reverse("reporting:index", args=[project.pk]),
+        {
+            "kind": "register",
+            "period_start": "2024-01-01",
+            "period_end": "2024-06-30",
+            "file_format": "csv\r\nX-Injected: 1",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["file_format"]
+    assert not ReportRun.objects.exists()
