@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import icalendar
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -19,60 +20,79 @@ def _minutes_as_hours(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _latin1(text: str) -> str:
-    # The PDF core fonts are Latin-1 (å, ä, ö fit); replace what does not.
-    return text.replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+# The PDF core fonts are Latin-1 only and printed "Łukasz Nguyễn" as "?ukasz Nguy?n". DejaVu
+# Sans covers the Latin, Greek and Cyrillic names people have; it is vendored (with its
+# licence) so a fresh clone needs no system package and nothing is fetched at runtime, and
+# fpdf2 embeds only the glyphs a document uses.
+FONT_DIR = settings.BASE_DIR / "static" / "fonts"
+PDF_FONT = "DejaVuSans"
 
 
-def _pnr(value: str) -> str:
-    return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
-
-
-def certificate_pdf(data: dict[str, Any], signatures: list[tuple[str, str]]) -> bytes:
+def _pdf() -> FPDF:
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(_("Närvarorapport")))
+    pdf.add_font(PDF_FONT, "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font(PDF_FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    return pdf
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """Cut text that would overflow a table cell of `width` mm, marking the cut with "…"."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "…") > width - 2:
+        text = text[:-1]
+    return text + "…"
+
+
+def certificate_pdf(
+    data: dict[str, Any], signatures: list[tuple[str, str]], *, personnummer: str
+) -> bytes:
+    """The närvarorapport. `personnummer` is what the reader may see (the caller decides, per
+    role); the number in `data` is never printed."""
+    pdf = _pdf()
+    pdf.set_title(_("Närvarorapport"))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(PDF_FONT, "B", 16)
     pdf.cell(
         0,
         10,
-        _latin1(_("Närvarorapport %(month)s") % {"month": data["month"]}),
+        _("Närvarorapport %(month)s") % {"month": data["month"]},
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(PDF_FONT, size=10)
     facts = [
         (_("Projekt"), f"{data['project']} ({data['diarienummer']})"),
         (_("Namn"), data["name"]),
-        (_("Personnummer"), _pnr(data["personnummer"])),
+        (_("Personnummer"), personnummer),
         (_("Arbetsgivare"), data["employer"]),
         (_("Organisationsnummer"), data["organisationsnummer"]),
     ]
     for label, value in facts:
-        pdf.cell(45, 6, _latin1(label + ":"))
-        pdf.cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(45, 6, label + ":")
+        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(30, 7, _latin1(_("Datum")), border=1)
-    pdf.cell(120, 7, _latin1(_("Aktivitet")), border=1)
-    pdf.cell(30, 7, _latin1(_("Timmar")), border=1, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(PDF_FONT, "B", 10)
+    pdf.cell(30, 7, _("Datum"), border=1)
+    pdf.cell(120, 7, _("Aktivitet"), border=1)
+    pdf.cell(30, 7, _("Timmar"), border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, size=10)
     for row in data["rows"]:
         pdf.cell(30, 7, row["date"], border=1)
-        pdf.cell(120, 7, _latin1(row["activity"][:70]), border=1)
+        pdf.cell(120, 7, _fit(pdf, row["activity"], 120), border=1)
         pdf.cell(30, 7, _minutes_as_hours(row["minutes"]), border=1, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(150, 7, _latin1(_("Summa (timmar:minuter)")), border=1)
+    pdf.set_font(PDF_FONT, "B", 10)
+    pdf.cell(150, 7, _("Summa (timmar:minuter)"), border=1)
     pdf.cell(
         30, 7, _minutes_as_hours(data["total_minutes"]), border=1, new_x="LMARGIN", new_y="NEXT"
     )
-    pdf.cell(150, 7, _latin1(_("Redovisade timmar för månaden")), border=1)
+    pdf.cell(150, 7, _("Redovisade timmar för månaden"), border=1)
     pdf.cell(30, 7, str(data["hours"]), border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(PDF_FONT, size=10)
     for label, value in signatures:
-        pdf.cell(60, 8, _latin1(label + ":"))
-        pdf.cell(0, 8, _latin1(value or "_" * 40), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(60, 8, label + ":")
+        pdf.cell(0, 8, value or "_" * 40, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -92,12 +112,14 @@ def _xlsx(sheets: Iterable[tuple[str, list[list[Any]]]]) -> bytes:
     return out.getvalue()
 
 
-def certificate_xlsx(data: dict[str, Any], signatures: list[tuple[str, str]]) -> bytes:
+def certificate_xlsx(
+    data: dict[str, Any], signatures: list[tuple[str, str]], *, personnummer: str
+) -> bytes:
     rows: list[list[Any]] = [
         [_("Närvarorapport"), data["month"]],
         [_("Projekt"), f"{data['project']} ({data['diarienummer']})"],
         [_("Namn"), data["name"]],
-        [_("Personnummer"), _pnr(data["personnummer"])],
+        [_("Personnummer"), personnummer],
         [_("Arbetsgivare"), data["employer"]],
         [_("Organisationsnummer"), data["organisationsnummer"]],
         [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -155,6 +156,10 @@ class GroupEnrolForm(forms.Form):
 
 
 class SelfReportForm(forms.ModelForm):
+    # A new token each time the form is shown; sending the same form twice reports once.
+    # Not required: a page shown before the token existed still reports (without the guard).
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
     class Meta:
         model = SelfReportedTime
         fields = ["activity", "date", "minutes", "comment"]

@@ -220,6 +220,9 @@ class SelfReportedTime(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
+    # One token per rendered form: the same form sent twice (a double click, a resent POST)
+    # carries the same token and makes one row. NULL for rows made without a form.
+    submit_token = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -230,6 +233,9 @@ class SelfReportedTime(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="self_report_minutes_range"
+            ),
+            models.UniqueConstraint(
+                fields=["participation", "submit_token"], name="uniq_self_report_submit"
             ),
         ]
         indexes = [models.Index(fields=["participation", "date"])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -65,3 +67,28 @@ def require_own_participation(access: ProjectAccess) -> Participation:
         .first()
         or 0,
     )
+
+
+class PersonnummerShown(enum.StrEnum):
+    OWN = "own"  # the participant's own number, to herself
+    REVEALED = "revealed"  # the full number to staff allowed to reveal it (logged)
+    MASKED = "masked"  # YYYYMMDD-****
+
+
+def certificate_personnummer_shown(
+    access: ProjectAccess | None, participation: Participation
+) -> PersonnummerShown:
+    """What personnummer a certificate (närvarorapport) file shows its reader.
+
+    The funder's certificate needs all 12 digits. Staff who may reveal personnummer (the
+    core's "participants.reveal_personnummer") may produce it, and that is a logged reveal;
+    the participant sees her own; everyone else — a contact person, the nearest manager
+    holding the signing link (no access at all) — sees it masked."""
+    if access is None:
+        return PersonnummerShown.MASKED
+    if access.role == Role.PARTICIPANT:
+        own = access.person_id is not None and access.person_id == participation.person_id
+        return PersonnummerShown.OWN if own else PersonnummerShown.MASKED
+    if access.can("participants.reveal_personnummer"):
+        return PersonnummerShown.REVEALED
+    return PersonnummerShown.MASKED

@@ -464,6 +464,78 @@ def certificate_get(*, participation: Participation, month: dt.date) -> Certific
     )
 
 
+def participant_addresses(*, participation: Participation) -> set[str]:
+    """Every address that reaches the participant herself: her record's email, her login's
+    email and any address of her login (allauth), lower-cased."""
+    from allauth.account.models import EmailAddress
+
+    person = participation.person
+    addresses = {person.email}
+    if person.user_id:
+        addresses.add(person.user.email)
+        addresses.update(
+            EmailAddress.objects.filter(user_id=person.user_id).values_list("email", flat=True)
+        )
+    return {a.strip().lower() for a in addresses if a and a.strip()}
+
+
+def manager_is_participant(
+    *, participation: Participation, email: str = "", user: Any = None
+) -> bool:
+    """The one rule that the nearest manager is another person than the participant: not one
+    of her own addresses, and not signed in as her."""
+    person = participation.person
+    if user is not None and user.is_authenticated and person.user_id == user.pk:
+        return True
+    return bool(email.strip()) and email.strip().lower() in participant_addresses(
+        participation=participation
+    )
+
+
+def manager_signature_verified(certificate: Certificate) -> bool:
+    """Whether the manager's signature is a digital signature of another person: made with
+    the one-time code mailed to the manager, or logged in with that address, and by someone
+    who is not the participant. Anything else is printed as an empty line to sign on paper."""
+    if certificate.manager_signed_at is None or certificate.manager_signed_method not in {
+        "code",
+        "login",
+    }:
+        return False
+    return not manager_is_participant(
+        participation=certificate.participation,
+        email=certificate.manager_email,
+        user=certificate.manager_signed_by,
+    )
+
+
+def certificate_for_manager_token(token: str) -> Certificate | None:
+    return (
+        Certificate.objects.filter(manager_token=token)
+        .select_related("participation__person", "participation__organisation")
+        .select_related("participation__project")
+        .first()
+        if token
+        else None
+    )
+
+
+def certificate_for_manager(certificate: Certificate, data: dict[str, Any]) -> dict[str, Any]:
+    """What the manager's signing page shows, and nothing more: name, month, employer and the
+    time per date. The personnummer only masked; no email, phone or other participant data."""
+    from participants import personnummer as pnr
+
+    return {
+        "name": data["name"],
+        "personnummer": pnr.mask(data["personnummer"]),
+        "employer": data["employer"],
+        "project": data["project"],
+        "month": certificate.month,
+        "rows": data["rows"],
+        "total_minutes": data["total_minutes"],
+        "hours": data["hours"],
+    }
+
+
 def organisation_summary(
     *, access: ProjectAccess, organisation_id: int, start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:

@@ -19,6 +19,10 @@ from .attendance import (
     self_report_decide,
 )
 from .certificates import (
+    MANAGER_LINK_CLOSED,
+    MANAGER_LINK_VALID_FOR,
+    certificate_manager_link_check,
+    certificate_personnummer,
     certificate_request_manager,
     certificate_sign_manager,
     certificate_sign_participant,
@@ -37,6 +41,8 @@ from .enrolment import (
 
 __all__ = [
     "LATE_CHANGE_AFTER",
+    "MANAGER_LINK_CLOSED",
+    "MANAGER_LINK_VALID_FOR",
     "AttendanceMark",
     "EnrolmentResult",
     "GroupResult",
@@ -44,6 +50,8 @@ __all__ = [
     "activity_update",
     "attendance_save",
     "calendar_feed_get_or_create",
+    "certificate_manager_link_check",
+    "certificate_personnummer",
     "certificate_request_manager",
     "certificate_sign_manager",
     "certificate_sign_participant",

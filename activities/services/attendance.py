@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,6 +122,16 @@ def attendance_save(
 # --- self-reported time -----------------------------------------------------------------
 
 
+def _already_reported() -> ValidationError:
+    return ValidationError(
+        _(
+            "Tiden är redan rapporterad: formuläret skickades två gånger. Den räknas en gång "
+            "och väntar på godkännande."
+        ),
+        code="already_reported",
+    )
+
+
 @transaction.atomic
 def self_report_create(
     *,
@@ -130,7 +141,18 @@ def self_report_create(
     minutes: int,
     comment: str = "",
     by_user_id: int | None,
+    submit_token: uuid.UUID | None = None,
 ) -> SelfReportedTime:
+    """Report own time. `submit_token` comes from the form: the same form sent twice makes
+    one row, and the second send gets the "already reported" error (code already_reported),
+    also when both arrive at once (the unique constraint decides)."""
+    if (
+        submit_token is not None
+        and SelfReportedTime.objects.filter(
+            participation=participation, submit_token=submit_token
+        ).exists()
+    ):
+        raise _already_reported()
     if participation.project_id != activity.project_id:
         raise ValidationError(_("Personen deltar inte i aktivitetens projekt."))
     errors: dict[str, str] = {}
@@ -155,9 +177,20 @@ def self_report_create(
         minutes=minutes,
         comment=comment.strip(),
         reported_by_id=by_user_id,
+        submit_token=submit_token,
     )
-    report.full_clean()
-    report.save()
+    report.full_clean(exclude=["submit_token"])  # the constraint below answers a repeat
+    try:
+        with transaction.atomic():  # a savepoint: the loser of a race gets the same answer
+            report.save()
+    except IntegrityError:
+        if submit_token is not None and (
+            SelfReportedTime.objects.filter(
+                participation=participation, submit_token=submit_token
+            ).exists()
+        ):
+            raise _already_reported() from None
+        raise
     return report
 
 

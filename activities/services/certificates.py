@@ -11,20 +11,25 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from activities import selectors
+from activities import permissions, selectors
 from activities.models import (
     Certificate,
 )
 from digiproj import dates
+from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
+from participants import services as participant_services
 from participants.models import Participation
 
 MANAGER_CODE_MAX_ATTEMPTS = 5
+# The manager's link and code work once, and only this long after they were sent.
+MANAGER_LINK_VALID_FOR = dt.timedelta(days=14)
 
 
 # --- certificates -----------------------------------------------------------------------
@@ -34,22 +39,44 @@ def _code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
+def _certificate_for_update(participation: Participation, month: dt.date) -> Certificate | None:
+    return (
+        Certificate.objects.select_for_update()
+        .filter(participation=participation, month=month)
+        .first()
+    )
+
+
+def _already_signed() -> ValidationError:
+    return ValidationError(
+        _("Du har redan skrivit under närvarorapporten för månaden. Den gäller som den är."),
+        code="already_signed",
+    )
+
+
 @transaction.atomic
 def certificate_sign_participant(
     *, participation: Participation, month: dt.date, user_id: int
 ) -> Certificate:
     """The participant signs the month. Signing again after a change replaces the old hash
-    and clears the manager's (now void) signature."""
+    and clears the manager's (now void) signature; signing the same data again (a double
+    click) is refused with code already_signed, also when both clicks arrive at once."""
     month = dates.month_start(month)
     data = selectors.certificate_data(participation=participation, month=month)
     if not data["rows"]:
         raise ValidationError(_("Det finns inga timmar att intyga för månaden."))
     digest = selectors.certificate_hash(data)
-    certificate, _created = Certificate.objects.select_for_update().get_or_create(
-        participation=participation, month=month
-    )
+    certificate = _certificate_for_update(participation, month)
+    if certificate is None:
+        try:
+            with transaction.atomic():  # a savepoint: the loser of a race reads the winner's row
+                certificate = Certificate.objects.create(participation=participation, month=month)
+        except IntegrityError:
+            certificate = _certificate_for_update(participation, month)
+            if certificate is None:
+                raise
     if certificate.participant_signed_at and certificate.content_hash == digest:
-        return certificate
+        raise _already_signed()
     certificate.content_hash = digest
     certificate.participant_signed_at = timezone.now()
     certificate.participant_signed_by_id = user_id
@@ -64,6 +91,31 @@ def certificate_sign_participant(
     return certificate
 
 
+def certificate_personnummer(
+    *, access: ProjectAccess | None, participation: Participation, context: str
+) -> str:
+    """The personnummer a certificate file shows its reader (permissions.
+    certificate_personnummer_shown decides); a full number shown to staff is logged as a reveal
+    like every other full-number view."""
+    shown = permissions.certificate_personnummer_shown(access, participation)
+    number = participation.person.personnummer
+    if shown == permissions.PersonnummerShown.REVEALED:
+        assert access is not None  # only staff with the reveal permission get here
+        return participant_services.personnummer_reveal(
+            participation=participation, user_id=access.user_id, context=context
+        )
+    if shown == permissions.PersonnummerShown.OWN:
+        return pnr.display(number)
+    return pnr.mask(number)
+
+
+def _self_manager_message() -> str:
+    return _(
+        "Närmaste chef måste vara en annan person än deltagaren. Ange chefens egen "
+        "e-postadress, inte deltagarens."
+    )
+
+
 @transaction.atomic
 def certificate_request_manager(
     *, certificate: Certificate, email: str, base_url: str
@@ -75,6 +127,8 @@ def certificate_request_manager(
         raise ValidationError(
             _("Deltagaren måste skriva under den aktuella rapporten innan chefen kan göra det.")
         )
+    if selectors.manager_is_participant(participation=certificate.participation, email=email):
+        raise ValidationError({"email": _self_manager_message()}, code="self_manager")
     certificate.manager_email = email.strip().lower()
     certificate.full_clean()
     code = f"{secrets.randbelow(10**6):06d}"
@@ -91,15 +145,84 @@ def certificate_request_manager(
             "Hej!\n\n%(name)s har skrivit under sin närvarorapport för %(month)s i projektet "
             "%(project)s och anger dig som närmaste chef.\n\nÖppna länken och skriv in "
             "engångskoden för att granska och skriva under:\n%(url)s\n\nEngångskod: %(code)s\n"
+            "\nLänken och koden fungerar en gång och gäller till %(until)s.\n"
         ) % {
             "name": person.full_name,
             "month": date_format(certificate.month, "F Y"),
             "project": certificate.participation.project.name,
             "url": url,
             "code": code,
+            "until": date_format(
+                timezone.localtime(certificate.manager_code_sent_at + MANAGER_LINK_VALID_FOR),
+                "Y-m-d H:i",
+            ),
         }
     transaction.on_commit(lambda: send_mail(subject, body, None, [certificate.manager_email]))
     return certificate
+
+
+# The codes certificate_manager_link_check raises: the link itself no longer works.
+MANAGER_LINK_CLOSED = frozenset({"used", "void", "unsigned", "expired", "locked", "self_manager"})
+
+
+def certificate_manager_link_check(
+    certificate: Certificate, *, user: Any = None, data: dict[str, Any] | None = None
+) -> None:
+    """Whether the manager's link may still be used; raises a ValidationError saying why not.
+
+    The link works once (until the manager has signed), for MANAGER_LINK_VALID_FOR after it
+    was sent, for MANAGER_CODE_MAX_ATTEMPTS wrong codes, and never for the participant
+    herself. The signing page and the signing service both ask here."""
+    state = selectors.certificate_state(certificate, data)
+    if state == selectors.CertificateState.SIGNED:
+        raise ValidationError(
+            _(
+                "Länken är redan använd: närvarorapporten är underskriven. Länken fungerar bara "
+                "en gång."
+            ),
+            code="used",
+        )
+    if state == selectors.CertificateState.VOID:
+        raise ValidationError(
+            _(
+                "Uppgifterna i rapporten har ändrats efter att deltagaren skrev under. "
+                "Deltagaren måste skriva under igen först."
+            ),
+            code="void",
+        )
+    if state != selectors.CertificateState.PARTICIPANT_SIGNED:
+        raise ValidationError(_("Deltagaren har inte skrivit under rapporten än."), code="unsigned")
+    if (
+        certificate.manager_code_sent_at is None
+        or timezone.now() > certificate.manager_code_sent_at + MANAGER_LINK_VALID_FOR
+    ):
+        raise ValidationError(
+            _(
+                "Länken har gått ut (den gäller i %(days)s dagar). Be deltagaren eller "
+                "samordnaren skicka en ny länk."
+            )
+            % {"days": MANAGER_LINK_VALID_FOR.days},
+            code="expired",
+        )
+    if certificate.manager_code_attempts >= MANAGER_CODE_MAX_ATTEMPTS:
+        raise ValidationError(
+            _("För många felaktiga försök. Be deltagaren eller samordnaren skicka en ny kod."),
+            code="locked",
+        )
+    participation = certificate.participation
+    if selectors.manager_is_participant(participation=participation, user=user):
+        raise ValidationError(
+            _(
+                "Du är inloggad som deltagaren. Närvarorapporten skrivs under av närmaste chef, "
+                "en annan person, med länken och koden i chefens mejl."
+            ),
+            code="self_manager",
+        )
+    if selectors.manager_is_participant(
+        participation=participation, email=certificate.manager_email
+    ):
+        # A request made before the rule: the link went to the participant's own address.
+        raise ValidationError(_self_manager_message(), code="self_manager")
 
 
 def certificate_sign_manager(
@@ -111,23 +234,18 @@ def certificate_sign_manager(
 ) -> Certificate:
     """The manager signs, logged in with the address the request went to, or with the code.
 
-    A wrong code is counted in its own committed transaction (then the error is raised), so
-    the attempt limit holds."""
+    The manager is verified as another person than the participant (the address is none of
+    hers, and the signer is not logged in as her). A wrong code is counted in its own
+    committed transaction (then the error is raised), so the attempt limit holds."""
     wrong_code = False
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        state = selectors.certificate_state(certificate)
-        if state == selectors.CertificateState.VOID:
-            raise ValidationError(
-                _(
-                    "Uppgifterna i rapporten har ändrats efter att deltagaren skrev under. "
-                    "Deltagaren måste skriva under igen först."
-                )
-            )
-        if state == selectors.CertificateState.SIGNED:
-            return certificate
-        if state != selectors.CertificateState.PARTICIPANT_SIGNED:
-            raise ValidationError(_("Deltagaren har inte skrivit under rapporten än."))
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("participation__person__user")
+            .get(pk=certificate.pk)
+        )
+        # A second click (or a race lost on the row lock) gets the same "already used" answer.
+        certificate_manager_link_check(certificate, user=user)
         logged_in = bool(
             user is not None
             and user.is_authenticated
@@ -137,13 +255,6 @@ def certificate_sign_manager(
         if not logged_in:
             if not certificate.manager_code_hash:
                 raise ValidationError(_("Koden är redan använd eller har inte skickats."))
-            if certificate.manager_code_attempts >= MANAGER_CODE_MAX_ATTEMPTS:
-                raise ValidationError(
-                    _(
-                        "För många felaktiga försök. Be deltagaren eller samordnaren skicka "
-                        "en ny kod."
-                    )
-                )
             if not hmac.compare_digest(certificate.manager_code_hash, _code_hash(code.strip())):
                 certificate.manager_code_attempts += 1
                 certificate.save(update_fields=["manager_code_attempts"])

@@ -117,6 +117,9 @@ def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 participation=participation, by_user_id=request.user.pk, **form.cleaned_data
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "already_reported":
+                messages.info(request, error.messages[0])  # the first send was recorded
+                return redirect("my_activities")
             apply_validation_error(form, error)
     if form.errors:
         for field, errs in form.errors.items():

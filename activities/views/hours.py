@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, selectors, services
-from activities.models import Activity, CalendarFeed, Certificate, Enrolment, Session
+from activities.models import Activity, CalendarFeed, Enrolment, Session
 from digiproj import dates
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
@@ -96,7 +95,9 @@ def _signatures(context: dict) -> list[tuple[str, str]]:
         participant = _("digitalt underskrivet %(when)s") % {
             "when": date_format(timezone.localtime(cert.participant_signed_at), "Y-m-d H:i")
         }
-    if cert and valid and cert.manager_signed_at:
+    # Only a verified other person's signature reads "digitalt underskrivet"; otherwise the
+    # line stays empty, to be signed on paper.
+    if cert and valid and selectors.manager_signature_verified(cert):
         manager = _("%(name)s, digitalt underskrivet %(when)s") % {
             "name": cert.manager_signed_name,
             "when": date_format(timezone.localtime(cert.manager_signed_at), "Y-m-d H:i"),
@@ -113,6 +114,9 @@ def certificate(
     context["request_form"] = forms.ManagerRequestForm(
         initial={"email": context["certificate"].manager_email if context["certificate"] else ""}
     )
+    context["files_personnummer"] = permissions.certificate_personnummer_shown(
+        access, participation
+    )
     return render(request, "activities/certificate.html", context)
 
 
@@ -128,10 +132,13 @@ def certificate_file(
     participation = permissions.participation_for_hours(access, participation_id)
     context = _certificate_context(access, participation, _month(year, month))
     name = f"narvarorapport-{year}-{month:02d}-{participation.pk}"
+    writer = exports.certificate_pdf if fmt == "pdf" else exports.certificate_xlsx
+    personnummer = services.certificate_personnummer(
+        access=access, participation=participation, context=f"certificate_{fmt}"[:50]
+    )
+    content = writer(context["data"], _signatures(context), personnummer=personnummer)
     if fmt == "pdf":
-        content = exports.certificate_pdf(context["data"], _signatures(context))
         return file_response(content, f"{name}.pdf", "application/pdf")
-    content = exports.certificate_xlsx(context["data"], _signatures(context))
     return file_response(content, f"{name}.xlsx", XLSX)
 
 
@@ -146,7 +153,10 @@ def certificate_sign(
             participation=participation, month=_month(year, month), user_id=request.user.pk
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if getattr(error, "code", None) == "already_signed":
+            messages.info(request, " ".join(error.messages))  # a second click: nothing changed
+        else:
+            messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Du har skrivit under närvarorapporten."))
     return redirect("activities:certificate", access.project.pk, participation.pk, year, month)
@@ -265,28 +275,49 @@ def my_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
-    cert = get_object_or_404(
-        Certificate.objects.select_related("participation__person", "participation__project"),
-        Q(manager_token=token),
-    )
-    data = selectors.certificate_data(participation=cert.participation, month=cert.month)
-    state = selectors.certificate_state(cert, data)
+    """The nearest manager's page behind the mailed link: only what signing needs, and only
+    while the link may be used (once, before it expires, never by the participant)."""
+    cert = selectors.certificate_for_manager_token(token)
+    if cert is None:
+        return _manager_link_closed(
+            request,
+            _(
+                "Länken gäller inte. Den kan ha ersatts av en nyare länk eller tagits bort när "
+                "deltagaren skrev under på nytt."
+            ),
+            status=404,
+        )
     form = forms.ManagerSignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_sign_manager(
-                certificate=cert,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Tack! Närvarorapporten är underskriven."))
-            return redirect("activities_manager_sign", token)
+    data = selectors.certificate_data(participation=cert.participation, month=cert.month)
+    try:
+        services.certificate_manager_link_check(cert, user=request.user, data=data)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.certificate_sign_manager(
+                    certificate=cert,
+                    name=form.cleaned_data["name"],
+                    code=form.cleaned_data["code"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                if getattr(error, "code", None) in services.MANAGER_LINK_CLOSED:
+                    raise  # the link closed meanwhile (a second click): say so
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Tack! Närvarorapporten är underskriven."))
+                return redirect("activities_manager_sign", token)
+    except ValidationError as error:
+        # Signed: the link did its job (200). Refused to the participant herself: 403.
+        # Expired, locked or void: gone (410).
+        status = {"used": 200, "self_manager": 403}.get(getattr(error, "code", ""), 410)
+        return _manager_link_closed(request, " ".join(error.messages), status=status)
     return render(
         request,
         "activities/manager_sign.html",
-        {"certificate": cert, "data": data, "state": state, "form": form},
+        {"report": selectors.certificate_for_manager(cert, data), "form": form},
     )
+
+
+def _manager_link_closed(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """The signing link no longer works: say why, and show nothing of the report."""
+    return render(request, "activities/manager_sign.html", {"closed": message}, status=status)
