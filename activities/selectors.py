@@ -19,6 +19,7 @@ from digiproj.dates import STOCKHOLM, local_date, local_midnight, month_start, n
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants.models import Participation
+from participants.selectors import reported_gender
 
 from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
 
@@ -631,7 +632,7 @@ def activity_statistics(
         .values(
             k=F(f"session__{key}"),
             pid=F("participation_id"),
-            gender=F("participation__person__gender"),
+            gender=reported_gender(access.project, "participation__person"),
         )
         .annotate(m=Sum("minutes"))
         .order_by()
@@ -644,7 +645,11 @@ def activity_statistics(
             date__lte=end,
         )
         .filter(scope)
-        .values(k=F(key), pid=F("participation_id"), gender=F("participation__person__gender"))
+        .values(
+            k=F(key),
+            pid=F("participation_id"),
+            gender=reported_gender(access.project, "participation__person"),
+        )
         .annotate(m=Sum("minutes"))
         .order_by()
     )
@@ -726,7 +731,7 @@ def minutes_by_gender(
             present=True,
         )
         .filter(scope)
-        .values(gender=F("participation__person__gender"))
+        .values(gender=reported_gender(access.project, "participation__person"))
         .annotate(total=Sum("minutes"))
         .order_by()
     )
@@ -738,7 +743,7 @@ def minutes_by_gender(
             date__lte=end,
         )
         .filter(scope)
-        .values(gender=F("participation__person__gender"))
+        .values(gender=reported_gender(access.project, "participation__person"))
         .annotate(total=Sum("minutes"))
         .order_by()
     )

@@ -6,15 +6,45 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digiproj.projects.models import Organisation
+from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
 
 from .models import CorrectionRequest, ParticipantImport, Participation, Person
 from .personnummer import Gender
+
+
+def reported_gender(project: Project | str = "project", person: str = "person") -> Case | F:
+    """The gender a project reports for a person: the one rule behind every figure, list and
+    file (kvinna / man / icke-binär, see DESIGN.md Participants).
+
+    ESF+ reports the gender as recorded (from the personnummer, or the override with its
+    reason). The 2014–2020 programme knows only kvinna and man, as SCB's participant
+    statistics do: a person recorded non-binary (a Person is shared by every project they
+    take part in, so it may come from an ESF+ project) is reported there by the legal
+    gender of their personnummer. An override to kvinna or man holds in both periods.
+
+    `project` is the Project reported (decided here, no join) or the path from the queried
+    model to it; `person` is the path to the Person. The gender as recorded at the time
+    the report is made, read in the database."""
+    gender = F(f"{person}__gender")
+    if isinstance(project, Project):
+        if project.is_esf_plus:
+            return gender
+        legacy = Q()
+    else:
+        legacy = ~Q(**{f"{project}__programme_period": Project.ProgrammePeriod.ESF_PLUS_2021_2027})
+    return Case(
+        When(
+            legacy & Q(**{f"{person}__gender": Gender.NON_BINARY}),
+            then=F(f"{person}__gender_from_number"),
+        ),
+        default=gender,
+        output_field=CharField(max_length=1),
+    )
 
 
 def participation_list(*, access: ProjectAccess) -> QuerySet[Participation]:
@@ -29,11 +59,12 @@ def participation_list(*, access: ProjectAccess) -> QuerySet[Participation]:
 
 def participation_counts(*, access: ProjectAccess) -> dict[str, int]:
     """Participants by gender and status, in one aggregate query."""
-    return participation_list(access=access).aggregate(
+    qs = participation_list(access=access).alias(reported_gender=reported_gender(access.project))
+    return qs.aggregate(
         total=Count("pk"),
-        women=Count("pk", filter=Q(person__gender=Gender.WOMAN)),
-        men=Count("pk", filter=Q(person__gender=Gender.MAN)),
-        non_binary=Count("pk", filter=Q(person__gender=Gender.NON_BINARY)),
+        women=Count("pk", filter=Q(reported_gender=Gender.WOMAN)),
+        men=Count("pk", filter=Q(reported_gender=Gender.MAN)),
+        non_binary=Count("pk", filter=Q(reported_gender=Gender.NON_BINARY)),
         active=Count("pk", filter=Q(end_date__isnull=True)),
         ended=Count("pk", filter=Q(end_date__isnull=False)),
     )
@@ -101,7 +132,9 @@ def participation_search(
     if filters.get("organisation"):
         qs = qs.filter(organisation=filters["organisation"])
     if filters.get("gender"):
-        qs = qs.filter(person__gender=filters["gender"])
+        qs = qs.alias(reported_gender=reported_gender(access.project)).filter(
+            reported_gender=filters["gender"]
+        )
     if filters.get("status") == "active":
         qs = qs.filter(end_date__isnull=True)
     elif filters.get("status") == "ended":

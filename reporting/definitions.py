@@ -49,8 +49,11 @@ MEASURE_DEFINITIONS = {
     ),
     "ended": _("Avslutade: deltagare vars slutdatum ligger i perioden."),
     "gender": _(
-        "Kön: kön enligt personnumrets näst sista siffra, eller det ändrade kön som "
-        "registrerats med skäl. Icke-binära redovisas bara i ESF+-projekt."
+        "Kön: det kön som står i registret när rapporten görs, enligt personnumrets näst "
+        "sista siffra eller det ändrade kön som registrerats med skäl. Icke-binära redovisas "
+        "bara i ESF+-projekt; i ett projekt 2014–2020 redovisas den som registrerats som "
+        "icke-binär efter personnumrets kön. Enkätsvar räknas efter samma kön, inte det som "
+        "gällde när svaret lämnades (ett anonymt svar har bara det som gällde då)."
     ),
     "age": _("Ålder: ålder vid startdatum, i programperiodens åldersgrupper."),
     "scope": _(
@@ -58,3 +61,12 @@ MEASURE_DEFINITIONS = {
         "En kontaktperson ser bara sin egen organisations deltagare."
     ),
 }
+
+ROUNDING = _(
+    "Avrundning: värden avrundas till angivet antal decimaler, halvt uppåt (3,325 blir 3,33). "
+    "Timmar per kön avrundas var för sig och totalen räknas från de exakta minuterna, så "
+    "summan av de avrundade delarna kan skilja sig från totalen med någon hundradel."
+)
+
+# Stated on every report page and in every report file's "Om rapporten".
+COMMON_DEFINITIONS = (MEASURE_DEFINITIONS["gender"], ROUNDING)

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Avg, Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,10 @@ from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
 from participants.models import Person
 from participants.personnummer import Gender, mask
+from participants.selectors import reported_gender
 from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
+from surveys.selectors import response_gender
 
 from .models import Goal
 from .selectors import genders_for
@@ -249,7 +252,7 @@ def _participations(goal: Goal, ctx: Context, *, grouped: bool) -> QuerySet:
 def _participation_group_q(goal: Goal, prefix: str = "") -> Q:
     q = Q()
     if goal.gender:
-        q &= Q(**{f"{prefix}person__gender": goal.gender})
+        q &= Q(Exact(reported_gender(goal.project, f"{prefix}person"), goal.gender))
     if goal.organisation_id:
         q &= Q(**{f"{prefix}organisation_id": goal.organisation_id})
     if goal.role_group:
@@ -259,6 +262,7 @@ def _participation_group_q(goal: Goal, prefix: str = "") -> Q:
 
 def _participants(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
     share = goal.measure == M.PARTICIPANT_SHARE
+    project = ctx.access.project
     num: Any = Value(1)
     if share:  # each participant counts in the denominator, those in the group on top
         num = Case(
@@ -271,7 +275,7 @@ def _participants(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
         .order_by()
         .values(
             unit=F("pk"),
-            gender=F("person__gender"),
+            gender=reported_gender(project, "person"),
             ym=_ym("start_date", aware=False),
             num=num,
             den=Value(1),
@@ -307,12 +311,12 @@ def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
     parts = [
         attendance.values(
             unit=F("participation_id"),
-            gender=F("participation__person__gender"),
+            gender=reported_gender(project, "participation__person"),
             ym=_ym("session__starts_at"),
         ).annotate(num=Sum("minutes"), den=Value(0)),
         own.values(
             unit=F("participation_id"),
-            gender=F("participation__person__gender"),
+            gender=reported_gender(project, "participation__person"),
             ym=_ym("date", aware=False),
         ).annotate(num=Sum("minutes"), den=Value(0)),
     ]
@@ -345,26 +349,26 @@ def _response_rate(goal: Goal, ctx: Context, round_id: int) -> tuple[str, list[A
     qs = Invitation.objects.filter(round_id=round_id, created_at__lt=ctx.end).filter(
         ctx.access.organisation_q()
     )
+    gender = reported_gender(ctx.access.project, "person")
     if goal.gender:
-        qs = qs.filter(person__gender=goal.gender)
+        qs = qs.filter(Exact(gender, goal.gender))
     if goal.organisation_id:
         qs = qs.filter(organisation_id=goal.organisation_id)
     invited = qs.order_by().values(
-        unit=F("pk"), gender=F("person__gender"), ym=_ym("created_at"), num=Value(0), den=Value(1)
+        unit=F("pk"), gender=gender, ym=_ym("created_at"), num=Value(0), den=Value(1)
     )
     answered = (
         qs.filter(used_at__lt=ctx.end)
         .order_by()
-        .values(
-            unit=F("pk"), gender=F("person__gender"), ym=_ym("used_at"), num=Value(1), den=Value(0)
-        )
+        .values(unit=F("pk"), gender=gender, ym=_ym("used_at"), num=Value(1), den=Value(0))
     )
     return _union([_wrap(invited), _wrap(answered)])
 
 
 def _response_q(goal: Goal, ctx: Context, round_id: int, prefix: str = "response__") -> Q:
     """Submitted responses of a round by the date, in scope and in the goal's group (by the
-    response's own snapshot of gender, organisation and role group)."""
+    respondent's gender, surveys.selectors.response_gender, and the response's own snapshot
+    of organisation and role group)."""
     q = Q(
         **{
             f"{prefix}round_id": round_id,
@@ -377,7 +381,8 @@ def _response_q(goal: Goal, ctx: Context, round_id: int, prefix: str = "response
     elif not ctx.access.is_coordinator:
         q &= Q(pk__in=[])
     if goal.gender:
-        q &= Q(**{f"{prefix}gender": goal.gender})
+        response = prefix.removesuffix("__")
+        q &= Q(Exact(response_gender(response, ctx.access.project), goal.gender))
     if goal.organisation_id:
         q &= Q(**{f"{prefix}organisation_id": goal.organisation_id})
     if goal.role_group:
@@ -394,7 +399,7 @@ def _levels(goal: Goal, ctx: Context, round_id: int) -> QuerySet:
         "level",
         unit=F("response_id"),
         person=F("response__person_id"),
-        gender=F("response__gender"),
+        gender=response_gender("response", ctx.access.project),
         ym=_ym("response__submitted_at"),
     )
 
@@ -415,7 +420,7 @@ def _question_means(goal: Goal, ctx: Context, round_id: int) -> QuerySet:
         .values(
             unit=F("response_id"),
             person=F("response__person_id"),
-            gender=F("response__gender"),
+            gender=response_gender("response", ctx.access.project),
             ym=_ym("response__submitted_at"),
         )
         .annotate(mean=Avg("value_int"))

@@ -23,7 +23,7 @@ from surveys import selectors as survey_selectors
 
 from . import builders, goals, selectors
 from .builders import Column, Table
-from .definitions import AGE_BANDS, MEASURE_DEFINITIONS, MEASURES
+from .definitions import AGE_BANDS, COMMON_DEFINITIONS, MEASURE_DEFINITIONS, MEASURES
 from .models import ChangeTheory, Goal, ReportRun
 from .selectors import Period
 
@@ -173,10 +173,7 @@ class Indicators:
 
     def definitions(self) -> list[str]:
         return [
-            *(
-                str(MEASURE_DEFINITIONS[k])
-                for k in ("scope", "started", "active", "ended", "gender", "age")
-            ),
+            *(str(MEASURE_DEFINITIONS[k]) for k in ("scope", "started", "active", "ended", "age")),
             _(
                 "Timmar per kön: närvarominuter och godkänd egenrapporterad tid i perioden, "
                 "delat med 60, oavsett intygande (se Tid och medfinansiering för intygad tid)."
@@ -222,7 +219,7 @@ class ParticipantRegister:
             "person__last_name",
             "person__first_name",
             "person__personnummer",
-            "person__gender",
+            "reported_gender",
             "age_at_start",
             "organisation__name",
             "organisation__organisationsnummer",
@@ -618,7 +615,7 @@ class TimeFigures:
                 "person__last_name",
                 "person__first_name",
                 "person__personnummer",
-                "person__gender",
+                "reported_gender",
                 "organisation_id",
                 "organisation__name",
                 "organisation__organisationsnummer",
@@ -677,7 +674,7 @@ def time_by_month(time: TimeFigures, genders: list[str]) -> list[dict[str, Any]]
             continue  # only closing-phase time that month
         _minutes, hours, is_certified, _rate, value = time.figures(pid, month)
         row = months.setdefault(month, {"month": month, "value": Decimal(0)})
-        for key in (time.people[pid]["person__gender"], "total"):
+        for key in (time.people[pid]["reported_gender"], "total"):
             kind = "certified" if is_certified else "uncertified"
             row[f"{kind}_{key}"] = row.get(f"{kind}_{key}", Decimal(0)) + hours
         row["value"] += value or 0
@@ -696,7 +693,7 @@ def time_rows(time: TimeFigures, *, month: dt.date, gender: str) -> list[dict[st
         person = time.people[pid]
         if key_month != month or (pid, month) not in time.monthly:
             continue
-        if gender != "total" and person["person__gender"] != gender:
+        if gender != "total" and person["reported_gender"] != gender:
             continue
         minutes, hours, is_certified, rate, value = time.figures(pid, month)
         rows.append(
@@ -779,7 +776,7 @@ class TimeAndCofinancing:
             _minutes, hours, is_certified, _rate, value = figures(pid, month)
             bucket = sums.setdefault((person["organisation_id"], month), {})
             if is_certified:
-                for key in (person["person__gender"], "total"):
+                for key in (person["reported_gender"], "total"):
                     bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + hours
                     bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (value or 0)
             else:
@@ -797,7 +794,7 @@ class TimeAndCofinancing:
                     person["person__last_name"],
                     person["person__first_name"],
                     show_number(person["person__personnummer"]),
-                    str(genders_label.get(person["person__gender"], "")),
+                    str(genders_label.get(person["reported_gender"], "")),
                     person["organisation__name"],
                     month.strftime("%Y-%m"),
                     minutes,
@@ -1143,7 +1140,7 @@ def make(
                     ),
                 ),
             ],
-            definitions=report.definitions(),
+            definitions=[*report.definitions(), *(str(d) for d in COMMON_DEFINITIONS)],
             checksum_label=_("Kontrollsumma (SHA-256)"),
             checksum=checksum,
             parameter_title=_("Uppgift"),

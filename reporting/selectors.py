@@ -100,9 +100,12 @@ class AgeInYears(Func):
 def participations_for_report(
     *, access: ProjectAccess, organisation_id: int | None = None, with_age: bool = True
 ) -> QuerySet[Participation]:
-    """The scoped participations a report counts, annotated with age and age band (the age
-    arithmetic is left out where a query does not need it)."""
-    qs = participant_selectors.participation_list(access=access)
+    """The scoped participations a report counts, annotated with the gender reported for the
+    project (`reported_gender`) and age and age band (the age arithmetic is left out where a
+    query does not need it)."""
+    qs = participant_selectors.participation_list(access=access).annotate(
+        reported_gender=participant_selectors.reported_gender(access.project)
+    )
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)
     if not with_age:
@@ -124,7 +127,7 @@ def participations_for_report(
 # Dimension key -> the field grouped on (after participations_for_report's annotations).
 DIMENSIONS = {
     "total": None,
-    "gender": "person__gender",
+    "gender": "reported_gender",
     "age_band": "age_band",
     "isced": "isced",
     "role_group": "role_group",
@@ -145,7 +148,7 @@ def indicator_columns(access: ProjectAccess) -> list[tuple[str, str]]:
 def figure_q(measure: str, gender: str, period: Period) -> Q:
     q = measure_q(measure, period)
     if gender != "total":
-        q &= Q(person__gender=gender)
+        q &= Q(reported_gender=gender)
     return q
 
 

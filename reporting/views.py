@@ -150,7 +150,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "hours_by_gender": _hours_by_gender(access, period, organisation_id),
         "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
         "definitions": [
-            MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "gender", "age")
+            MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "age")
         ],
     }
     return render(request, "reporting/indicators.html", context)
@@ -246,7 +246,11 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         organisation_id=organisation_id,
     )
     page = paginate(request, rows, PAGE_SIZE)
-    title, key_labels = reports.dimension_labels(access)[dimension]
+    labels = reports.dimension_labels(access)
+    title, key_labels = labels[dimension]
+    genders = labels["gender"][1]
+    for participation in page:  # the gender the figure counts them under, not as recorded
+        participation.reported_gender_label = genders.get(participation.reported_gender, "")
     context = {
         "access": access,
         "project": access.project,
@@ -602,7 +606,9 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         )
     people = participant_selectors.participation_list(access=access).filter(pk__in=wanted)
     if gender != "total":
-        people = people.filter(person__gender=gender)
+        people = people.alias(
+            reported_gender=participant_selectors.reported_gender(access.project)
+        ).filter(reported_gender=gender)
     rows = []
     for participation in people.order_by("person__last_name", "person__first_name", "pk"):
         minutes = figures.get(participation.pk, {"present": 0, "own": 0})

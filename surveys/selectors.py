@@ -14,10 +14,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
+from participants.selectors import reported_gender
 
 from .models import (
     Answer,
@@ -122,6 +125,22 @@ def export_list(*, round_: Round) -> QuerySet[SurveyExport]:
 # --- results -------------------------------------------------------------------------------
 
 
+def response_gender(response: str = "response", project: Project | None = None) -> Coalesce:
+    """The gender a survey figure groups a response by: the respondent's gender for the
+    project as recorded when the report is made (participants.selectors.reported_gender),
+    the same as every count and hour uses, so a corrected gender moves the person in all
+    figures alike, as an audit of the register expects. Only an anonymous response has no
+    person to read: it keeps the snapshot taken (by the same rule) when it was submitted.
+    `response` is the path to the Response ("" on Response itself); `project` the project
+    reported, if known (else read through the response's round)."""
+    prefix = f"{response}__" if response else ""
+    return Coalesce(
+        reported_gender(project or f"{prefix}round__survey__project", f"{prefix}person"),
+        NullIf(F(f"{prefix}gender"), Value("")),
+        Value(""),
+    )
+
+
 def area_levels(*, round_ids: list[int], organisation_id: int | None = None) -> QuerySet:
     """One row per (submitted response, area): that person's level in the area (see module
     doc), with the response's person and group snapshot. Columns: person, gender, org,
@@ -135,17 +154,18 @@ def area_levels(*, round_ids: list[int], organisation_id: int | None = None) -> 
         "area",
         "level",
         person=F("response__person_id"),
-        gender=F("response__gender"),
+        gender=response_gender(),
         org=F("response__organisation_id"),
         role_group=F("response__role_group"),
     ).order_by()
 
 
-_GROUP_PATHS = {
-    "gender": "response__gender",
-    "organisation": "response__organisation_id",
-    "role_group": "response__role_group",
-}
+def _group_expression(group_by: str) -> Any:
+    return {
+        "gender": response_gender,
+        "organisation": lambda: F("response__organisation_id"),
+        "role_group": lambda: F("response__role_group"),
+    }[group_by]()
 
 
 def area_averages(
@@ -162,7 +182,7 @@ def area_averages(
         rows = qs.values("area").annotate(level=Avg("level"), n=Count("pk")).order_by("area")
         return [{"grp": None, **row} for row in rows]
     rows = (
-        qs.values("area", grp=F(_GROUP_PATHS[group_by]))
+        qs.values("area", grp=_group_expression(group_by))
         .annotate(level=Avg("level"), n=Count("pk"))
         .order_by("grp", "area")
     )
@@ -323,7 +343,8 @@ def paired_people(
     organisation_id: int | None = None,
 ) -> QuerySet:
     """The people behind one figure of paired_change: those with a level in `area` in both
-    rounds (grouped by the follow-up answer's gender), with both levels. One query."""
+    rounds (grouped by the follow-up response's gender, see response_gender), with both
+    levels. One query."""
     scope = Q(response__status=Response.Status.SUBMITTED, area=area)
     if organisation_id is not None:
         scope &= Q(response__organisation_id=organisation_id)
@@ -334,7 +355,7 @@ def paired_people(
         scope, response__round_id=follow_up_id, response__person__isnull=False
     )
     if gender:
-        qs = qs.filter(response__gender=gender)
+        qs = qs.alias(grp=response_gender()).filter(grp=gender)
     return (
         qs.annotate(before=Subquery(before))
         .filter(before__isnull=False)

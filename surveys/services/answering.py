@@ -63,18 +63,21 @@ def _lock_invitation(invitation_id: int) -> Invitation:
 
 def _snapshot(invitation: Invitation) -> dict[str, Any]:
     from participants.models import Participation
+    from participants.selectors import reported_gender
 
     participation = (
         Participation.objects.filter(
             project_id=invitation.round.survey.project_id, person_id=invitation.person_id
         )
-        .select_related("person")
+        .annotate(reported_gender=reported_gender("project"))
         .first()
     )
     if participation is None:
         return {"gender": "", "organisation_id": invitation.organisation_id, "role_group": ""}
+    # Figures read the person's gender when they are made (surveys.selectors.response_gender);
+    # this copy, by the same rule, is what an anonymous response keeps instead.
     return {
-        "gender": participation.person.gender or "",
+        "gender": participation.reported_gender or "",
         "organisation_id": participation.organisation_id,
         "role_group": participation.role_group,
     }

@@ -111,6 +111,7 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
     )
     answers = (
         Answer.objects.filter(response__in=responses)
+        .annotate(grp_gender=selectors.response_gender(project=round_.survey.project))
         .order_by("response_id", "question_id", "value_int")
         .values_list(
             "response_id",
@@ -119,7 +120,7 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
             "value_number",
             "value_text",
             "response__submitted_at",
-            "response__gender",
+            "grp_gender",
             "response__organisation_id",
             "response__role_group",
         )

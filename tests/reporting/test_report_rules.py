@@ -115,3 +115,91 @@ def test_survey_means_round_half_up_in_every_report_and_page(client, half_way):
     ).content.decode()
     assert "2,33" in page
     assert "2,32" not in page
+
+
+def _esf_plus_non_binary(world, name: str):
+    """The person of `name` also takes part in an ESF+ project, where they are recorded
+    non-binary (a Person is shared by every project, so the override is theirs everywhere)."""
+    from tests.factories import ParticipationFactory, ProjectFactory
+
+    person = world["p"][name].person
+    plus = ProjectFactory(programme_period="2021-2027", start_date=dt.date(2023, 1, 1))
+    participation = ParticipationFactory(
+        project=plus, person=person, start_date=dt.date(2024, 2, 1)
+    )
+    person.gender_override = "X"
+    person.gender_override_reason = "Anmält av deltagaren"
+    person.save()
+    return participation
+
+
+def test_non_binary_from_esf_plus_is_reported_by_legal_gender_in_2014_2020(small_project):
+    _esf_plus_non_binary(small_project, "P2")  # P2: a man by personnummer
+    sheets = run_report(small_project, "indikatorer")
+    header, total = sheets["Alla deltagare"][0], sheets["Alla deltagare"][1]
+    figures = dict(zip(header, total, strict=True))
+    assert "Aktiva icke-binära" not in figures
+    assert figures["Aktiva män"] == 1  # P2, by the personnummer
+    for measure in ("Startade", "Aktiva", "Avslutade"):
+        women, men = figures[f"{measure} kvinnor"], figures[f"{measure} män"]
+        assert women + men == figures[f"{measure} totalt"]
+    rows = run_report(small_project, "deltagare")["Deltagare"][1:]
+    assert {r[3] for r in rows} == {"Kvinnor", "Män"}
+
+
+def test_esf_plus_reports_non_binary(small_project):
+    participation = _esf_plus_non_binary(small_project, "P2")
+    from digiproj.projects.permissions import project_access as access_for
+    from reporting import selectors
+    from reporting.selectors import Period
+    from tests.factories import MembershipFactory
+
+    user = MembershipFactory(project=participation.project).user
+    access = access_for(user, participation.project)
+    rows = selectors.indicator_breakdown(
+        access=access, period=Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30)), dimension="total"
+    )
+    assert (rows[0]["active_X"], rows[0]["active_M"], rows[0]["active_total"]) == (1, 0, 1)
+
+
+def test_survey_figures_group_by_the_gender_recorded_when_the_report_is_made(half_way):
+    """P2 answered while recorded a woman (the response's snapshot); the register has since
+    been corrected to his personnummer's gender. Counts and survey figures both say man."""
+    p2 = half_way["p"]["P2"]
+    rounds = {r.name: r for r in Round.objects.filter(survey__project=half_way["project"])}
+    for name, level in (("Start", 1.0), ("Slut", 2.0)):
+        response = _respond(rounds[name], p2, level, aware(2024, 6, 5))
+        response.gender = "K"
+        response.save()
+    change = run_report(half_way, "kompetens")["Parad förändring"][1:]
+    by_group = {(r[0], r[1]): r[3] for r in change if r[2].startswith("1 ")}
+    assert by_group[("Kön", "Kvinnor")] == 2  # P1 and P3, not P2
+    assert by_group[("Kön", "Män")] == 1
+    indicators = run_report(half_way, "indikatorer")["Kompetensförändring per kön"][1:]
+    assert {r[0]: r[2] for r in indicators if r[1].startswith("1 ")} == {"Kvinnor": 2, "Män": 1}
+
+
+@pytest.mark.parametrize(
+    "kind", ["indikatorer", "deltagare", "scb", "aktiviteter", "tid", "kompetens", "mal"]
+)
+def test_every_report_states_the_gender_and_rounding_rules(small_project, kind):
+    from reporting.definitions import COMMON_DEFINITIONS
+
+    about = [row[1] for row in run_report(small_project, kind)["Om rapporten"]]
+    for text in COMMON_DEFINITIONS:
+        assert str(text) in about
+
+
+@pytest.mark.parametrize(
+    "url", ["indicators", "register", "time", "competence", "activities", "scb", "goals"]
+)
+def test_every_report_page_states_the_gender_and_rounding_rules(client, small_project, url):
+    from django.utils.html import escape
+
+    from reporting.definitions import COMMON_DEFINITIONS
+
+    client.force_login(small_project["coordinator"])
+    name = "goals:dashboard" if url == "goals" else f"reporting:{url}"
+    page = client.get(reverse(name, args=[small_project["project"].pk])).content.decode()
+    for text in COMMON_DEFINITIONS:
+        assert escape(str(text)) in page
