@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
+from digiproj.spreadsheets import neutralise
+
 
 def _minutes_as_hours(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
@@ -103,7 +105,7 @@ def _xlsx(sheets: Iterable[tuple[str, list[list[Any]]]]) -> bytes:
         for row in rows:
             ws.append(
                 [
-                    v if isinstance(v, (int, float, str, dt.date)) or v is None else str(v)
+                    v if isinstance(v, (int, float, dt.date)) or v is None else neutralise(str(v))
                     for v in row
                 ]
             )

@@ -19,6 +19,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from digiproj.spreadsheets import neutralise
+
 from .builders import ContentDigest, Table
 
 # Fixed timestamps keep the same data giving the same bytes (zip entries carry a date).
@@ -33,9 +35,9 @@ NUMBER_FORMATS = {"decimal": "#,##0.00", "date": "yyyy-mm-dd"}
 
 
 def _cell_value(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | Decimal | dt.date | str):
+    if value is None or isinstance(value, int | float | Decimal | dt.date):
         return value
-    return str(value)
+    return neutralise(str(value))
 
 
 def _noop(rows_written: int) -> None:
@@ -106,7 +108,7 @@ def _new_sheet(workbook: Workbook, table: Table, title: str) -> Any:
     bold = Font(bold=True)
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
+        cell = WriteOnlyCell(sheet, value=_cell_value(column.title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -139,7 +141,9 @@ def _csv_value(value: Any) -> str:
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
 
 
 def write_csv(
@@ -159,8 +163,8 @@ def write_csv(
             if len(tables) > 1:
                 if index:
                     writer.writerow([])
-                writer.writerow([table.title])
-            writer.writerow([c.title for c in table.columns])
+                writer.writerow([_csv_value(table.title)])
+            writer.writerow([_csv_value(c.title) for c in table.columns])
             for row in table.rows:
                 digest.row(row)
                 writer.writerow([_csv_value(v) for v in row])

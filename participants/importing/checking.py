@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation, Project
+from digiproj.spreadsheets import starts_like_formula
 
 from .. import personnummer as pnr
 from ..models import Participation
@@ -147,13 +148,16 @@ def check_rows(
             bucket.append(RowError(number, column_header(key), message))
 
         for key in index:
-            if cell(key).startswith("="):
+            # The rule the exports neutralise by: = + - @ start a formula in a spreadsheet
+            # (cells are stripped, so also after a tab); a plain number like -5 does not.
+            if starts_like_formula(cell(key)):
                 fail(
                     key,
                     _(
-                        "Cellen innehåller en formel. Formler räknas inte ut vid import: "
-                        "skriv in själva värdet."
-                    ),
+                        "Cellen börjar med %(sign)s och läses då som en formel. Formler tas "
+                        "inte emot vid import: skriv in själva värdet utan = + - eller @ först."
+                    )
+                    % {"sign": f"”{cell(key)[0]}”"},
                 )
         if row_errors:
             errors.extend(row_errors)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation, Project
+from digiproj.spreadsheets import neutralise_row
 
 from .columns import (
     CHOICE_FIELDS,
@@ -56,7 +57,8 @@ def template_workbook(project: Project, organisations: Iterable[Organisation]) -
     for cell in info[info.max_row]:
         cell.font = Font(bold=True)
     for org in organisations:
-        info.append([org.name, org.organisationsnummer])
+        # Organisation names are typed by staff: a name like "=HYPERLINK(…)" stays text.
+        info.append(neutralise_row([org.name, org.organisationsnummer]))
     info.column_dimensions["A"].width = 32
     info.column_dimensions["B"].width = 16
     info.column_dimensions["C"].width = 70

@@ -82,6 +82,7 @@ def survey_exports_requeue_stale(*, older_than: dt.timedelta) -> list[int]:
 def _export_write(export: SurveyExport, handle: Any) -> None:
     from openpyxl import Workbook
 
+    from digiproj.spreadsheets import neutralise, neutralise_row
     from participants.models import GENDER_CHOICES, Participation
 
     from .. import selectors
@@ -103,11 +104,13 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
     # person out, so the file has the answers only (and the day of submission).
     keep = [0, 1] if round_.anonymous else [0, 1, 2, 3, 4]
     sheet.append(
-        [
-            [_("svar_id"), _("inskickad"), _("kön"), _("organisation"), _("yrkesgrupp")][i]
-            for i in keep
-        ]
-        + [q.column for q in questions]
+        neutralise_row(
+            [
+                [_("svar_id"), _("inskickad"), _("kön"), _("organisation"), _("yrkesgrupp")][i]
+                for i in keep
+            ]
+            + [q.column for q in questions]
+        )
     )
     answers = (
         Answer.objects.filter(response__in=responses)
@@ -135,7 +138,10 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
             return
         row = [current[i] for i in keep] + current[5:]
         sheet.append(
-            [";".join(str(v) for v in cell) if isinstance(cell, list) else cell for cell in row]
+            [
+                ";".join(str(v) for v in cell) if isinstance(cell, list) else neutralise(cell)
+                for cell in row
+            ]
         )
         done += 1
         if done % 2000 == 0:
@@ -168,24 +174,28 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
 
     codebook = workbook.create_sheet(_("Kodbok"))
     codebook.append(
-        [_("kolumn"), _("del"), _("fråga"), _("typ"), _("värden"), _("DigComp"), _("visas om")]
+        neutralise_row(
+            [_("kolumn"), _("del"), _("fråga"), _("typ"), _("värden"), _("DigComp"), _("visas om")]
+        )
     )
     for section in sections:
         for q in section.questions.all():
             codebook.append(
-                [
-                    q.column,
-                    section.title_sv,
-                    q.text_sv,
-                    str(q.get_kind_display()),
-                    "; ".join(f"{o.value} = {o.label_sv}" for o in q.options.all()),
-                    q.competence.code if q.competence else "",
-                    (
-                        f"{questions[position[q.show_if_question_id]].column} ∈ "
-                        + ", ".join(str(v) for v in q.show_if_values)
-                    )
-                    if q.show_if_question_id in position
-                    else "",
-                ]
+                neutralise_row(
+                    [
+                        q.column,
+                        section.title_sv,
+                        q.text_sv,
+                        str(q.get_kind_display()),
+                        "; ".join(f"{o.value} = {o.label_sv}" for o in q.options.all()),
+                        q.competence.code if q.competence else "",
+                        (
+                            f"{questions[position[q.show_if_question_id]].column} ∈ "
+                            + ", ".join(str(v) for v in q.show_if_values)
+                        )
+                        if q.show_if_question_id in position
+                        else "",
+                    ]
+                )
             )
     workbook.save(handle)

@@ -339,6 +339,27 @@ def test_csv_formula_is_refused(client, setup):
     assert counts() == (0, 0)
 
 
+@pytest.mark.parametrize("text", ["+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd"])
+def test_csv_cell_starting_with_any_formula_sign_is_refused(client, setup, text):
+    client.force_login(setup["coordinator"])
+    rows = rows_for(setup["umea"], 1)
+    rows[0][2] = text
+    page = upload(client, setup["project"], csv_bytes(rows), "d.csv")
+    [error] = page.context["upload"].errors
+    assert error["column"] == "Efternamn"
+    assert f"börjar med ”{text[0]}”" in error["message"]
+    assert "formel" in error["message"]
+    assert counts() == (0, 0)
+
+
+def test_plain_number_with_a_sign_is_not_a_formula(client, setup):
+    client.force_login(setup["coordinator"])
+    rows = [[*r, "+46701234567"] for r in rows_for(setup["umea"], 1)]
+    lines = [";".join([*HEADERS, "Telefon"])] + [";".join(r) for r in rows]
+    page = upload(client, setup["project"], ("\r\n".join(lines) + "\r\n").encode(), "d.csv")
+    assert page.context["upload"].errors == []
+
+
 def test_contact_imports_only_into_own_organisation(client, setup):
     client.force_login(setup["contact"])
     rows = rows_for(setup["umea"], 2)

@@ -141,3 +141,29 @@ def test_participant_answers_logged_in_and_others_get_404(client, survey_world):
     other = UserFactory()
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_question_help_text_option_and_condition_are_escaped_on_link_and_preview(
+    client, survey_world
+):
+    from surveys.models import Question, QuestionOption
+    from tests.factories import MembershipFactory
+
+    payload = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+    gate = survey_world["gate"]
+    Question.objects.filter(pk=gate.pk).update(text_sv=payload, help_sv=payload)
+    QuestionOption.objects.filter(question=gate).update(label_sv=payload)
+    html = client.get(_url(survey_world)).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+    coordinator = MembershipFactory(project=survey_world["project"]).user
+    client.force_login(coordinator)
+    preview = reverse(
+        "surveys:preview", args=[survey_world["project"].pk, survey_world["survey"].pk]
+    )
+    html = client.get(preview).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

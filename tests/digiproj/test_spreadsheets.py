@@ -1,0 +1,39 @@
+"""The one rule for text in spreadsheet cells (digiproj.spreadsheets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from digiproj.spreadsheets import neutralise, starts_like_formula
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("https://evil.example","Klicka")',
+        "=cmd|' /C calc'!A0",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "\t=1+1",
+        "\r=1+1",
+        "\uff1d1+1",
+    ],
+)
+def test_text_starting_like_a_formula_gets_a_quote(text):
+    assert starts_like_formula(text)
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [-12, 3.5, Decimal("-1.25"), dt.date(2024, 1, 1), None])
+def test_typed_values_stay_as_they_are(value):
+    assert neutralise(value) is value
+
+
+@pytest.mark.parametrize("text", ["-12", "+46701234567", "-3,50", "Anna", "a=b", ""])
+def test_plain_numbers_and_ordinary_text_are_unchanged(text):
+    assert not starts_like_formula(text)
+    assert neutralise(text) == text
