@@ -91,6 +91,12 @@ def test_coordinator_certificate_shows_full_personnummer_logged_as_reveal(
     assert reveal.context == f"certificate_{fmt}"
 
 
+def test_unknown_certificate_format_is_404_and_reveals_nothing(world, march, client):
+    client.force_login(world.coordinator)
+    assert client.get(_file_url(world, "csv")).status_code == 404
+    assert not PersonnummerReveal.objects.exists()
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
 def test_contact_certificate_masks_personnummer(world, march, client, fmt):
     client.force_login(world.contact)
