@@ -24,7 +24,7 @@ from activities import selectors, services
 from activities.models import Certificate
 from participants import personnummer as pnr
 from participants.models import PersonnummerReveal
-from tests.factories import AttendanceFactory, EnrolmentFactory, SessionFactory
+from tests.factories import AttendanceFactory, EnrolmentFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -89,6 +89,19 @@ def test_coordinator_certificate_shows_full_personnummer_logged_as_reveal(
     reveal = PersonnummerReveal.objects.get()
     assert (reveal.user, reveal.participation) == (world.coordinator, world.own)
     assert reveal.context == f"certificate_{fmt}"
+
+
+def test_platform_admin_certificate_shows_full_personnummer_logged_as_reveal(world, march, client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert pnr.display(world.own.person.personnummer) in _text(client.get(_file_url(world, "pdf")))
+    assert PersonnummerReveal.objects.get().user == admin
+
+
+def test_teacher_gets_no_certificate(world, march, client):
+    client.force_login(world.teacher)
+    assert client.get(_file_url(world, "pdf")).status_code == 403  # no hours.view
+    assert not PersonnummerReveal.objects.exists()
 
 
 def test_unknown_certificate_format_is_404_and_reveals_nothing(world, march, client):
