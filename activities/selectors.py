@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from digiproj.collation import swedish, swedish_key
 from digiproj.dates import STOCKHOLM, local_date, local_midnight, month_start, next_month
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess, Role
@@ -683,14 +684,18 @@ def activity_statistics(
     held = Count("sessions", filter=Q(sessions__starts_at__gte=lo, sessions__starts_at__lt=hi))
     qs = Activity.objects.filter(project=access.project)
     if group_by_kind:
-        rows = list(
+        kinds = dict(Activity.Kind.choices)
+        rows = sorted(
             qs.values("kind")
             .annotate(sessions_held=held, activities=Count("pk", distinct=True))
-            .order_by("kind")
+            .order_by(),
+            key=lambda row: swedish_key(str(kinds.get(row["kind"], row["kind"]))),
         )
     else:
         rows = list(
-            qs.values("pk", "title", "kind").annotate(sessions_held=held).order_by("title", "pk")
+            qs.values("pk", "title", "kind")
+            .annotate(sessions_held=held)
+            .order_by(swedish("title"), "pk")
         )
     enrolled = dict(
         Enrolment.objects.filter(

@@ -1,11 +1,14 @@
 """The embedded SQLite database matches case-insensitively beyond ASCII, as PostgreSQL does:
-SQLite's own LIKE folds only A–Z, so searching "öberg" would not find "Öberg"."""
+SQLite's own LIKE folds only A–Z, so searching "öberg" would not find "Öberg". And it
+orders in Swedish, under the name PostgreSQL's ICU collation has (digiproj.collation)."""
 
 from __future__ import annotations
 
 import functools
 import re
 from typing import Any
+
+from .collation import SWEDISH, swedish_compare
 
 
 @functools.lru_cache(maxsize=512)
@@ -34,3 +37,4 @@ def install(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("like", 2, unicode_like, deterministic=True)
         connection.connection.create_function("like", 3, unicode_like, deterministic=True)
+        connection.connection.create_collation(SWEDISH, swedish_compare)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from activities import selectors as activity_selectors
 from activities.models import Activity
+from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, Role
@@ -503,6 +504,8 @@ class Competence:
                     group_by=group_by,
                     organisation_id=org,
                 )
+                if group_by in ("organisation", "role_group"):  # by name, in Swedish order
+                    rows.sort(key=lambda r: (swedish_key(str(names.get(r["grp"], ""))), r["area"]))
                 for row in survey_selectors.suppress(rows, threshold=threshold):
                     change.rows.append(
                         [
@@ -628,9 +631,9 @@ class TimeFigures:
         self.keys = sorted(
             set(self.monthly) | set(self.closing),
             key=lambda k: (
-                people[k[0]]["organisation__name"],
-                people[k[0]]["person__last_name"],
-                people[k[0]]["person__first_name"],
+                swedish_key(people[k[0]]["organisation__name"]),
+                swedish_key(people[k[0]]["person__last_name"]),
+                swedish_key(people[k[0]]["person__first_name"]),
                 k[0],
                 k[1],
             ),
@@ -824,7 +827,13 @@ class TimeAndCofinancing:
         def activity_lines() -> Iterator[list[Any]]:
             ordered = sorted(
                 per_activity,
-                key=lambda k: (people[k[0]]["person__last_name"], k[0], k[2], titles[k[1]]),
+                key=lambda k: (
+                    swedish_key(people[k[0]]["person__last_name"]),
+                    swedish_key(people[k[0]]["person__first_name"]),
+                    k[0],
+                    k[2],
+                    swedish_key(titles[k[1]]),
+                ),
             )
             for pid, activity_id, month in ordered:
                 person = people[pid]
@@ -862,7 +871,7 @@ class TimeAndCofinancing:
             + [Column(_("Ej intygade timmar"), "decimal", 12)],
         )
         for (org_id, month), bucket in sorted(
-            sums.items(), key=lambda kv: (org_names[kv[0][0]][0], kv[0][1])
+            sums.items(), key=lambda kv: (swedish_key(org_names[kv[0][0]][0]), kv[0][1])
         ):
             org_table.rows.append(
                 [*org_names[org_id], month.strftime("%Y-%m")]

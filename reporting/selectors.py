@@ -5,6 +5,7 @@ serve the figure and the list of rows behind it (drill-down), so the two always 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.db.models.lookups import GreaterThan
 
+from digiproj.collation import swedish, swedish_key
 from digiproj.dates import months_between
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
@@ -166,8 +168,34 @@ def indicator_breakdown(
     }
     if field is None:
         return [{"key": "total", **qs.aggregate(**aggregates)}]
-    rows = qs.values(field).annotate(**aggregates).order_by(field)
-    return [{"key": row.pop(field), **row} for row in rows]
+    extra = ["organisation__name"] if dimension == "organisation" else []
+    rows = [
+        {"key": row.pop(field), **row}
+        for row in qs.values(field, *extra).annotate(**aggregates).order_by()
+    ]
+    return sorted(rows, key=_row_order(access, dimension))
+
+
+def _row_order(access: ProjectAccess, dimension: str) -> Callable[[dict], Any]:
+    """The order of a breakdown's rows: bands (age, ISCED) in their own order, names and
+    labels in Swedish alphabetical order; an empty value (not ended …) last."""
+    if dimension in ("age_band", "isced"):
+        order = (
+            [band.key for band in AGE_BANDS[access.project.programme_period]]
+            if dimension == "age_band"
+            else list(Participation.Isced.values)
+        )
+        return lambda row: order.index(row["key"]) if row["key"] in order else len(order)
+    if dimension == "organisation":
+        return lambda row: swedish_key(row.pop("organisation__name") or "")
+    labels = dict(
+        Participation.RoleGroup.choices
+        if dimension == "role_group"
+        else Participation.EndReason.choices
+        if dimension == "end_reason"
+        else {}
+    )
+    return lambda row: (row["key"] in (None, ""), swedish_key(str(labels.get(row["key"], ""))))
 
 
 def drilldown_rows(
@@ -187,7 +215,7 @@ def drilldown_rows(
     field = DIMENSIONS[dimension]
     if field is not None:
         qs = qs.filter(**{field: value})
-    return qs.order_by("person__last_name", "person__first_name", "pk")
+    return qs.order_by(swedish("person__last_name"), swedish("person__first_name"), "pk")
 
 
 def participant_register(
@@ -197,7 +225,12 @@ def participant_register(
     return (
         participations_for_report(access=access, organisation_id=organisation_id)
         .filter(measure_q("active", period))
-        .order_by("organisation__name", "person__last_name", "person__first_name", "pk")
+        .order_by(
+            swedish("organisation__name"),
+            swedish("person__last_name"),
+            swedish("person__first_name"),
+            "pk",
+        )
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities import selectors as activity_selectors
 from activities.models import Activity
 from digiproj import dates
+from digiproj.collation import swedish
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import personnummer as pnr
@@ -610,7 +611,8 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
             reported_gender=participant_selectors.reported_gender(access.project)
         ).filter(reported_gender=gender)
     rows = []
-    for participation in people.order_by("person__last_name", "person__first_name", "pk"):
+    ordered = people.order_by(swedish("person__last_name"), swedish("person__first_name"), "pk")
+    for participation in ordered:
         minutes = figures.get(participation.pk, {"present": 0, "own": 0})
         if params.get("present") and not minutes.get("attended"):
             continue

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.collation import swedish_key
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from surveys import selectors as survey_selectors
@@ -299,7 +300,7 @@ def mapping(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             "label": labels.get(org, _("Alla organisationer")) if org else _("Alla"),
             "cells": [by_org[org].get(a.number) for a in areas],
         }
-        for org in sorted(by_org, key=lambda o: (o is None, str(labels.get(o, ""))))
+        for org in sorted(by_org, key=lambda o: (o is None, swedish_key(str(labels.get(o, "")))))
     ]
     context = _context(
         access,

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from digiproj.collation import swedish_key
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import GENDER_CHOICES, Participation
@@ -104,7 +105,7 @@ def _pivot(
                 "cells": [by_area.get(a.number) for a in areas],
             }
         )
-    return sorted(table, key=lambda r: str(r["label"]))
+    return sorted(table, key=lambda r: swedish_key(str(r["label"])))
 
 
 def round_results(

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from digiproj.collation import swedish
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
@@ -367,5 +368,5 @@ def paired_people(
             last_name=F("response__person__last_name"),
             personnummer=F("response__person__personnummer"),
         )
-        .order_by("last_name", "first_name", "person_id")
+        .order_by(swedish("last_name"), swedish("first_name"), "person_id")
     )

@@ -203,3 +203,49 @@ def test_every_report_page_states_the_gender_and_rounding_rules(client, small_pr
     page = client.get(reverse(name, args=[small_project["project"].pk])).content.decode()
     for text in COMMON_DEFINITIONS:
         assert escape(str(text)) in page
+
+
+def test_swedish_key_orders_as_postgresql_icu_swedish():
+    from digiproj.collation import swedish_key
+
+    words = ["Örebro", "Åre", "Ängelholm", "Zeta", "ale", "Ale", "Éva", "Eva", "Återvänd"]
+    words += ["Ändrad", "Öberg", "Yxa", "Übel", "Åberg", "Aa"]
+    # SELECT … ORDER BY x COLLATE "sv-SE-x-icu" on PostgreSQL 16 gives exactly this.
+    assert sorted(words, key=swedish_key) == [
+        "Aa", "ale", "Ale", "Eva", "Éva", "Übel", "Yxa", "Zeta", "Åberg", "Åre",
+        "Återvänd", "Ändrad", "Ängelholm", "Öberg", "Örebro",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def swedish_names(small_project):
+    for org, name in (
+        (small_project["north"], "Ängelholms kommun"),
+        (small_project["south"], "Åre kommun"),
+    ):
+        org.name = name
+        org.save()
+    for key, last in (("P1", "Ängström"), ("P2", "Åberg"), ("P3", "Zetterlund"), ("P6", "Öst")):
+        person = small_project["p"][key].person
+        person.last_name, person.first_name = last, "Test"
+        person.save()
+    return small_project
+
+
+def test_report_rows_in_swedish_order_and_age_bands_in_their_own_order(client, swedish_names):
+    sheets = run_report(swedish_names, "indikatorer")
+    assert [r[0] for r in sheets["Ålder vid start"][1:]] == ["<25", "25–54", ">54"]
+    assert [r[0] for r in sheets["Organisation"][1:]] == ["Åre kommun", "Ängelholms kommun"]
+    register = run_report(swedish_names, "deltagare")["Deltagare"][1:]
+    assert [r[0] for r in register] == ["Öst", "Zetterlund", "Åberg", "Ängström"]
+
+    client.force_login(swedish_names["coordinator"])
+    page = client.get(
+        reverse("reporting:register", args=[swedish_names["project"].pk]),
+        {"period_start": "2024-01-01", "period_end": "2024-06-30"},
+    ).content.decode()
+    positions = [page.index(name) for name in ("Öst", "Zetterlund", "Åberg", "Ängström")]
+    assert positions == sorted(positions)
+    page = client.get(reverse("reporting:indicators", args=[swedish_names["project"].pk]))
+    text = page.content.decode()
+    assert text.index("&lt;25") < text.index("25–54") < text.index("&gt;54")
