@@ -130,9 +130,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[digiproj] "
+# Logins are limited by their failures only (see digiproj.accounts.login_limits): a class
+# or a municipality behind one NAT address must not stop each other. Per account at one
+# address; per account at unfamiliar addresses; per address for unfamiliar accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "login": "30/m/ip",
+    "login": "",  # no limit on logins as such: a right password is never counted
+    "login_failed": "5/5m/key",
+    "login_failed_account": "20/15m/key",
+    "login_failed_address": "50/10m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
