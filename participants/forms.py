@@ -233,12 +233,15 @@ class ParticipantFilterForm(forms.Form):
     }
 
     q = forms.CharField(
-        label=_("Sök namn eller födelsedatum"),
+        label=_("Sök namn, födelsedatum eller personnummer"),
         required=False,
         max_length=100,
-        help_text=_("Till exempel Andersson eller 19800101."),
+        help_text=_("Till exempel Andersson, 19800101 eller ett helt personnummer."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+    # The opaque key of a personnummer search (see views.participant_list): the number itself
+    # stays in the session, never in the URL.
+    nr = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     organisation = forms.ModelChoiceField(
         label=_("Arbetsgivare"),
         queryset=Organisation.objects.none(),

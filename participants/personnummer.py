@@ -5,6 +5,7 @@ and a generator of Skatteverket-style *test* numbers for demo data and tests.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -49,6 +50,15 @@ def normalize(value: str) -> str:
             code="checksum",
         ) from exc
     return parsed.format(True)
+
+
+_FULL_NUMBER = re.compile(r"\d{10}")
+
+
+def contains_full_number(text: str) -> bool:
+    """Whether a typed text holds a whole personnummer (10 or 12 digits in a row, however
+    spaced or dashed), valid or not: such a text must never go into a URL or a log."""
+    return bool(_FULL_NUMBER.search(re.sub(r"[\s+\-]", "", text or "")))
 
 
 def _date_part_valid(digits: str) -> bool:

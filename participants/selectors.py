@@ -127,7 +127,9 @@ def participation_search(
 ) -> QuerySet[Participation]:
     """The list page: search, filters and sorting on top of the scoped list."""
     qs = participation_list(access=access)
-    if filters.get("q"):
+    if filters.get("personnummer"):
+        qs = qs.filter(person__personnummer=filters["personnummer"])
+    elif filters.get("q"):
         qs = qs.filter(_search_q(filters["q"]))
     if filters.get("organisation"):
         qs = qs.filter(organisation=filters["organisation"])

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +18,7 @@ from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, importing, permissions, selectors, services
+from . import personnummer as pnr
 
 PAGE_SIZE = 50
 
@@ -24,28 +27,115 @@ def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "project": access.project, **extra}
 
 
+# A personnummer typed into the list's search is kept here ({key: number}); the list's URL
+# carries only the key. The newest few are kept, for the back button and other tabs.
+NUMBER_SEARCHES = "participants.number_searches"
+MAX_NUMBER_SEARCHES = 20
+
+
 @project_permission_required("participants.view")
 def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    organisations = selectors.organisation_choices(access=access)
-    form = forms.ParticipantFilterForm(
-        request.GET, project=access.project, organisations=organisations
-    )
-    form.is_valid()  # an invalid field (e.g. another project's organisation) is just left out
-    filters = form.cleaned_data
+    """The list is a GET URL of its filters, so page 2, bookmarks and the back button work.
+    The search form posts and is redirected to that URL; a personnummer typed into it never
+    goes into the URL (nor the access log, the history or a Referer): it stays in the session
+    and the URL carries an opaque key (?nr=). An old link with a number in ?q= is redirected
+    the same way, so the number is not passed on to page 2."""
+    status = 200
+    if request.method == "POST" or pnr.contains_full_number(request.GET.get("q", "")):
+        outcome = _search_redirect(request, access)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form, filters, status = outcome, {}, 400  # a number that is not valid: explained
+    else:
+        form, filters = _list_filters(request, access)
     queryset = selectors.participation_search(
         access=access, filters=filters, ordering=form.ordering
     )
+    if status != 200:
+        queryset = queryset.none()
     page = paginate(request, queryset, PAGE_SIZE)
     return render(
         request,
         "participants/participant_list.html",
-        _context(
-            access,
-            page=page,
-            form=form,
-            can_edit=access.can("participants.edit"),
-        ),
+        _context(access, page=page, form=form, can_edit=access.can("participants.edit")),
+        status=status,
     )
+
+
+def _filter_form(access: ProjectAccess, data: Any) -> forms.ParticipantFilterForm:
+    form = forms.ParticipantFilterForm(
+        data, project=access.project, organisations=selectors.organisation_choices(access=access)
+    )
+    form.is_valid()  # an invalid field (e.g. another project's organisation) is just left out
+    return form
+
+
+def _list_filters(
+    request: HttpRequest, access: ProjectAccess
+) -> tuple[forms.ParticipantFilterForm, dict[str, Any]]:
+    """The filters of the list's URL; ?nr= is looked up in the session."""
+    data = request.GET.copy()
+    number = _number_search_get(request, data.get("nr", ""))
+    if number:
+        data["q"] = pnr.mask(number)  # the search box shows what was searched, masked
+    form = _filter_form(access, data)
+    filters = dict(form.cleaned_data)
+    if number:
+        filters["personnummer"] = number
+    elif data.get("nr"):
+        form.add_error(
+            "q",
+            _("Sökningen på personnummer gäller bara medan du är inloggad. Skriv numret igen."),
+        )
+    return form, filters
+
+
+def _search_redirect(
+    request: HttpRequest, access: ProjectAccess
+) -> HttpResponse | forms.ParticipantFilterForm:
+    """Redirect submitted search data to the list's URL, a typed personnummer replaced by a
+    key to it in the session. A number that is not valid gives back the form with the
+    reason, and nothing is searched."""
+    data = request.POST if request.method == "POST" else request.GET
+    params = QueryDict(mutable=True)
+    for name in forms.ParticipantFilterForm.base_fields:
+        if value := data.get(name, "").strip():
+            params[name] = value
+    query = params.get("q", "")
+    if pnr.contains_full_number(query):
+        try:
+            number = pnr.normalize("".join(query.split()))  # "800101 - 9802" too
+        except ValidationError as exc:
+            form = _filter_form(access, {**params.dict(), "nr": ""})
+            form.add_error("q", exc)
+            return form
+        del params["q"]
+        params["nr"] = _number_search_store(request, number)
+    elif params.get("nr"):
+        # The box still shows that search's masked number: the same search. Otherwise the
+        # new text replaces it.
+        number = _number_search_get(request, params["nr"])
+        if number and query == pnr.mask(number):
+            del params["q"]
+        else:
+            del params["nr"]
+    url = reverse("participants:list", args=[access.project.pk])
+    return redirect(f"{url}?{params.urlencode()}" if params else url)
+
+
+def _number_search_store(request: HttpRequest, number: str) -> str:
+    searches: dict[str, str] = request.session.get(NUMBER_SEARCHES, {})
+    key = next((k for k, v in searches.items() if v == number), None) or secrets.token_urlsafe(9)
+    searches.pop(key, None)
+    searches[key] = number
+    while len(searches) > MAX_NUMBER_SEARCHES:
+        searches.pop(next(iter(searches)))
+    request.session[NUMBER_SEARCHES] = searches
+    return key
+
+
+def _number_search_get(request: HttpRequest, key: str) -> str | None:
+    return request.session.get(NUMBER_SEARCHES, {}).get(key) if key else None
 
 
 @project_permission_required("participants.view")

@@ -159,7 +159,7 @@ def test_coordinator_imports_with_errors_then_fixed(setup, live_server, page: Pa
     page.goto(f"{base}/p/{project.pk}/deltagare/")
 
     # The list's filters and the other staff pages.
-    page.get_by_label("Sök namn eller födelsedatum").fill("Ek2")
+    page.get_by_label("Sök namn, födelsedatum eller personnummer").fill("Ek2")
     page.get_by_role("button", name="Visa").click()
     page.get_by_role("link", name="Ek2, Anna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Anna Ek2")

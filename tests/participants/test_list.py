@@ -151,3 +151,97 @@ def test_other_projects_organisation_in_filter_is_ignored_not_leaked(client, set
     client.force_login(setup["coordinator"])
     names = _names(client, setup["project"], organisation=foreign.pk, status="ended")
     assert names == ["Bo"]  # the valid filter still applies; the foreign id matches nothing
+
+
+def _typed_forms(number: str) -> list[str]:
+    """The ways a personnummer gets typed: 12 or 10 digits, with or without dash, spaced."""
+    short = number[2:]
+    return [
+        number,
+        f"{number[:8]}-{number[8:]}",
+        short,
+        f"{short[:6]}-{short[6:]}",
+        f" {number[:8]} {number[8:]} ",
+        f"{short[:6]} - {short[6:]}",
+    ]
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+@pytest.mark.parametrize("form_index", range(6))
+def test_typed_personnummer_never_goes_into_the_url_and_finds_the_person(client, setup, form_index):
+    project = setup["project"]
+    number = setup["anna"].person.personnummer
+    typed = _typed_forms(number)[form_index]
+    client.force_login(setup["coordinator"])
+    list_url = reverse("participants:list", args=[project.pk])
+    response = client.post(list_url, {"q": typed, "status": "active"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert number[2:] not in _digits(location)  # neither the 12 nor the 10 digits
+    assert "status=active" in location
+    page = client.get(location)
+    assert [p.person.first_name for p in page.context["page"]] == ["Anna"]
+    html = page.content.decode()
+    assert number not in html
+    assert f"{number[:8]}-{number[8:]}" not in html
+    assert 'value="19800101-****"' in html  # the box shows what was searched, masked
+
+
+def test_number_search_keeps_its_key_on_page_2_and_with_other_filters(client, setup):
+    project = setup["project"]
+    client.force_login(setup["coordinator"])
+    list_url = reverse("participants:list", args=[project.pk])
+    location = client.post(list_url, {"q": setup["bo"].person.personnummer})["Location"]
+    key = location.split("nr=")[1]
+    # Submitting the form again unchanged (the box shows the masked number) keeps the
+    # search; a new text in the box replaces it.
+    again = client.post(list_url, {"q": "19900101-****", "nr": key, "gender": "M"})["Location"]
+    assert f"nr={key}" in again
+    assert "gender=M" in again
+    assert "q=" not in again
+    page = client.get(again + "&sida=2")
+    assert [p.person.first_name for p in page.context["page"]] == ["Bo"]
+    other = client.post(list_url, {"q": "berg", "nr": key})["Location"]
+    assert "nr=" not in other
+    assert [p.person.first_name for p in client.get(other).context["page"]] == ["Anna"]
+
+
+def test_old_link_with_a_number_in_q_is_redirected_without_it(client, setup):
+    number = setup["anna"].person.personnummer
+    client.force_login(setup["coordinator"])
+    response = client.get(reverse("participants:list", args=[setup["project"].pk]), {"q": number})
+    assert response.status_code == 302
+    assert number[2:] not in _digits(response["Location"])
+
+
+def test_number_key_of_another_session_finds_nothing_and_says_why(client, setup):
+    project = setup["project"]
+    list_url = reverse("participants:list", args=[project.pk])
+    client.force_login(setup["coordinator"])
+    location = client.post(list_url, {"q": setup["anna"].person.personnummer})["Location"]
+    client.logout()
+    client.force_login(setup["coordinator"])
+    page = client.get(location)
+    assert "Skriv numret igen" in page.content.decode()
+
+
+def test_invalid_typed_number_is_explained_and_not_put_in_the_url(client, setup):
+    number = setup["anna"].person.personnummer
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    client.force_login(setup["coordinator"])
+    response = client.post(reverse("participants:list", args=[setup["project"].pk]), {"q": wrong})
+    assert response.status_code == 400
+    assert "fel kontrollsiffra" in response.content.decode()
+    assert list(response.context["page"]) == []
+
+
+def test_contact_finds_by_number_only_in_own_organisation(client, setup):
+    project = setup["project"]
+    contact = MembershipFactory(project=project, role="contact", organisation=setup["pitea"]).user
+    client.force_login(contact)
+    list_url = reverse("participants:list", args=[project.pk])
+    location = client.post(list_url, {"q": setup["anna"].person.personnummer})["Location"]
+    assert list(client.get(location).context["page"]) == []
