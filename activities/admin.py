@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from digiproj.admin_access import PersonalDataAdminMixin
+
 from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
 
 
@@ -19,27 +21,27 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["session", "participation", "status", "waiting_position", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["session", "participation", "enrolled_by"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["session", "participation", "present", "minutes", "marked_at"]
     raw_id_fields = ["session", "participation", "marked_by"]
 
 
 @admin.register(SelfReportedTime)
-class SelfReportedTimeAdmin(SimpleHistoryAdmin):
+class SelfReportedTimeAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["participation", "activity", "date", "minutes", "status"]
     list_filter = ["status"]
     raw_id_fields = ["participation", "activity", "reported_by", "decided_by"]
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["participation", "month", "participant_signed_at", "manager_signed_at"]
     raw_id_fields = ["participation", "participant_signed_by", "manager_signed_by"]
     exclude = ["manager_code_hash", "manager_token"]

@@ -23,7 +23,9 @@ GENDER_CHOICES = [
 
 class Person(models.Model):
     # 12 digits, ÅÅÅÅMMDDNNNN; personnummer or samordningsnummer. Never in URLs, logs or mail.
-    personnummer = models.CharField(_("personnummer"), max_length=12, unique=True)
+    personnummer = models.CharField(
+        _("personnummer"), max_length=12, unique=True, validators=[pnr.validate_stored]
+    )
     first_name = models.CharField(_("förnamn"), max_length=100)
     last_name = models.CharField(_("efternamn"), max_length=100)
     email = models.EmailField(_("e-post"), blank=True)

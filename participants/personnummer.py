@@ -61,6 +61,23 @@ def contains_full_number(text: str) -> bool:
     return bool(_FULL_NUMBER.search(re.sub(r"[\s+\-]", "", text or "")))
 
 
+# What services.person_erase leaves in place of an anonymised person's number.
+_ERASED = re.compile(r"X\d{11}")
+
+
+def validate_stored(value: str) -> None:
+    """The model field's validator: a valid number in the stored form, 12 digits
+    ÅÅÅÅMMDDNNNN (or the marker an anonymised person gets). Forms normalise what is typed
+    with `normalize` first; this catches every other way in (the Django admin, a shell)."""
+    if _ERASED.fullmatch(value or ""):
+        return
+    if normalize(value) != value:
+        raise ValidationError(
+            _("Personnumret ska sparas med 12 siffror utan bindestreck, ÅÅÅÅMMDDNNNN."),
+            code="stored_form",
+        )
+
+
 def _date_part_valid(digits: str) -> bool:
     date_digits = digits[-10:-4]
     day = int(date_digits[4:6])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from digiproj.admin_access import PersonalDataAdminMixin
+
 from .models import (
     DigCompArea,
     DigCompCompetence,
@@ -68,6 +70,6 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyExport)
-class SurveyExportAdmin(admin.ModelAdmin):
+class SurveyExportAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ("round", "status", "progress", "created_at", "finished_at")
     readonly_fields = ("file", "error", "progress", "started_at", "finished_at")

@@ -230,17 +230,8 @@ def participant_update(
     if protected_identity is not None:
         person.protected_identity = protected_identity
     if personnummer is not None:
-        number = pnr.normalize(personnummer)
+        number = person_personnummer_check(person=person, personnummer=personnummer)
         if number != person.personnummer:
-            if Person.objects.filter(personnummer=number).exclude(pk=person.pk).exists():
-                raise ValidationError(
-                    {
-                        "personnummer": _(
-                            "Personnumret tillhör en annan person i digiproj. Kontrollera "
-                            "numret, eller kontakta en administratör om två poster ska slås ihop."
-                        )
-                    }
-                )
             person.personnummer = number
             for name, value in person_derived_fields(number).items():
                 setattr(person, name, value)
@@ -410,3 +401,57 @@ def personnummer_reveal_bulk(*, participation_ids: list[int], user_id: int, cont
         context,
     )
     return len(participation_ids)
+
+
+def person_personnummer_check(*, person: Person, personnummer: str) -> str:
+    """A corrected number for `person`, normalised; refused (translated ValidationError on
+    "personnummer") when it is not valid or belongs to another person."""
+    try:
+        number = pnr.normalize(personnummer)
+    except ValidationError as exc:
+        raise ValidationError({"personnummer": exc.error_list}) from exc
+    if Person.objects.filter(personnummer=number).exclude(pk=person.pk).exists():
+        raise ValidationError(
+            {
+                "personnummer": _(
+                    "Personnumret tillhör en annan person i digiproj. Kontrollera "
+                    "numret, eller kontakta en administratör om två poster ska slås ihop."
+                )
+            }
+        )
+    return number
+
+
+@transaction.atomic
+def person_personnummer_correct(*, person: Person, personnummer: str) -> Person:
+    """Correct a person's number from the platform admin. The birth date and the gender the
+    number shows follow it (person_derived_fields), so the ESF figures never keep a stale
+    gender; a gender override with its reason stays in force, as `gender` is generated from
+    the override first."""
+    number = person_personnummer_check(person=person, personnummer=personnummer)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if number == person.personnummer:
+        return person
+    person.personnummer = number
+    for name, value in person_derived_fields(number).items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["gender"])
+    person.save()
+    person.refresh_from_db(fields=["gender"])
+    audit_log.info("personnummer corrected: person=%s", person.pk)
+    return person
+
+
+def person_personnummer_reveal(*, person: Person, user_id: int, context: str) -> str:
+    """The full number of a person seen outside one project (the Django admin), logged like
+    a coordinator's reveal: one PersonnummerReveal for each of the person's participations,
+    so every project holding the person sees it in its log. Without a participation there is
+    nowhere to log it, so it is not shown."""
+    ids = list(Participation.objects.filter(person=person).values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(
+            _("Personen har inget deltagande att logga visningen mot. Numret visas inte."),
+            code="nothing_to_log",
+        )
+    personnummer_reveal_bulk(participation_ids=ids, user_id=user_id, context=context)
+    return pnr.display(person.personnummer)
