@@ -11,17 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from digiproj.collation import swedish, swedish_key
-from digiproj.dates import STOCKHOLM, local_date, local_midnight, month_start, next_month
+from digiproj.dates import local_midnight, month_end, month_start
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants.models import Participation
-from participants.selectors import reported_gender
 
+from . import hours as counted_time
 from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
 
 # --- activities and sessions ------------------------------------------------------------
@@ -201,78 +200,28 @@ def my_open_sessions(*, user_id: int) -> QuerySet[Session]:
 # --- hours ------------------------------------------------------------------------------
 
 
-def _minutes_grouped(
-    participations: QuerySet[Participation] | list[int],
-    start: dt.date,
-    end: dt.date,
-    *,
-    by_activity: bool,
-    unit: str,
-) -> dict[tuple[Any, ...], int]:
-    """Minutes in [start, end) from attendance and approved self-reported time, keyed by
-    (participation[, activity], day or first day of month). Each source is summed in the
-    database (one GROUP BY each); only the two aggregated results are merged here."""
-    totals: dict[tuple[Any, ...], int] = defaultdict(int)
-    when_att = (
-        TruncDate("session__starts_at", tzinfo=STOCKHOLM)
-        if unit == "day"
-        else TruncMonth("session__starts_at", tzinfo=STOCKHOLM)
-    )
-    att_keys = ["participation_id", *(["session__activity_id"] if by_activity else [])]
-    attendance = (
-        Attendance.objects.filter(
-            participation__in=participations,
-            present=True,
-            minutes__gt=0,
-            session__starts_at__gte=local_midnight(start),
-            session__starts_at__lt=local_midnight(end),
-        )
-        .annotate(when=when_att)
-        .values(*att_keys, "when")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    own_keys = ["participation_id", *(["activity_id"] if by_activity else [])]
-    own = (
-        SelfReportedTime.objects.filter(
-            participation__in=participations,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lt=end,
-        )
-        .annotate(when=F("date") if unit == "day" else TruncMonth("date"))
-        .values(*own_keys, "when")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for rows, keys in ((attendance, att_keys), (own, own_keys)):
-        for row in rows:
-            when = row["when"]
-            if isinstance(when, dt.datetime):  # some backends return the truncated datetime
-                when = local_date(when)
-            totals[(*(row[k] for k in keys), when)] += row["total"]
-    return dict(totals)
-
-
 def hours_by_day(
     *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[tuple[int, int, dt.date], int]:
-    """Minutes per (participation, activity, date) in [start, end)."""
-    return _minutes_grouped(participations, start, end, by_activity=True, unit="day")
+    """Counted minutes per (participation, activity, date) on days in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "act", "day")
 
 
 def hours_by_month(
     *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[tuple[int, dt.date], int]:
-    """Minutes per (participation, first day of month) in [start, end)."""
-    return _minutes_grouped(participations, start, end, by_activity=False, unit="month")
+    """Counted minutes per (participation, first day of month) on days in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "month")
 
 
 def minutes_by_month_and_activity(
     *, participations: QuerySet[Participation], start: dt.date, end: dt.date
 ) -> dict[tuple[int, int, dt.date], int]:
-    """Minutes per (participation, activity, first day of month) in [start, end)."""
-    return _minutes_grouped(participations, start, end, by_activity=True, unit="month")
+    """Counted minutes per (participation, activity, first day of month) in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "act", "month")
 
 
 def hours_for_month(minutes: int, rounding: str) -> Decimal:
@@ -287,9 +236,7 @@ def participant_hours(*, participation: Participation) -> dict[str, Any]:
     """One participant's minutes per month and in total, with the reported (rounded) hours."""
     project = participation.project
     months = hours_by_month(
-        participations=[participation.pk],
-        start=project.start_date,
-        end=project.end_date + dt.timedelta(days=1),
+        participations=[participation.pk], start=project.start_date, end=project.end_date
     )
     rows = [
         {
@@ -307,27 +254,12 @@ def participant_hours(*, participation: Participation) -> dict[str, Any]:
 
 
 def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
-    """One participant's minutes per activity over the whole project (both sources summed in
-    the database, one GROUP BY each)."""
-    totals: dict[int, int] = defaultdict(int)
-    attended = (
-        Attendance.objects.filter(participation=participation, present=True)
-        .values("session__activity_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    """One participant's counted minutes per activity over the whole project."""
+    project = participation.project
+    rows = counted_time.counted_rows(
+        participations=[participation.pk], start=project.start_date, end=project.end_date
     )
-    for row in attended:
-        totals[row["session__activity_id"]] += row["total"]
-    reported = (
-        SelfReportedTime.objects.filter(
-            participation=participation, status=SelfReportedTime.Status.APPROVED
-        )
-        .values("activity_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for row in reported:
-        totals[row["activity_id"]] += row["total"]
+    totals = {act: minutes for (act,), minutes in counted_time.minutes_by(rows, "act").items()}
     titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
     return sorted(
         ({"activity": titles[pk], "minutes": m} for pk, m in totals.items()),
@@ -376,7 +308,7 @@ def certificate_data_for_months(
     if not months:
         return {}
     by_day = hours_by_day(
-        participations=[participation.pk], start=months[0], end=next_month(months[-1])
+        participations=[participation.pk], start=months[0], end=month_end(months[-1])
     )
     titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
     return {month: _certificate_payload(participation, month, by_day, titles) for month in months}
@@ -385,8 +317,13 @@ def certificate_data_for_months(
 def certified_months(
     *, participations: QuerySet[Participation], start: dt.date, end: dt.date
 ) -> set[tuple[int, dt.date]]:
-    """(participation, month) pairs in [start, end) whose certificate is signed by both the
-    participant and the manager and still matches the data (a later change voids it).
+    """(participation, month) pairs of months touching [start, end] whose certificate is
+    signed by both the participant and the manager and still matches the data (a later
+    change voids it).
+
+    A certificate covers its whole month, so it is checked against the whole month's data
+    even when the period (or the part before a closing phase) ends or starts inside it;
+    which of its days are valued is the caller's period, not the certificate's.
 
     Reads the signed certificates, the hours behind them and the people in five queries;
     only the hash comparison runs per certificate.
@@ -395,7 +332,7 @@ def certified_months(
         Certificate.objects.filter(
             participation__in=participations,
             month__gte=month_start(start),
-            month__lt=end,
+            month__lte=end,
             participant_signed_at__isnull=False,
             manager_signed_at__isnull=False,
         ).values_list("participation_id", "month", "content_hash")
@@ -403,7 +340,8 @@ def certified_months(
     if not signed:
         return set()
     ids = {pid for pid, _m, _h in signed}
-    by_day = hours_by_day(participations=list(ids), start=month_start(start), end=end)
+    last = max(month for _p, month, _h in signed)
+    by_day = hours_by_day(participations=list(ids), start=month_start(start), end=month_end(last))
     titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
     people = Participation.objects.select_related("person", "organisation", "project").in_bulk(ids)
     return {
@@ -541,7 +479,7 @@ def certificate_for_manager(certificate: Certificate, data: dict[str, Any]) -> d
 def organisation_summary(
     *, access: ProjectAccess, organisation_id: int, start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:
-    """Sammanställning: per participant of one organisation, hours per month in [start, end)
+    """Sammanställning: per participant of one organisation, hours per month in [start, end]
     with each month's certificate state."""
     participations = list(
         Participation.objects.filter(project=access.project, organisation_id=organisation_id)
@@ -553,7 +491,7 @@ def organisation_summary(
     certificates = {
         (c.participation_id, c.month): c
         for c in Certificate.objects.filter(
-            participation__in=[p.pk for p in participations], month__gte=start, month__lt=end
+            participation__in=[p.pk for p in participations], month__gte=start, month__lte=end
         )
     }
     by_participation: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
@@ -593,12 +531,24 @@ def hours_overview(
     """Participants in scope and their minutes in one month (one GROUP BY per source)."""
     participations = participation_choices(access=access)
     minutes = hours_by_month(
-        participations=participations.values("pk"), start=month, end=next_month(month)
+        participations=participations.values("pk"), start=month, end=month_end(month)
     )
     return participations, {pid: total for (pid, _m), total in minutes.items()}
 
 
 # --- statistics for reports -------------------------------------------------------------
+
+
+def _report_participations(
+    access: ProjectAccess, organisation_id: int | None = None
+) -> QuerySet[Participation]:
+    """The participations a report's hours cover: the project's, within the user's scope (a
+    contact: their organisation), optionally one organisation's. (Erased ones have no
+    counted time: counted_rows leaves them out.)"""
+    qs = Participation.objects.filter(project=access.project).filter(access.participation_q())
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs
 
 
 def activity_statistics(
@@ -611,73 +561,43 @@ def activity_statistics(
     group_by_kind: bool = False,
 ) -> list[dict[str, Any]]:
     """Per activity (or per activity type): sessions held in [start, end] (Stockholm days),
-    people enrolled, people present and minutes by gender (attendance plus approved
-    self-reported time). People are counted within the user's scope (a contact: their
-    organisation), each once per activity (or type).
+    people enrolled, people present and counted minutes by gender (see activities.hours).
+    People are counted within the user's scope (a contact: their organisation), each once
+    per activity (or type).
 
-    Attendance is summed per (activity, person) first and then counted per gender, one
-    statement, so no DISTINCT runs over millions of attendance rows."""
+    The counted rows are summed per (activity, person) first and then counted per gender,
+    one statement, so no DISTINCT runs over millions of attendance rows."""
     lo, hi = local_midnight(start), local_midnight(end + dt.timedelta(days=1))
     key = "activity__kind" if group_by_kind else "activity_id"
     scope = access.participation_q("participation")
     if organisation_id:
         scope &= Q(participation__organisation_id=organisation_id)
-    per_person_att = (
-        Attendance.objects.filter(
-            session__activity__project=access.project,
-            session__starts_at__gte=lo,
-            session__starts_at__lt=hi,
-            present=True,
-        )
-        .filter(scope)
-        .values(
-            k=F(f"session__{key}"),
-            pid=F("participation_id"),
-            gender=reported_gender(access.project, "participation__person"),
-        )
-        .annotate(m=Sum("minutes"))
-        .order_by()
+    counted = counted_time.counted_rows(
+        participations=_report_participations(access, organisation_id),
+        start=start,
+        end=end,
+        project=access.project,
     )
-    per_person_own = (
-        SelfReportedTime.objects.filter(
-            activity__project=access.project,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lte=end,
-        )
-        .filter(scope)
-        .values(
-            k=F(key),
-            pid=F("participation_id"),
-            gender=reported_gender(access.project, "participation__person"),
-        )
-        .annotate(m=Sum("minutes"))
-        .order_by()
-    )
-    att_sql, att_params = per_person_att.query.sql_with_params()
-    own_sql, own_params = per_person_own.query.sql_with_params()
+    counted_sql, counted_params = counted_time.rows_sql(counted)
     columns = []
     for gender in (*genders, "total"):
         cond = "" if gender == "total" else f" FILTER (WHERE x.gender = '{gender}')"
         present_cond = (
-            "FILTER (WHERE x.present)"
+            "FILTER (WHERE x.present = 1)"
             if gender == "total"
-            else f"FILTER (WHERE x.present AND x.gender = '{gender}')"
+            else f"FILTER (WHERE x.present = 1 AND x.gender = '{gender}')"
         )
         columns.append(f'COUNT(*) {present_cond} AS "present_{gender}"')
         columns.append(f'COALESCE(SUM(x.m){cond}, 0) AS "minutes_{gender}"')
     # x: one row per (activity or type, person) with their minutes and whether they attended.
+    k = "kind" if group_by_kind else "act"
     sql = (
         f"SELECT x.k AS k, {', '.join(columns)} FROM ("  # noqa: S608 – only our own SQL
-        f"SELECT k, pid, gender, SUM(m) AS m, BOOL_OR(att) AS present FROM ("
-        f"SELECT a.k, a.pid, a.gender, a.m, TRUE AS att FROM ({att_sql}) a "
-        f"UNION ALL SELECT o.k, o.pid, o.gender, o.m, FALSE AS att FROM ({own_sql}) o"
-        f") u GROUP BY k, pid, gender) x GROUP BY x.k"
+        f"SELECT u.{k} AS k, u.pid, u.gender, SUM(u.m) AS m, MAX(u.att) AS present "
+        f"FROM ({counted_sql}) u GROUP BY u.{k}, u.pid, u.gender) x GROUP BY x.k"
     )
-    if connection.vendor != "postgresql":
-        sql = sql.replace("BOOL_OR(att)", "MAX(att)")  # SQLite has no BOOL_OR
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*att_params, *own_params])
+        cursor.execute(sql, counted_params)
         names = [c[0] for c in cursor.description]
         people = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
@@ -703,6 +623,7 @@ def activity_statistics(
             session__starts_at__gte=lo,
             session__starts_at__lt=hi,
             status=Enrolment.Status.ENROLLED,
+            participation__erased_at__isnull=True,  # as in every count
         )
         .filter(scope)
         .values("session__" + key)
@@ -722,40 +643,25 @@ def activity_statistics(
 def minutes_by_gender(
     *, access: ProjectAccess, start: dt.date, end: dt.date, organisation_id: int | None = None
 ) -> dict[str, int]:
-    """Attendance plus approved self-reported minutes in [start, end] per reported gender,
-    within the user's scope; one GROUP BY per source."""
-    scope = access.participation_q("participation")
-    if organisation_id:
-        scope &= Q(participation__organisation_id=organisation_id)
-    totals: dict[str, int] = defaultdict(int)
-    attendance = (
-        Attendance.objects.filter(
-            session__activity__project=access.project,
-            session__starts_at__gte=local_midnight(start),
-            session__starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
-            present=True,
-        )
-        .filter(scope)
-        .values(gender=reported_gender(access.project, "participation__person"))
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    """Counted minutes on days in [start, end] per reported gender, within the user's scope."""
+    rows = counted_time.counted_rows(
+        participations=_report_participations(access, organisation_id),
+        start=start,
+        end=end,
+        project=access.project,
     )
-    own = (
-        SelfReportedTime.objects.filter(
-            activity__project=access.project,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lte=end,
-        )
-        .filter(scope)
-        .values(gender=reported_gender(access.project, "participation__person"))
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    return {gender: m for (gender,), m in counted_time.minutes_by(rows, "gender").items()}
+
+
+def minutes_outside_participation(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> int:
+    """Minutes in [start, end] on days outside the participations' start and end dates:
+    recorded but not counted (the reports show them apart)."""
+    rows = counted_time.counted_rows(
+        participations=participations, start=start, end=end, outside=True
     )
-    for rows in (attendance, own):
-        for row in rows:
-            totals[row["gender"]] += row["total"] or 0
-    return dict(totals)
+    return counted_time.minutes_by(rows).get((), 0)
 
 
 def activity_people(
@@ -768,82 +674,32 @@ def activity_people(
     organisation_id: int | None = None,
 ) -> dict[int, dict[str, int]]:
     """The people behind activity_statistics' figures for one activity (or type): per
-    participation, minutes present at its sessions in [start, end] and approved
-    self-reported minutes; one GROUP BY per source, the same filters as the figures."""
-    lo, hi = local_midnight(start), local_midnight(end + dt.timedelta(days=1))
-    scope = access.participation_q("participation")
-    if organisation_id:
-        scope &= Q(participation__organisation_id=organisation_id)
-    attendance = Attendance.objects.filter(
-        session__activity__project=access.project,
-        session__starts_at__gte=lo,
-        session__starts_at__lt=hi,
-        present=True,
-    ).filter(scope)
-    own = SelfReportedTime.objects.filter(
-        activity__project=access.project,
-        status=SelfReportedTime.Status.APPROVED,
-        date__gte=start,
-        date__lte=end,
-    ).filter(scope)
-    if activity_id is not None:
-        attendance = attendance.filter(session__activity_id=activity_id)
-        own = own.filter(activity_id=activity_id)
-    if kind is not None:
-        attendance = attendance.filter(session__activity__kind=kind)
-        own = own.filter(activity__kind=kind)
+    participation, counted minutes present at its sessions in [start, end], approved
+    self-reported minutes, and whether they attended; the same rows as the figures."""
+    rows = counted_time.counted_rows(
+        participations=_report_participations(access, organisation_id),
+        start=start,
+        end=end,
+        project=access.project,
+        activity_id=activity_id,
+        kind=kind,
+    )
     people: dict[int, dict[str, int]] = defaultdict(lambda: {"present": 0, "own": 0})
-    for pid, minutes in (
-        attendance.values("participation_id")
-        .annotate(m=Sum("minutes"))
-        .values_list("participation_id", "m")
-    ):
-        people[pid]["present"] = minutes or 0
-        people[pid]["attended"] = 1
-    for pid, minutes in (
-        own.values("participation_id")
-        .annotate(m=Sum("minutes"))
-        .values_list("participation_id", "m")
-    ):
-        people[pid]["own"] = minutes or 0
+    for (pid, att), minutes in counted_time.minutes_by(rows, "pid", "att", zero=True).items():
+        if att:
+            people[pid]["present"] = minutes
+            people[pid]["attended"] = 1
+        else:
+            people[pid]["own"] = minutes
     return dict(people)
 
 
 def minutes_by_participation(
     *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[int, int]:
-    """Attendance plus approved self-reported minutes per participation in [start, end),
-    one GROUP BY per source."""
-    totals: dict[int, int] = defaultdict(int)
-    attendance = (
-        Attendance.objects.filter(
-            participation__in=participations,
-            present=True,
-            minutes__gt=0,
-            session__starts_at__gte=local_midnight(start),
-            session__starts_at__lt=local_midnight(end),
-        )
-        .values("participation_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("participation_id", "total")
-        .order_by()
-    )
-    own = (
-        SelfReportedTime.objects.filter(
-            participation__in=participations,
-            status=SelfReportedTime.Status.APPROVED,
-            date__gte=start,
-            date__lt=end,
-        )
-        .values("participation_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("participation_id", "total")
-        .order_by()
-    )
-    for rows in (attendance, own):
-        for pid, minutes in rows:
-            totals[pid] += minutes or 0
-    return dict(totals)
+    """Counted minutes per participation on days in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return {pid: m for (pid,), m in counted_time.minutes_by(rows, "pid").items()}
 
 
 def activity_sessions_held(
@@ -880,9 +736,11 @@ def activity_enrolled(
     sessions = activity_sessions_held(
         access=access, start=start, end=end, activity_id=activity_id, kind=kind
     )
-    qs = Enrolment.objects.filter(session__in=sessions, status=Enrolment.Status.ENROLLED).filter(
-        access.participation_q("participation")
-    )
+    qs = Enrolment.objects.filter(
+        session__in=sessions,
+        status=Enrolment.Status.ENROLLED,
+        participation__erased_at__isnull=True,
+    ).filter(access.participation_q("participation"))
     if organisation_id:
         qs = qs.filter(participation__organisation_id=organisation_id)
     return set(qs.values_list("participation_id", flat=True))

@@ -27,19 +27,20 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Attendance, SelfReportedTime, Session
+from activities import hours as counted_time
+from activities.models import Session
 from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import selectors as participant_selectors
-from participants.models import Person
+from participants.models import Participation, Person
 from participants.personnummer import Gender, mask
 from participants.selectors import reported_gender
 from surveys import selectors as survey_selectors
@@ -285,42 +286,28 @@ def _participants(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
 
 
 def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
-    """Minutes per participation and month: attendance (by the session's start) plus
-    approved self-reported time (by its date), summed in the database."""
-    scope = ctx.access.participation_q("participation") & _participation_group_q(
-        goal, "participation__"
+    """Counted minutes (activities.hours: present attendance and approved self-reported
+    time within the participation, erased ones left out) per participation and month up
+    to the date measured. Rows of 0 minutes are no units: a person present for 0 minutes
+    is not part of the group size."""
+    participations = (
+        Participation.objects.filter(project=ctx.access.project)
+        .filter(ctx.access.participation_q())
+        .filter(_participation_group_q(goal))
     )
-    project = ctx.access.project
-    attendance = Attendance.objects.filter(
-        scope,
-        session__activity__project=project,
-        session__starts_at__lt=ctx.end,
-        present=True,
-        participation__erased_at__isnull=True,
+    rows = counted_time.counted_rows(
+        participations=participations,
+        start=None,
+        end=ctx.as_of,
+        project=ctx.access.project,
+        kind=goal.activity_kind or None,
     )
-    own = SelfReportedTime.objects.filter(
-        scope,
-        activity__project=project,
-        status=SelfReportedTime.Status.APPROVED,
-        date__lte=ctx.as_of,
-        participation__erased_at__isnull=True,
+    sql, params = counted_time.rows_sql(rows)
+    return (
+        "SELECT u.pid AS unit, u.gender AS gender, u.ym AS ym, SUM(u.m) AS num, 0 AS den, "  # noqa: S608
+        f"NULL AS d1, NULL AS d2 FROM ({sql}) u WHERE u.m > 0 GROUP BY u.pid, u.gender, u.ym",
+        params,
     )
-    if goal.activity_kind:
-        attendance = attendance.filter(session__activity__kind=goal.activity_kind)
-        own = own.filter(activity__kind=goal.activity_kind)
-    parts = [
-        attendance.values(
-            unit=F("participation_id"),
-            gender=reported_gender(project, "participation__person"),
-            ym=_ym("session__starts_at"),
-        ).annotate(num=Sum("minutes"), den=Value(0)),
-        own.values(
-            unit=F("participation_id"),
-            gender=reported_gender(project, "participation__person"),
-            ym=_ym("date", aware=False),
-        ).annotate(num=Sum("minutes"), den=Value(0)),
-    ]
-    return _union([_wrap(part.order_by()) for part in parts])
 
 
 def _union(parts: Iterable[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:

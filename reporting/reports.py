@@ -10,12 +10,13 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities import selectors as activity_selectors
 from activities.models import Activity
 from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
-from digiproj.projects.models import Organisation
+from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess, Role
 from participants import personnummer as pnr
 from participants import services as participant_services
@@ -29,6 +30,14 @@ from .models import ChangeTheory, Goal, ReportRun
 from .selectors import Period
 
 Progress = Callable[[int], None]
+
+# What every report that shows hours says about the time it counts (activities.hours).
+COUNTED_TIME_RULE = gettext_lazy(
+    "Räknad tid: närvaro räknas på tillfällets startdag och egenrapporterad tid på sitt datum "
+    "(svensk tid), perioden med första och sista dagen. Tid före deltagarens startdatum eller "
+    "efter slutdatumet räknas inte, och inte heller tid för raderade deltaganden."
+)
+OUTSIDE_LABEL = gettext_lazy("Tid utanför deltagarnas start- och slutdatum (räknas inte), timmar")
 
 
 def gender_labels() -> dict[str, str]:
@@ -179,6 +188,7 @@ class Indicators:
                 "Timmar per kön: närvarominuter och godkänd egenrapporterad tid i perioden, "
                 "delat med 60, oavsett intygande (se Tid och medfinansiering för intygad tid)."
             ),
+            str(COUNTED_TIME_RULE),
             _(
                 "Kompetensförändring per kön: parad förändring mellan den första "
                 "nulägesmätningen och den senaste uppföljningen (se Kompetensutveckling)."
@@ -237,7 +247,7 @@ class ParticipantRegister:
             access=access, period=period, organisation_id=run.organisation_id
         )
         minutes = activity_selectors.minutes_by_participation(
-            participations=register, start=period.start, end=period.end + dt.timedelta(days=1)
+            participations=register, start=period.start, end=period.end
         )
 
         def lines() -> Iterator[list[Any]]:
@@ -277,6 +287,7 @@ class ParticipantRegister:
                 "Timmar i perioden: närvarominuter plus godkänd egenrapporterad tid i perioden, "
                 "delat med 60, oavsett intygande."
             ),
+            str(COUNTED_TIME_RULE),
             str(MEASURE_DEFINITIONS["scope"]),
             _("Med: alla deltagare som var aktiva någon gång under perioden (se Aktiva)."),
             str(MEASURE_DEFINITIONS["active"]),
@@ -432,7 +443,11 @@ class Activities:
                 "Timmar: närvarominuter plus godkänd egenrapporterad tid i perioden, delat med "
                 "60, utan avrundning per månad."
             ),
+            str(COUNTED_TIME_RULE),
         ]
+
+
+FLOOR_MONTH = Project.HourRounding.FLOOR_MONTH
 
 
 @dataclass(frozen=True)
@@ -564,6 +579,29 @@ def hours_of(minutes: int) -> Decimal:
     return round_half_up(Decimal(minutes) / 60, 2)
 
 
+def cofinancing_value(
+    *,
+    minutes: int,
+    rounding: str,
+    unit_cost: Decimal | None = None,
+    annual_cost: Decimal | None = None,
+    basis: int | None = None,
+) -> Decimal:
+    """The value of one certified person-month, rounded once, to öre (half up).
+
+    Unit cost: the month's reported hours (hours_for_month) × the unit cost per hour.
+    Real cost: the hours × annual cost / annual hours basis, where the hours are the
+    exact minutes / 60 (or the whole hours where the project rounds down per month); the
+    hourly cost is never rounded on the way."""
+    if unit_cost is not None:
+        hours = activity_selectors.hours_for_month(minutes, rounding)
+        return round_half_up(hours * unit_cost, 2)
+    if annual_cost is None or not basis:
+        raise ValueError("a unit cost, or an annual cost and a basis")
+    exact = Decimal(minutes // 60 * 60) if rounding == FLOOR_MONTH else Decimal(minutes)
+    return round_half_up(exact * annual_cost / (60 * basis), 2)
+
+
 def _level(value: float | Decimal | None) -> Decimal | None:
     """A survey mean as every page, file and goal shows it (two places, half up)."""
     return round_half_up(value, 2)
@@ -586,28 +624,47 @@ class TimeFigures:
         participations = selectors.participations_for_report(
             access=access, organisation_id=organisation_id, with_age=False
         )
-        end = period.end + dt.timedelta(days=1)  # half-open [start, end)
-        eligible_end = min(end, project.closing_start) if project.closing_start else end
-        eligible_end = max(eligible_end, period.start)
-        self.monthly = activity_selectors.hours_by_month(
-            participations=participations, start=period.start, end=eligible_end
+        # Days are counted in [start, end], both included. Time from the closing phase's
+        # first day is shown apart and never valued.
+        last = period.end
+        if project.closing_start and project.closing_start <= period.end:
+            last = project.closing_start - dt.timedelta(days=1)
+        eligible = last >= period.start
+        self.monthly = (
+            activity_selectors.hours_by_month(
+                participations=participations, start=period.start, end=last
+            )
+            if eligible
+            else {}
         )
         self.closing = (
             activity_selectors.hours_by_month(
-                participations=participations, start=eligible_end, end=end
+                participations=participations,
+                start=max(period.start, last + dt.timedelta(days=1)),
+                end=period.end,
             )
-            if eligible_end < end
+            if last < period.end
             else {}
         )
-        self.certified = activity_selectors.certified_months(
-            participations=participations, start=period.start, end=eligible_end
+        # A signed certificate certifies its whole month; the minutes valued are those above
+        # (days in the period, before the closing phase).
+        self.certified = (
+            activity_selectors.certified_months(
+                participations=participations, start=period.start, end=last
+            )
+            if eligible
+            else set()
         )
         self.per_activity = (
             activity_selectors.minutes_by_month_and_activity(
-                participations=participations, start=period.start, end=eligible_end
+                participations=participations, start=period.start, end=last
             )
-            if activities
+            if activities and eligible
             else {}
+        )
+        # Recorded on days outside the participation's start and end: not counted anywhere.
+        self.outside_minutes = activity_selectors.minutes_outside_participation(
+            participations=participations, start=period.start, end=period.end
         )
         self.people = {
             row["pk"]: row
@@ -640,6 +697,8 @@ class TimeFigures:
         )
 
     def rate_for(self, person: dict, month: dt.date) -> Decimal | None:
+        """The hourly value shown: the unit cost, or the participant's hourly cost to öre
+        (shown only; the value itself is computed unrounded, see cofinancing_value)."""
         project = self.project
         if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
             year = project.unit_cost_year or month.year
@@ -657,6 +716,24 @@ class TimeFigures:
             return None
         return round_half_up(person["annual_salary_cost"] / project.annual_hours_basis, 2)
 
+    def value_for(self, person: dict, month: dt.date, minutes: int) -> Decimal | None:
+        """The co-financing value of a certified person-month (None: cannot be valued)."""
+        project = self.project
+        if self.rate_for(person, month) is None:
+            return None
+        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
+            return cofinancing_value(
+                minutes=minutes,
+                rounding=project.hour_rounding,
+                unit_cost=self.rates[project.unit_cost_year or month.year],
+            )
+        return cofinancing_value(
+            minutes=minutes,
+            rounding=project.hour_rounding,
+            annual_cost=person["annual_salary_cost"],
+            basis=project.annual_hours_basis,
+        )
+
     def figures(
         self, pid: int, month: dt.date
     ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
@@ -665,7 +742,7 @@ class TimeFigures:
         hours = activity_selectors.hours_for_month(minutes, self.project.hour_rounding)
         is_certified = (pid, month) in self.certified
         rate = self.rate_for(self.people[pid], month) if is_certified and hours else None
-        value = round_half_up(hours * rate, 2) if rate is not None else None
+        value = self.value_for(self.people[pid], month, minutes) if rate is not None else None
         return minutes, hours, is_certified, rate, value
 
 
@@ -907,6 +984,8 @@ class TimeAndCofinancing:
                 ],
             ]
         )
+        if time.outside_minutes:
+            summary.rows.append([str(OUTSIDE_LABEL), hours_of(time.outside_minutes)])
         summary.rows.extend([[text, None] for text in sorted(warnings)])
         progress(75)
         return [summary, per_person, activity_table, org_table]
@@ -924,11 +1003,13 @@ class TimeAndCofinancing:
             ),
             _(
                 "Värde: intygade timmar × enhetskostnaden (schablon för lönegrupp 1, utlysningens "
-                "år eller timmarnas år enligt projektets inställning) eller × deltagarens "
-                "timkostnad (årlig lönekostnad inklusive sociala avgifter delat med projektets "
-                "årsarbetstid)."
+                "år eller timmarnas år enligt projektets inställning), eller intygade minuter / "
+                "60 × deltagarens årliga lönekostnad inklusive sociala avgifter / projektets "
+                "årsarbetstid. Värdet avrundas en gång, till öre; timkostnaden visas avrundad "
+                "till öre."
             ),
             _("Avslutsfasen: tid från avslutsfasens första dag visas men värderas inte."),
+            str(COUNTED_TIME_RULE),
         ]
 
 

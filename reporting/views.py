@@ -366,6 +366,8 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "months": months,
         "gender_labels": [(g, labels[g]) for g in genders],
         "warnings": sorted(time.warnings),
+        "outside_label": reports.OUTSIDE_LABEL,
+        "outside_hours": reports.hours_of(time.outside_minutes) if time.outside_minutes else None,
     }
     return render(request, "reporting/time.html", context)
 
@@ -647,7 +649,7 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     minutes = activity_selectors.minutes_by_participation(
         participations=[p.pk for p in page],
         start=period.start,
-        end=period.end + dt.timedelta(days=1),
+        end=period.end,
     )
     for participation in page:
         participation.hours_in_period = reports.hours_of(minutes.get(participation.pk, 0))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.hours import outside_participation_message, within_participation
 from activities.models import (
     Activity,
     Attendance,
@@ -20,7 +21,7 @@ from activities.models import (
     SelfReportedTime,
     Session,
 )
-from digiproj import dates
+from digiproj.dates import local_date, month_start
 from participants.models import Participation
 
 # Attendance changed this long after a session ended is a late change and needs a reason.
@@ -38,7 +39,7 @@ class AttendanceMark:
 
 
 def _signed_certificate_exists(participation_ids: Iterable[int], session: Session) -> bool:
-    month = dates.month_start(dates.local_date(session.starts_at))
+    month = month_start(local_date(session.starts_at))
     return Certificate.objects.filter(
         participation_id__in=list(participation_ids),
         month=month,
@@ -59,11 +60,13 @@ def attendance_save(
     now = now or timezone.now()
     session = Session.objects.select_for_update().get(pk=session.pk)
     length = session.duration_minutes
-    enrolled = dict(
-        session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list(
-            "participation_id", "participation__person__first_name"
+    enrolled = {
+        e.participation_id: e.participation
+        for e in session.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
+            "participation__person"
         )
-    )
+    }
+    day = local_date(session.starts_at)
     existing = {a.participation_id: a for a in session.attendances.all()}
     errors: list[str] = []
     to_save: list[Attendance] = []
@@ -75,6 +78,18 @@ def attendance_save(
                     "först, sedan kan närvaron registreras."
                 )
                 % {"row": row}
+            )
+            continue
+        participation = enrolled[mark.participation_id]
+        if mark.present and not within_participation(participation, day):
+            # Present outside the participation's dates would not count (activities.hours).
+            errors.append(
+                _("Rad %(row)s (%(name)s): %(problem)s")
+                % {
+                    "row": row,
+                    "name": participation.person.full_name,
+                    "problem": outside_participation_message(participation, day),
+                }
             )
             continue
         minutes = (length if mark.minutes is None else mark.minutes) if mark.present else 0
@@ -164,8 +179,8 @@ def self_report_create(
         )
     if date > timezone.localdate():
         errors["date"] = _("Datumet ligger i framtiden. Rapportera tid du redan har lagt.")
-    elif date < participation.start_date:
-        errors["date"] = _("Datumet ligger före ditt deltagande i projektet började.")
+    elif not within_participation(participation, date):
+        errors["date"] = outside_participation_message(participation, date)
     if minutes < 1 or minutes > 24 * 60:
         errors["minutes"] = _("Minuter måste vara mellan 1 och 1440 (ett dygn).")
     if errors:

@@ -213,7 +213,7 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             access=access,
             organisation_id=organisation.pk,
             start=dates.month_start(start),
-            end=access.project.end_date + dt.timedelta(days=1),
+            end=access.project.end_date,
         )
     ]
     content = exports.summary_xlsx(organisation.name, rows)

@@ -447,6 +447,7 @@ def _demo_activities(
 ) -> None:
     """A few activities with sessions; past sessions have everyone marked, so the hours,
     certificates and reports have something to show. Idempotent by title."""
+    from activities.hours import within_participation
     from activities.models import Activity, Attendance, Enrolment, Session
 
     if Activity.objects.filter(project=project).exists():
@@ -488,9 +489,14 @@ def _demo_activities(
                 capacity=40,
                 enrolment_deadline=_local(day, hour) - dt.timedelta(days=2),
             )
+            # Only people taking part that day: time outside a participation's start and end
+            # is refused where attendance is marked and never counted (activities.hours).
+            taking_part = [p for p in participations if within_participation(p, day)]
+            if session.ends_at >= now:  # upcoming: everyone not yet ended may enrol
+                taking_part = [p for p in participations if p.end_date is None or p.end_date >= day]
             Enrolment.objects.bulk_create(
                 Enrolment(session=session, participation=p, status=Enrolment.Status.ENROLLED)
-                for p in participations
+                for p in taking_part
             )
             if session.ends_at < now:
                 minutes = hours * 60
@@ -502,7 +508,7 @@ def _demo_activities(
                         minutes=0 if i % 7 == 3 else (minutes - 30 if i % 5 == 0 else minutes),
                         marked_at=session.ends_at,
                     )
-                    for i, p in enumerate(participations)
+                    for i, p in enumerate(taking_part)
                 )
 
 

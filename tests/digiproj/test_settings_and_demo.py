@@ -57,6 +57,19 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 @pytest.mark.django_db
+def test_demo_records_no_time_outside_the_participations():
+    from activities.hours import counted_rows, minutes_by
+    from activities.models import Attendance
+
+    call_command("seed_demo", participants=30, verbosity=0)
+    assert Attendance.objects.filter(present=True, minutes__gt=0).exists()
+    outside = counted_rows(
+        participations=Participation.objects.all(), start=None, end=None, outside=True
+    )
+    assert minutes_by(outside, zero=True) == {}
+
+
+@pytest.mark.django_db
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", participants=30, verbosity=0)
     counts = (Project.objects.count(), Person.objects.count(), Participation.objects.count())

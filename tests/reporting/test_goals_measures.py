@@ -8,7 +8,7 @@ Survey figures use an anonymity threshold of 3 unless a test says otherwise.
     Britt    K       north         admin       2024-03-05
     Cecilia  K       north         support     2024-03-20
     David    M       north         admin       2024-02-01
-    Erik     M       north         support     2024-04-15
+    Erik     M       north         support     2024-04-01   (time counts from the start: S4)
     Frida    K       south         admin       2024-03-01
     Gustav   M       south         admin       2024-05-02
     Hanna    K       north         admin       2024-07-10   starts after JUNE
@@ -99,7 +99,7 @@ PEOPLE = {
     "Britt": (K, "north", ADMIN, dt.date(2024, 3, 5)),
     "Cecilia": (K, "north", SUPPORT, dt.date(2024, 3, 20)),
     "David": (M, "north", ADMIN, dt.date(2024, 2, 1)),
-    "Erik": (M, "north", SUPPORT, dt.date(2024, 4, 15)),
+    "Erik": (M, "north", SUPPORT, dt.date(2024, 4, 1)),
     "Frida": (K, "south", ADMIN, dt.date(2024, 3, 1)),
     "Gustav": (M, "south", ADMIN, dt.date(2024, 5, 2)),
     "Hanna": (K, "north", ADMIN, dt.date(2024, 7, 10)),

@@ -1,0 +1,212 @@
+"""Counted time: the one rule behind every figure that shows a participant's hours.
+
+A participant's counted minutes are their present attendance minutes (dated by the session's
+start, a Stockholm day) plus their approved self-reported minutes (dated by the day reported),
+
+- only for a participation that is not erased,
+- only on days within the participation: from its start date to its end date, both included
+  (`within_participation`; time outside is refused where it is recorded and never counted),
+- in a period [start, end] of whole days, both included.
+
+`counted_rows` is that rule as one query (a UNION ALL of the two sources, one row per
+attendance or self-report with the columns in `COLUMNS`); `minutes_by` sums it in the
+database by any of those columns. The indicators, the time report and its co-financing,
+Aktiviteter, the goals, Deltagarförteckning, the hours pages and the certificates all read
+their minutes from here, so they can no longer disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.utils.translation import gettext as _
+
+from digiproj.dates import STOCKHOLM, local_midnight
+from digiproj.projects.models import Project
+from participants.models import Participation
+from participants.selectors import reported_gender
+
+from .models import Attendance, SelfReportedTime
+
+# The columns of a counted row: participation, person, gender (as the project reports it:
+# participants.selectors.reported_gender), organisation, activity, activity type, day,
+# year*100+month, minutes and 1 for attendance (0 for self-reported time).
+COLUMNS = ("pid", "person", "gender", "org", "act", "kind", "day", "ym", "m", "att")
+
+
+def within_participation(participation: Participation, day: dt.date) -> bool:
+    """Whether time on this day can count for the participation: the day lies within its
+    start and end date (both included; no end date yet means open-ended)."""
+    if day < participation.start_date:
+        return False
+    return participation.end_date is None or day <= participation.end_date
+
+
+def within_participation_q(day: str, prefix: str = "participation__") -> Q:
+    """`within_participation` as a filter, the day being a field or annotation."""
+    return Q(**{f"{day}__gte": F(f"{prefix}start_date")}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{day}__lte": F(f"{prefix}end_date")})
+    )
+
+
+def outside_participation_message(participation: Participation, day: dt.date) -> str:
+    """What to fix when time is recorded on a day outside the participation."""
+    if day < participation.start_date:
+        return _(
+            "%(day)s ligger före deltagandets startdatum %(start)s. Tid utanför deltagandet "
+            "räknas inte: rätta startdatumet först om personen deltog redan då."
+        ) % {"day": day.isoformat(), "start": participation.start_date.isoformat()}
+    return _(
+        "%(day)s ligger efter deltagandets slutdatum %(end)s. Tid utanför deltagandet räknas "
+        "inte: rätta slutdatumet först om personen deltog fortfarande då."
+    ) % {"day": day.isoformat(), "end": participation.end_date.isoformat()}
+
+
+def counted_rows(
+    *,
+    participations: QuerySet[Participation] | Iterable[int],
+    start: dt.date | None,
+    end: dt.date | None,
+    activity_id: int | None = None,
+    kind: str | None = None,
+    outside: bool = False,
+    project: Project | None = None,
+) -> QuerySet[Any]:
+    """The counted minutes of these participations on days in [start, end] (None: open), one
+    row per attendance or approved self-report, as a union queryset of `COLUMNS`.
+
+    With `outside=True`: the rows that the participation's dates leave out (otherwise
+    counted), which the reports show as not counted. `project`, when all participations
+    are of one project, saves a join for the reported gender."""
+    if isinstance(participations, QuerySet):
+        participations = participations.values("pk")
+    else:
+        participations = list(participations)
+    gender = reported_gender(project or "participation__project", "participation__person")
+    window = within_participation_q("cday")
+    window = ~window if outside else window
+
+    attendance = Attendance.objects.filter(
+        participation__in=participations,
+        participation__erased_at__isnull=True,
+        present=True,
+    )
+    if start is not None:
+        attendance = attendance.filter(session__starts_at__gte=local_midnight(start))
+    if end is not None:
+        attendance = attendance.filter(
+            session__starts_at__lt=local_midnight(end + dt.timedelta(days=1))
+        )
+    if activity_id is not None:
+        attendance = attendance.filter(session__activity_id=activity_id)
+    if kind is not None:
+        attendance = attendance.filter(session__activity__kind=kind)
+    attendance = (
+        attendance.annotate(cday=TruncDate("session__starts_at", tzinfo=STOCKHOLM))
+        .filter(window)
+        .order_by()
+        .values(
+            pid=F("participation_id"),
+            person=F("participation__person_id"),
+            gender=gender,
+            org=F("participation__organisation_id"),
+            act=F("session__activity_id"),
+            kind=F("session__activity__kind"),
+            day=F("cday"),
+            ym=ExtractYear("session__starts_at", tzinfo=STOCKHOLM) * 100
+            + ExtractMonth("session__starts_at", tzinfo=STOCKHOLM),
+            m=F("minutes"),
+            att=Value(1, output_field=IntegerField()),
+        )
+    )
+
+    own = SelfReportedTime.objects.filter(
+        participation__in=participations,
+        participation__erased_at__isnull=True,
+        status=SelfReportedTime.Status.APPROVED,
+    )
+    if start is not None:
+        own = own.filter(date__gte=start)
+    if end is not None:
+        own = own.filter(date__lte=end)
+    if activity_id is not None:
+        own = own.filter(activity_id=activity_id)
+    if kind is not None:
+        own = own.filter(activity__kind=kind)
+    own = (
+        own.annotate(cday=F("date"))
+        .filter(window)
+        .order_by()
+        .values(
+            pid=F("participation_id"),
+            person=F("participation__person_id"),
+            gender=gender,
+            org=F("participation__organisation_id"),
+            act=F("activity_id"),
+            kind=F("activity__kind"),
+            day=F("cday"),
+            ym=ExtractYear("date") * 100 + ExtractMonth("date"),
+            m=F("minutes"),
+            att=Value(0, output_field=IntegerField()),
+        )
+    )
+    return attendance.union(own, all=True)
+
+
+def rows_sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """The SQL of a `counted_rows` query, to read it inside a larger statement."""
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])  # SQLite returns the text
+
+
+def _month_of(ym: Any) -> dt.date:
+    ym = int(ym)
+    return dt.date(ym // 100, ym % 100, 1)
+
+
+_CONVERT = {"day": _as_date, "month": _month_of}
+
+
+def minutes_by(rows: QuerySet[Any], *keys: str, zero: bool = False) -> dict[tuple[Any, ...], int]:
+    """Minutes of `counted_rows` summed in the database per the given columns (`COLUMNS`,
+    or "month" for the first day of the month): {(key values…): minutes}. Rows with no
+    minutes (present for 0 minutes) make no entry unless `zero` (who attended at all)."""
+    columns = ["ym" if key == "month" else key for key in keys]
+    sql, params = rows_sql(rows)
+    select = ", ".join(f"u.{c}" for c in columns)
+    group = f" GROUP BY {select}" if columns else ""
+    query = (
+        f"SELECT {select + ', ' if columns else ''}SUM(u.m) FROM ({sql}) u "  # noqa: S608
+        f"{'' if zero else 'WHERE u.m > 0'}{group}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        result = cursor.fetchall()
+    totals: dict[tuple[Any, ...], int] = {}
+    for row in result:
+        if row[-1] is None:
+            continue
+        key = tuple(_CONVERT.get(k, _same)(v) for k, v in zip(keys, row[:-1], strict=True))
+        totals[key] = totals.get(key, 0) + int(row[-1])
+    return totals
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def total_minutes(rows: QuerySet[Any]) -> int:
+    return minutes_by(rows).get((), 0)
