@@ -77,4 +77,4 @@ migrations-check: install
 check: lint migrations-check test
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 media
+	rm -rf $(VENV) staticfiles db.sqlite3 media private

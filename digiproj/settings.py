@@ -157,11 +157,18 @@ STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Files with personal data (report files, survey exports, uploaded participant files): outside
+# MEDIA_ROOT, with no URL, served only by the permission-checked download views (see
+# digiproj/storage.py). Behind nginx, set DIGIPROJ_X_ACCEL_REDIRECT_PREFIX to an `internal`
+# location that maps to this folder, and nginx sends the file after Django's check.
+PRIVATE_STORAGE_ROOT = env.str("DJANGO_PRIVATE_ROOT", default=str(BASE_DIR / "private"))
+DIGIPROJ_X_ACCEL_REDIRECT_PREFIX = env.str("DIGIPROJ_X_ACCEL_REDIRECT_PREFIX", default="")
 # Production collects static files into STATIC_ROOT with hashed names; everywhere else
 # whitenoise serves them straight from the apps' and the project's static folders.
 STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "digiproj.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -253,21 +260,29 @@ PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000
 FORM_RENDERER = "digiproj.forms.FormRenderer"
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 
-# Report runs: how long a running attempt holds its lease before another worker may take it
-# over (a worker that died), how many attempts before a run is failed, and how long files stay.
-REPORT_RUN_LEASE_SECONDS = env.int("DIGIPROJ_REPORT_LEASE_SECONDS", default=120)
-REPORT_RUN_MAX_ATTEMPTS = env.int("DIGIPROJ_REPORT_MAX_ATTEMPTS", default=3)
+# Background jobs (report runs, survey exports, participant imports; digiproj/jobs.py): how long
+# a running attempt holds its lease before another worker may take it over (a worker that
+# died), how long a queued job may wait for a worker, how many attempts before it is failed.
+JOB_LEASE_SECONDS = env.int("DIGIPROJ_JOB_LEASE_SECONDS", default=120)
+JOB_QUEUE_SECONDS = env.int("DIGIPROJ_JOB_QUEUE_SECONDS", default=15 * 60)
+JOB_MAX_ATTEMPTS = env.int("DIGIPROJ_JOB_MAX_ATTEMPTS", default=3)
+# How long finished jobs' files are kept (the rows, parameters and checksums stay).
 REPORT_FILE_RETENTION_DAYS = env.int("DIGIPROJ_REPORT_FILE_RETENTION_DAYS", default=90)
+SURVEY_EXPORT_RETENTION_DAYS = env.int("DIGIPROJ_SURVEY_EXPORT_RETENTION_DAYS", default=30)
+# An upload's rows (personnummer) are deleted when its import ends; one left unconfirmed this
+# long is cancelled and its rows deleted.
+PARTICIPANT_IMPORT_RETENTION_HOURS = env.int("DIGIPROJ_IMPORT_RETENTION_HOURS", default=24)
+# A big file is read in a forked child of the worker under this address-space limit, so a file
+# that expands past it fails with a message and cannot take the worker down.
+PARTICIPANT_IMPORT_MEMORY_MB = env.int("DIGIPROJ_IMPORT_MEMORY_MB", default=1024)
 # Fault injection for tests only: seconds to pause between report steps, so a test can kill
 # the worker in the middle of a run. Always 0 in production.
 REPORT_RUN_STEP_DELAY = env.float("DIGIPROJ_REPORT_STEP_DELAY", default=0.0)
-CELERY_BEAT_SCHEDULE["reporting-recover-stalled-runs"] = {
-    "task": "reporting.tasks.report_runs_recover_task",
+# One beat task for every kind of job: recover stalled jobs, delete files and rows past
+# retention.
+CELERY_BEAT_SCHEDULE["jobs-maintain"] = {
+    "task": "digiproj.jobs.jobs_maintain_task",
     "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["reporting-clean-up-old-files"] = {
-    "task": "reporting.tasks.report_files_clean_up_task",
-    "schedule": 6 * 3600.0,
 }
 # activities: mail reminders to everyone enrolled in a session starting within 24 hours.
 CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
@@ -276,18 +291,13 @@ CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
 }
 # surveys: absolute links in invitation mails (the site's public address).
 DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
-# surveys: exports whose worker died are queued again (see surveys.services.exports).
-CELERY_BEAT_SCHEDULE["surveys-requeue-stale-exports"] = {
-    "task": "surveys.tasks.survey_exports_requeue_stale_task",
-    "schedule": 15 * 60,
-}
 # participants: how long an invitation link works (absolute links use DIGIPROJ_BASE_URL).
 PARTICIPANT_INVITATION_DAYS = env.int("DIGIPROJ_INVITATION_DAYS", default=14)
-CELERY_BEAT_SCHEDULE["participants-import-purge"] = {
-    "task": "participants.tasks.participant_import_purge_task",
-    "schedule": 3600.0,
-}
 # Uploads with more rows than this are imported by a Celery worker after the confirm.
 PARTICIPANT_IMPORT_SYNC_ROWS = env.int("DIGIPROJ_IMPORT_SYNC_ROWS", default=2_000)
 # Uploaded participant files larger than this are read and checked by a Celery worker.
 PARTICIPANT_IMPORT_SYNC_BYTES = env.int("DIGIPROJ_IMPORT_SYNC_BYTES", default=1_000_000)
+# …and so are smaller .xlsx files whose parts say they expand to more than this.
+PARTICIPANT_IMPORT_SYNC_EXPANDED_BYTES = env.int(
+    "DIGIPROJ_IMPORT_SYNC_EXPANDED_BYTES", default=20_000_000
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
@@ -9,6 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from digiproj.jobs import Job
 from digiproj.projects.models import Organisation, Project
 
 from . import personnummer as pnr
@@ -210,20 +213,38 @@ class PersonnummerReveal(models.Model):
         return f"{self.user} {self.revealed_at:%Y-%m-%d %H:%M} #{self.participation_id}"
 
 
-class ParticipantImport(models.Model):
-    """An uploaded participant file between preview and commit.
+class ParticipantImport(Job):
+    """An uploaded participant file, from its check to its import, as a background job
+    (digiproj/jobs.py) in two stages: CHECK reads and checks the file (a big one in a worker),
+    then the upload waits (PENDING) for the user's confirm; IMPORT writes the rows (a big
+    upload in a worker). The status makes the confirm idempotent: a double-clicked confirm
+    imports once.
 
-    The parsed rows are kept here (not in the session) so the preview survives a reload, and
-    the status makes the confirm idempotent: a double-clicked confirm imports once.
+    The parsed rows are kept here (not in the session) so the preview survives a reload; they
+    hold personnummer, so they are deleted as soon as the upload ends (imported, failed,
+    cancelled) or has waited PARTICIPANT_IMPORT_RETENTION_HOURS.
     """
 
     class Status(models.TextChoices):
-        CHECKING = "checking", _("Kontrolleras")
-        FAILED = "failed", _("Kunde inte läsas")
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        RETRYING = "retrying", _("Försöker igen")
         PENDING = "pending", _("Väntar på bekräftelse")
-        QUEUED = "queued", _("Importeras")
-        IMPORTED = "imported", _("Importerad")
+        DONE = "done", _("Importerad")
+        FAILED = "failed", _("Misslyckades")
         CANCELLED = "cancelled", _("Avbruten")
+
+    class Stage(models.TextChoices):
+        CHECK = "check", _("Kontroll av filen")
+        IMPORT = "import", _("Import")
+
+    FINAL_STATUSES = (Status.DONE, Status.FAILED, Status.CANCELLED)
+    WAITING_STATUSES = (Status.PENDING,)
+    EXPIRED_STATUS = Status.CANCELLED
+    job_task = "participants.tasks.participant_import_run_task"
+    job_noun = _("importen")
+    job_again = _("Ladda upp filen igen.")
+    job_data_fields = {"headers": [], "rows": [], "preview": [], "errors": []}
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
     # Set when a contact (or --organisation) imports: every row must belong to it.
@@ -234,11 +255,10 @@ class ParticipantImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     filename = models.CharField(_("filnamn"), max_length=255)
-    # A large upload waits here for the worker that reads it; deleted once read.
-    file = models.FileField(upload_to="participant-imports/", blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    stage = models.CharField(_("steg"), max_length=6, choices=Stage.choices, default=Stage.CHECK)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)  # raw cell texts per row, as read from the file
     # Each problem: row number, column header and the Swedish message.
@@ -246,7 +266,6 @@ class ParticipantImport(models.Model):
     preview = models.JSONField(default=list)  # the first rows as shown, personnummer masked
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -256,6 +275,18 @@ class ParticipantImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @classmethod
+    def job_retention(cls) -> dt.timedelta:
+        return dt.timedelta(hours=settings.PARTICIPANT_IMPORT_RETENTION_HOURS)
+
+    @property
+    def is_checking(self) -> bool:
+        return self.stage == self.Stage.CHECK and self.is_active
+
+    @property
+    def is_importing(self) -> bool:
+        return self.stage == self.Stage.IMPORT and self.is_active
 
 
 class Invitation(models.Model):

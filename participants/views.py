@@ -329,13 +329,17 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.PARTICIPANT_IMPORT_SYNC_BYTES:
-            received = services.participant_import_receive(
-                project=access.project,
-                organisation=permissions.import_organisation_for(access),
-                user_id=request.user.pk,
-                upload=upload,
-            )
+        if services.participant_import_in_worker(upload):
+            try:
+                received = services.participant_import_receive(
+                    project=access.project,
+                    organisation=permissions.import_organisation_for(access),
+                    user_id=request.user.pk,
+                    upload=upload,
+                )
+            except ValidationError as exc:  # the broker is down: nothing was kept
+                apply_validation_error(form, exc)
+                return _import_upload_page(request, access, form, status=503)
             return redirect("participants:import_preview", access.project.pk, received.pk)
         try:
             prepared = services.participant_import_prepare(
@@ -349,10 +353,17 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("participants:import_preview", access.project.pk, prepared.pk)
+    return _import_upload_page(request, access, form)
+
+
+def _import_upload_page(
+    request: HttpRequest, access: ProjectAccess, form: Any, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "participants/import_upload.html",
         _context(access, form=form, own_organisation=permissions.import_organisation_for(access)),
+        status=status,
     )
 
 
@@ -382,10 +393,14 @@ def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
 def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     upload = permissions.participant_import_get_for_user(access, pk)
     if upload.row_count > settings.PARTICIPANT_IMPORT_SYNC_ROWS:
-        services.participant_import_enqueue(upload=upload)
+        try:
+            services.participant_import_enqueue(upload=upload)
+        except ValidationError as exc:  # the broker is down: the preview stays as it was
+            for message in exc.messages:
+                messages.error(request, message)
         return redirect("participants:import_preview", access.project.pk, upload.pk)
     upload = services.participant_import_confirm(upload_id=upload.pk, user_id=request.user.pk)
-    if upload.status == upload.Status.IMPORTED:
+    if upload.status == upload.Status.DONE:
         messages.success(
             request,
             _("%(count)s deltagare importerades från %(file)s.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from digiproj.jobs import Job
 from digiproj.projects.models import Organisation, Project
 
 
@@ -33,21 +36,19 @@ class ReportRunQuerySet(models.QuerySet["ReportRun"]):
 
 
 def _upload_to(run: ReportRun, filename: str) -> str:
+    """The old, guessable path (reports/<project>/<run>/<name>); only migration 0001 refers
+    to it. Report files now go to private storage (digiproj.storage.private_upload_to)."""
     return f"reports/{run.project_id}/{run.pk}/{filename}"
 
 
-class ReportRun(models.Model):
-    """One request for a report file. The state machine (queued → running → done | failed,
-    with retrying after a transient error or a lost worker) makes the task idempotent."""
+class ReportRun(Job):
+    """One request for a report file. The job's state machine (queued → running → done |
+    failed, with retrying after a transient error or a lost worker; digiproj/jobs.py) makes
+    the task idempotent. The file is private (no URL): see reporting.views.report_run_download."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("I kö")
-        RUNNING = "running", _("Pågår")
-        RETRYING = "retrying", _("Försöker igen")
-        DONE = "done", _("Klar")
-        FAILED = "failed", _("Misslyckades")
-
-    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING, Status.RETRYING)
+    job_task = "reporting.tasks.report_run_execute_task"
+    job_noun = _("rapporten")
+    job_again = _("Beställ rapporten igen.")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_runs")
     organisation = models.ForeignKey(
@@ -62,24 +63,10 @@ class ReportRun(models.Model):
     period_start = models.DateField(_("från och med"))
     period_end = models.DateField(_("till och med"))
     full_personnummer = models.BooleanField(_("fullständiga personnummer"), default=False)
-    language = models.CharField(max_length=8, default="sv")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("beställd av"), on_delete=models.PROTECT
     )
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # A running attempt holds a lease it renews as it makes progress; a run whose lease has
-    # run out belongs to a worker that died, and is taken over or failed.
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(_("fel"), blank=True)
     data_read_at = models.DateTimeField(_("data lästa"), null=True, blank=True)
-    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
-    file = models.FileField(upload_to=_upload_to, blank=True, max_length=300)
     file_checksum = models.CharField(_("kontrollsumma (fil, SHA-256)"), max_length=64, blank=True)
     content_checksum = models.CharField(
         _("kontrollsumma (innehåll, SHA-256)"), max_length=64, blank=True
@@ -100,14 +87,14 @@ class ReportRun(models.Model):
                 condition=Q(progress__lte=100), name="report_progress_is_percentage"
             ),
         ]
-        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+        indexes = [models.Index(fields=["status", "lease_until"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end} ({self.status})"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE_STATUSES
+    @classmethod
+    def job_retention(cls) -> dt.timedelta:
+        return dt.timedelta(days=settings.REPORT_FILE_RETENTION_DAYS)
 
     @property
     def filename(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -15,11 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from digiproj import jobs
 from digiproj.accounts.models import User
 from digiproj.dates import month_start
 from digiproj.projects.models import ProjectOrganisation
@@ -29,32 +28,6 @@ from . import reports, writers
 from .builders import ContentDigest
 from .models import ChangeTheory, Goal, GoalMilestone, ReportFormat, ReportRun, ScbSubmission
 from .selectors import Period
-
-logger = logging.getLogger(__name__)
-
-TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
-
-
-class LeaseHeld(Exception):
-    """Another attempt is running this report and its lease has not run out yet."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = max(1.0, seconds)
-
-
-def _broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    errors: list[type[BaseException]] = [KombuOperationalError, ConnectionError, OSError]
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-
-        errors += [RedisConnectionError, RedisTimeoutError]
-    except ImportError:  # pragma: no cover – redis is installed with celery[redis]
-        pass
-    return tuple(errors)
 
 
 def report_run_create(
@@ -105,98 +78,24 @@ def report_run_create(
     )
     run.full_clean()
     run.save()
-    _enqueue(run)
+    jobs.job_enqueue(run)
     return run
 
 
-def _enqueue(run: ReportRun) -> None:
-    from . import tasks
-
-    if connection.in_atomic_block and not tasks.report_run_execute_task.app.conf.task_always_eager:
-        # The worker must see the committed row: enqueue only outside a transaction.
-        raise RuntimeError("report runs are enqueued outside transactions")
-    try:
-        tasks.report_run_execute_task.apply_async(args=[run.pk])
-    except _broker_errors() as exc:
-        logger.warning("broker unavailable, report run %s not started: %s", run.pk, exc)
-        run.delete()
-        raise ValidationError(
-            _(
-                "Bakgrundstjänsten som gör rapporterna svarar inte just nu, så rapporten "
-                "startades inte. Försök igen om några minuter; kvarstår felet, kontakta "
-                "systemförvaltningen."
-            ),
-            code="broker_unavailable",
-        ) from exc
-
-
-def _lease_until() -> dt.datetime:
-    return timezone.now() + dt.timedelta(seconds=settings.REPORT_RUN_LEASE_SECONDS)
-
-
-def _claim(run_id: int) -> bool:
-    """Take the run (optimistic lock): queued, retrying, or running on a dead worker."""
-    now = timezone.now()
-    return bool(
-        ReportRun.objects.filter(pk=run_id)
-        .filter(
-            Q(status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RETRYING])
-            | Q(status=ReportRun.Status.RUNNING, lease_expires_at__lt=now)
-        )
-        .update(
-            status=ReportRun.Status.RUNNING,
-            started_at=now,
-            attempts=F("attempts") + 1,
-            lease_expires_at=_lease_until(),
-            progress=0,
-            error="",
-        )
-    )
-
-
 def report_run_execute(*, run_id: int) -> None:
-    """Make the report file. Idempotent: a run already done, failed or gone is left alone; a
-    run still leased by another attempt raises LeaseHeld so the task retries later."""
-    if not _claim(run_id):
-        current = ReportRun.objects.filter(pk=run_id).values("status", "lease_expires_at").first()
-        if current and current["status"] == ReportRun.Status.RUNNING:
-            raise LeaseHeld((current["lease_expires_at"] - timezone.now()).total_seconds())
-        return
-    run = ReportRun.objects.select_related("project", "organisation", "requested_by").get(pk=run_id)
-    if run.attempts > settings.REPORT_RUN_MAX_ATTEMPTS:
-        _fail(
-            run,
-            _("Rapporten avbröts efter %(n)s försök. Beställ den igen.") % {"n": run.attempts - 1},
-        )
-        return
-    try:
-        with translation.override(run.language):
-            _produce(run)
-    except TRANSIENT_DB_ERRORS:
-        ReportRun.objects.filter(pk=run.pk, attempts=run.attempts).update(
-            status=ReportRun.Status.RETRYING, lease_expires_at=None
-        )
-        raise
-    except Exception as exc:
-        logger.exception("report run %s failed", run.pk)
-        with translation.override(run.language):
-            _fail(run, _("Rapporten kunde inte göras: %(error)s") % {"error": exc})
-
-
-def _fail(run: ReportRun, message: str) -> None:
-    ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.FAILED,
-        error=message,
-        finished_at=timezone.now(),
-        lease_expires_at=None,
+    """Make the report file (the job's work). Idempotent: a run already done, failed or gone
+    is left alone; a run still leased by another attempt raises JobLeaseHeld."""
+    jobs.job_run(
+        ReportRun,
+        run_id,
+        _produce,
+        queryset=ReportRun.objects.select_related("project", "organisation", "requested_by"),
     )
 
 
 def _progress(run: ReportRun) -> Callable[[int], None]:
     def report(percent: int) -> None:
-        ReportRun.objects.filter(pk=run.pk, attempts=run.attempts).update(
-            progress=min(percent, 100), lease_expires_at=_lease_until()
-        )
+        jobs.job_renew(run, progress=percent)
         if settings.REPORT_RUN_STEP_DELAY:
             time.sleep(settings.REPORT_RUN_STEP_DELAY)
 
@@ -227,22 +126,15 @@ def _produce(run: ReportRun) -> None:
         file_checksum = _sha256_of(path)
         with path.open("rb") as handle:
             run.file.save(run.filename, File(handle), save=False)
-    done = ReportRun.objects.filter(
-        pk=run.pk, attempts=run.attempts, status=ReportRun.Status.RUNNING
-    ).update(
-        status=ReportRun.Status.DONE,
-        progress=100,
+    # False when another attempt took over (our lease ran out): its file wins, ours is gone.
+    jobs.job_finish(
+        run,
         file=run.file.name,
         file_checksum=file_checksum,
         content_checksum=digest.hexdigest(),
         row_count=rows,
         data_read_at=data_read_at,
-        finished_at=timezone.now(),
-        lease_expires_at=None,
     )
-    if not done:
-        # Another attempt took over (our lease ran out): its file wins, ours is dropped.
-        run.file.delete(save=False)
 
 
 def _sha256_of(path: Path) -> str:
@@ -251,51 +143,6 @@ def _sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def report_runs_recover() -> int:
-    """Beat task body: give runs whose worker died back to a worker, or fail them."""
-    from . import tasks
-
-    now = timezone.now()
-    stalled = ReportRun.objects.filter(
-        Q(status=ReportRun.Status.RUNNING, lease_expires_at__lt=now)
-        | Q(
-            status=ReportRun.Status.RETRYING,
-            lease_expires_at__isnull=True,
-            started_at__lt=now - dt.timedelta(seconds=settings.REPORT_RUN_LEASE_SECONDS),
-        )
-    )
-    count = 0
-    for run in stalled.select_related("project"):
-        if run.attempts >= settings.REPORT_RUN_MAX_ATTEMPTS:
-            with translation.override(run.language):
-                _fail(
-                    run,
-                    _("Bakgrundsprocessen stannade %(n)s gånger. Beställ rapporten igen.")
-                    % {"n": run.attempts},
-                )
-        else:
-            tasks.report_run_execute_task.apply_async(args=[run.pk])
-        count += 1
-    return count
-
-
-def report_files_clean_up() -> int:
-    """Delete files older than the retention setting (the run, its parameters and checksums
-    stay, so the same report can be made again and compared); runs of projects past their
-    retain_until date go entirely."""
-    cutoff = timezone.now() - dt.timedelta(days=settings.REPORT_FILE_RETENTION_DAYS)
-    count = 0
-    for run in ReportRun.objects.filter(finished_at__lt=cutoff).exclude(file=""):
-        run.file.delete(save=False)
-        ReportRun.objects.filter(pk=run.pk).update(file="")
-        count += 1
-    expired = ReportRun.objects.filter(project__retain_until__lt=timezone.localdate())
-    for run in expired.exclude(file=""):
-        run.file.delete(save=False)
-    expired.delete()
-    return count
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from digiproj import dates
 from digiproj.collation import swedish
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from digiproj.storage import private_file_response
 from participants import personnummer as pnr
 from participants import selectors as participant_selectors
 from surveys import selectors as survey_selectors
@@ -80,11 +81,11 @@ def report_run_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> H
 
 
 @project_permission_required("reports.view")
-def report_run_download(request: HttpRequest, access: ProjectAccess, pk: int) -> FileResponse:
+def report_run_download(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     run = permissions.report_run_get_for_user(access, pk, download=True)
     if run.status != run.Status.DONE or not run.file:
         raise Http404
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+    return private_file_response(run.file, filename=run.filename)
 
 
 def _period_form(

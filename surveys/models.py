@@ -3,6 +3,8 @@ rounds sent to a target group, personal invitations, responses and their answers
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.jobs import Job
 from digiproj.projects.models import Organisation, Project
 
 # "Vet inte" on a DigComp level question: stored as 0 and left out of every mean.
@@ -461,14 +464,14 @@ class AreaLevel(models.Model):
         return f"#{self.response_id} {self.area}: {self.level:.1f}"
 
 
-class SurveyExport(models.Model):
-    """An Excel file of a round's responses, made in the background."""
+class SurveyExport(Job):
+    """An Excel file of a round's responses, made in the background (digiproj/jobs.py). The
+    file is private (no URL) and deleted after SURVEY_EXPORT_RETENTION_DAYS."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("I kö")
-        RUNNING = "running", _("Pågår")
-        DONE = "done", _("Klar")
-        FAILED = "failed", _("Misslyckades")
+    job_task = "surveys.tasks.survey_export_run_task"
+    job_noun = _("exporten")
+    job_again = _("Beställ exporten igen.")
+    job_project = "round__survey__project"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(
@@ -478,19 +481,15 @@ class SurveyExport(models.Model):
         blank=True,
         related_name="+",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(upload_to="survey-exports/", blank=True)
-    error = models.TextField(blank=True)
-    language = models.CharField(max_length=10, default="sv")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("export av svar")
         verbose_name_plural = _("exporter av svar")
         ordering = ["-created_at"]
+
+    @classmethod
+    def job_retention(cls) -> dt.timedelta:
+        return dt.timedelta(days=settings.SURVEY_EXPORT_RETENTION_DAYS)
 
     def __str__(self) -> str:
         return f"{self.round} – {self.get_status_display()}"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from celery import shared_task
 from django.db import OperationalError
+
+from digiproj import jobs
 
 from . import services
 
@@ -17,14 +17,6 @@ def round_invitations_send_task(round_id: int, reminder: bool = False) -> int:
     return services.round_invitations_send(round_id=round_id, reminder=reminder)
 
 
-@shared_task(acks_late=True)
-def survey_export_run_task(export_id: int) -> None:
-    services.survey_export_run(export_id=export_id)
-
-
-@shared_task
-def survey_exports_requeue_stale_task() -> list[int]:
-    from django.conf import settings
-
-    limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    return services.survey_exports_requeue_stale(older_than=limit)
+@shared_task(**jobs.JOB_TASK_OPTIONS)
+def survey_export_run_task(self, export_id: int) -> None:
+    jobs.job_task_run(self, lambda: services.survey_export_run(export_id=export_id))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from digiproj.storage import private_file_response
 
 from . import forms, permissions, results, selectors, services, tasks
 from .models import Invitation, Question, Section, SurveyExport
@@ -299,10 +300,13 @@ def round_results(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
 @project_permission_required("surveys.export")
 def export_create(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     round_ = permissions.round_get_for_user(access, pk)
-    export = services.survey_export_request(
-        round_=round_, user_id=request.user.pk, language=request.LANGUAGE_CODE
-    )
-    tasks.survey_export_run_task.delay_on_commit(export.pk)
+    try:
+        export = services.survey_export_request(
+            round_=round_, user_id=request.user.pk, language=request.LANGUAGE_CODE
+        )
+    except ValidationError as exc:  # the broker is down: nothing was kept
+        _errors(request, exc)
+        return redirect("surveys:round", access.project.pk, round_.pk)
     return redirect("surveys:export", access.project.pk, export.pk)
 
 
@@ -319,10 +323,10 @@ def export_download(request: HttpRequest, access: ProjectAccess, pk: int) -> Htt
     export = permissions.export_get_for_user(access, pk)
     if export.status != SurveyExport.Status.DONE or not export.file:
         raise Http404
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        export.file,
         filename=f"enkatsvar-omgang-{export.round_id}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

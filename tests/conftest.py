@@ -46,6 +46,7 @@ def _test_settings(settings, tmp_path, request) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
     cache.clear()  # rate limits and cached lookups must not leak between tests
     eager_before = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
@@ -60,6 +61,7 @@ class CeleryWorker:
     env: dict[str, str]
     log_path: Path
     media_root: Path
+    private_root: Path
     mail_dir: Path
     name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}@localhost")
     process: subprocess.Popen | None = None
@@ -156,18 +158,24 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
     )
     base = tmp_path_factory.mktemp("celery")
     (base / "media").mkdir()
+    (base / "private").mkdir()
     (base / "mail").mkdir()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_MEDIA_ROOT": str(base / "media"),
+        "DJANGO_PRIVATE_ROOT": str(base / "private"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(base / "mail"),
         "DJANGO_CONN_MAX_AGE": "0",
     }
     celery_app.control.purge()
     worker = CeleryWorker(
-        env=env, log_path=base / "worker.log", media_root=base / "media", mail_dir=base / "mail"
+        env=env,
+        log_path=base / "worker.log",
+        media_root=base / "media",
+        private_root=base / "private",
+        mail_dir=base / "mail",
     )
     worker.start()
     yield worker
@@ -178,6 +186,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
 def worker(celery_worker, settings) -> Iterator[CeleryWorker]:
     """The real worker, with this test's files where the worker writes them; restored after."""
     settings.MEDIA_ROOT = str(celery_worker.media_root)
+    settings.PRIVATE_STORAGE_ROOT = str(celery_worker.private_root)
     yield celery_worker
     if celery_worker.env != celery_worker.base_env or celery_worker.process is None:
         celery_worker.restart()
@@ -195,3 +204,27 @@ def _digcomp_framework(request, _django_db_marker) -> None:
 
     if not DigCompArea.objects.exists():
         importlib.import_module("surveys.migrations.0003_digcomp_framework").load(django_apps, None)
+
+
+class JobQueue(list):
+    """Jobs handed to the broker, kept instead of run (see the `job_queue` fixture)."""
+
+    def run(self) -> None:
+        """Run every kept job as a worker would (Celery's apply: retries and all)."""
+        from django.utils.module_loading import import_string
+
+        for task_path, job_id in list(self):
+            import_string(task_path).apply(args=[job_id])
+
+
+@pytest.fixture
+def job_queue(monkeypatch) -> JobQueue:
+    """Background jobs (digiproj.jobs) are queued here instead of running at once, so a test
+    can see a job waiting, then run it (and run it again, as a redelivered message)."""
+    from digiproj import jobs
+
+    queue = JobQueue()
+    monkeypatch.setattr(
+        jobs, "_publish", lambda task_path, job_id: queue.append((task_path, job_id))
+    )
+    return queue

@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from .models import Membership
 
 # Paths a coordinator without MFA may still reach: setting it up, logging out, static files.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/media/")
+# Never /media/ or a download: files with personal data are behind the same MFA as pages.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
 
 class RequireMfaMiddleware:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from digiproj import jobs
+from digiproj.limits import MemoryLimitExceeded, run_with_memory_limit
 from digiproj.projects.models import Organisation, Project
 
 from ..models import Participation, Person
@@ -25,7 +29,7 @@ def participant_import_prepare(
     filename: str,
     data: bytes,
 ) -> Any:
-    """Read and check an uploaded file and keep it for the preview. Raises
+    """Read and check a small uploaded file at once and keep it for the preview. Raises
     importing.ImportFileError when the file as a whole cannot be used; row problems are
     stored on the upload (nothing is imported yet)."""
     from .. import importing
@@ -38,12 +42,38 @@ def participant_import_prepare(
         organisation=organisation,
         created_by_id=user_id,
         filename=filename[:255],
+        status=ParticipantImport.Status.PENDING,
+        stage=ParticipantImport.Stage.CHECK,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         headers=table.headers,
         rows=table.rows,
         errors=result.errors,
         preview=importing.preview_rows(table.headers, table.rows),
         row_count=len(table.rows),
+        finished_at=timezone.now(),
     )
+
+
+def participant_import_in_worker(upload: Any) -> bool:
+    """Whether an uploaded file is read in a worker (under a memory limit) rather than in the
+    web request: when it is big, or when it is an xlsx (a zip) whose parts say they expand to
+    more than PARTICIPANT_IMPORT_SYNC_EXPANDED_BYTES. The reader refuses what is too big
+    either way (importing.read_table); this only decides where reading may cost memory."""
+    if upload.size > settings.PARTICIPANT_IMPORT_SYNC_BYTES:
+        return True
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        if upload.read(4) != b"PK\x03\x04":
+            return False
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a readable zip: the reader says so at once, cheaply
+    finally:
+        upload.seek(position)
+    return expanded > settings.PARTICIPANT_IMPORT_SYNC_EXPANDED_BYTES
 
 
 def participant_import_receive(
@@ -53,58 +83,117 @@ def participant_import_receive(
     user_id: int | None,
     upload: Any,
 ) -> Any:
-    """A large file: stored as it is and read by a worker (participant_import_check), so the
-    upload request stays short. Small files are read at once (participant_import_prepare)."""
-    from .. import tasks
+    """A large file: stored as it is (private storage) and read by a worker, so the upload
+    request stays short and the web process never parses it. With the broker down nothing is
+    kept (ValidationError, code "broker_unavailable")."""
     from ..models import ParticipantImport
 
-    with transaction.atomic():
-        pending = ParticipantImport(
-            project=project,
-            organisation=organisation,
-            created_by_id=user_id,
-            filename=upload.name[:255],
-            status=ParticipantImport.Status.CHECKING,
-        )
-        pending.file.save(f"{secrets.token_hex(16)}.upload", upload, save=False)
-        pending.save()
-        tasks.participant_import_check_task.delay_on_commit(pending.pk)
+    pending = ParticipantImport(
+        project=project,
+        organisation=organisation,
+        created_by_id=user_id,
+        filename=upload.name[:255],
+        status=ParticipantImport.Status.QUEUED,
+        stage=ParticipantImport.Stage.CHECK,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    pending.file.save(f"{secrets.token_hex(16)}.upload", upload, save=False)
+    pending.save()
+    jobs.job_enqueue(pending)
     return pending
 
 
-def participant_import_check(*, upload_id: int) -> None:
-    """Read and check a stored upload (a worker). Idempotent: only a row still CHECKING is
-    read; the stored file is deleted afterwards either way (it holds personal data)."""
+def participant_import_run(*, upload_id: int) -> None:
+    """The worker's job: check a stored file, or import confirmed rows. Idempotent (the job
+    claim); whatever ends the job deletes the rows and the file (they hold personal data)."""
+    from ..models import ParticipantImport
+
+    def work(upload: ParticipantImport) -> None:
+        if upload.stage == ParticipantImport.Stage.CHECK:
+            _check_stored(upload)
+        else:
+            _import_queued(upload)
+
+    jobs.job_run(
+        ParticipantImport,
+        upload_id,
+        work,
+        queryset=ParticipantImport.objects.select_related("project", "organisation"),
+    )
+
+
+def read_table_limited(data: bytes, filename: str) -> Any:
+    """importing.read_table in a forked child under PARTICIPANT_IMPORT_MEMORY_MB, so a file
+    that expands past it fails with a message instead of taking the worker's memory."""
+    from .. import importing
+
+    try:
+        return run_with_memory_limit(
+            importing.read_table,
+            data,
+            filename,
+            memory_bytes=settings.PARTICIPANT_IMPORT_MEMORY_MB << 20,
+            timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+        )
+    except MemoryLimitExceeded:
+        raise importing.ImportFileError(
+            _(
+                "Filen kräver mer minne än %(mb)s MB för att läsas, så den lästes inte. Dela "
+                "upp den i flera filer, eller spara den som en vanlig .xlsx i Excel och "
+                "försök igen."
+            )
+            % {"mb": settings.PARTICIPANT_IMPORT_MEMORY_MB}
+        ) from None
+
+
+def _check_stored(upload: Any) -> None:
     from .. import importing
     from ..models import ParticipantImport
 
+    with upload.file.open("rb") as handle:
+        data = handle.read(importing.MAX_FILE_BYTES + 1)
+    try:
+        table = read_table_limited(data, upload.filename)
+    except importing.ImportFileError as exc:
+        jobs.job_fail(upload, exc.message)
+        return
+    jobs.job_renew(upload, progress=50)
+    result = importing.check_rows(
+        project=upload.project, table=table, organisation=upload.organisation
+    )
+    upload.file.delete(save=False)
+    jobs.job_finish(
+        upload,
+        status=ParticipantImport.Status.PENDING,
+        file="",
+        headers=table.headers,
+        rows=table.rows,
+        errors=result.errors,
+        preview=importing.preview_rows(table.headers, table.rows),
+        row_count=len(table.rows),
+    )
+
+
+def _import_queued(upload: Any) -> None:
+    """Import the rows of a confirmed upload, ending the job in the same transaction (a
+    worker that dies half-way leaves nothing imported and the job to be retried)."""
+    from ..models import ParticipantImport
+
     with transaction.atomic():
-        upload = (
+        # The lock makes a takeover by another attempt wait for this one to commit.
+        if not (
             ParticipantImport.objects.select_for_update()
-            .filter(pk=upload_id, status=ParticipantImport.Status.CHECKING)
-            .first()
-        )
-        if upload is None:
-            return
-        with upload.file.open("rb") as handle:
-            data = handle.read(importing.MAX_FILE_BYTES + 1)
-        try:
-            table = importing.read_table(data, upload.filename)
-        except importing.ImportFileError as exc:
-            upload.status = ParticipantImport.Status.FAILED
-            upload.errors = [{"row": 0, "column": "", "message": exc.message}]
+            .filter(pk=upload.pk, attempts=upload.attempts, status=jobs.JobStatus.RUNNING)
+            .exists()
+        ):
+            raise jobs.JobSuperseded
+        outcome = _import_checked(upload, user_id=upload.created_by_id)
+        if isinstance(outcome, int):
+            ended = jobs.job_finish(upload, imported_count=outcome, imported_at=timezone.now())
         else:
-            result = importing.check_rows(
-                project=upload.project, table=table, organisation=upload.organisation
-            )
-            upload.status = ParticipantImport.Status.PENDING
-            upload.headers = table.headers
-            upload.rows = table.rows
-            upload.errors = result.errors
-            upload.preview = importing.preview_rows(table.headers, table.rows)
-            upload.row_count = len(table.rows)
-        upload.file.delete(save=False)
-        upload.save()
+            ended = jobs.job_finish(upload, status=ParticipantImport.Status.PENDING, errors=outcome)
+        if not ended:
+            raise jobs.JobSuperseded
 
 
 def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: int | None) -> int:
@@ -203,69 +292,79 @@ def participant_import_rows(
             ) from exc
 
 
-def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
-    """Import a previewed upload: re-checked now, then all rows or none. Idempotent: the row
-    is locked, and an upload that is no longer pending is returned unchanged, so a
-    double-clicked confirm imports once. The file's rows are dropped after import."""
+def _import_checked(upload: Any, *, user_id: int | None) -> int | list[dict[str, Any]]:
+    """Re-check an upload's rows now and import them all, or none: the number imported, or
+    the rows' problems. Runs inside the caller's transaction."""
     from .. import importing
+
+    table = importing.Table(headers=upload.headers, rows=upload.rows)
+    result = importing.check_rows(
+        project=upload.project, table=table, organisation=upload.organisation
+    )
+    if result.errors:
+        return result.errors
+    try:
+        with transaction.atomic():
+            return _import_rows(project=upload.project, records=result.valid, user_id=user_id)
+    except IntegrityError:
+        return [
+            {
+                "row": 0,
+                "column": "",
+                "message": _(
+                    "Någon lade till deltagare samtidigt. Ingenting importerades; försök igen."
+                ),
+            }
+        ]
+
+
+def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
+    """Import a previewed (small) upload in the request: re-checked now, then all rows or
+    none. Idempotent: the row is locked, and an upload that is no longer pending is returned
+    unchanged, so a double-clicked confirm imports once. The rows are deleted after import."""
     from ..models import ParticipantImport
 
     with transaction.atomic():
         upload = ParticipantImport.objects.select_for_update().get(pk=upload_id)
-        if upload.status not in (
-            ParticipantImport.Status.PENDING,
-            ParticipantImport.Status.QUEUED,
-        ):
+        if upload.status != ParticipantImport.Status.PENDING:
             return upload
-        table = importing.Table(headers=upload.headers, rows=upload.rows)
-        result = importing.check_rows(
-            project=upload.project, table=table, organisation=upload.organisation
-        )
-        if not result.errors:
-            try:
-                with transaction.atomic():
-                    count = _import_rows(
-                        project=upload.project, records=result.valid, user_id=user_id
-                    )
-            except IntegrityError:
-                result.errors = [
-                    {
-                        "row": 0,
-                        "column": "",
-                        "message": _(
-                            "Någon lade till deltagare samtidigt. Ingenting importerades; "
-                            "försök igen."
-                        ),
-                    }
-                ]
-            else:
-                upload.status = ParticipantImport.Status.IMPORTED
-                upload.imported_count = count
-                upload.imported_at = timezone.now()
-                upload.rows = []
-                upload.preview = []
-                upload.errors = []
-                upload.save()
-                return upload
-        upload.errors = result.errors
-        upload.status = ParticipantImport.Status.PENDING
-        upload.save(update_fields=["errors", "status"])
+        outcome = _import_checked(upload, user_id=user_id)
+        if isinstance(outcome, int):
+            upload.status = ParticipantImport.Status.DONE
+            upload.stage = ParticipantImport.Stage.IMPORT
+            upload.imported_count = outcome
+            upload.imported_at = upload.finished_at = timezone.now()
+            for name, empty in upload.job_data_fields.items():
+                setattr(upload, name, type(empty)())  # a fresh empty list
+        else:
+            upload.errors = outcome
+        upload.save()
         return upload
 
 
 def participant_import_enqueue(*, upload: Any) -> bool:
     """Hand a large confirmed upload to a worker (the web request would take too long).
-    The conditional update makes a double click enqueue once."""
-    from .. import tasks
+    The conditional update makes a double click enqueue once. With the broker down the
+    upload goes back to its preview and the ValidationError says so."""
     from ..models import ParticipantImport
 
-    with transaction.atomic():
-        claimed = ParticipantImport.objects.filter(
-            pk=upload.pk, status=ParticipantImport.Status.PENDING
-        ).update(status=ParticipantImport.Status.QUEUED)
-        if claimed:
-            tasks.participant_import_confirm_task.delay_on_commit(upload.pk, upload.created_by_id)
-    return bool(claimed)
+    claimed = ParticipantImport.objects.filter(
+        pk=upload.pk, status=ParticipantImport.Status.PENDING
+    ).update(status=ParticipantImport.Status.QUEUED, stage=ParticipantImport.Stage.IMPORT)
+    if not claimed:
+        return False
+
+    def back_to_preview() -> None:
+        ParticipantImport.objects.filter(pk=upload.pk).update(
+            status=ParticipantImport.Status.PENDING, lease_until=None
+        )
+
+    jobs.job_enqueue(
+        upload,
+        queued={"stage": ParticipantImport.Stage.IMPORT, "attempts": 0},
+        undo=back_to_preview,
+    )
+    return True
 
 
 @transaction.atomic
@@ -274,22 +373,7 @@ def participant_import_cancel(*, upload: Any) -> None:
     from ..models import ParticipantImport
 
     ParticipantImport.objects.filter(pk=upload.pk, status=ParticipantImport.Status.PENDING).update(
-        status=ParticipantImport.Status.CANCELLED, rows=[], preview=[]
-    )
-
-
-def participant_import_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
-    """Drop the rows of uploads left unconfirmed, and files never read, since they hold
-    personal data. Idempotent."""
-    from ..models import ParticipantImport
-
-    cutoff = timezone.now() - older_than
-    stale = ParticipantImport.objects.filter(created_at__lt=cutoff)
-    for upload in stale.filter(status=ParticipantImport.Status.CHECKING).exclude(file=""):
-        upload.file.delete(save=False)
-        ParticipantImport.objects.filter(pk=upload.pk).update(
-            status=ParticipantImport.Status.FAILED, file=""
-        )
-    return stale.filter(status=ParticipantImport.Status.PENDING).update(
-        status=ParticipantImport.Status.CANCELLED, rows=[], preview=[]
+        status=ParticipantImport.Status.CANCELLED,
+        finished_at=timezone.now(),
+        **ParticipantImport.job_data_fields,
     )

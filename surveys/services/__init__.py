@@ -35,7 +35,6 @@ from .builder import (
 from .exports import (
     survey_export_request,
     survey_export_run,
-    survey_exports_requeue_stale,
 )
 from .rounds import (
     invitation_token,
@@ -79,7 +78,6 @@ __all__ = [
     "survey_ensure_unlocked",
     "survey_export_request",
     "survey_export_run",
-    "survey_exports_requeue_stale",
     "survey_update",
     "token_hash",
     "visible_answers",

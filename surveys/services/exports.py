@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digiproj import jobs
 from digiproj.projects.models import Organisation
 
 from ..models import (
@@ -22,61 +21,34 @@ from ..models import (
 )
 
 
-@transaction.atomic
-def survey_export_request(*, round_: Round, user_id: int, language: str) -> SurveyExport:
+def survey_export_request(*, round_: Round, user_id: int | None, language: str) -> SurveyExport:
+    """Order an export and hand it to a worker. With the broker down nothing is kept and the
+    ValidationError (code "broker_unavailable") says what to do."""
     export = SurveyExport(round=round_, requested_by_id=user_id, language=language or "sv")
     export.full_clean()
     export.save()
+    jobs.job_enqueue(export)
     return export
 
 
 def survey_export_run(*, export_id: int) -> None:
-    """Write the round's submitted responses to Excel: one row per response, one column per
-    question (multiple choice: values joined by ;), and a codebook sheet.
-
-    Claims the row with a conditional update, so a redelivered task does nothing.
-    """
-    claimed = SurveyExport.objects.filter(pk=export_id, status=SurveyExport.Status.QUEUED).update(
-        status=SurveyExport.Status.RUNNING, started_at=timezone.now()
+    """Write the round's submitted responses to Excel (the job's work): one row per response,
+    one column per question (multiple choice: values joined by ;), and a codebook sheet.
+    Idempotent: the job claim makes a redelivered task do nothing."""
+    jobs.job_run(
+        SurveyExport,
+        export_id,
+        _export_make,
+        queryset=SurveyExport.objects.select_related("round__survey"),
     )
-    if not claimed:
-        return
-    export = SurveyExport.objects.select_related("round__survey").get(pk=export_id)
-    try:
-        with translation.override(export.language), tempfile.TemporaryFile() as handle:
-            _export_write(export, handle)
-            handle.seek(0)
-            export.file.save(f"omgang-{export.round_id}-{export.pk}.xlsx", File(handle), save=False)
-        export.status = SurveyExport.Status.DONE
-        export.progress = 100
-        export.finished_at = timezone.now()
-        export.save(update_fields=["file", "status", "progress", "finished_at"])
-    except Exception as exc:
-        SurveyExport.objects.filter(pk=export_id).update(
-            status=SurveyExport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-        raise
 
 
-def survey_exports_requeue_stale(*, older_than: dt.timedelta) -> list[int]:
-    """Exports left RUNNING longer than the task time limit died with their worker: put them
-    back in the queue and enqueue them again (the run claims QUEUED rows only)."""
-    from .. import tasks
-
-    cutoff = timezone.now() - older_than
-    stale = list(
-        SurveyExport.objects.filter(
-            status=SurveyExport.Status.RUNNING, started_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
-    requeued = []
-    for pk in stale:
-        if SurveyExport.objects.filter(pk=pk, status=SurveyExport.Status.RUNNING).update(
-            status=SurveyExport.Status.QUEUED, progress=0
-        ):
-            tasks.survey_export_run_task.delay_on_commit(pk)
-            requeued.append(pk)
-    return requeued
+def _export_make(export: SurveyExport) -> None:
+    with tempfile.TemporaryFile() as handle:
+        _export_write(export, handle)
+        handle.seek(0)
+        export.file.save(f"enkatsvar-omgang-{export.round_id}.xlsx", File(handle), save=False)
+    jobs.job_finish(export, file=export.file.name)
 
 
 def _export_write(export: SurveyExport, handle: Any) -> None:
@@ -145,7 +117,7 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
         )
         done += 1
         if done % 2000 == 0:
-            SurveyExport.objects.filter(pk=export.pk).update(progress=min(99, done * 100 // total))
+            jobs.job_renew(export, progress=min(99, done * 100 // total))
 
     for rid, qid, v_int, v_num, v_text, submitted, gender, org, role in answers.iterator(
         chunk_size=5000

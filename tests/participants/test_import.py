@@ -149,7 +149,7 @@ def test_valid_file_previews_then_imports_once(client, setup):
     client.post(confirm)  # a double click
     assert counts() == (3, 3)
     imp.refresh_from_db()
-    assert imp.status == ParticipantImport.Status.IMPORTED
+    assert imp.status == ParticipantImport.Status.DONE
     assert imp.rows == []  # the personal data of the file is not kept
     assert Person.history.count() == 3
     assert Participation.history.filter(history_user=setup["coordinator"]).count() == 3
@@ -411,23 +411,22 @@ def test_confirm_rechecks_at_commit(client, setup):
     assert counts() == before
 
 
-def test_5000_rows_import_completely(client, setup, django_capture_on_commit_callbacks):
+def test_5000_rows_import_completely(client, setup, job_queue):
     """Above PARTICIPANT_IMPORT_SYNC_ROWS the confirm hands the import to a Celery task."""
     client.force_login(setup["coordinator"])
     page = upload(client, setup["project"], xlsx(rows_for(setup["umea"], 5000)))
     imp = page.context["upload"]
     assert imp.errors == []
     confirm = reverse("participants:import_confirm", args=[setup["project"].pk, imp.pk])
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(confirm)
-        client.post(confirm)  # a double click enqueues once
-    assert len(callbacks) == 1
+    client.post(confirm)
+    client.post(confirm)  # a double click enqueues once
+    assert len(job_queue) == 1
     imp.refresh_from_db()
     assert imp.status == ParticipantImport.Status.QUEUED
     progress_url = reverse("participants:import_preview", args=[setup["project"].pk, imp.pk])
     progress = client.get(progress_url, headers={"HX-Request": "true"})
     assert "pågår" in progress.content.decode()
-    callbacks[0]()  # the task, run eagerly
+    job_queue.run()  # the task, run eagerly
     assert counts() == (5000, 5000)
     assert Participation.history.filter(history_user=setup["coordinator"]).count() == 5000
     progress = client.get(progress_url, headers={"HX-Request": "true"})
@@ -527,16 +526,16 @@ def test_unconfirmed_uploads_are_purged(client, setup):
 
     from django.utils import timezone
 
-    from participants import tasks
+    from digiproj import jobs
 
     client.force_login(setup["coordinator"])
     page = upload(client, setup["project"], xlsx(rows_for(setup["umea"], 2)))
     imp = page.context["upload"]
-    assert tasks.participant_import_purge_task() == 0  # fresh uploads stay
+    assert jobs.jobs_clean_up(ParticipantImport) == 0  # fresh uploads stay
     ParticipantImport.objects.filter(pk=imp.pk).update(
         created_at=timezone.now() - dt.timedelta(days=2)
     )
-    assert tasks.participant_import_purge_task() == 1
+    assert jobs.jobs_clean_up(ParticipantImport) == 1
     imp.refresh_from_db()
     assert imp.rows == []
     assert imp.status == ParticipantImport.Status.CANCELLED
@@ -559,27 +558,24 @@ def test_csv_with_excel_sep_hint(client, setup):
     assert page.context["upload"].row_count == 2
 
 
-def test_large_upload_is_checked_by_a_worker(
-    client, setup, settings, django_capture_on_commit_callbacks
-):
+def test_large_upload_is_checked_by_a_worker(client, setup, settings, job_queue):
     settings.PARTICIPANT_IMPORT_SYNC_BYTES = 100
     client.force_login(setup["coordinator"])
     url = reverse("participants:import", args=[setup["project"].pk])
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(
-            url, {"file": SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 3)))}
-        )
+    response = client.post(
+        url, {"file": SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 3)))}
+    )
     imp = ParticipantImport.objects.get()
     assert response["Location"] == reverse(
         "participants:import_preview", args=[setup["project"].pk, imp.pk]
     )
-    assert imp.status == ParticipantImport.Status.CHECKING
+    assert (imp.status, imp.stage) == (ParticipantImport.Status.QUEUED, "check")
     assert imp.file
     progress = client.get(response["Location"], headers={"HX-Request": "true"})
     assert "Filen kontrolleras" in progress.content.decode()
-    [task] = callbacks
-    task()
-    task()  # redelivered: nothing more happens
+    assert len(job_queue) == 1
+    job_queue.run()
+    job_queue.run()  # redelivered: nothing more happens
     imp.refresh_from_db()
     assert imp.status == ParticipantImport.Status.PENDING
     assert not imp.file  # the stored file is gone once read
@@ -606,28 +602,29 @@ def test_large_unreadable_upload_fails_with_message(
     assert counts() == (0, 0)
 
 
-def test_purge_deletes_files_never_read(setup, django_capture_on_commit_callbacks):
+def test_files_never_read_are_deleted_when_no_worker_takes_them(setup, settings, job_queue):
     import datetime as dt
+    import os
 
     from django.utils import timezone
 
+    from digiproj import jobs
     from participants import services
 
-    with django_capture_on_commit_callbacks(execute=False):
-        imp = services.participant_import_receive(
-            project=setup["project"],
-            organisation=None,
-            user_id=None,
-            upload=SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 1))),
-        )
-    path = imp.file.path
-    ParticipantImport.objects.filter(pk=imp.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=2)
+    imp = services.participant_import_receive(
+        project=setup["project"],
+        organisation=None,
+        user_id=None,
+        upload=SimpleUploadedFile("d.xlsx", xlsx(rows_for(setup["umea"], 1))),
     )
-    services.participant_import_purge()
+    path = imp.file.path
+    for _attempt in range(settings.JOB_MAX_ATTEMPTS):  # every message lost
+        ParticipantImport.objects.filter(pk=imp.pk).update(
+            lease_until=timezone.now() - dt.timedelta(seconds=1)
+        )
+        jobs.jobs_maintain()
     imp.refresh_from_db()
     assert imp.status == ParticipantImport.Status.FAILED
+    assert "Ladda upp filen igen" in imp.error
     assert not imp.file
-    import os
-
     assert not os.path.exists(path)

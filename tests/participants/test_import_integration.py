@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import openpyxl
 import pytest
@@ -12,6 +13,16 @@ from participants.models import ParticipantImport, Participation
 from tests.factories import ProjectFactory, ProjectOrganisationFactory, participant_test_pnr
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _wait(upload, statuses, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        upload.refresh_from_db()
+        if upload.status in statuses:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"upload still {upload.status} after {timeout}s")
 
 
 def test_queued_import_runs_in_worker(celery_worker):
@@ -29,11 +40,11 @@ def test_queued_import_runs_in_worker(celery_worker):
     upload = services.participant_import_prepare(
         project=project, organisation=None, user_id=None, filename="d.xlsx", data=buffer.getvalue()
     )
-    result = tasks.participant_import_confirm_task.delay(upload.pk, None)
-    result.get(timeout=60)
-    upload.refresh_from_db()
-    assert upload.status == ParticipantImport.Status.IMPORTED
+    assert services.participant_import_enqueue(upload=upload)
+    _wait(upload, {ParticipantImport.Status.DONE, ParticipantImport.Status.FAILED})
+    assert upload.status == ParticipantImport.Status.DONE, upload.error
+    assert upload.rows == []
     assert Participation.objects.filter(project=project).count() == 50
     # Redelivery of the same task changes nothing.
-    tasks.participant_import_confirm_task.delay(upload.pk, None).get(timeout=60)
+    tasks.participant_import_run_task.delay(upload.pk).get(timeout=60)
     assert Participation.objects.filter(project=project).count() == 50

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from digiproj import jobs
 from digiproj.projects.permissions import project_access
 from participants.models import PersonnummerReveal
 from reporting import services
@@ -139,9 +140,9 @@ def test_redelivered_task_for_a_done_run_changes_nothing(small_project):
 def test_running_run_with_live_lease_is_not_taken_twice(small_project):
     run = _order(small_project)
     ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.RUNNING, lease_expires_at=timezone.now() + dt.timedelta(seconds=60)
+        status=ReportRun.Status.RUNNING, lease_until=timezone.now() + dt.timedelta(seconds=60)
     )
-    with pytest.raises(services.LeaseHeld):
+    with pytest.raises(jobs.JobLeaseHeld):
         services.report_run_execute(run_id=run.pk)
 
 
@@ -150,9 +151,9 @@ def test_run_of_a_dead_worker_is_taken_over_when_the_lease_runs_out(small_projec
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.RUNNING,
         progress=40,
-        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
     )
-    assert services.report_runs_recover() == 1  # re-enqueued; runs eagerly here
+    assert jobs.jobs_recover(ReportRun) == 1  # re-enqueued; runs eagerly here
     run.refresh_from_db()
     assert run.status == ReportRun.Status.DONE
     assert run.attempts == 2
@@ -162,10 +163,10 @@ def test_run_is_failed_after_too_many_lost_workers(small_project, settings):
     run = _order(small_project)
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.RUNNING,
-        attempts=settings.REPORT_RUN_MAX_ATTEMPTS,
-        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
+        attempts=settings.JOB_MAX_ATTEMPTS,
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
     )
-    services.report_runs_recover()
+    jobs.jobs_recover(ReportRun)
     run.refresh_from_db()
     assert run.status == ReportRun.Status.FAILED
     assert "Beställ rapporten igen" in run.error
@@ -176,7 +177,7 @@ def test_old_files_are_cleaned_up_but_the_run_is_kept(small_project, settings):
     ReportRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now() - dt.timedelta(days=settings.REPORT_FILE_RETENTION_DAYS + 1)
     )
-    assert services.report_files_clean_up() == 1
+    assert jobs.jobs_clean_up(ReportRun) == 1
     run.refresh_from_db()
     assert not run.file
     assert run.content_checksum

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
+from digiproj import jobs
 from digiproj.celery import app as celery_app
 from digiproj.projects.permissions import project_access
 from reporting import services
@@ -48,7 +49,7 @@ def test_report_is_made_by_the_worker(worker, small_project):
 def test_killed_worker_process_mid_report_ends_done_not_stuck(worker, small_project):
     # Slow every step down and keep the lease short, so the kill lands mid-run and the
     # retried attempt may take over soon after.
-    worker.restart(DIGIPROJ_REPORT_STEP_DELAY="0.5", DIGIPROJ_REPORT_LEASE_SECONDS="2")
+    worker.restart(DIGIPROJ_REPORT_STEP_DELAY="0.5", DIGIPROJ_JOB_LEASE_SECONDS="2")
     run = _wait(_order(small_project), {ReportRun.Status.RUNNING})
     time.sleep(0.3)
     worker.kill_pool_child()
@@ -59,13 +60,13 @@ def test_killed_worker_process_mid_report_ends_done_not_stuck(worker, small_proj
 
 
 def test_whole_worker_killed_is_recovered_by_the_scheduled_task(worker, small_project):
-    worker.restart(DIGIPROJ_REPORT_STEP_DELAY="0.5", DIGIPROJ_REPORT_LEASE_SECONDS="2")
+    worker.restart(DIGIPROJ_REPORT_STEP_DELAY="0.5", DIGIPROJ_JOB_LEASE_SECONDS="2")
     run = _wait(_order(small_project), {ReportRun.Status.RUNNING})
     worker.kill()  # main process and pool: the message stays unacknowledged in Redis
-    worker.restart(DIGIPROJ_REPORT_LEASE_SECONDS="2")
+    worker.restart(DIGIPROJ_JOB_LEASE_SECONDS="2")
     time.sleep(2.5)  # the dead attempt's lease runs out
 
-    assert services.report_runs_recover() == 1  # what beat runs every minute
+    assert jobs.jobs_recover(ReportRun) == 1  # what beat runs every minute
 
     run = _wait(run, {ReportRun.Status.DONE, ReportRun.Status.FAILED}, timeout=90)
     assert run.status == ReportRun.Status.DONE, run.error

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from digiproj import jobs
 from digiproj.projects.models import Membership
 from surveys import selectors, services
 from surveys.models import SurveyExport
@@ -118,21 +119,21 @@ def test_anonymous_round_export_has_no_group_columns(survey_world):
     workbook.close()
 
 
-def test_stale_running_export_is_queued_again(survey_world, django_capture_on_commit_callbacks):
+def test_stale_running_export_is_queued_again(survey_world):
     _submit(survey_world)
     export = services.survey_export_request(
         round_=survey_world["round"], user_id=None, language="sv"
     )
-    long_ago = timezone.now() - dt.timedelta(hours=2)
-    SurveyExport.objects.filter(pk=export.pk).update(status="running", started_at=long_ago)
     fresh = services.survey_export_request(
         round_=survey_world["round"], user_id=None, language="sv"
     )
-    SurveyExport.objects.filter(pk=fresh.pk).update(status="running", started_at=timezone.now())
+    SurveyExport.objects.filter(pk=export.pk).update(
+        status="running", lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    SurveyExport.objects.filter(pk=fresh.pk).update(
+        status="running", lease_until=timezone.now() + dt.timedelta(minutes=1)
+    )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.survey_exports_requeue_stale(older_than=dt.timedelta(hours=1)) == [
-            export.pk
-        ]
+    assert jobs.jobs_recover(SurveyExport) == 1
     assert SurveyExport.objects.get(pk=export.pk).status == "done"  # re-run by the task
     assert SurveyExport.objects.get(pk=fresh.pk).status == "running"

@@ -46,4 +46,4 @@ def test_export_is_written_by_the_worker(celery_worker):
 
     export.refresh_from_db()
     assert (export.status, export.progress) == (SurveyExport.Status.DONE, 100)
-    assert (celery_worker.media_root / export.file.name).exists()
+    assert (celery_worker.private_root / export.file.name).exists()
