@@ -320,7 +320,9 @@ class ScbFile:
                 Column(_("Skyddad identitet"), "text", 10),
             ],
         )
-        rows = selectors.scb_rows(access=access, period=period).values_list(
+        rows = selectors.scb_rows(
+            access=access, period=period, organisation_id=run.organisation_id
+        ).values_list(
             "pk",
             "person__personnummer",
             "start_date",

@@ -237,11 +237,15 @@ def participant_register(
 # --- SCB participant file -------------------------------------------------------------------
 
 
-def scb_rows(*, access: ProjectAccess, period: Period) -> QuerySet[Participation]:
+def scb_rows(
+    *, access: ProjectAccess, period: Period, organisation_id: int | None
+) -> QuerySet[Participation]:
     """The month's SCB rows: new participants (start in the period) and ended ones (end in
-    the period), one row per participation, ordered by personnummer."""
+    the period), one row per participation, ordered by personnummer. Scoped like every other
+    report (participations_for_report), so a file ordered for one organisation holds only its
+    participants, and only they are logged as revealed."""
     return (
-        participant_selectors.participation_list(access=access)
+        participations_for_report(access=access, organisation_id=organisation_id, with_age=False)
         .filter(measure_q("started", period) | measure_q("ended", period))
         .order_by("person__personnummer", "pk")
     )
