@@ -72,8 +72,9 @@ def test_download_works_for_allowed_roles_and_is_404_for_others(client, small_pr
     client.force_login(small_project["coordinator"])
     response = client.get(url)
     assert response.status_code == 200
+    # Reading the stream to its end closes the file (closing the response again would fire
+    # request_finished, which closes the test's database connection on PostgreSQL).
     assert b"".join(response.streaming_content).startswith(b"PK")
-    response.close()
     assert "attachment" in response["Content-Disposition"]
     assert "X-Accel-Redirect" not in response
 
