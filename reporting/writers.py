@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from digiproj.numbers import round_half_up
 from digiproj.spreadsheets import neutralise
 
 from .builders import ContentDigest, Table
@@ -138,7 +139,8 @@ def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal | float):
-        return f"{value:.2f}".replace(".", ",")
+        # Two places by the one rounding (format() would round a Decimal half to even).
+        return str(round_half_up(value, 2)).replace(".", ",")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int):
