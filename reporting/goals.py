@@ -90,7 +90,8 @@ DEFINITIONS = {
     ),
     M.HOURS: _(
         "Närvarotid på tillfällen och godkänd egenrapporterad tid till och med mätdagen, i "
-        "timmar (exakta minuter, före månadsavrundning). Gruppstorlek: deltagare med tid."
+        "timmar (exakta minuter, före månadsavrundning); bara tid inom deltagarens start- och "
+        "slutdatum, inte raderade deltaganden. Gruppstorlek: deltagare med mer än 0 minuter."
     ),
     M.SESSIONS: _("Tillfällen som har börjat senast mätdagen (och inte ligger i framtiden)."),
     M.RESPONSE_RATE: _(

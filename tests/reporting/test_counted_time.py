@@ -395,3 +395,16 @@ def test_hours_goal_group_size_leaves_out_people_present_for_0_minutes(world):
     assert result.by_gender["K"].n == 2
     _result, rows = goals.goal_units(goal=world["goal"], access=access, as_of=PERIOD[1])
     assert p3.pk not in {row["unit"] for row in rows}
+
+
+def test_attendance_page_says_what_to_fix_for_a_day_before_the_start(client, world):
+    p1 = world["p"]["P1"]  # from 2024-02-01
+    before_start = _session(world["workshop"], dt.date(2024, 1, 20))
+    EnrolmentFactory(session=before_start, participation=p1)
+    client.force_login(world["coordinator"])
+    url = reverse("activities:attendance", args=[world["project"].pk, before_start.pk])
+    response = client.post(url, {f"p{p1.pk}": "1", f"m{p1.pk}": "", "reason": "Efterregistrering"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ligger före deltagandets startdatum 2024-02-01" in page
+    assert not Attendance.objects.filter(session=before_start).exists()
