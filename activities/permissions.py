@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 
 from . import selectors
@@ -27,7 +27,7 @@ def session_get_for_user(access: ProjectAccess, pk: int) -> Session:
 def enrolment_get_for_user(access: ProjectAccess, pk: int) -> Enrolment:
     """An enrolment of someone in the user's scope (contact: own organisation; participant:
     themself). Teachers do not manage enrolments."""
-    if access.role == Role.TEACHER:
+    if access.is_teacher:
         raise Http404
     return get_object_or_404(
         Enrolment.objects.filter(pk=pk, session__activity__project=access.project)
@@ -46,7 +46,7 @@ def self_report_get_for_user(access: ProjectAccess, pk: int) -> SelfReportedTime
 
 def participation_for_hours(access: ProjectAccess, pk: int) -> Participation:
     """A participation whose hours the user may see: staff in scope, or the participant."""
-    if access.role == Role.TEACHER:
+    if access.is_teacher:
         raise Http404
     return get_object_or_404(
         Participation.objects.current()
@@ -58,7 +58,7 @@ def participation_for_hours(access: ProjectAccess, pk: int) -> Participation:
 
 def require_own_participation(access: ProjectAccess) -> Participation:
     """The signed-in participant's own participation in the project."""
-    if access.role != Role.PARTICIPANT:
+    if not access.is_participant:
         raise PermissionDenied
     return participation_for_hours(
         access,
@@ -86,7 +86,7 @@ def certificate_personnummer_shown(
     holding the signing link (no access at all) — sees it masked."""
     if access is None:
         return PersonnummerShown.MASKED
-    if access.role == Role.PARTICIPANT:
+    if access.is_participant:
         own = access.person_id is not None and access.person_id == participation.person_id
         return PersonnummerShown.OWN if own else PersonnummerShown.MASKED
     if access.can("participants.reveal_personnummer"):

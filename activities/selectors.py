@@ -17,7 +17,7 @@ from django.utils import timezone
 from digiproj.collation import swedish, swedish_key
 from digiproj.dates import local_midnight, month_end, month_start
 from digiproj.projects.models import Project
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 
 from . import hours as counted_time
@@ -37,7 +37,7 @@ def session_list(*, access: ProjectAccess) -> QuerySet[Session]:
     qs = Session.objects.filter(activity__project=access.project).select_related(
         "activity", "teacher"
     )
-    if access.role == Role.TEACHER:
+    if access.is_teacher:
         qs = qs.filter(_teacher_q(access))
     return qs
 
@@ -69,7 +69,7 @@ def session_calendar(*, access: ProjectAccess, start: dt.date, end: dt.date) -> 
 
 def activity_list(*, access: ProjectAccess) -> QuerySet[Activity]:
     qs = Activity.objects.filter(project=access.project)
-    if access.role == Role.TEACHER:
+    if access.is_teacher:
         mine = Session.objects.filter(_teacher_q(access)).values("activity_id")
         qs = qs.filter(Q(teachers=access.user_id) | Q(pk__in=mine)).distinct()
     return qs.annotate(
@@ -87,7 +87,7 @@ def enrolment_list(*, access: ProjectAccess, session: Session) -> QuerySet[Enrol
     qs = session.enrolments.exclude(status=Enrolment.Status.CANCELLED).select_related(
         "participation__person", "participation__organisation"
     )
-    if access.role != Role.TEACHER:
+    if not access.is_teacher:
         qs = qs.filter(access.participation_q("participation"))
     return qs.annotate(waiting_rank=_waiting_rank()).order_by(
         "status", "waiting_position", "participation__person__last_name", "pk"
@@ -128,7 +128,7 @@ def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[Enr
 
 def attendance_history(*, access: ProjectAccess, session: Session) -> QuerySet[Any]:
     qs = Attendance.history.filter(session_id=session.pk).select_related("history_user")
-    if access.role != Role.TEACHER:
+    if not access.is_teacher:
         visible = Participation.objects.filter(project=access.project).filter(
             access.participation_q()
         )

@@ -39,7 +39,7 @@ class PeriodForm(forms.Form):
         project = access.project
         self.fields["period_start"].initial = project.start_date
         self.fields["period_end"].initial = project.end_date
-        if access.role == "contact":
+        if access.is_contact:
             # A contact's figures are their organisation's; no choice to offer.
             del self.fields["organisation"]
         else:

@@ -38,7 +38,7 @@ from activities import hours as counted_time
 from activities.models import Session
 from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
 from digiproj.numbers import round_half_up
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation, Person
 from participants.personnummer import Gender, mask
@@ -364,10 +364,7 @@ def _response_q(goal: Goal, ctx: Context, round_id: int, prefix: str = "response
             f"{prefix}submitted_at__lt": ctx.end,
         }
     )
-    if ctx.access.role == Role.CONTACT:
-        q &= Q(**{f"{prefix}organisation_id": ctx.access.organisation_id})
-    elif not ctx.access.is_coordinator:
-        q &= Q(pk__in=[])
+    q &= ctx.access.response_q(prefix.removesuffix("__"))
     if goal.gender:
         response = prefix.removesuffix("__")
         q &= Q(Exact(response_gender(response, ctx.access.project), goal.gender))
@@ -919,11 +916,10 @@ def baseline_mapping(
     )
     if chosen is None:
         return None, []
-    organisation_id = access.organisation_id if access.role == Role.CONTACT else None
     rows = survey_selectors.area_averages(
-        round_id=chosen["pk"], group_by="organisation", organisation_id=organisation_id
+        access=access, round_id=chosen["pk"], group_by="organisation"
     )
-    rows += survey_selectors.area_averages(round_id=chosen["pk"], organisation_id=organisation_id)
+    rows += survey_selectors.area_averages(access=access, round_id=chosen["pk"])
     return chosen, survey_selectors.suppress(
         rows, threshold=access.project.survey_anonymity_threshold
     )

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 
 from .models import ReportRun
 
 
 def report_runs_visible(access: ProjectAccess) -> QuerySet[ReportRun]:
     """Coordinators see every run of the project; a contact only their organisation's."""
-    qs = ReportRun.objects.filter(project=access.project)
-    if access.role == Role.CONTACT:
-        qs = qs.filter(Q(organisation_id=access.organisation_id))
-    elif not access.is_coordinator:
-        qs = qs.none()
-    return qs
+    return ReportRun.objects.filter(access.organisation_q(), project=access.project)
 
 
 def report_run_get_for_user(access: ProjectAccess, pk: int, *, download: bool = False) -> ReportRun:

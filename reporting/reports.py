@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ from activities.models import Activity
 from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
 from digiproj.projects.models import Organisation, Project
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
 from participants.models import Participation
@@ -142,6 +142,7 @@ class Indicators:
         areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
         names = dimension_labels(access)["gender"][1]
         rows = survey_selectors.paired_change(
+            access=access,
             baseline_id=baseline.pk,
             follow_up_id=follow_up.pk,
             group_by="gender",
@@ -481,7 +482,9 @@ class Competence:
             ],
         )
         for round_ in (r for r in (baseline, follow_up) if r is not None):
-            rows = survey_selectors.area_averages(round_id=round_.pk, organisation_id=org)
+            rows = survey_selectors.area_averages(
+                access=access, round_id=round_.pk, organisation_id=org
+            )
             for row in survey_selectors.suppress(rows, threshold=threshold):
                 levels.rows.append(
                     [
@@ -516,6 +519,7 @@ class Competence:
             ]
             for group_by, title, names in groupings:
                 rows = survey_selectors.paired_change(
+                    access=access,
                     baseline_id=baseline.pk,
                     follow_up_id=follow_up.pk,
                     group_by=group_by,
@@ -1028,7 +1032,7 @@ class GoalsFollowUp:
     ) -> list[Table]:
         if run.organisation_id:
             # One organisation's figures: measured as its contact person sees them.
-            access = replace(access, role=Role.CONTACT, organisation_id=run.organisation_id)
+            access = access.as_contact_of(run.organisation_id)
         results = goals.goal_results(access=access, as_of=period.end)
         progress(50)
         genders = selectors.genders_for(access)

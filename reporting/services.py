@@ -51,9 +51,9 @@ def report_run_create(
         full_personnummer = True  # SCB identifies people by their full number
     if file_format not in ReportFormat.values:
         raise ValidationError({"file_format": _("Välj Excel eller CSV.")})
-    if access.role == "contact":
+    if access.organisation_scope is not None:
         # A contact's reports always cover their own organisation only.
-        organisation_id = access.organisation_id
+        organisation_id = access.organisation_scope
     elif (
         organisation_id
         and not ProjectOrganisation.objects.filter(

@@ -94,7 +94,7 @@ def _period_form(
     form = forms.PeriodForm(request.GET or None, access=access)
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        org = form.organisation_id() if access.role != "contact" else None
+        org = form.organisation_id()  # a contact's form has no organisation to choose
         return form, Period(data["period_start"], data["period_end"]), org
     project = access.project
     return form, Period(project.start_date, project.end_date), None
@@ -386,8 +386,6 @@ def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         raise Http404 from None
     if gender not in (*selectors.genders_for(access), "total"):
         raise Http404
-    if access.role == "contact":
-        organisation_id = None  # their scope already is their organisation
     time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
     rows = reports.time_rows(time, month=month, gender=gender)
     if params.get("certified") in ("0", "1"):
@@ -408,8 +406,6 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     """Kompetensutveckling on screen: DigComp levels before and after per area (chart and
     table), paired change overall and by gender, each group size a link to its people."""
     form, period, organisation_id = _period_form(request, access)
-    if access.role == "contact":
-        organisation_id = access.organisation_id
     baseline, follow_up = survey_selectors.round_pair_for_period(
         access=access, start=period.start, end=period.end
     )
@@ -432,6 +428,7 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
         for group_by in (None, "gender"):
             for row in survey_selectors.suppress(
                 survey_selectors.paired_change(
+                    access=access,
                     baseline_id=baseline.pk,
                     follow_up_id=follow_up.pk,
                     group_by=group_by,
@@ -483,10 +480,9 @@ def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpRespon
     rounds = survey_selectors.round_list(access=access).filter(pk__in=[baseline_id, follow_up_id])
     if len(rounds) != 2 or any(r.anonymous for r in rounds):
         raise Http404
-    if access.role == "contact":
-        organisation_id = access.organisation_id
     people = list(
         survey_selectors.paired_people(
+            access=access,
             baseline_id=baseline_id,
             follow_up_id=follow_up_id,
             area=area,

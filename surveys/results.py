@@ -35,9 +35,9 @@ def page_number(request: HttpRequest, pages: list[Section], answers: dict[int, A
     return missing[0][0] if missing else len(pages)
 
 
-def profile(*, person_id: int, project_id: int) -> dict[str, Any] | None:
-    """A person's level per DigComp area in each round they submitted (baseline first)."""
-    rows = selectors.person_profile(person_id=person_id, project_id=project_id)
+def profile(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A person's level per DigComp area in each round they submitted (baseline first), from
+    selectors.person_profile or person_profile_for_invitation."""
     if not rows:
         return None
     areas = selectors.areas()
@@ -114,8 +114,7 @@ def round_results(
     """Everything on a round's results page; the query count does not grow with responses."""
     project = access.project
     threshold = project.survey_anonymity_threshold
-    org = access.organisation_id if access.role == "contact" else None
-    counts = selectors.response_counts(round_id=round_.pk, organisation_id=org)
+    counts = selectors.response_counts(access=access, round_id=round_.pk)
     counts["rate"] = round(counts["answered"] / counts["invited"] * 100) if counts["invited"] else 0
     areas = selectors.areas()
     labels = _group_labels(project.pk)
@@ -131,7 +130,7 @@ def round_results(
         {
             "title": title,
             "rows": _pivot(
-                selectors.area_averages(round_id=round_.pk, group_by=key, organisation_id=org),
+                selectors.area_averages(access=access, round_id=round_.pk, group_by=key),
                 areas,
                 group_labels,
                 threshold,
@@ -140,7 +139,7 @@ def round_results(
         for key, title, group_labels in breakdowns
     ]
     sections = selectors.survey_structure(survey=round_.survey)
-    distributions = selectors.question_distributions(round_id=round_.pk, organisation_id=org)
+    distributions = selectors.question_distributions(access=access, round_id=round_.pk)
     questions = []
     for section in sections:
         for question in section.questions.all():
@@ -189,10 +188,10 @@ def round_results(
                     "title": title,
                     "rows": _pivot(
                         selectors.paired_change(
+                            access=access,
                             baseline_id=chosen["pk"],
                             follow_up_id=round_.pk,
                             group_by=key,
-                            organisation_id=org,
                         ),
                         areas,
                         group_labels,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -124,6 +125,9 @@ def export_list(*, round_: Round) -> QuerySet[SurveyExport]:
 
 
 # --- results -------------------------------------------------------------------------------
+# Every result selector takes the ProjectAccess and scopes itself: rounds of another project
+# count nothing, a contact gets their own organisation's responses (the response's snapshot)
+# whatever the caller passes. `organisation_id` only narrows further (a coordinator's choice).
 
 
 def response_gender(response: str = "response", project: Project | None = None) -> Coalesce:
@@ -142,15 +146,32 @@ def response_gender(response: str = "response", project: Project | None = None) 
     )
 
 
-def area_levels(*, round_ids: list[int], organisation_id: int | None = None) -> QuerySet:
+def _submitted(
+    access: ProjectAccess, organisation_id: int | None = None, path: str = "response"
+) -> Q:
+    """Submitted responses (reached through `path`) of the access's project, in its scope."""
+    prefix = f"{path}__" if path else ""
+    q = Q(
+        **{
+            f"{prefix}status": Response.Status.SUBMITTED,
+            f"{prefix}round__survey__project": access.project,
+        }
+    )
+    q &= access.response_q(path)
+    if organisation_id is not None:
+        q &= Q(**{f"{prefix}organisation_id": organisation_id})
+    return q
+
+
+def area_levels(
+    *, access: ProjectAccess, round_ids: list[int], organisation_id: int | None = None
+) -> QuerySet:
     """One row per (submitted response, area): that person's level in the area (see module
     doc), with the response's person and group snapshot. Columns: person, gender, org,
     role_group, area, level."""
     qs = AreaLevel.objects.filter(
-        response__round_id__in=round_ids, response__status=Response.Status.SUBMITTED
+        _submitted(access, organisation_id), response__round_id__in=round_ids
     )
-    if organisation_id is not None:
-        qs = qs.filter(response__organisation_id=organisation_id)
     return qs.values(
         "area",
         "level",
@@ -170,15 +191,15 @@ def _group_expression(group_by: str) -> Any:
 
 
 def area_averages(
-    *, round_id: int, group_by: str | None = None, organisation_id: int | None = None
+    *,
+    access: ProjectAccess,
+    round_id: int,
+    group_by: str | None = None,
+    organisation_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """Mean area level over respondents, overall or per group, with the group size n.
     One query over the stored per-response levels."""
-    qs = AreaLevel.objects.filter(
-        response__round_id=round_id, response__status=Response.Status.SUBMITTED
-    )
-    if organisation_id is not None:
-        qs = qs.filter(response__organisation_id=organisation_id)
+    qs = AreaLevel.objects.filter(_submitted(access, organisation_id), response__round_id=round_id)
     if group_by is None:
         rows = qs.values("area").annotate(level=Avg("level"), n=Count("pk")).order_by("area")
         return [{"grp": None, **row} for row in rows]
@@ -204,6 +225,7 @@ def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 def paired_change(
     *,
+    access: ProjectAccess,
     baseline_id: int,
     follow_up_id: int,
     group_by: str | None = None,
@@ -213,12 +235,15 @@ def paired_change(
     who have a level in that area in both rounds; n is the number of such people. Groups
     follow the follow-up response's snapshot. Anonymous rounds have no person to pair.
     One query: the two rounds' level rows joined on person and area."""
-    base_sql, base_params = area_levels(
-        round_ids=[baseline_id], organisation_id=organisation_id
-    ).query.sql_with_params()
-    follow_sql, follow_params = area_levels(
-        round_ids=[follow_up_id], organisation_id=organisation_id
-    ).query.sql_with_params()
+    try:
+        base_sql, base_params = area_levels(
+            access=access, round_ids=[baseline_id], organisation_id=organisation_id
+        ).query.sql_with_params()
+        follow_sql, follow_params = area_levels(
+            access=access, round_ids=[follow_up_id], organisation_id=organisation_id
+        ).query.sql_with_params()
+    except EmptyResultSet:  # a role that sees no responses
+        return []
     column = {None: None, "gender": "gender", "organisation": "org", "role_group": "role_group"}
     if group_by not in column:
         raise ValueError(group_by)
@@ -233,14 +258,29 @@ def paired_change(
     return _run(sql, [*follow_params, *base_params])
 
 
-def person_profile(*, person_id: int, project_id: int) -> list[dict[str, Any]]:
-    """A person's own level per area in each submitted round of the project, one query."""
-    return list(
-        AreaLevel.objects.filter(
-            response__person_id=person_id,
-            response__round__survey__project_id=project_id,
+def person_profile(*, access: ProjectAccess, person_id: int | None = None) -> list[dict[str, Any]]:
+    """A person's level per area in each submitted round of the project, one query: the
+    access's own person (a participant) unless another is named, always within the access's
+    scope."""
+    person_id = access.person_id if person_id is None else person_id
+    return _person_profile(_submitted(access) & Q(response__person_id=person_id))
+
+
+def person_profile_for_invitation(*, invitation: Invitation) -> list[dict[str, Any]]:
+    """The profile the holder of a personal survey link sees after submitting: the invited
+    person's own, in the invitation's project (the link is their authority, no login)."""
+    return _person_profile(
+        Q(
+            response__person_id=invitation.person_id,
+            response__round__survey__project_id=invitation.round.survey.project_id,
             response__status=Response.Status.SUBMITTED,
         )
+    )
+
+
+def _person_profile(scope: Q) -> list[dict[str, Any]]:
+    return list(
+        AreaLevel.objects.filter(scope)
         .values(
             "area",
             "level",
@@ -255,31 +295,32 @@ def person_profile(*, person_id: int, project_id: int) -> list[dict[str, Any]]:
 
 
 def question_distributions(
-    *, round_id: int, organisation_id: int | None = None
+    *, access: ProjectAccess, round_id: int, organisation_id: int | None = None
 ) -> dict[int, dict[Any, int]]:
     """{question_id: {value: number of respondents}} for choice questions, one query."""
     qs = Answer.objects.filter(
+        _submitted(access, organisation_id),
         response__round_id=round_id,
-        response__status=Response.Status.SUBMITTED,
         question__kind__in=Question.CHOICE_KINDS,
     )
-    if organisation_id is not None:
-        qs = qs.filter(response__organisation_id=organisation_id)
     result: dict[int, dict[Any, int]] = {}
     for row in qs.values("question_id", "value_int").annotate(n=Count("response_id")).order_by():
         result.setdefault(row["question_id"], {})[row["value_int"]] = row["n"]
     return result
 
 
-def response_counts(*, round_id: int, organisation_id: int | None = None) -> dict[str, int]:
+def response_counts(
+    *, access: ProjectAccess, round_id: int, organisation_id: int | None = None
+) -> dict[str, int]:
     """Invited, answered (invitations used) and submitted responses, in one query."""
-    invitations = Invitation.objects.filter(round_id=round_id)
-    responses = Response.objects.filter(round_id=round_id, status=Response.Status.SUBMITTED)
+    invitations = Invitation.objects.filter(access.response_q(), round_id=round_id)
+    responses = Response.objects.filter(
+        _submitted(access, organisation_id, path=""), round_id=round_id
+    )
     if organisation_id is not None:
         invitations = invitations.filter(organisation_id=organisation_id)
-        responses = responses.filter(organisation_id=organisation_id)
     counts = (
-        Round.objects.filter(pk=round_id)
+        Round.objects.filter(pk=round_id, survey__project=access.project)
         .annotate(
             invited=Subquery(
                 invitations.order_by().values("round_id").annotate(n=Count("pk")).values("n")
@@ -337,6 +378,7 @@ def round_pair_for_period(
 
 def paired_people(
     *,
+    access: ProjectAccess,
     baseline_id: int,
     follow_up_id: int,
     area: int,
@@ -346,9 +388,7 @@ def paired_people(
     """The people behind one figure of paired_change: those with a level in `area` in both
     rounds (grouped by the follow-up response's gender, see response_gender), with both
     levels. One query."""
-    scope = Q(response__status=Response.Status.SUBMITTED, area=area)
-    if organisation_id is not None:
-        scope &= Q(response__organisation_id=organisation_id)
+    scope = _submitted(access, organisation_id) & Q(area=area)
     before = AreaLevel.objects.filter(
         scope, response__round_id=baseline_id, response__person_id=OuterRef("response__person_id")
     ).values("level")[:1]

@@ -251,8 +251,7 @@ def round_create(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 @project_permission_required("surveys.view")
 def round_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     round_ = permissions.round_get_for_user(access, pk)
-    org = access.organisation_id if access.role == "contact" else None
-    counts = selectors.response_counts(round_id=round_.pk, organisation_id=org)
+    counts = selectors.response_counts(access=access, round_id=round_.pk)
     exports = selectors.export_list(round_=round_) if access.can("surveys.export") else []
     return render(
         request,
@@ -426,9 +425,7 @@ def _done(request: HttpRequest, invitation: Invitation, context: dict[str, Any])
         return redirect(context["url"])
     profile = None
     if not round_.anonymous:
-        profile = results.profile(
-            person_id=invitation.person_id, project_id=round_.survey.project_id
-        )
+        profile = results.profile(selectors.person_profile_for_invitation(invitation=invitation))
     return render(request, "surveys/answer_done.html", {**context, "profile": profile})
 
 
@@ -437,7 +434,7 @@ def my_surveys(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if access.person_id is None:
         raise Http404
     invitations = list(selectors.invitations_for_person(access=access))
-    profile = results.profile(person_id=access.person_id, project_id=access.project.pk)
+    profile = results.profile(selectors.person_profile(access=access))
     return render(
         request,
         "surveys/my_surveys.html",

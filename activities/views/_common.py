@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from activities.models import Session
 from digiproj.projects.models import Organisation
-from digiproj.projects.permissions import ProjectAccess, Role
+from digiproj.projects.permissions import ProjectAccess
 
 PAGE_SIZE = 50
 MAX_CHOICES = 200
@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def organisations_for(access: ProjectAccess) -> Any:
-    if access.role == Role.CONTACT:
+    if access.is_contact:
         return Organisation.objects.filter(pk=access.organisation_id)
     return (
         Organisation.objects.filter(

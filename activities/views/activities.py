@@ -17,7 +17,7 @@ from activities import exports, forms, permissions, selectors, services
 from activities.models import Enrolment, Session
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
-from digiproj.projects.permissions import ProjectAccess, Role, project_permission_required
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from ._common import (
     MAX_CHOICES,
@@ -242,13 +242,13 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Anmälan är avbokad."))
-        if promoted and access.role != Role.PARTICIPANT:
+        if promoted and not access.is_participant:
             messages.info(
                 request,
                 _("%(name)s flyttades upp från reservlistan och får ett mejl.")
                 % {"name": promoted.participation.person.full_name},
             )
-    if access.role == Role.PARTICIPANT:
+    if access.is_participant:
         return redirect("my_activities")
     return redirect("activities:session", access.project.pk, enrolment.session_id)
 
@@ -256,7 +256,7 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
 @project_permission_required("project.view")
 def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     """One session as an .ics file: for staff in scope, or a participant enrolled in it."""
-    if access.role == Role.PARTICIPANT:
+    if access.is_participant:
         session = get_object_or_404(
             Session.objects.select_related("activity")
             .filter(

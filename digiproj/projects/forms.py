@@ -54,7 +54,7 @@ class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-post"))
     first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Roll"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Roll"), choices=Membership.ROLE_CHOICES)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),

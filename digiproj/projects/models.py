@@ -14,6 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_organisationsnummer
 
 
+class Role(models.TextChoices):
+    """The one list of roles a user can have in a project. Staff roles are stored on
+    Membership; an admin is a superuser and a participant is known by their participation,
+    so those two are never stored. The rules for each role are in permissions.py; code
+    elsewhere asks the ProjectAccess (is_contact, organisation_q, ...) and never compares
+    role strings."""
+
+    ADMIN = "admin", _("Administratör")  # platform admin (superuser): everything
+    COORDINATOR = "coordinator", _("Projektsamordnare")  # everything in one project
+    CONTACT = "contact", _("Kontaktperson")  # one organisation in one project
+    TEACHER = "teacher", _("Utbildare")  # the sessions they lead
+    PARTICIPANT = "participant", _("Deltagare")  # themself
+
+
+STAFF_ROLES = (Role.COORDINATOR, Role.CONTACT, Role.TEACHER)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         KOMMUN = "kommun", _("Kommun")
@@ -264,16 +281,14 @@ class Membership(models.Model):
     """A staff role in one project. Participants are not members: their role comes from
     their participation (participants.Participation) linked to their login."""
 
-    class Role(models.TextChoices):
-        COORDINATOR = "coordinator", _("Projektsamordnare")
-        CONTACT = "contact", _("Kontaktperson")
-        TEACHER = "teacher", _("Utbildare")
+    Role = Role  # the one Role enum, so Membership.Role.CONTACT keeps reading naturally
+    ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("roll"), max_length=12, choices=Role.choices)
+    role = models.CharField(_("roll"), max_length=12, choices=ROLE_CHOICES)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -290,7 +305,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "project"], name="uniq_membership"),
             models.CheckConstraint(
-                condition=~Q(role="contact") | Q(organisation__isnull=False),
+                condition=~Q(role=Role.CONTACT) | Q(organisation__isnull=False),
                 name="contact_has_organisation",
             ),
         ]

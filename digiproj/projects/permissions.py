@@ -6,9 +6,8 @@ Every view and queryset goes through here. An object outside the user's scope is
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -18,18 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import Membership, Project
+from .models import Membership, Project, Role
 
 if TYPE_CHECKING:
     from digiproj.accounts.models import User
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"  # platform admin (superuser): everything
-    COORDINATOR = "coordinator"  # projektsamordnare: everything in one project
-    CONTACT = "contact"  # kontaktperson: one organisation in one project
-    TEACHER = "teacher"  # utbildare: the sessions they lead
-    PARTICIPANT = "participant"  # deltagare: themself
 
 
 STAFF = {Role.ADMIN, Role.COORDINATOR, Role.CONTACT}
@@ -89,6 +80,31 @@ class ProjectAccess:
     def is_coordinator(self) -> bool:
         return self.role in MANAGERS
 
+    @property
+    def is_contact(self) -> bool:
+        return self.role == Role.CONTACT
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == Role.TEACHER
+
+    @property
+    def is_participant(self) -> bool:
+        return self.role == Role.PARTICIPANT
+
+    @property
+    def organisation_scope(self) -> int | None:
+        """The organisation this user's figures are always limited to (a contact's own), or
+        None when they see the whole project and may choose an organisation. For what a page
+        offers and what an order records; selectors filter with the Q helpers below, which
+        also shut out the roles that see no organisation's rows."""
+        return self.organisation_id if self.role == Role.CONTACT else None
+
+    def as_contact_of(self, organisation_id: int) -> ProjectAccess:
+        """This user's access narrowed to one organisation, as its contact person has it
+        (a coordinator's report for one organisation)."""
+        return replace(self, role=Role.CONTACT, organisation_id=organisation_id)
+
     def organisation_q(self, path: str = "organisation") -> Q:
         """Filter for rows belonging to an organisation: a contact sees only their own."""
         if self.role == Role.CONTACT:
@@ -96,6 +112,12 @@ class ProjectAccess:
         if self.role in MANAGERS:
             return Q()
         return Q(pk__in=[])
+
+    def response_q(self, path: str = "") -> Q:
+        """Filter on survey responses (or rows reached through `path`), by the response's own
+        snapshot: a contact sees the responses given in their organisation, a participant
+        their own."""
+        return self.participation_q(path)
 
     def participation_q(self, path: str = "") -> Q:
         """Filter on participants.Participation rows (or rows reached through `path`)."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digiproj.projects.models import Membership
+from digiproj.projects.permissions import ProjectAccess, project_access
 from participants.personnummer import Gender
 from surveys import selectors, services
 from surveys.models import Answer, Question, Response, Round
@@ -19,6 +20,7 @@ from tests.factories import (
     PersonFactory,
     ProjectFactory,
     RoundFactory,
+    UserFactory,
 )
 from tests.surveys.conftest import past_round
 
@@ -79,10 +81,16 @@ def _by_area(rows):
     return {row["area"]: row for row in rows}
 
 
+def _coordinator(project) -> ProjectAccess:
+    return project_access(MembershipFactory(project=project).user, project)
+
+
 def test_paired_change_matches_hand_computation(paired):
     rows = _by_area(
         selectors.paired_change(
-            baseline_id=paired["baseline"].pk, follow_up_id=paired["follow_up"].pk
+            access=_coordinator(paired["project"]),
+            baseline_id=paired["baseline"].pk,
+            follow_up_id=paired["follow_up"].pk,
         )
     )
     # Area 1: A +2, B +1 → mean +1.5 over n = 2; before (3+1)/2 = 2, after (5+2)/2 = 3.5.
@@ -97,7 +105,11 @@ def test_paired_change_matches_hand_computation(paired):
 
 
 def test_area_average_is_the_mean_of_person_levels(paired):
-    rows = _by_area(selectors.area_averages(round_id=paired["follow_up"].pk))
+    rows = _by_area(
+        selectors.area_averages(
+            access=_coordinator(paired["project"]), round_id=paired["follow_up"].pk
+        )
+    )
     # A 5, B 2, D 8 → 5.0 (the mean of all 8 items would be 5.375).
     assert rows[1]["level"] == pytest.approx(5.0)
     assert rows[1]["n"] == 3
@@ -105,6 +117,7 @@ def test_area_average_is_the_mean_of_person_levels(paired):
 
 def test_groups_below_threshold_are_suppressed(paired):
     rows = selectors.paired_change(
+        access=_coordinator(paired["project"]),
         baseline_id=paired["baseline"].pk,
         follow_up_id=paired["follow_up"].pk,
         group_by="gender",
@@ -114,7 +127,9 @@ def test_groups_below_threshold_are_suppressed(paired):
     assert all(r["suppressed"] and r["change"] is None for r in rows)  # one woman, one man
     overall = selectors.suppress(
         selectors.paired_change(
-            baseline_id=paired["baseline"].pk, follow_up_id=paired["follow_up"].pk
+            access=_coordinator(paired["project"]),
+            baseline_id=paired["baseline"].pk,
+            follow_up_id=paired["follow_up"].pk,
         ),
         threshold=2,
     )
@@ -152,7 +167,7 @@ def test_submitting_stores_the_area_levels(survey_world):
     services.response_submit(invitation_id=invitation.pk, sections=sections)
 
     levels = _by_area(
-        selectors.person_profile(person_id=invitation.person_id, project_id=project.pk)
+        selectors.person_profile(access=_coordinator(project), person_id=invitation.person_id)
     )
     assert levels[1]["level"] == pytest.approx(4.0)
     assert levels[1]["items"] == 2
@@ -160,7 +175,7 @@ def test_submitting_stores_the_area_levels(survey_world):
 
 def test_person_profile_has_a_level_per_area_per_round(paired):
     rows = selectors.person_profile(
-        person_id=paired["a"].person_id, project_id=paired["project"].pk
+        access=_coordinator(paired["project"]), person_id=paired["a"].person_id
     )
     levels = {(r["round_id"], r["area"]): r["level"] for r in rows}
     assert levels[(paired["baseline"].pk, 1)] == pytest.approx(3.0)
@@ -245,3 +260,97 @@ def test_anonymous_round_results_are_suppressed_below_threshold(client, survey_w
     response = client.get(reverse("surveys:results", args=[project.pk, round_.pk]))
     cell = response.context["averages"][0]["rows"][0]["cells"][0]
     assert cell["level"] == pytest.approx(14 / 3)
+
+
+@pytest.fixture
+def two_organisations(paired):
+    """The paired world plus E of another organisation, who answered both rounds."""
+    project = paired["project"]
+    other = OrganisationFactory()
+    e = ParticipationFactory(project=project, organisation=other)
+    _respond(paired["baseline"], e, {"1.1": 2, "1.2": 2})
+    _respond(paired["follow_up"], e, {"1.1": 6, "1.2": 6})
+    contact = MembershipFactory(project=project, role=Membership.Role.CONTACT, organisation=other)
+    return {
+        **paired,
+        "other": other,
+        "e": e,
+        "contact": project_access(contact.user, project),
+        "coordinator": _coordinator(project),
+    }
+
+
+def _result_calls(w, **extra):
+    """Every survey result selector, called as a view would call it, with nothing but the
+    access and the rounds (and `extra`, e.g. an organisation)."""
+    base, follow = w["baseline"].pk, w["follow_up"].pk
+    return {
+        "area_levels": lambda a: sorted(
+            (r["person"], r["area"], r["level"])
+            for r in selectors.area_levels(access=a, round_ids=[base, follow], **extra)
+        ),
+        "area_averages": lambda a: selectors.area_averages(access=a, round_id=follow, **extra),
+        "area_averages_by_org": lambda a: selectors.area_averages(
+            access=a, round_id=follow, group_by="organisation", **extra
+        ),
+        "paired_change": lambda a: selectors.paired_change(
+            access=a, baseline_id=base, follow_up_id=follow, **extra
+        ),
+        "paired_people": lambda a: list(
+            selectors.paired_people(
+                access=a, baseline_id=base, follow_up_id=follow, area=1, **extra
+            )
+        ),
+        "question_distributions": lambda a: selectors.question_distributions(
+            access=a, round_id=follow, **extra
+        ),
+        "response_counts": lambda a: selectors.response_counts(access=a, round_id=follow, **extra),
+    }
+
+
+def test_contact_calling_the_result_selectors_gets_only_their_organisation(two_organisations):
+    w = two_organisations
+    as_contact = {name: call(w["contact"]) for name, call in _result_calls(w).items()}
+    narrowed = _result_calls(w, organisation_id=w["other"].pk)
+    for name, call in narrowed.items():
+        # exactly what a coordinator sees when choosing the contact's organisation
+        assert as_contact[name] == call(w["coordinator"]), name
+    assert as_contact["area_averages"] != _result_calls(w)["area_averages"](w["coordinator"])
+    assert [r["n"] for r in as_contact["area_averages"] if r["area"] == 1] == [1]
+    assert {r["grp"] for r in as_contact["area_averages_by_org"]} == {w["other"].pk}
+    assert [p["person_id"] for p in as_contact["paired_people"]] == [w["e"].person_id]
+    assert {person for person, _a, _l in as_contact["area_levels"]} == {w["e"].person_id}
+    assert as_contact["response_counts"]["responses"] == 1
+    assert _by_area(as_contact["paired_change"])[1]["change"] == pytest.approx(4.0)
+
+
+def test_contact_cannot_widen_their_scope_by_naming_another_organisation(two_organisations):
+    w = two_organisations
+    for name, call in _result_calls(w, organisation_id=w["org"].pk).items():
+        result = call(w["contact"])
+        if name == "response_counts":
+            assert result["responses"] == 0, name
+        else:
+            assert not result, name
+
+
+def test_result_selectors_count_nothing_of_another_projects_rounds(two_organisations):
+    outsider = _coordinator(ProjectFactory())
+    for name, call in _result_calls(two_organisations).items():
+        result = call(outsider)
+        assert not result or result == {"invited": 0, "answered": 0, "responses": 0}, name
+
+
+def test_participant_profile_is_their_own_only(two_organisations):
+    w = two_organisations
+    person = w["e"].person
+    person.user = UserFactory()
+    person.save()
+    access = project_access(person.user, w["project"])
+    assert access.is_participant
+    own = selectors.person_profile(access=access)
+    assert {(r["round_id"], r["level"]) for r in own if r["area"] == 1} == {
+        (w["baseline"].pk, 2.0),
+        (w["follow_up"].pk, 6.0),
+    }
+    assert selectors.person_profile(access=access, person_id=w["a"].person_id) == []

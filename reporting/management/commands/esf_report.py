@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from digiproj.accounts.models import User
-from digiproj.projects.models import Project
+from digiproj.projects.models import Project, Role
 from digiproj.projects.permissions import project_access
 from reporting import reports, services
 from reporting.models import ReportRun
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         user = (
             User.objects.filter(email__iexact=o["as_user"]).first()
             if o["as_user"]
-            else User.objects.filter(memberships__project=project, memberships__role="coordinator")
+            else User.objects.filter(
+                memberships__project=project, memberships__role=Role.COORDINATOR
+            )
             .order_by("pk")
             .first()
         )
