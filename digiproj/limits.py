@@ -39,6 +39,16 @@ def _address_space_in_use() -> int:
         return 0
 
 
+def _out_of_memory(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, MemoryError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def _read_all(fd: int, deadline: float) -> bytes | None:
     chunks = []
     while True:
@@ -79,7 +89,9 @@ def run_with_memory_limit(
             except MemoryError:
                 outcome = ("memory", None)
             except Exception as exc:
-                outcome = ("error", exc)
+                # A reader that wraps every error in its own ("the file is damaged") still
+                # ran out of memory: the chain says so.
+                outcome = ("memory", None) if _out_of_memory(exc) else ("error", exc)
             try:
                 payload = pickle.dumps(outcome)
             except MemoryError:

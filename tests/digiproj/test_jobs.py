@@ -278,6 +278,18 @@ def test_memory_limit_applies_to_the_child_only():
         run_with_memory_limit(divmod, 1, 0, memory_bytes=64 << 20)
 
 
+def _reader_that_hides_memory_errors(size: int) -> None:
+    try:
+        bytearray(size)
+    except Exception as exc:
+        raise ValueError("the file is damaged") from exc
+
+
+def test_memory_error_wrapped_by_the_reader_is_still_a_memory_error():
+    with pytest.raises(MemoryLimitExceeded):
+        run_with_memory_limit(_reader_that_hides_memory_errors, 1 << 30, memory_bytes=64 << 20)
+
+
 def _zip_with(expanded: int) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
