@@ -329,6 +329,13 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        try:
+            # Cheap (the zip directory only), so an expanding workbook is refused at once
+            # here rather than unpacked, in this request or in a worker.
+            importing.check_upload(upload, upload.name)
+        except importing.ImportFileError as exc:
+            form.add_error("file", exc.message)
+            return _import_upload_page(request, access, form)
         if services.participant_import_in_worker(upload):
             try:
                 received = services.participant_import_receive(

@@ -18,7 +18,7 @@ from .columns import (
     ImportFileError,
     column_header,
 )
-from .reading import Table, _cell_text, read_table
+from .reading import Table, _cell_text, check_archive, check_upload, read_table
 from .template import template_workbook
 
 __all__ = [
@@ -34,7 +34,9 @@ __all__ = [
     "RowError",
     "Table",
     "_cell_text",
+    "check_archive",
     "check_rows",
+    "check_upload",
     "column_header",
     "preview_rows",
     "read_table",

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy
 from ..models import Participation
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
+# An .xlsx is a zip: 1.7 MB can unpack to gigabytes of XML. These bounds are checked from the
+# zip's directory before anything is parsed, and while the sheet is streamed (reading.py).
+# A real 50,000-row file of the template's 13 columns unpacks to about 30 MB at a ratio of
+# about 10.
+MAX_UNPACKED_BYTES = 80 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # for parts larger than 1 MB; small parts may pack tighter
+MAX_ARCHIVE_MEMBERS = 500
+MAX_COLUMNS = 50
+MAX_CELLS = 1_000_000  # every cell read, empty rows' cells too
 DATA_SHEET = "Deltagare"
 
 
