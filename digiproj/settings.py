@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.sqlite import OPTIONS as SQLITE_OPTIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -96,6 +98,8 @@ if EMBEDDED:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("DJANGO_SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
+            # Concurrent use: immediate transactions, a busy timeout, WAL (digiproj/sqlite.py).
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 else:

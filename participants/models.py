@@ -319,6 +319,15 @@ class Invitation(models.Model):
         verbose_name = _("inbjudan")
         verbose_name_plural = _("inbjudningar")
         ordering = ["-created_at"]
+        constraints = [
+            # One waiting invitation per address and project: the backstop for two
+            # coordinators (or a double click) inviting the same address at once.
+            models.UniqueConstraint(
+                fields=["project", "email"],
+                condition=Q(used_at__isnull=True),
+                name="uniq_pending_invitation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.diarienummer} #{self.pk}"

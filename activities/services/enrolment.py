@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from activities.models import (
     Enrolment,
     Session,
 )
+from digiproj.integrity import is_unique_violation
 from participants.models import Participation, Person
 
 from ._common import local_text as _local
@@ -109,7 +110,20 @@ def enrolment_create(
         enrolment.status = Enrolment.Status.WAITING
         enrolment.waiting_position = last + 1
     enrolment.full_clean()
-    enrolment.save()
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as error:
+        # Lost a race to the same enrolment (the session lock makes it rare): the answer
+        # the first-come check above gives, "already enrolled", instead of a 500.
+        if not is_unique_violation(error, Enrolment, "uniq_live_enrolment"):
+            raise
+        existing = (
+            Enrolment.objects.filter(session=session, participation=participation)
+            .exclude(status=Enrolment.Status.CANCELLED)
+            .get()
+        )
+        return EnrolmentResult(existing, created=False)
     return EnrolmentResult(
         enrolment, created=True, warnings=_overlap_warnings(session, participation)
     )

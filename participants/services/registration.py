@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digiproj.integrity import unique_or_message
 from digiproj.projects.models import Organisation, Project
 
 from .. import personnummer as pnr
@@ -47,6 +48,15 @@ def invitation_create(
         raise ValidationError(
             {"email": _("Någon med den e-postadressen är redan deltagare och har ett konto.")}
         )
+    waiting = _(
+        "En inbjudan till %(email)s väntar redan på svar. Skicka den igen i listan "
+        "nedan om den inte har kommit fram."
+    ) % {"email": email}
+    pending = Invitation.objects.filter(project=project, email=email, used_at__isnull=True)
+    # An expired, unused invitation is replaced by the new one (its link no longer works).
+    pending.filter(expires_at__lte=timezone.now()).delete()
+    if pending.exists():
+        raise ValidationError({"email": waiting}, code="duplicate")
     invitation = Invitation(
         project=project,
         organisation=organisation,
@@ -54,8 +64,11 @@ def invitation_create(
         invited_by_id=invited_by_id,
         expires_at=timezone.now() + dt.timedelta(days=invitation_valid_days()),
     )
-    invitation.full_clean(exclude=["token_hash"])
-    invitation.save()
+    with unique_or_message(
+        Invitation, "uniq_pending_invitation", ValidationError({"email": waiting})
+    ):
+        invitation.full_clean(exclude=["token_hash"])
+        invitation.save()
     tasks.invitation_send_task.delay_on_commit(invitation.pk)
     return invitation
 

@@ -16,6 +16,8 @@ from django.db.models import Avg, Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digiproj.integrity import unique_or_message
+
 from ..models import (
     DONT_KNOW,
     Answer,
@@ -31,14 +33,18 @@ from ..models import (
 AnswerValue = int | list[int] | str
 
 
+def _already_submitted() -> ValidationError:
+    return ValidationError(
+        _("Dina svar är redan inskickade. Tack! Du kan inte svara en gång till."),
+        code="used",
+    )
+
+
 def invitation_check_open(invitation: Invitation) -> None:
     now = timezone.now()
     round_ = invitation.round
     if invitation.used_at is not None:
-        raise ValidationError(
-            _("Dina svar är redan inskickade. Tack! Du kan inte svara en gång till."),
-            code="used",
-        )
+        raise _already_submitted()
     if now < round_.opens_at:
         raise ValidationError(
             _("Enkäten öppnar %(date)s. Välkommen tillbaka då!")
@@ -205,6 +211,14 @@ def response_submit(*, invitation_id: int, sections: list[Section]) -> Response:
     """Submit once. A second submit (double click, another tab, a replayed POST) waits for
     the lock, then finds the invitation used and is refused; the database's unique
     constraint on (round, person) is the last guard for identified rounds."""
+    # The lock (PostgreSQL) or the immediate transaction (SQLite) makes the second submit
+    # wait and then see the invitation used; should a second response row still collide,
+    # it gets the same message as that first-come check rather than a 500.
+    with unique_or_message(Response, "uniq_response_person_round", _already_submitted()):
+        return _submit(invitation_id=invitation_id, sections=sections)
+
+
+def _submit(*, invitation_id: int, sections: list[Section]) -> Response:
     invitation = _lock_invitation(invitation_id)
     invitation_check_open(invitation)
     answers = visible_answers(sections, invitation_answers(invitation))

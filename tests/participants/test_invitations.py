@@ -351,3 +351,25 @@ def test_open_registration_is_rate_limited(client, setup):
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
     assert User.objects.count() == 2 + 20  # the fixture's two staff users + 20 sign-ups
+
+
+def test_second_invitation_to_a_waiting_address_is_refused_with_a_message(
+    client, setup, django_capture_on_commit_callbacks
+):
+    invite(client, setup, django_capture_on_commit_callbacks)
+    client.force_login(setup["coordinator"])
+    url = reverse("participants:invitations", args=[setup["project"].pk])
+    response = client.post(url, {"email": "Sara@Example.test", "organisation": setup["umea"].pk})
+    assert response.status_code == 200
+    assert "En inbjudan till sara@example.test väntar redan på svar" in response.content.decode()
+    assert Invitation.objects.count() == 1
+
+
+def test_expired_unused_invitation_is_replaced_by_a_new_one(
+    client, setup, django_capture_on_commit_callbacks
+):
+    invite(client, setup, django_capture_on_commit_callbacks)
+    Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(days=1))
+    invite(client, setup, django_capture_on_commit_callbacks)
+    [invitation] = Invitation.objects.all()
+    assert invitation.expires_at > timezone.now()

@@ -1,0 +1,133 @@
+"""Double submits raced in two threads: a second invitation to one address, two submits of
+one survey response, two enrolments of one person in one session.
+
+Used by tests/digiproj/test_double_submits.py on PostgreSQL (in the test database) and, as
+`python -m tests.double_submits`, on the embedded SQLite default in a file database with the
+settings `make run` uses (an in-memory test database locks whole tables and would not show
+how the real file behaves). Each race returns what each thread got and how many rows exist.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+
+
+def _race(action: Callable[[], Any], threads: int = 2) -> list[str]:
+    """Run `action` in `threads` threads released at the same moment; "ok", the
+    ValidationError's messages, or "500: <exception>" for anything else."""
+    barrier = threading.Barrier(threads)
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        except Exception as error:  # what a view would turn into a 500
+            outcomes.append(f"500: {type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    return sorted(outcomes)
+
+
+def race_invitation() -> dict[str, Any]:
+    from participants import services
+    from participants.models import Invitation
+    from tests.factories import MembershipFactory, ProjectOrganisationFactory
+
+    link = ProjectOrganisationFactory()
+    user = MembershipFactory(project=link.project).user
+    outcomes = _race(
+        lambda: services.invitation_create(
+            project=link.project,
+            organisation=link.organisation,
+            email="sara@example.test",
+            invited_by_id=user.pk,
+        )
+    )
+    return {"outcomes": outcomes, "rows": Invitation.objects.filter(project=link.project).count()}
+
+
+def race_survey_submit() -> dict[str, Any]:
+    from surveys import selectors, services
+    from surveys.models import Question, Response
+    from tests.factories import (
+        InvitationFactory,
+        ParticipationFactory,
+        QuestionFactory,
+        RoundFactory,
+        SectionFactory,
+    )
+
+    round_ = RoundFactory()
+    section = SectionFactory(survey=round_.survey, order=0)
+    question = QuestionFactory(section=section, kind=Question.Kind.SINGLE, options=["Ja", "Nej"])
+    participation = ParticipationFactory(project=round_.survey.project)
+    invitation = InvitationFactory(
+        round=round_, person=participation.person, organisation=participation.organisation
+    )
+    services.response_save_page(
+        invitation_id=invitation.pk, section=section, answers={question.pk: 1}
+    )
+    outcomes = _race(
+        lambda: services.response_submit(
+            invitation_id=invitation.pk,
+            sections=selectors.survey_structure(survey=round_.survey),
+        )
+    )
+    return {"outcomes": outcomes, "rows": Response.objects.filter(round=round_).count()}
+
+
+def race_enrolment() -> dict[str, Any]:
+    from activities import services
+    from activities.models import Enrolment
+    from tests.factories import ParticipationFactory, SessionFactory
+
+    session = SessionFactory()
+    participation = ParticipationFactory(project=session.activity.project)
+    outcomes = _race(
+        lambda: services.enrolment_create(
+            session=session, participation=participation, by_user_id=None
+        )
+    )
+    return {
+        "outcomes": outcomes,
+        "rows": Enrolment.objects.filter(session=session).exclude(status="cancelled").count(),
+    }
+
+
+RACES = {
+    "invitation": race_invitation,
+    "survey_submit": race_survey_submit,
+    "enrolment": race_enrolment,
+}
+
+
+def main() -> None:
+    """On the database the environment configures (the test sets DJANGO_SQLITE_PATH)."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    print(json.dumps({name: race() for name, race in RACES.items()}))  # noqa: T201
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
