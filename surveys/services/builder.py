@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Project
 
 from ..models import (
     DONT_KNOW,
+    Answer,
     DigCompArea,
     DigCompLevel,
     Question,
@@ -109,7 +110,12 @@ def section_delete(*, section: Section) -> None:
             _("En fråga i en senare del visas beroende på svar i den här delen. Ändra den först."),
             code="has_dependants",
         )
-    section.delete()
+    if Answer.objects.filter(question__section=section).exists():
+        raise ValidationError(_answered_message(), code="answered")
+    # Conditions between questions of this part go with it (a protected link would stop
+    # the delete half-way).
+    Question.objects.filter(section=section).update(show_if_question=None)
+    _delete(section)
 
 
 @transaction.atomic
@@ -314,7 +320,32 @@ def question_delete(*, question: Question) -> None:
             _("Andra frågor visas beroende på svaret på den här frågan. Ändra dem först."),
             code="has_dependants",
         )
-    question.delete()
+    if Answer.objects.filter(question=question).exists():
+        raise ValidationError(_answered_message(), code="answered")
+    _delete(question)
+
+
+def _answered_message() -> str:
+    return _(
+        "Frågan har redan svar och kan inte tas bort, då skulle svaren förloras. Skapa en ny "
+        "version av enkäten och ta bort frågan där."
+    )
+
+
+def _delete(obj: Section | Question) -> None:
+    """Delete, or say why not: a row that still refers to it (an answer, a condition) is a
+    message rather than a 500 should a check above ever miss one."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _(
+                "Det finns svar eller villkor som hör till den här delen eller frågan, så den "
+                "kan inte tas bort. Ändra villkoren eller skapa en ny version av enkäten."
+            ),
+            code="protected",
+        ) from error
 
 
 @transaction.atomic

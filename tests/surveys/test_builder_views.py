@@ -192,3 +192,53 @@ def test_admin_lists_digcomp_and_surveys(admin_client):
     SurveyFactory()
     assert admin_client.get("/admin/surveys/digcompcompetence/").status_code == 200
     assert admin_client.get("/admin/surveys/survey/").status_code == 200
+
+
+def _answered(question):
+    from django.utils import timezone
+
+    from surveys.models import Answer, Response
+    from tests.factories import RoundFactory
+
+    round_ = RoundFactory(survey=question.section.survey)
+    response = Response.objects.create(
+        round=round_, status=Response.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    Answer.objects.create(response=response, question=question, value_int=1)
+
+
+def test_question_with_answers_is_not_deleted_and_says_why(coordinator_client):
+    """Answers in a survey that is not (yet) locked, e.g. the demo's or bulk-written ones,
+    answered a 500 (the answer protects its question)."""
+    section = SectionFactory(survey=SurveyFactory(project=coordinator_client.project))
+    question = QuestionFactory(section=section, kind=Question.Kind.SINGLE, options=["Ja", "Nej"])
+    _answered(question)
+    url = reverse("surveys:question_delete", args=[coordinator_client.project.pk, question.pk])
+    response = coordinator_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "Frågan har redan svar och kan inte tas bort" in response.content.decode()
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_section_with_answers_is_not_deleted_and_says_why(coordinator_client):
+    section = SectionFactory(survey=SurveyFactory(project=coordinator_client.project))
+    question = QuestionFactory(section=section, kind=Question.Kind.SINGLE, options=["Ja", "Nej"])
+    _answered(question)
+    url = reverse("surveys:section_delete", args=[coordinator_client.project.pk, section.pk])
+    response = coordinator_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "Frågan har redan svar och kan inte tas bort" in response.content.decode()
+    assert Section.objects.filter(pk=section.pk).exists()
+
+
+def test_section_with_a_condition_inside_it_is_deleted(coordinator_client):
+    """A question shown on another question's answer in the same part protected it: deleting
+    the part answered a 500."""
+    section = SectionFactory(survey=SurveyFactory(project=coordinator_client.project))
+    gate = QuestionFactory(section=section, kind=Question.Kind.SINGLE, options=["Ja", "Nej"])
+    QuestionFactory(section=section, show_if_question=gate, show_if_values=[1])
+    url = reverse("surveys:section_delete", args=[coordinator_client.project.pk, section.pk])
+    response = coordinator_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert not Section.objects.filter(pk=section.pk).exists()
+    assert not Question.objects.filter(section_id=section.pk).exists()
