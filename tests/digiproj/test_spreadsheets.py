@@ -37,3 +37,20 @@ def test_typed_values_stay_as_they_are(value):
 def test_plain_numbers_and_ordinary_text_are_unchanged(text):
     assert not starts_like_formula(text)
     assert neutralise(text) == text
+
+
+def test_every_spreadsheet_writer_uses_the_one_rule():
+    """A new xlsx or CSV writer must neutralise its cells too (the payload test reads the
+    files it can reach; this catches one it cannot)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writers = []
+    for app in ("digiproj", "participants", "surveys", "activities", "reporting"):
+        for path in (root / app).rglob("*.py"):
+            text = path.read_text()
+            if "migrations" not in path.parts and re.search(r"Workbook\(|csv\.writer\(", text):
+                writers.append(path.relative_to(root))
+                assert "digiproj.spreadsheets import" in text, f"{path} writes cells unneutralised"
+    assert len(writers) >= 5, writers
