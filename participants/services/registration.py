@@ -67,7 +67,9 @@ def invitation_create(
     with unique_or_message(
         Invitation, "uniq_pending_invitation", ValidationError({"email": waiting})
     ):
-        invitation.full_clean(exclude=["token_hash"])
+        # The database checks the constraint (Django's own check would answer a lost race
+        # with its generic "constraint violated" text instead of `waiting`).
+        invitation.full_clean(exclude=["token_hash"], validate_constraints=False)
         invitation.save()
     tasks.invitation_send_task.delay_on_commit(invitation.pk)
     return invitation
