@@ -6,8 +6,9 @@ carriage return before them) as a formula: `=HYPERLINK("https://evil.example", "
 or `=cmd|' /C calc'!A0` typed as one's own name or workplace would run in the coordinator's
 spreadsheet (OWASP "CSV injection"). Text that starts so is written with a leading single
 quote, which makes it plain text. Real numbers stay numbers: typed values (int, float,
-Decimal) are never touched, and neither is text that is only a number ("-12", "+4670…"),
-since no spreadsheet can run anything in it.
+Decimal) are never touched, and neither is text that is only a number ("-12", "+4670…") or a
+phone number as people type it ("+46 70 123 45 67", "+46 (0)90-12 34 56"), since no
+spreadsheet can run anything in digits, spaces, dashes and brackets.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Full-width forms that East Asian Excel also reads as formula signs.
 _WIDE_PREFIXES = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_PHONE_NUMBER = re.compile(r"\+\d[\d ()\-]*\d")
 
 
 def starts_like_formula(text: str) -> bool:
     """True when a spreadsheet would read `text` as a formula (and it is not just a
     number)."""
-    return text.startswith(FORMULA_PREFIXES + _WIDE_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text)
+    return text.startswith(FORMULA_PREFIXES + _WIDE_PREFIXES) and not (
+        _PLAIN_NUMBER.fullmatch(text) or _PHONE_NUMBER.fullmatch(text)
+    )
 
 
 def neutralise(value: Any) -> Any:

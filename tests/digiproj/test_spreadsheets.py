@@ -33,7 +33,10 @@ def test_typed_values_stay_as_they_are(value):
     assert neutralise(value) is value
 
 
-@pytest.mark.parametrize("text", ["-12", "+46701234567", "-3,50", "Anna", "a=b", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["-12", "+46701234567", "+46 70 123 45 67", "+46 (0)90-12 34 56", "-3,50", "Anna", "a=b", ""],
+)
 def test_plain_numbers_and_ordinary_text_are_unchanged(text):
     assert not starts_like_formula(text)
     assert neutralise(text) == text

@@ -352,9 +352,11 @@ def test_csv_cell_starting_with_any_formula_sign_is_refused(client, setup, text)
     assert counts() == (0, 0)
 
 
-def test_plain_number_with_a_sign_is_not_a_formula(client, setup):
+@pytest.mark.parametrize("phone", ["+46701234567", "+46 70 123 45 67", "+46 (0)90-12 34 56"])
+def test_plain_number_with_a_sign_is_not_a_formula(client, setup, phone):
+    """A phone number as an HR department types it is not a formula."""
     client.force_login(setup["coordinator"])
-    rows = [[*r, "+46701234567"] for r in rows_for(setup["umea"], 1)]
+    rows = [[*r, phone] for r in rows_for(setup["umea"], 1)]
     lines = [";".join([*HEADERS, "Telefon"])] + [";".join(r) for r in rows]
     page = upload(client, setup["project"], ("\r\n".join(lines) + "\r\n").encode(), "d.csv")
     assert page.context["upload"].errors == []
