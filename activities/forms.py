@@ -135,7 +135,7 @@ class EnrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["participation"].queryset = participations
         self.fields["participation"].label_from_instance = lambda p: (
-            f"{p.person.last_name}, {p.person.first_name} ({p.organisation.name})"
+            f"{p.last_name}, {p.first_name} ({p.organisation.name})"
         )
 
 
@@ -217,7 +217,7 @@ class AttendanceForm(forms.Form):
         self.rows = []
         for enrolment in rows:
             pid = enrolment.participation_id
-            name = enrolment.participation.person.full_name
+            name = enrolment.participation.full_name
             presence = forms.ChoiceField(
                 label=name,
                 choices=PRESENCE_CHOICES,

@@ -87,7 +87,7 @@ def counted_rows(
         participations = participations.values("pk")
     else:
         participations = list(participations)
-    gender = reported_gender(project or "participation__project", "participation__person")
+    gender = reported_gender(project or "participation__project", "participation")
     window = within_participation_q("cday")
     window = ~window if outside else window
 

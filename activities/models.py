@@ -290,13 +290,15 @@ class Certificate(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """The secret token behind a participant's personal iCal feed URL."""
+    """The secret token behind a participant's personal iCal feed URL. One per login: the
+    feed holds the sessions of the participations linked to that login, never those of
+    another login's participation of the same person (see participants.models.Person)."""
 
-    person = models.OneToOneField(
-        "participants.Person", on_delete=models.CASCADE, related_name="calendar_feed"
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"feed {self.person_id}"
+        return f"feed {self.user_id}"

@@ -90,7 +90,7 @@ def enrolment_list(*, access: ProjectAccess, session: Session) -> QuerySet[Enrol
     if not access.is_teacher:
         qs = qs.filter(access.participation_q("participation"))
     return qs.annotate(waiting_rank=_waiting_rank()).order_by(
-        "status", "waiting_position", "participation__person__last_name", "pk"
+        "status", "waiting_position", "participation__last_name", "pk"
     )
 
 
@@ -122,7 +122,7 @@ def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[Enr
             att_marked_at=Subquery(att.values("marked_at")[:1]),
             att_reason=Subquery(att.values("change_reason")[:1]),
         )
-        .order_by("participation__person__last_name", "participation__person__first_name", "pk")
+        .order_by("participation__last_name", "participation__first_name", "pk")
     )
 
 
@@ -143,7 +143,7 @@ def participation_choices(*, access: ProjectAccess) -> QuerySet[Participation]:
         .filter(project=access.project, end_date__isnull=True)
         .filter(access.participation_q())
         .select_related("person", "organisation")
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by("last_name", "first_name", "pk")
     )
 
 
@@ -162,7 +162,7 @@ def self_report_list(*, access: ProjectAccess) -> QuerySet[SelfReportedTime]:
 def my_enrolments(*, user_id: int) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(
-            participation__person__user_id=user_id,
+            participation__user_id=user_id,
             participation__erased_at__isnull=True,
         )
         .exclude(status=Enrolment.Status.CANCELLED)
@@ -175,12 +175,12 @@ def my_enrolments(*, user_id: int) -> QuerySet[Enrolment]:
 def my_open_sessions(*, user_id: int) -> QuerySet[Session]:
     """Upcoming sessions in the participant's projects that are still open for enrolment."""
     now = timezone.now()
-    mine = Enrolment.objects.filter(
-        session=OuterRef("pk"), participation__person__user_id=user_id
-    ).exclude(status=Enrolment.Status.CANCELLED)
+    mine = Enrolment.objects.filter(session=OuterRef("pk"), participation__user_id=user_id).exclude(
+        status=Enrolment.Status.CANCELLED
+    )
     return (
         Session.objects.filter(
-            activity__project__participations__person__user_id=user_id,
+            activity__project__participations__user_id=user_id,
             activity__project__participations__erased_at__isnull=True,
             activity__project__participations__end_date__isnull=True,
             starts_at__gt=now,
@@ -287,7 +287,7 @@ def _certificate_payload(
         "project": project.name,
         "diarienummer": project.diarienummer,
         "month": month.strftime("%Y-%m"),
-        "name": person.full_name,
+        "name": participation.full_name,
         "personnummer": person.personnummer,
         "employer": org.name,
         "organisationsnummer": org.organisationsnummer,
@@ -409,12 +409,14 @@ def participant_addresses(*, participation: Participation) -> set[str]:
     email and any address of her login (allauth), lower-cased."""
     from allauth.account.models import EmailAddress
 
-    person = participation.person
-    addresses = {person.email}
-    if person.user_id:
-        addresses.add(person.user.email)
+    # The record and login this project holds (names and addresses are per participation).
+    addresses = {participation.email}
+    if participation.user_id:
+        addresses.add(participation.user.email)
         addresses.update(
-            EmailAddress.objects.filter(user_id=person.user_id).values_list("email", flat=True)
+            EmailAddress.objects.filter(user_id=participation.user_id).values_list(
+                "email", flat=True
+            )
         )
     return {a.strip().lower() for a in addresses if a and a.strip()}
 
@@ -424,8 +426,12 @@ def manager_is_participant(
 ) -> bool:
     """The one rule that the nearest manager is another person than the participant: not one
     of her own addresses, and not signed in as her."""
-    person = participation.person
-    if user is not None and user.is_authenticated and person.user_id == user.pk:
+    # Signed in with any login that holds a participation of the same person is her.
+    if (
+        user is not None
+        and user.is_authenticated
+        and Participation.objects.filter(person_id=participation.person_id, user=user).exists()
+    ):
         return True
     return bool(email.strip()) and email.strip().lower() in participant_addresses(
         participation=participation
@@ -485,7 +491,7 @@ def organisation_summary(
         Participation.objects.filter(project=access.project, organisation_id=organisation_id)
         .filter(access.participation_q())
         .select_related("person")
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by("last_name", "first_name", "pk")
     )
     months = hours_by_month(participations=[p.pk for p in participations], start=start, end=end)
     certificates = {

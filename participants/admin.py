@@ -43,23 +43,14 @@ class PersonAdminForm(forms.ModelForm):
         required=False,
         max_length=20,
         help_text=_(
-            "Lämna tomt för att behålla numret. Födelsedatum och kön följer det nya numret "
-            "(ett ändrat kön med skäl gäller fortfarande)."
+            "Lämna tomt för att behålla numret. Födelsedatum och kön följer det nya numret i "
+            "alla projekt (ett deltagandes ändrade kön med skäl gäller fortfarande)."
         ),
     )
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "user",
-            "gender_override",
-            "gender_override_reason",
-            "protected_identity",
-        ]
+        fields: list[str] = []  # the identity is the number; it is corrected below
 
     def clean_new_personnummer(self) -> str:
         raw = self.cleaned_data["new_personnummer"].strip()
@@ -73,16 +64,12 @@ class PersonAdminForm(forms.ModelForm):
 
 @admin.register(Person)
 class PersonAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+    """The shared identity only (see Person); names, contact data and the login are each
+    project's, on its participation."""
+
     form = PersonAdminForm
-    list_display = ["last_name", "first_name", "masked_personnummer", "gender"]
-    search_fields = ["last_name", "first_name"]
-    readonly_fields = [
-        "masked_personnummer",
-        "birth_date",
-        "gender_from_number",
-        "contact_erased_at",
-    ]
-    raw_id_fields = ["user"]
+    list_display = ["masked_personnummer", "birth_date", "gender_from_number"]
+    readonly_fields = ["masked_personnummer", "birth_date", "gender_from_number"]
     change_form_template = "admin/participants/person/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -122,7 +109,7 @@ class PersonAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
             return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Personnummer för %(name)s") % {"name": person.full_name},
+            "title": gettext("Personnummer för %(name)s") % {"name": person.masked_personnummer},
             "opts": self.model._meta,
             "original": person,
             "full_personnummer": full,
@@ -133,10 +120,12 @@ class PersonAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
-    list_display = ["person", "project", "organisation", "start_date", "end_date"]
+    list_display = ["last_name", "first_name", "project", "organisation", "start_date", "end_date"]
     list_filter = ["project"]
     list_select_related = ["person", "project", "organisation"]
-    raw_id_fields = ["person"]
+    search_fields = ["last_name", "first_name"]
+    readonly_fields = ["gender_from_number", "contact_erased_at"]
+    raw_id_fields = ["person", "user"]
 
 
 @admin.register(PersonnummerReveal)

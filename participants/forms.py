@@ -222,14 +222,14 @@ class ParticipantFilterForm(forms.Form):
     """The list's search, filters and sorting (GET; every field optional)."""
 
     SORTS = {
-        "namn": ("person__last_name", "person__first_name", "pk"),
-        "-namn": ("-person__last_name", "-person__first_name", "-pk"),
+        "namn": ("last_name", "first_name", "pk"),
+        "-namn": ("-last_name", "-first_name", "-pk"),
         "fodd": ("person__birth_date", "pk"),
         "-fodd": ("-person__birth_date", "-pk"),
         "start": ("start_date", "pk"),
         "-start": ("-start_date", "-pk"),
-        "org": ("organisation__name", "person__last_name", "pk"),
-        "-org": ("-organisation__name", "-person__last_name", "-pk"),
+        "org": ("organisation__name", "last_name", "pk"),
+        "-org": ("-organisation__name", "-last_name", "-pk"),
     }
 
     q = forms.CharField(

@@ -25,66 +25,45 @@ GENDER_CHOICES = [
 
 
 class Person(models.Model):
+    """The identity of one human, shared by every project that holds them: the personnummer
+    (or samordningsnummer) and what follows from it, the birth date and the gender the number
+    shows. Nothing else.
+
+    Everything a project enters about the person is held by that project's Participation:
+    the names, email and phone as given to that project, protected identity, a gender
+    override with its reason, and the login the project has linked to its record. So a
+    project that types a personnummer another project already holds gets the shared identity
+    and nothing of the other project; it cannot read or change what the other project holds.
+    A login sees, on "Mina sidor", only the participations linked to it, and each project
+    links its own record only after the address that project holds was verified (its
+    invitation link or an open-registration confirmation mail). A login that another project
+    linked is never deleted by this project's erasure.
+
+    The identity itself changes only through `services.participation_set_personnummer`, which
+    corrects this row in place only when one project holds it, and otherwise moves that
+    project's participation to the person of the corrected number; so one project never
+    rewrites the identity another project holds. Its history is not shown on project pages
+    (it would show other projects' staff); each project sees its participation's history.
+    """
+
     # 12 digits, ÅÅÅÅMMDDNNNN; personnummer or samordningsnummer. Never in URLs, logs or mail.
     personnummer = models.CharField(
         _("personnummer"), max_length=12, unique=True, validators=[pnr.validate_stored]
     )
-    first_name = models.CharField(_("förnamn"), max_length=100)
-    last_name = models.CharField(_("efternamn"), max_length=100)
-    email = models.EmailField(_("e-post"), blank=True)
-    phone = models.CharField(_("telefon"), max_length=30, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inloggning"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="person",
-    )
     # Derived from the number by the service; stored so reports can group in the database.
     birth_date = models.DateField(_("födelsedatum"), editable=False)
     gender_from_number = models.CharField(max_length=1, choices=GENDER_CHOICES, editable=False)
-    gender_override = models.CharField(
-        _("kön (ändrat)"), max_length=1, choices=GENDER_CHOICES, blank=True
-    )
-    gender_override_reason = models.CharField(_("skäl till ändrat kön"), max_length=200, blank=True)
-    gender = models.GeneratedField(
-        expression=Coalesce(NullIf(F("gender_override"), Value("")), F("gender_from_number")),
-        output_field=models.CharField(max_length=1, choices=GENDER_CHOICES),
-        db_persist=True,
-        verbose_name=_("kön"),
-    )
-    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
-    # Set when contact data and the login were erased on request (see services.person_erase).
-    contact_erased_at = models.DateTimeField(
-        _("kontaktuppgifter raderade"), null=True, blank=True, editable=False
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # `gender` is generated from the two fields above, so history keeps those, not it.
-    history = HistoricalRecords(excluded_fields=["updated_at", "gender"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(gender_override="") | ~Q(gender_override_reason=""),
-                name="gender_override_has_reason",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def get_gender_display(self) -> str:
-        # Django adds get_FOO_display for ordinary fields only, not for a GeneratedField.
-        return str(dict(GENDER_CHOICES).get(self.gender, ""))
+        return self.masked_personnummer
 
     @property
     def masked_personnummer(self) -> str:
@@ -135,6 +114,40 @@ class Participation(models.Model):
         on_delete=models.PROTECT,
         related_name="participations",
     )
+    # What the project holds about the person (see Person): as given to this project.
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    # The login this project linked to its record, after the address it holds was verified.
+    # One login may hold the person's participations in several projects (each linked by
+    # its own project); it never sees a participation another login holds.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inloggning"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    # A copy of Person.gender_from_number (the generated gender below cannot join), kept in
+    # step by services.participation_set_personnummer, the one place the number changes.
+    gender_from_number = models.CharField(max_length=1, choices=GENDER_CHOICES, editable=False)
+    gender_override = models.CharField(
+        _("kön (ändrat)"), max_length=1, choices=GENDER_CHOICES, blank=True
+    )
+    gender_override_reason = models.CharField(_("skäl till ändrat kön"), max_length=200, blank=True)
+    gender = models.GeneratedField(
+        expression=Coalesce(NullIf(F("gender_override"), Value("")), F("gender_from_number")),
+        output_field=models.CharField(max_length=1, choices=GENDER_CHOICES),
+        db_persist=True,
+        verbose_name=_("kön"),
+    )
+    # Set when contact data and the login were erased on request (see services.person_erase).
+    contact_erased_at = models.DateTimeField(
+        _("kontaktuppgifter raderade"), null=True, blank=True, editable=False
+    )
     workplace = models.CharField(_("arbetsplats/enhet"), max_length=200, blank=True)
     role_group = models.CharField(
         _("yrkesgrupp"), max_length=10, choices=RoleGroup.choices, default=RoleGroup.ADMIN_STAFF
@@ -169,7 +182,8 @@ class Participation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # `gender` is generated from the two fields above, so history keeps those, not it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "gender"])
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:
@@ -181,6 +195,10 @@ class Participation(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="participation_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(gender_override="") | ~Q(gender_override_reason=""),
+                name="participation_gender_override_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "organisation"]),
@@ -189,11 +207,23 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.project.diarienummer}"
+        return f"{self.full_name} – {self.project.diarienummer}"
 
     @property
     def is_active(self) -> bool:
         return self.end_date is None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_gender_display(self) -> str:
+        # Django adds get_FOO_display for ordinary fields only, not for a GeneratedField.
+        return str(dict(GENDER_CHOICES).get(self.gender, ""))
+
+    @property
+    def masked_personnummer(self) -> str:
+        return self.person.masked_personnummer
 
 
 class PersonnummerReveal(models.Model):
@@ -372,6 +402,9 @@ class CorrectionRequest(models.Model):
         Participation, on_delete=models.CASCADE, related_name="correction_requests"
     )
     message = models.TextField(_("vad ska rättas?"), max_length=2000)
+    # A hash of the message: the same open request sent twice (a double click, a resent
+    # form, two tabs) is one row, which the partial unique constraint below guarantees.
+    message_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
@@ -382,6 +415,40 @@ class CorrectionRequest(models.Model):
         verbose_name = _("begäran om rättelse")
         verbose_name_plural = _("begäranden om rättelse")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "message_key"],
+                condition=Q(handled_at__isnull=True) & ~Q(message_key=""),
+                name="uniq_open_correction_request",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.participation_id} {self.created_at:%Y-%m-%d}"
+
+
+class PendingRegistration(models.Model):
+    """An open-link registration waiting for its address to be confirmed.
+
+    The link answers every submission the same way ("check your mail"), whether or not the
+    address has an account or the personnummer is known anywhere; only the mail differs,
+    and it goes to the address itself. Nothing else is created until the link in that mail
+    is followed: then the account (or the existing one with that address) and the
+    participation. Only a hash of the mailed token is kept; the answers (password as a
+    hash) are cleared once used, and expired rows are purged.
+    """
+
+    link = models.ForeignKey(RegistrationLink, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-post"))
+    data = models.JSONField(default=dict)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("väntande registrering")
+        verbose_name_plural = _("väntande registreringar")
+
+    def __str__(self) -> str:
+        return f"{self.link} #{self.pk}"

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,20 +18,23 @@ from .models import CorrectionRequest, ParticipantImport, Participation, Person
 from .personnummer import Gender
 
 
-def reported_gender(project: Project | str = "project", person: str = "person") -> Case | F:
+def reported_gender(project: Project | str = "project", holder: str = "") -> Case | F:
     """The gender a project reports for a person: the one rule behind every figure, list and
     file (kvinna / man / icke-binär, see DESIGN.md Participants).
 
     ESF+ reports the gender as recorded (from the personnummer, or the override with its
     reason). The 2014–2020 programme knows only kvinna and man, as SCB's participant
-    statistics do: a person recorded non-binary (a Person is shared by every project they
-    take part in, so it may come from an ESF+ project) is reported there by the legal
-    gender of their personnummer. An override to kvinna or man holds in both periods.
+    statistics do: a participation recorded non-binary is reported there by the legal
+    gender of its personnummer. An override to kvinna or man holds in both periods.
 
-    `project` is the Project reported (decided here, no join) or the path from the queried
-    model to it; `person` is the path to the Person. The gender as recorded at the time
-    the report is made, read in the database."""
-    gender = F(f"{person}__gender")
+    The gender is held by the participation (see Person): `holder` is the path from the
+    queried model to that Participation ("" on Participation itself, "participation" from
+    an attendance). `project` is the Project reported (decided here, no join) or the path
+    from the queried model to it. The gender as recorded at the time the report is made,
+    read in the database. For rows keyed by the shared Person (survey invitations and
+    responses) use reported_gender_of_person."""
+    path = f"{holder}__" if holder else ""
+    gender = F(f"{path}gender")
     if isinstance(project, Project):
         if project.is_esf_plus:
             return gender
@@ -39,10 +43,29 @@ def reported_gender(project: Project | str = "project", person: str = "person") 
         legacy = ~Q(**{f"{project}__programme_period": Project.ProgrammePeriod.ESF_PLUS_2021_2027})
     return Case(
         When(
-            legacy & Q(**{f"{person}__gender": Gender.NON_BINARY}),
-            then=F(f"{person}__gender_from_number"),
+            legacy & Q(**{f"{path}gender": Gender.NON_BINARY}),
+            then=F(f"{path}gender_from_number"),
         ),
         default=gender,
+        output_field=CharField(max_length=1),
+    )
+
+
+def reported_gender_of_person(project: Project | str, person: str = "person") -> Coalesce:
+    """reported_gender for a row keyed by the shared Person (a survey invitation or
+    response): the gender the project's own participation holds, read with the same rule;
+    someone without a participation in the project counts by the gender of the number.
+    `project` is the Project or the path to it; `person` the path to the Person."""
+    held = Participation.objects.filter(person=OuterRef(person))
+    if isinstance(project, Project):
+        held = held.filter(project=project)
+        rule = reported_gender(project)
+    else:
+        held = held.filter(project=OuterRef(project))
+        rule = reported_gender("project")
+    return Coalesce(
+        Subquery(held.annotate(g=rule).values("g")[:1]),
+        F(f"{person}__gender_from_number"),
         output_field=CharField(max_length=1),
     )
 
@@ -55,6 +78,13 @@ def participation_list(*, access: ProjectAccess) -> QuerySet[Participation]:
         .filter(access.participation_q())
         .select_related("person", "organisation")
     )
+
+
+def participation_in_project(*, project_id: int, person: Any) -> QuerySet[Participation]:
+    """The participation that holds a person in one project: where another app keyed by the
+    shared Person (survey invitations and responses) reads the names, address and gender
+    that project holds. `person` may be an OuterRef."""
+    return Participation.objects.filter(project_id=project_id, person=person)
 
 
 def participation_counts(*, access: ProjectAccess) -> dict[str, int]:
@@ -71,10 +101,12 @@ def participation_counts(*, access: ProjectAccess) -> dict[str, int]:
 
 
 def participations_for_user(*, user_id: int) -> QuerySet[Participation]:
-    """A participant's own participations, across projects."""
+    """A participant's own participations, across projects: those linked to this login,
+    each by its own project after the address it holds was verified. Another project's
+    participation of the same person is not among them unless that project linked it too."""
     return (
         Participation.objects.current()
-        .filter(person__user_id=user_id)
+        .filter(user_id=user_id)
         .select_related("project", "organisation", "person")
         .order_by("-start_date")
     )
@@ -118,7 +150,7 @@ def _search_q(query: str) -> Q:
         return Q(person__birth_date__in=dates)
     condition = Q()
     for word in query.split()[:5]:
-        condition &= Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+        condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return condition
 
 
@@ -147,12 +179,7 @@ def participation_search(
 
 
 def participation_detail(*, access: ProjectAccess, pk: int) -> Participation | None:
-    return (
-        participation_list(access=access)
-        .select_related("person__user", "project")
-        .filter(pk=pk)
-        .first()
-    )
+    return participation_list(access=access).select_related("user", "project").filter(pk=pk).first()
 
 
 def correction_requests_open(*, participation: Participation) -> QuerySet[CorrectionRequest]:
@@ -176,70 +203,69 @@ HISTORY_TYPES = {
 
 
 def person_history(*, participation: Participation) -> list[dict[str, Any]]:
-    """The audit trail of a participant: every change to the person and this participation,
-    newest first, with who made it and which fields changed (django-simple-history)."""
+    """The audit trail of one project's participant: every change to this participation
+    (which holds everything the project entered), newest first, with who made it and which
+    fields changed (django-simple-history). The shared identity's own history is left out:
+    other projects' staff appear in it."""
     entries: list[dict[str, Any]] = []
-    sources = (
-        (Person.history.filter(id=participation.person_id), _("Person")),
-        (Participation.history.filter(id=participation.pk), _("Deltagande")),
+    records = list(
+        Participation.history.filter(id=participation.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
-    for records, label in sources:
-        records = list(
-            records.select_related("history_user").order_by("history_date", "history_id")
+    previous = None
+    for record in records:
+        changes: list[str] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append(str(field.verbose_name))
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": _("Deltagande"),
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                "fields": changes,
+                "reason": record.history_change_reason or "",
+            }
         )
-        previous = None
-        for record in records:
-            changes: list[str] = []
-            if previous is not None:
-                delta = record.diff_against(previous)
-                for change in delta.changes:
-                    field = record.instance_type._meta.get_field(change.field)
-                    changes.append(str(field.verbose_name))
-            entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "what": label,
-                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                    "fields": changes,
-                    "reason": record.history_change_reason or "",
-                }
-            )
-            previous = record
+        previous = record
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
 
 
 def person_for_user(*, user_id: int) -> Person | None:
-    return Person.objects.filter(user_id=user_id).first()
+    """The identity behind a login's own participations (None: the login holds none)."""
+    return Person.objects.filter(
+        participations__user_id=user_id, participations__erased_at__isnull=True
+    ).first()
 
 
-def person_export(*, person: Person) -> dict[str, Any]:
-    """Everything stored about a person, for "download my data" (GDPR art. 15 and 20).
-    Personnummer in full: it is their own, and they are logged in."""
+def person_export(*, user_id: int) -> dict[str, Any]:
+    """Everything stored about a login's own participations, for "download my data" (GDPR
+    art. 15 and 20). Personnummer in full: it is their own, and they are logged in. Only
+    the participations linked to this login (see participations_for_user)."""
     from . import personnummer as pnr
 
-    participations = (
-        Participation.objects.current()
-        .filter(person=person)
-        .select_related("project", "organisation")
-        .order_by("start_date")
-    )
+    participations = list(participations_for_user(user_id=user_id).order_by("start_date"))
+    person = participations[0].person if participations else None
     return {
         "person": {
-            "personnummer": pnr.display(person.personnummer),
-            "förnamn": person.first_name,
-            "efternamn": person.last_name,
-            "e-post": person.email,
-            "telefon": person.phone,
-            "födelsedatum": person.birth_date.isoformat(),
-            "kön": str(person.get_gender_display()),
-            "skäl till ändrat kön": person.gender_override_reason,
+            "personnummer": pnr.display(person.personnummer) if person else "",
+            "födelsedatum": person.birth_date.isoformat() if person else "",
         },
         "deltaganden": [
             {
                 "projekt": p.project.name,
                 "diarienummer": p.project.diarienummer,
+                "förnamn": p.first_name,
+                "efternamn": p.last_name,
+                "e-post": p.email,
+                "telefon": p.phone,
+                "kön": str(p.get_gender_display()),
+                "skäl till ändrat kön": p.gender_override_reason,
                 "arbetsgivare": p.organisation.name,
                 "organisationsnummer": p.organisation.organisationsnummer,
                 "arbetsplats": p.workplace,

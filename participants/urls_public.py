@@ -11,6 +11,11 @@ urlpatterns = [
     path("mina-sidor/", views_own.my_data, name="my_data"),
     path("inbjudan/<str:token>/", views_own.invitation, name="invitation"),
     path("registrera/<str:slug>/", views_own.register, name="register"),
+    path(
+        "registrera/bekrafta/<str:token>/",
+        views_own.register_confirm,
+        name="register_confirm",
+    ),
     path("mina-sidor/samtycke/", views_own.my_consent, name="my_consent"),
     path("mina-sidor/rattelse/", views_own.my_correction, name="my_correction"),
     path(

@@ -192,17 +192,13 @@ def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpRespo
 @project_permission_required("participants.edit")
 def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
-    person = participation.person
     initial = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": person.email,
-        "phone": person.phone,
-        "gender_override": person.gender_override,
-        "gender_override_reason": person.gender_override_reason,
+        **{name: getattr(participation, name) for name in services.PERSON_FIELDS},
+        "gender_override": participation.gender_override,
+        "gender_override_reason": participation.gender_override_reason,
         "organisation": participation.organisation_id,
         "consent_given": bool(participation.consent_given_at),
-        "protected_identity": person.protected_identity,
+        "protected_identity": participation.protected_identity,
         **{name: getattr(participation, name) for name in services.PARTICIPATION_FIELDS},
     }
     form = forms.ParticipantForm(
@@ -212,7 +208,7 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         organisations=selectors.organisation_choices(access=access),
         editing=True,
         coordinator=access.is_coordinator,
-        hide_contact_data=person.protected_identity and not access.is_coordinator,
+        hide_contact_data=participation.protected_identity and not access.is_coordinator,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

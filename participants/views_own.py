@@ -20,6 +20,7 @@ from .models import Person
 
 
 def _own_person(request: HttpRequest) -> Person:
+    """The identity behind the login's own participations; a login that holds none: 404."""
     person = selectors.person_for_user(user_id=request.user.pk)
     if person is None:
         raise Http404
@@ -59,8 +60,8 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
             _("Okänt filformat. Välj JSON eller Excel (xlsx) på Mina sidor."),
             content_type="text/plain; charset=utf-8",
         )
-    person = _own_person(request)
-    data = selectors.person_export(person=person)
+    _own_person(request)
+    data = selectors.person_export(user_id=request.user.pk)
     if fmt == "json":
         response = HttpResponse(exports.person_json(data), content_type="application/json")
     else:
@@ -77,19 +78,28 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def my_correction(request: HttpRequest) -> HttpResponse:
     _own_person(request)
-    participations = list(selectors.participations_for_user(user_id=request.user.pk))
-    if not participations:
-        raise Http404
     form = forms.CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for participation in participations:
-            services.correction_request_create(
-                participation=participation, message=form.cleaned_data["message"]
+        try:
+            _count, new = services.correction_request_submit(
+                user_id=request.user.pk, message=form.cleaned_data["message"]
             )
-        messages.success(
-            request, _("Tack! Projektets samordnare har fått din begäran om rättelse.")
-        )
-        return redirect("selfservice:my_data")
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if new:
+                messages.success(
+                    request, _("Tack! Projektets samordnare har fått din begäran om rättelse.")
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Din begäran om rättelse var redan mottagen; den skickades inte "
+                        "en gång till."
+                    ),
+                )
+            return redirect("selfservice:my_data")
     return render(request, "participants/own/my_correction.html", {"form": form})
 
 
@@ -167,19 +177,50 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = forms.RegistrationForm(request.POST or None, organisations=organisations, ask_email=True)
     if request.method == "POST" and form.is_valid():
+        # The same answer whatever exists (an account for the address, the number in any
+        # project): what happens next is told only in the mail to the address.
         try:
-            user = services.registration_link_register(link=link, data=form.cleaned_data)
+            services.registration_link_register(link=link, data=form.cleaned_data)
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "closed":
+                return render(
+                    request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
+                )
             apply_validation_error(form, exc)
         else:
-            from allauth.account.models import EmailAddress
-
-            address = EmailAddress.objects.get_primary(user)
-            if address is not None:
-                address.send_confirmation(request, signup=True)
-            return render(request, "participants/own/registered.html", {"email": user.email})
+            return render(
+                request, "participants/own/registered.html", {"email": form.cleaned_data["email"]}
+            )
     return render(
         request,
         "participants/own/register.html",
         {"form": form, "project": link.project, "organisation": link.organisation},
+    )
+
+
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation mail. A GET only shows a button (mail scanners follow
+    links); the POST creates the login and the participation (services.registration_confirm)."""
+    if limited := _too_many(request):
+        return limited
+    pending, reason = services.registration_pending_for_token(token)
+    if pending is None:
+        return render(
+            request, "participants/own/link_unusable.html", {"reason": reason}, status=410
+        )
+    if request.method == "POST":
+        try:
+            user, _participation = services.registration_confirm(token=token)
+        except ValidationError as exc:
+            return render(
+                request,
+                "participants/own/link_unusable.html",
+                {"reason": getattr(exc, "code", "invalid")},
+                status=410,
+            )
+        _login(request, user)
+        messages.success(request, _("Din e-postadress är bekräftad och registreringen klar."))
+        return redirect("selfservice:my_data")
+    return render(
+        request, "participants/own/register_confirm.html", {"project": pending.link.project}
     )

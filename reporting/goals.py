@@ -40,9 +40,9 @@ from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
-from participants.models import Participation, Person
+from participants.models import Participation
 from participants.personnummer import Gender, mask
-from participants.selectors import reported_gender
+from participants.selectors import reported_gender, reported_gender_of_person
 from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 from surveys.selectors import response_gender
@@ -235,11 +235,16 @@ def _sql(qs: QuerySet) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _wrap(qs: QuerySet, d1: str = "NULL", d2: str = "NULL") -> tuple[str, list[Any]]:
-    """A unit queryset as the seven unit columns, in that order."""
+def _wrap(
+    qs: QuerySet, d1: str = "NULL", d2: str = "NULL", gender: str = "gender"
+) -> tuple[str, list[Any]]:
+    """A unit queryset as the seven unit columns, in that order. `gender` names the column
+    holding the gender (on Participation, "gender" is the recorded field, so the reported
+    one is selected under another name)."""
     sql, params = _sql(qs)
     return (
-        f"SELECT q.unit, q.gender, q.ym, q.num, q.den, {d1} AS d1, {d2} AS d2 FROM ({sql}) q",  # noqa: S608
+        f"SELECT q.unit, q.{gender} AS gender, q.ym, q.num, q.den, {d1} AS d1, {d2} AS d2 "  # noqa: S608
+        f"FROM ({sql}) q",
         params,
     )
 
@@ -254,7 +259,7 @@ def _participations(goal: Goal, ctx: Context, *, grouped: bool) -> QuerySet:
 def _participation_group_q(goal: Goal, prefix: str = "") -> Q:
     q = Q()
     if goal.gender:
-        q &= Q(Exact(reported_gender(goal.project, f"{prefix}person"), goal.gender))
+        q &= Q(Exact(reported_gender(goal.project, prefix.removesuffix("__")), goal.gender))
     if goal.organisation_id:
         q &= Q(**{f"{prefix}organisation_id": goal.organisation_id})
     if goal.role_group:
@@ -277,13 +282,13 @@ def _participants(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
         .order_by()
         .values(
             unit=F("pk"),
-            gender=reported_gender(project, "person"),
+            reported=reported_gender(project),
             ym=_ym("start_date", aware=False),
             num=num,
             den=Value(1),
         )
     )
-    return _wrap(qs)
+    return _wrap(qs, gender="reported")
 
 
 def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
@@ -337,7 +342,9 @@ def _response_rate(goal: Goal, ctx: Context, round_id: int) -> tuple[str, list[A
     qs = Invitation.objects.filter(round_id=round_id, created_at__lt=ctx.end).filter(
         ctx.access.organisation_q()
     )
-    gender = reported_gender(ctx.access.project, "person")
+    # Invitations are keyed by the shared Person: the gender this project's participation
+    # holds, by the same rule.
+    gender = reported_gender_of_person(ctx.access.project, "person")
     if goal.gender:
         qs = qs.filter(Exact(gender, goal.gender))
     if goal.organisation_id:
@@ -796,29 +803,38 @@ def _label(goal: Goal, rows: list[dict[str, Any]], access: ProjectAccess) -> Non
             row["label"] = session.activity.title if session else ""
             row["when"] = timezone.localtime(session.starts_at) if session else None
         return
+    # Names are what this project holds (per participation), never another project's.
+    held = participant_selectors.participation_list(access=access)
     if kind in (M.PARTICIPANTS, M.PARTICIPANT_SHARE, M.HOURS):
-        people = participant_selectors.participation_list(access=access).filter(pk__in=ids)
-        by_unit = {p.pk: (p.person, p.organisation.name) for p in people}
-    elif kind == M.RESPONSE_RATE:
-        invitations = Invitation.objects.filter(pk__in=ids).select_related("person", "organisation")
-        by_unit = {
-            i.pk: (i.person, i.organisation.name if i.organisation else "") for i in invitations
-        }
-    elif kind in PAIRED_MEASURES:
-        by_unit = {p.pk: (p, "") for p in Person.objects.filter(pk__in=ids)}
+        by_unit = {p.pk: (p, p.organisation.name) for p in held.filter(pk__in=ids)}
     else:
-        responses = Response.objects.filter(pk__in=ids).select_related("person", "organisation")
+        if kind == M.RESPONSE_RATE:
+            units = Invitation.objects.filter(pk__in=ids).select_related("organisation")
+        elif kind in PAIRED_MEASURES:
+            units = None
+        else:
+            units = Response.objects.filter(pk__in=ids).select_related("organisation")
+        person_of = (
+            {u.pk: (u.person_id, u.organisation.name if u.organisation else "") for u in units}
+            if units is not None
+            else {pk: (pk, "") for pk in ids}
+        )
+        names = {
+            p.person_id: p
+            for p in held.filter(person_id__in={v[0] for v in person_of.values() if v[0]})
+        }
         by_unit = {
-            r.pk: (r.person, r.organisation.name if r.organisation else "") for r in responses
+            unit: (names.get(person_id), organisation)
+            for unit, (person_id, organisation) in person_of.items()
         }
     for row in rows:
-        person, organisation = by_unit.get(row["unit"], (None, ""))
+        participation, organisation = by_unit.get(row["unit"], (None, ""))
         row["organisation"] = organisation
-        if person is None:
+        if participation is None:
             row["label"], row["personnummer"] = str(_("Anonymt svar")), ""
         else:
-            row["label"] = f"{person.last_name}, {person.first_name}"
-            row["personnummer"] = mask(person.personnummer)
+            row["label"] = f"{participation.last_name}, {participation.first_name}"
+            row["personnummer"] = mask(participation.person.personnummer)
 
 
 # --- texts: the final report summary, the baseline mapping ---------------------------------

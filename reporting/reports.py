@@ -228,8 +228,8 @@ class ParticipantRegister:
             access=access, period=period, organisation_id=run.organisation_id
         ).values_list(
             "pk",
-            "person__last_name",
-            "person__first_name",
+            "last_name",
+            "first_name",
             "person__personnummer",
             "reported_gender",
             "age_at_start",
@@ -329,7 +329,7 @@ class ScbFile:
             "start_date",
             "end_date",
             "organisation__organisationsnummer",
-            "person__protected_identity",
+            "protected_identity",
         )
 
         def lines() -> Iterator[list[Any]]:
@@ -678,8 +678,8 @@ class TimeFigures:
                 pk__in={pid for pid, _m in self.monthly} | {pid for pid, _m in self.closing}
             ).values(
                 "pk",
-                "person__last_name",
-                "person__first_name",
+                "last_name",
+                "first_name",
                 "person__personnummer",
                 "reported_gender",
                 "organisation_id",
@@ -695,8 +695,8 @@ class TimeFigures:
             set(self.monthly) | set(self.closing),
             key=lambda k: (
                 swedish_key(people[k[0]]["organisation__name"]),
-                swedish_key(people[k[0]]["person__last_name"]),
-                swedish_key(people[k[0]]["person__first_name"]),
+                swedish_key(people[k[0]]["last_name"]),
+                swedish_key(people[k[0]]["first_name"]),
                 k[0],
                 k[1],
             ),
@@ -785,7 +785,7 @@ def time_rows(time: TimeFigures, *, month: dt.date, gender: str) -> list[dict[st
         rows.append(
             {
                 "participation_id": pid,
-                "name": f"{person['person__last_name']}, {person['person__first_name']}",
+                "name": f"{person['last_name']}, {person['first_name']}",
                 "personnummer": pnr.mask(person["person__personnummer"]),
                 "organisation": person["organisation__name"],
                 "minutes": minutes,
@@ -877,8 +877,8 @@ class TimeAndCofinancing:
                 person = people[pid]
                 minutes, hours, is_certified, rate, value = figures(pid, month)
                 yield [
-                    person["person__last_name"],
-                    person["person__first_name"],
+                    person["last_name"],
+                    person["first_name"],
                     show_number(person["person__personnummer"]),
                     str(genders_label.get(person["reported_gender"], "")),
                     person["organisation__name"],
@@ -911,8 +911,8 @@ class TimeAndCofinancing:
             ordered = sorted(
                 per_activity,
                 key=lambda k: (
-                    swedish_key(people[k[0]]["person__last_name"]),
-                    swedish_key(people[k[0]]["person__first_name"]),
+                    swedish_key(people[k[0]]["last_name"]),
+                    swedish_key(people[k[0]]["first_name"]),
                     k[0],
                     k[2],
                     swedish_key(titles[k[1]]),
@@ -921,8 +921,8 @@ class TimeAndCofinancing:
             for pid, activity_id, month in ordered:
                 person = people[pid]
                 yield [
-                    person["person__last_name"],
-                    person["person__first_name"],
+                    person["last_name"],
+                    person["first_name"],
                     show_number(person["person__personnummer"]),
                     month.strftime("%Y-%m"),
                     titles[activity_id],

@@ -215,7 +215,7 @@ def drilldown_rows(
     field = DIMENSIONS[dimension]
     if field is not None:
         qs = qs.filter(**{field: value})
-    return qs.order_by(swedish("person__last_name"), swedish("person__first_name"), "pk")
+    return qs.order_by(swedish("last_name"), swedish("first_name"), "pk")
 
 
 def participant_register(
@@ -227,8 +227,8 @@ def participant_register(
         .filter(measure_q("active", period))
         .order_by(
             swedish("organisation__name"),
-            swedish("person__last_name"),
-            swedish("person__first_name"),
+            swedish("last_name"),
+            swedish("first_name"),
             "pk",
         )
     )

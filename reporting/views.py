@@ -610,7 +610,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
             reported_gender=participant_selectors.reported_gender(access.project)
         ).filter(reported_gender=gender)
     rows = []
-    ordered = people.order_by(swedish("person__last_name"), swedish("person__first_name"), "pk")
+    ordered = people.order_by(swedish("last_name"), swedish("first_name"), "pk")
     for participation in ordered:
         minutes = figures.get(participation.pk, {"present": 0, "own": 0})
         if params.get("present") and not minutes.get("attended"):

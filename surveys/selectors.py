@@ -22,7 +22,7 @@ from digiproj.collation import swedish
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
-from participants.selectors import reported_gender
+from participants.selectors import reported_gender_of_person
 
 from .models import (
     Answer,
@@ -140,7 +140,7 @@ def response_gender(response: str = "response", project: Project | None = None) 
     reported, if known (else read through the response's round)."""
     prefix = f"{response}__" if response else ""
     return Coalesce(
-        reported_gender(project or f"{prefix}round__survey__project", f"{prefix}person"),
+        reported_gender_of_person(project or f"{prefix}round__survey__project", f"{prefix}person"),
         NullIf(F(f"{prefix}gender"), Value("")),
         Value(""),
     )
@@ -397,6 +397,11 @@ def paired_people(
     )
     if gender:
         qs = qs.alias(grp=response_gender()).filter(grp=gender)
+    # The names the round's project holds for the person (they are per participation).
+    held = Participation.objects.filter(
+        project_id=OuterRef("response__round__survey__project_id"),
+        person_id=OuterRef("response__person_id"),
+    )
     return (
         qs.annotate(before=Subquery(before))
         .filter(before__isnull=False)
@@ -404,8 +409,8 @@ def paired_people(
             "before",
             after=F("level"),
             person_id=F("response__person_id"),
-            first_name=F("response__person__first_name"),
-            last_name=F("response__person__last_name"),
+            first_name=Subquery(held.values("first_name")[:1]),
+            last_name=Subquery(held.values("last_name")[:1]),
             personnummer=F("response__person__personnummer"),
         )
         .order_by(swedish("last_name"), swedish("first_name"), "person_id")

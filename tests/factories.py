@@ -104,9 +104,6 @@ class PersonFactory(DjangoModelFactory):
 
     gender_code = pnr.Gender.WOMAN
     personnummer = factory.LazyAttributeSequence(lambda o, n: _test_pnr(n, o.gender_code))
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
-    email = factory.Sequence(lambda n: f"person{n}@example.test")
     birth_date = factory.LazyAttribute(
         lambda o: person_derived_fields(o.personnummer)["birth_date"]
     )
@@ -123,6 +120,11 @@ class ParticipationFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     start_date = dt.date(2024, 3, 1)
+    # What the project holds about the person (see participants.models.Person).
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    gender_from_number = factory.LazyAttribute(lambda o: o.person.gender_from_number)
 
 
 class ActivityFactory(DjangoModelFactory):

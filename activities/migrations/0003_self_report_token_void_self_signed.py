@@ -12,11 +12,16 @@ def void_self_signed_manager_signatures(apps, schema_editor):
     Certificate = apps.get_model("activities", "Certificate")
     HistoricalCertificate = apps.get_model("activities", "HistoricalCertificate")
     EmailAddress = apps.get_model("account", "EmailAddress")
+    # Before participants 0003 the address and login were the Person's; after it (a test
+    # calling this with today's models) they are the participation's.
+    Participation = apps.get_model("participants", "Participation")
+    per_participation = any(f.name == "user" for f in Participation._meta.get_fields())
+    holder = "participation" if per_participation else "participation__person"
     signed = Certificate.objects.filter(manager_signed_at__isnull=False).select_related(
-        "participation__person__user"
+        f"{holder}__user"
     )
     for cert in signed.iterator():
-        person = cert.participation.person
+        person = cert.participation if per_participation else cert.participation.person
         own = {person.email}
         if person.user_id:
             own.add(person.user.email)

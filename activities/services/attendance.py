@@ -87,7 +87,7 @@ def attendance_save(
                 _("Rad %(row)s (%(name)s): %(problem)s")
                 % {
                     "row": row,
-                    "name": participation.person.full_name,
+                    "name": participation.full_name,
                     "problem": outside_participation_message(participation, day),
                 }
             )

@@ -137,7 +137,7 @@ def certificate_request_manager(
     certificate.manager_code_attempts = 0
     certificate.manager_code_sent_at = timezone.now()
     certificate.save()
-    person = certificate.participation.person
+    person = certificate.participation
     url = base_url + reverse("activities_manager_sign", args=[certificate.manager_token])
     with translation.override("sv"):
         subject = _("Närvarorapport att skriva under")
@@ -241,7 +241,7 @@ def certificate_sign_manager(
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update(of=("self",))
-            .select_related("participation__person__user")
+            .select_related("participation__user")
             .get(pk=certificate.pk)
         )
         # A second click (or a race lost on the row lock) gets the same "already used" answer.

@@ -20,7 +20,7 @@ from activities.models import (
     Session,
 )
 from digiproj.integrity import is_unique_violation
-from participants.models import Participation, Person
+from participants.models import Participation
 
 from ._common import local_text as _local
 
@@ -59,7 +59,7 @@ def _overlap_warnings(session: Session, participation: Participation) -> list[st
             "det här tillfället."
         )
         % {
-            "name": participation.person.full_name,
+            "name": participation.full_name,
             "title": other.session.activity.title,
             "when": _local(other.session.starts_at),
         }
@@ -143,9 +143,7 @@ def enrolment_create_for_group(
 ) -> GroupResult:
     """Enrol everyone in `participations` (already scoped by the caller); all or nothing."""
     result = GroupResult()
-    for participation in participations.select_related("person").order_by(
-        "person__last_name", "pk"
-    ):
+    for participation in participations.select_related("person").order_by("last_name", "pk"):
         one = enrolment_create(session=session, participation=participation, by_user_id=by_user_id)
         if not one.created:
             result.already += 1
@@ -226,7 +224,7 @@ def enrolment_promotion_notify(*, enrolment_id: int) -> bool:
             or enrolment.status != Enrolment.Status.ENROLLED
         ):
             return False
-        person = enrolment.participation.person
+        person = enrolment.participation
         if person.email:
             with translation.override("sv"):
                 send_mail(
@@ -272,7 +270,7 @@ def enrolment_reminders_send(
             enrolment = Enrolment.objects.select_related(
                 "session__activity", "participation__person"
             ).get(pk=pk)
-            person = enrolment.participation.person
+            person = enrolment.participation
             if not person.email:
                 continue
             session = enrolment.session
@@ -296,9 +294,9 @@ def enrolment_reminders_send(
 # --- calendar feed ----------------------------------------------------------------------
 
 
-def calendar_feed_get_or_create(*, person: Person) -> CalendarFeed:
+def calendar_feed_get_or_create(*, user_id: int) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(
-        person=person, defaults={"token": secrets.token_urlsafe(32)}
+        user_id=user_id, defaults={"token": secrets.token_urlsafe(32)}
     )
     return feed
 

@@ -139,9 +139,7 @@ def session_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
         query = request.GET.get("sok", "").strip()
         choices = selectors.participation_choices(access=access)
         if query:
-            choices = choices.filter(
-                Q(person__first_name__icontains=query) | Q(person__last_name__icontains=query)
-            )
+            choices = choices.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
         context.update(
             enrol_form=True,
             query=query,
@@ -153,7 +151,7 @@ def session_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
 
 
 def _enrol_message(request: HttpRequest, result: services.EnrolmentResult) -> None:
-    name = result.enrolment.participation.person.full_name
+    name = result.enrolment.participation.full_name
     if not result.created:
         messages.info(request, _("%(name)s var redan anmäld.") % {"name": name})
     elif result.waiting:
@@ -246,7 +244,7 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
             messages.info(
                 request,
                 _("%(name)s flyttades upp från reservlistan och får ett mejl.")
-                % {"name": promoted.participation.person.full_name},
+                % {"name": promoted.participation.full_name},
             )
     if access.is_participant:
         return redirect("my_activities")

@@ -69,7 +69,7 @@ def attendance_xlsx(request: HttpRequest, access: ProjectAccess, pk: int) -> Htt
     session = permissions.session_get_for_user(access, pk)
     rows = [
         [
-            e.participation.person.full_name,
+            e.participation.full_name,
             e.participation.organisation.name,
             ""
             if e.att_present is None

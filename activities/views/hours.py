@@ -198,7 +198,7 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     start = form.cleaned_data["month"] if form.is_valid() else access.project.start_date
     rows = [
         [
-            r["participation"].person.full_name,
+            r["participation"].full_name,
             r["participation"].person.masked_personnummer,
             r["month"].strftime("%Y-%m"),
             r["minutes"],
@@ -228,8 +228,7 @@ def my_activities(request: HttpRequest) -> HttpResponse:
     participations = list(participant_selectors.participations_for_user(user_id=request.user.pk))
     if not participations:
         raise Http404
-    person = participations[0].person
-    feed = services.calendar_feed_get_or_create(person=person)
+    feed = services.calendar_feed_get_or_create(user_id=request.user.pk)
     projects = []
     for participation in participations:
         projects.append(
@@ -263,10 +262,11 @@ def my_activities(request: HttpRequest) -> HttpResponse:
 
 def my_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal feed: the secret token in the URL is the only credential."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    feed = get_object_or_404(CalendarFeed, token=token)
     sessions = (
         Session.objects.filter(
-            enrolments__participation__person=feed.person,
+            enrolments__participation__user_id=feed.user_id,
+            enrolments__participation__erased_at__isnull=True,
             enrolments__status=Enrolment.Status.ENROLLED,
         )
         .select_related("activity")

@@ -270,21 +270,18 @@ def _participants(
                 fake.first_name_female() if gender == pnr.Gender.WOMAN else fake.first_name_male()
             )
             last = fake.last_name()
-            persons.append(
-                Person(
-                    personnummer=number,
-                    first_name=first,
-                    last_name=last,
-                    email=f"{first}.{last}.{i}@{project.pk}.demo.test".lower().replace(" ", ""),
-                    **person_derived_fields(number),
-                )
-            )
+            derived = person_derived_fields(number)
+            persons.append(Person(personnummer=number, **derived))
             start = start_from + dt.timedelta(days=rng.randrange(max(span, 1)))
             ended = rng.random() < 0.15
             end = min(start + dt.timedelta(days=rng.randrange(30, 300)), end_to) if ended else None
             rows.append(
                 {
                     "number": number,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{first}.{last}.{i}@{project.pk}.demo.test".lower().replace(" ", ""),
+                    "gender_from_number": derived["gender_from_number"],
                     "organisation": rng.choice(employers),
                     "role_group": _pick(rng, ROLE_GROUPS),
                     "isced": _pick(rng, ISCED),
@@ -348,23 +345,20 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
 
     # The demo participant: a login linked to a person in DIGILO, employed by Umeå kommun.
     participant_user = _user("deltagare@digiproj.test", "Dana", "Deltagare")
-    if not Person.objects.filter(user=participant_user).exists():
+    if not Participation.objects.filter(user=participant_user).exists():
         number = pnr.test_number(dt.date(1984, 5, 17), 0, gender=pnr.Gender.WOMAN)
         person, _ = Person.objects.get_or_create(
-            personnummer=number,
-            defaults={
-                "first_name": "Dana",
-                "last_name": "Deltagare",
-                "email": participant_user.email,
-                **person_derived_fields(number),
-            },
+            personnummer=number, defaults=person_derived_fields(number)
         )
-        person.user = participant_user
-        person.save(update_fields=["user"])
         Participation.objects.get_or_create(
             person=person,
             project=digilo,
             defaults={
+                "first_name": "Dana",
+                "last_name": "Deltagare",
+                "email": participant_user.email,
+                "user": participant_user,
+                "gender_from_number": person.gender_from_number,
                 "organisation": orgs["Umeå kommun"],
                 "workplace": "Kommunledningskontoret",
                 "start_date": dt.date(2021, 9, 15),
@@ -373,7 +367,7 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
         )
     # Activities, attendance and the DigComp survey for DIGILO (the demo participant's
     # project), so hours, certificates, results and reports have data to show.
-    demo_person = Person.objects.get(user=participant_user)
+    demo_person = Participation.objects.filter(user=participant_user).first().person
     umea = list(
         Participation.objects.filter(project=digilo, organisation=orgs["Umeå kommun"])
         .exclude(person=demo_person)
@@ -395,14 +389,19 @@ def seed(*, participants_per_project: int = 150) -> dict[str, int]:
     first = (
         Participation.objects.filter(project=live).order_by("pk").select_related("person").first()
     )
-    if first and not first.person.gender_override:
-        first.person.gender_override = pnr.Gender.NON_BINARY
-        first.person.gender_override_reason = "Anmält av deltagaren"
-        first.person.save(update_fields=["gender_override", "gender_override_reason"])
+    if first and not first.gender_override:
+        first.gender_override = pnr.Gender.NON_BINARY
+        first.gender_override_reason = "Anmält av deltagaren"
+        first.save(update_fields=["gender_override", "gender_override_reason"])
     Participation.objects.get_or_create(
         person=demo_person,
         project=live,
         defaults={
+            "first_name": "Dana",
+            "last_name": "Deltagare",
+            "email": participant_user.email,
+            "user": participant_user,
+            "gender_from_number": demo_person.gender_from_number,
             "organisation": orgs["Umeå kommun"],
             "workplace": "Kommunledningskontoret",
             "start_date": dt.date(2026, 3, 2),
@@ -574,7 +573,7 @@ def _demo_survey(
                 round=round_,
                 person=p.person,
                 status=Response.Status.SUBMITTED,
-                gender=p.person.gender_override or p.person.gender_from_number,
+                gender=p.gender,
                 organisation=p.organisation,
                 role_group=p.role_group,
                 submitted_at=round_.opens_at + dt.timedelta(days=3),

@@ -165,7 +165,7 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
         else:
             participation = (
                 apps.get_model("participants", "Participation")
-                .objects.filter(project=project, person__user=user, erased_at__isnull=True)
+                .objects.filter(project=project, user=user, erased_at__isnull=True)
                 .values("person_id")
                 .first()
             )
@@ -202,7 +202,7 @@ def projects_for_user(user: User) -> QuerySet[Project]:
         return qs
     return qs.filter(
         Q(memberships__user=user)
-        | Q(participations__person__user=user, participations__erased_at__isnull=True)
+        | Q(participations__user=user, participations__erased_at__isnull=True)
     ).distinct()
 
 

@@ -211,15 +211,10 @@ def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: in
                 "personnummer", "pk"
             )
         )
+    # Only the identity is shared (see Person); the names and contact data of the file are
+    # held by this project's participations, and nothing another project holds is read.
     new_people = [
-        Person(
-            personnummer=r["personnummer"],
-            first_name=r["first_name"],
-            last_name=r["last_name"],
-            email=r["email"],
-            phone=r["phone"],
-            **person_derived_fields(r["personnummer"]),
-        )
+        Person(personnummer=r["personnummer"], **person_derived_fields(r["personnummer"]))
         for r in records
         if r["personnummer"] not in existing
     ]
@@ -234,6 +229,11 @@ def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: in
             Participation(
                 person_id=existing[r["personnummer"]],
                 project=project,
+                first_name=r["first_name"],
+                last_name=r["last_name"],
+                email=r["email"],
+                phone=r["phone"],
+                gender_from_number=person_derived_fields(r["personnummer"])["gender_from_number"],
                 organisation_id=r["organisation_id"],
                 workplace=r["workplace"],
                 role_group=r["role_group"],

@@ -28,25 +28,34 @@ def person_derived_fields(personnummer12: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_get_or_create(
-    *, personnummer: str, first_name: str, last_name: str, email: str = "", phone: str = ""
-) -> tuple[Person, bool]:
-    """One Person per human: an existing number is reused, never duplicated."""
+def person_get_or_create(*, personnummer: str) -> tuple[Person, bool]:
+    """One identity per number: an existing number is reused, never duplicated. Only the
+    identity is shared (see Person); nothing another project holds is read or changed."""
     number = pnr.normalize(personnummer)
     existing = Person.objects.select_for_update().filter(personnummer=number).first()
     if existing:
         return existing, False
-    person = Person(
-        personnummer=number,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        email=email.strip().lower(),
-        phone=phone.strip(),
-        **person_derived_fields(number),
-    )
-    person.full_clean(exclude=["gender"])
-    person.save()
+    person = Person(personnummer=number, **person_derived_fields(number))
+    person.full_clean()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Someone else created the same number a moment ago: theirs is the one identity.
+        return Person.objects.get(personnummer=number), False
     return person, True
+
+
+def _duplicate_error(person: Person) -> ValidationError:
+    return ValidationError(
+        # No stored name: a contact may not see another organisation's participants.
+        _(
+            "%(pnr)s är redan deltagare i projektet. Sök fram personen i listan i stället "
+            "för att lägga till hen igen."
+        ),
+        params={"pnr": person.masked_personnummer},
+        code="duplicate_in_project",
+    )
 
 
 @transaction.atomic
@@ -59,35 +68,93 @@ def participation_create(
     **fields: Any,
 ) -> Participation:
     if Participation.objects.filter(project=project, person=person).exists():
-        raise ValidationError(
-            # No stored name: a contact may not see another organisation's participants.
-            _(
-                "%(pnr)s är redan deltagare i projektet. Sök fram personen i listan i stället "
-                "för att lägga till hen igen."
-            ),
-            params={"pnr": person.masked_personnummer},
-            code="duplicate_in_project",
-        )
+        raise _duplicate_error(person)
     participation = Participation(
-        project=project, person=person, organisation=organisation, start_date=start_date, **fields
+        project=project,
+        person=person,
+        organisation=organisation,
+        start_date=start_date,
+        gender_from_number=person.gender_from_number,
+        **fields,
     )
-    participation.full_clean()
+    participation.full_clean(exclude=["gender"])
     try:
         # A savepoint: two people adding the same person at once hit the unique constraint;
         # the loser gets the same clear error, never a second row.
         with transaction.atomic():
             participation.save()
     except IntegrityError as exc:
-        raise ValidationError(
-            # No stored name: a contact may not see another organisation's participants.
-            _(
-                "%(pnr)s är redan deltagare i projektet. Sök fram personen i listan i stället "
-                "för att lägga till hen igen."
-            ),
-            params={"pnr": person.masked_personnummer},
-            code="duplicate_in_project",
-        ) from exc
+        raise _duplicate_error(person) from exc
     return participation
+
+
+@transaction.atomic
+def participation_set_personnummer(*, participation: Participation, personnummer: str) -> None:
+    """Correct the number of one project's participant: the one place the identity changes.
+
+    The shared Person is rewritten in place only when this participation is the only one
+    holding it and the corrected number is new; otherwise this participation (with its
+    survey invitations and responses in this project) moves to the identity of the corrected
+    number, and the old identity is removed once nobody holds it. So a project never changes
+    the identity another project holds, and the answer never says whether the number is
+    known elsewhere."""
+    number = pnr.normalize(personnummer)
+    old = Person.objects.select_for_update().get(pk=participation.person_id)
+    if number == old.personnummer:
+        return
+    target = Person.objects.select_for_update().filter(personnummer=number).first()
+    sole_holder = not Participation.objects.filter(person=old).exclude(pk=participation.pk).exists()
+    if target is None and sole_holder:
+        old.personnummer = number
+        for name, value in person_derived_fields(number).items():
+            setattr(old, name, value)
+        old.full_clean()
+        old.save()
+        person = old
+    else:
+        if target is None:
+            target, _created = person_get_or_create(personnummer=number)
+        if Participation.objects.filter(project=participation.project, person=target).exists():
+            raise ValidationError(
+                {
+                    "personnummer": _(
+                        "Personnumret tillhör redan en annan deltagare i projektet. "
+                        "Kontrollera numret."
+                    )
+                }
+            )
+        _move_project_rows(participation=participation, old=old, new=target)
+        person = target
+    participation.person = person
+    participation.gender_from_number = person.gender_from_number
+    participation._change_reason = _("Personnummer rättat")  # type: ignore[attr-defined]
+    participation.save()
+    if person != old and not Participation.objects.filter(person=old).exists():
+        _delete_unheld_person(old)
+
+
+def _move_project_rows(*, participation: Participation, old: Person, new: Person) -> None:
+    """Survey invitations and responses of this project follow its participation to the
+    corrected identity. (Surveys key them by person; participants may not import surveys,
+    so the models are looked up by name.)"""
+    from django.apps import apps
+
+    project_id = participation.project_id
+    for label in ("surveys.Invitation", "surveys.Response"):
+        model = apps.get_model(label)
+        model.objects.filter(person=old, round__survey__project_id=project_id).update(person=new)
+
+
+def _delete_unheld_person(person: Person) -> None:
+    """An identity no project holds any more is removed, with its history."""
+    from django.db.models import ProtectedError
+
+    try:
+        with transaction.atomic():
+            Person.history.filter(id=person.pk).delete()
+            person.delete()
+    except ProtectedError:
+        pass  # still referenced (a survey answer elsewhere): keep the bare identity
 
 
 def _check_gender_override(*, project: Project, gender_override: str, reason: str) -> None:
@@ -151,35 +218,15 @@ def participant_add(
     protected_identity: bool = False,
     **participation_fields: Any,
 ) -> Participation:
-    """Add one person to a project. The same person in another project reuses their Person
-    (one per human); the same personnummer twice in one project is a ValidationError."""
+    """Add one person to a project. A number another project already holds joins the shared
+    identity (one Person per human), and everything given here is held by this project's
+    participation only: nothing another project holds is shown, filled in or changed. The
+    same personnummer twice in one project is a ValidationError."""
     _check_organisation(project=project, organisation=organisation)
     _check_gender_override(
         project=project, gender_override=gender_override, reason=gender_override_reason
     )
-    person, created = person_get_or_create(
-        personnummer=personnummer,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        phone=phone,
-    )
-    if not created:
-        # Fill in what the existing record lacks; never overwrite another project's data.
-        changed = []
-        for name, value in (("email", email.strip().lower()), ("phone", phone.strip())):
-            if value and not getattr(person, name):
-                setattr(person, name, value)
-                changed.append(name)
-        if changed:
-            person.save(update_fields=[*changed, "updated_at"])
-    if protected_identity and not person.protected_identity:
-        person.protected_identity = True
-        person.save(update_fields=["protected_identity", "updated_at"])
-    if gender_override:
-        person.gender_override = gender_override
-        person.gender_override_reason = gender_override_reason.strip()
-        person.save(update_fields=["gender_override", "gender_override_reason", "updated_at"])
+    person, _created = person_get_or_create(personnummer=personnummer)
     if consent_given and not consent_method:
         consent_method = Participation.ConsentMethod.DIGITAL
     return participation_create(
@@ -187,6 +234,13 @@ def participant_add(
         person=person,
         organisation=organisation,
         start_date=start_date,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        protected_identity=protected_identity,
+        gender_override=gender_override,
+        gender_override_reason=gender_override_reason.strip() if gender_override else "",
         consent_given_at=timezone.now() if consent_given else None,
         consent_method=consent_method if consent_given else "",
         **participation_fields,
@@ -211,34 +265,29 @@ def participant_update(
     consent_method: str = "",
     **participation_fields: Any,
 ) -> Participation:
-    """Edit a participant's record. Contact data, the protected-identity flag and the
-    personnummer left as None are kept (the form offers them only to those who may change
-    them). A corrected personnummer changes the one Person in every project, with the
-    derived birth date and gender; a number that belongs to another person is refused."""
+    """Edit one project's record of a participant. Contact data, the protected-identity flag
+    and the personnummer left as None are kept (the form offers them only to those who may
+    change them). Only this participation is written; a corrected personnummer goes through
+    participation_set_personnummer, which never rewrites another project's identity."""
     project = participation.project
     _check_organisation(project=project, organisation=organisation)
     _check_gender_override(
         project=project, gender_override=gender_override, reason=gender_override_reason
     )
-    person = Person.objects.select_for_update().get(pk=participation.person_id)
-    person.first_name = first_name.strip()
-    person.last_name = last_name.strip()
-    if email is not None:
-        person.email = email.strip().lower()
-    if phone is not None:
-        person.phone = phone.strip()
-    if protected_identity is not None:
-        person.protected_identity = protected_identity
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
     if personnummer is not None:
-        number = person_personnummer_check(person=person, personnummer=personnummer)
-        if number != person.personnummer:
-            person.personnummer = number
-            for name, value in person_derived_fields(number).items():
-                setattr(person, name, value)
-    person.gender_override = gender_override
-    person.gender_override_reason = gender_override_reason.strip() if gender_override else ""
-    person.full_clean(exclude=["gender"])
-    person.save()
+        participation_set_personnummer(participation=participation, personnummer=personnummer)
+        participation.refresh_from_db()
+    participation.first_name = first_name.strip()
+    participation.last_name = last_name.strip()
+    if email is not None:
+        participation.email = email.strip().lower()
+    if phone is not None:
+        participation.phone = phone.strip()
+    if protected_identity is not None:
+        participation.protected_identity = protected_identity
+    participation.gender_override = gender_override
+    participation.gender_override_reason = gender_override_reason.strip() if gender_override else ""
     participation.organisation = organisation
     participation.start_date = start_date
     for name, value in participation_fields.items():
@@ -251,10 +300,11 @@ def participant_update(
     else:
         participation.consent_given_at = None
         participation.consent_method = ""
-    participation.full_clean()
+    participation.full_clean(exclude=["gender"])
     participation.save()
-    participation.person = person
-    return participation
+    return Participation.objects.select_related("person", "project", "organisation").get(
+        pk=participation.pk
+    )
 
 
 @transaction.atomic
@@ -305,13 +355,70 @@ def personnummer_reveal(*, participation: Participation, user_id: int, context: 
     return pnr.display(participation.person.personnummer)
 
 
+def _correction_key(message: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(" ".join(message.split()).casefold().encode()).hexdigest()
+
+
 @transaction.atomic
-def correction_request_create(*, participation: Participation, message: str) -> Any:
+def correction_request_submit(*, user_id: int, message: str) -> tuple[int, bool]:
+    """A participant asks for correction (GDPR art. 16) in every project whose participation
+    is linked to their login. All rows or none; the same open request sent again (a double
+    click, a resent form, two tabs at once) adds nothing: the partial unique constraint on
+    the message's hash is the guarantee, the check before it only saves a failed insert.
+    Returns (the number of projects asked, whether this was new)."""
     from ..models import CorrectionRequest
 
-    request = CorrectionRequest(participation=participation, message=message.strip())
-    request.full_clean()
-    request.save()
+    message = message.strip()
+    if not message:
+        raise ValidationError(
+            {"message": _("Skriv vilken uppgift som är fel och vad den ska vara.")}
+        )
+    key = _correction_key(message)
+    participations = list(
+        Participation.objects.current().select_for_update().filter(user_id=user_id).order_by("pk")
+    )
+    if not participations:
+        raise ValidationError(_("Ditt konto är inte kopplat till något deltagande."))
+    created = 0
+    for participation in participations:
+        if CorrectionRequest.objects.filter(
+            participation=participation, message_key=key, handled_at__isnull=True
+        ).exists():
+            continue
+        request = CorrectionRequest(participation=participation, message=message, message_key=key)
+        request.full_clean()
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:
+            continue  # the same request from a parallel submit got there first
+        created += 1
+    return len(participations), created > 0
+
+
+def correction_request_create(*, participation: Participation, message: str) -> Any:
+    """One project's correction request (kept for callers with one participation)."""
+    from ..models import CorrectionRequest
+
+    message = message.strip()
+    key = _correction_key(message)
+    with transaction.atomic():
+        existing = CorrectionRequest.objects.filter(
+            participation=participation, message_key=key, handled_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        request = CorrectionRequest(participation=participation, message=message, message_key=key)
+        request.full_clean()
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:
+            return CorrectionRequest.objects.get(
+                participation=participation, message_key=key, handled_at__isnull=True
+            )
     return request
 
 
@@ -325,58 +432,83 @@ def correction_request_handle(*, correction: Any, user_id: int) -> None:
     )
 
 
+def _login_delete_if_unused(*, user_id: int | None) -> None:
+    """Delete a participant's login once nothing uses it: not another participation (in this
+    or any other project: that project linked it and still holds it), not a staff role."""
+    from django.contrib.auth import get_user_model
+
+    from digiproj.projects.models import Membership
+
+    if user_id is None:
+        return
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or user.is_staff or user.is_superuser:
+        return
+    if Participation.objects.filter(user_id=user_id).exists():
+        return
+    if Membership.objects.filter(user_id=user_id).exists():
+        return
+    user.delete()
+
+
 @transaction.atomic
 def person_erase(*, participation: Participation, user_id: int) -> str:
-    """Erase a participant's personal data as far as the law allows. Returns "contact" or
-    "anonymised" (what was done).
+    """Erase a participant's personal data in one project as far as the law allows. Returns
+    "contact" or "anonymised" (what was done).
 
     The rule (DESIGN.md, "Retention and personal data"): the legal basis is public interest
     and the funder's reporting duty (GDPR 6.1 e and c), and ESF documents must be kept until
     the project's `retain_until` (the last possible audit).
 
-    - Before `retain_until` (or when the project has none yet), only what the funder does not
-      require is removed: email, phone and the login (the account is deleted unless it is also
-      a staff account). Name, personnummer, employer, dates, education level and the
-      participation stay, because reports and audits need them. Email and phone are also
-      blanked in the audit trail, which would otherwise still hold them.
-    - From `retain_until` on, the participation is marked erased (it leaves every list and
-      report) and, when the person takes part in no other current project, the name,
-      personnummer and contact data are replaced and the person's history is removed.
-    """
-    from digiproj.projects.models import Membership
+    Only this project's data is touched: its participation, its invitations and, from its
+    `retain_until` on, its history. Other projects holding the same person keep everything
+    they hold, and a login another project linked is kept (only this project's link goes).
 
-    person = Person.objects.select_for_update().get(pk=participation.person_id)
-    project = participation.project
-    today = timezone.localdate()
-    user = person.user
-    person.email = ""
-    person.phone = ""
-    person.user = None
-    person.contact_erased_at = timezone.now()
-    person._change_reason = _("Radering av kontaktuppgifter")  # type: ignore[attr-defined]
-    person.save()
-    Person.history.filter(id=person.pk).update(email="", phone="")
+    - Before `retain_until` (or when the project has none yet), only what the funder does not
+      require is removed: email, phone and the link to the login (the login itself is deleted
+      when nothing else uses it). Name, personnummer, employer, dates, education level and
+      the participation stay, because reports and audits need them. Email and phone are also
+      blanked in this participation's audit trail, which would otherwise still hold them.
+    - From `retain_until` on, the participation is marked erased (it leaves every list and
+      report), its name and gender override are replaced and its history removed; the shared
+      identity (personnummer) is anonymised only when no other project still holds the
+      person.
+    """
     from ..models import Invitation
 
-    Invitation.objects.filter(participation__person=person).update(email="")
-    if user is not None and not user.is_staff and not Membership.objects.filter(user=user).exists():
-        user.delete()
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    project = participation.project
+    today = timezone.localdate()
+    login_id = participation.user_id
+    participation.email = ""
+    participation.phone = ""
+    participation.user = None
+    participation.contact_erased_at = timezone.now()
+    participation._change_reason = _("Radering av kontaktuppgifter")  # type: ignore[attr-defined]
+    participation.save()
+    Participation.history.filter(id=participation.pk).update(email="", phone="", user=None)
+    Invitation.objects.filter(participation=participation).update(email="")
+    _login_delete_if_unused(user_id=login_id)
     audit_log.info(
         "person erased (contact data): participation=%s by=%s", participation.pk, user_id
     )
     if project.retain_until is None or today < project.retain_until:
         return "contact"
 
-    Participation.objects.filter(pk=participation.pk).update(erased_at=timezone.now())
+    Participation.objects.filter(pk=participation.pk).update(
+        erased_at=timezone.now(),
+        first_name=_("Raderad"),
+        last_name="",
+        gender_override="",
+        gender_override_reason="",
+        protected_identity=False,
+    )
     Participation.history.filter(id=participation.pk).delete()
+    person = Person.objects.select_for_update().get(pk=participation.person_id)
     others = Participation.objects.current().filter(person=person).exclude(pk=participation.pk)
-    if not others.exists():
-        person.first_name = _("Raderad")
-        person.last_name = ""
+    if not others.exists() and not person.personnummer.startswith("X"):
         person.personnummer = f"X{person.pk:011d}"
         person.birth_date = person.birth_date.replace(month=1, day=1)
-        person.gender_override = ""
-        person.gender_override_reason = ""
         person.save()
         Person.history.filter(id=person.pk).delete()
     audit_log.info("person anonymised: participation=%s by=%s", participation.pk, user_id)
@@ -424,10 +556,12 @@ def person_personnummer_check(*, person: Person, personnummer: str) -> str:
 
 @transaction.atomic
 def person_personnummer_correct(*, person: Person, personnummer: str) -> Person:
-    """Correct a person's number from the platform admin. The birth date and the gender the
-    number shows follow it (person_derived_fields), so the ESF figures never keep a stale
-    gender; a gender override with its reason stays in force, as `gender` is generated from
-    the override first."""
+    """Correct a person's number from the platform admin (the shared identity, for every
+    project: the admin is nobody's project). The birth date and the gender the number shows
+    follow it (person_derived_fields, copied to each participation), so the ESF figures
+    never keep a stale gender; a participation's gender override with its reason stays in
+    force, as its `gender` is generated from the override first. A project corrects only
+    its own participation (participation_set_personnummer)."""
     number = person_personnummer_check(person=person, personnummer=personnummer)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if number == person.personnummer:
@@ -435,9 +569,10 @@ def person_personnummer_correct(*, person: Person, personnummer: str) -> Person:
     person.personnummer = number
     for name, value in person_derived_fields(number).items():
         setattr(person, name, value)
-    person.full_clean(exclude=["gender"])
+    person.full_clean()
     person.save()
-    person.refresh_from_db(fields=["gender"])
+    # The participations' copy of the number's gender (their generated gender reads it).
+    Participation.objects.filter(person=person).update(gender_from_number=person.gender_from_number)
     audit_log.info("personnummer corrected: person=%s", person.pk)
     return person
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -18,8 +19,10 @@ from digiproj.integrity import unique_or_message
 from digiproj.projects.models import Organisation, Project
 
 from .. import personnummer as pnr
-from ..models import Participation, Person
-from .records import _check_organisation, participant_add
+from ..models import Participation
+from .records import _check_organisation, participant_add, person_get_or_create
+
+audit_log = logging.getLogger("digiproj.audit")
 
 INVITATION_SALT = "participants.invitation"
 
@@ -43,7 +46,7 @@ def invitation_create(
     _check_organisation(project=project, organisation=organisation)
     email = email.strip().lower()
     if Participation.objects.filter(
-        project=project, person__email__iexact=email, person__user__isnull=False
+        project=project, email__iexact=email, user__isnull=False
     ).exists():
         raise ValidationError(
             {"email": _("Någon med den e-postadressen är redan deltagare och har ett konto.")}
@@ -159,74 +162,39 @@ def invitation_for_token(token: str) -> tuple[Any, str]:
     return invitation, ""
 
 
-def _register(
-    *,
-    project: Project,
-    organisation: Organisation,
-    email: str,
-    verified: bool,
-    data: dict[str, Any],
-) -> tuple[Any, Participation]:
-    """Create the login (allauth User + EmailAddress) and the participant record."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
+def _join_project(
+    *, project: Project, organisation: Organisation, user: Any, email: str, data: dict[str, Any]
+) -> Participation | None:
+    """Link a login whose address was just proved (an invitation link or a confirmation
+    mail) to its participation in this one project; never to another project's.
 
-    User = get_user_model()
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            _(
-                "Det finns redan ett konto med e-postadressen %(email)s. Logga in med det, "
-                "eller be samordnaren om en inbjudan till en annan adress."
-            )
-            % {"email": email}
-        )
-    number = pnr.normalize(data["personnummer"])
-    existing = Person.objects.filter(personnummer=number).first()
-    if existing is not None and existing.user_id:
-        raise ValidationError(
-            {
-                "personnummer": _(
-                    "Personnumret har redan ett konto. Logga in med det kontot i stället."
-                )
-            }
-        )
-    # A Person already on record (in this or another project) is only joined to the new
-    # login when the invitation link proved the address stored on that record. Otherwise
-    # typing someone's personnummer would hand over their record and, through the own
-    # pages, their other projects. The message names nobody: the person filling in the
-    # form may not be the person on record.
-    claimed = None
-    if existing is not None:
-        if not (verified and existing.email and existing.email.lower() == email):
-            raise ValidationError(
-                {
-                    "personnummer": _(
-                        "Personnumret är redan registrerat. Kontakta projektets samordnare, "
-                        "så kopplar hen ihop dina uppgifter med ett konto."
-                    )
-                }
-            )
-        claimed = Participation.objects.filter(project=project, person=existing).first()
-    user = User.objects.create_user(
-        email=email,
-        password=data["password1"],
-        first_name=data["first_name"].strip(),
-        last_name=data["last_name"].strip(),
+    A person already in this project is claimed only when this project holds the same
+    address and no other login: the project itself vouched for that address. Otherwise a
+    new participation holds what the person filled in, joined to the shared identity of the
+    number (nothing another project holds is read or changed). Returns None when the number
+    is already in this project under another address or login: nothing is joined, and the
+    coordinator links the records."""
+    person, _created = person_get_or_create(personnummer=data["personnummer"])
+    existing = (
+        Participation.objects.select_for_update().filter(project=project, person=person).first()
     )
-    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-    if claimed is not None:
-        existing.user = user
-        existing.save(update_fields=["user", "updated_at"])
-        if not claimed.consent_given_at:
-            claimed.consent_given_at = timezone.now()
-            claimed.consent_method = Participation.ConsentMethod.DIGITAL
-            claimed.save(update_fields=["consent_given_at", "consent_method", "updated_at"])
-        return user, claimed
-    participation = participant_add(
+    if existing is not None:
+        if existing.user_id is None and existing.email and existing.email.lower() == email:
+            existing.user = user
+            fields = ["user", "updated_at"]
+            if not existing.consent_given_at:
+                existing.consent_given_at = timezone.now()
+                existing.consent_method = Participation.ConsentMethod.DIGITAL
+                fields += ["consent_given_at", "consent_method"]
+            existing.save(update_fields=fields)
+            return existing
+        if existing.user_id == user.pk:
+            return existing
+        return None
+    return participant_add(
         project=project,
         organisation=organisation,
-        personnummer=number,
+        personnummer=person.personnummer,
         first_name=data["first_name"],
         last_name=data["last_name"],
         email=email,
@@ -237,11 +205,32 @@ def _register(
         workplace=data.get("workplace", ""),
         role_group=data["role_group"],
         isced=data["isced"],
+        user=user,
     )
-    person = participation.person
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    return user, participation
+
+
+def _verified_login(*, email: str, password_hash: str, first_name: str, last_name: str) -> Any:
+    """The login of a just-proved address: the existing one (its password is kept), or a
+    new one with the password chosen in the form. The address is marked verified."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=primary)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    return user
 
 
 @transaction.atomic
@@ -249,6 +238,9 @@ def invitation_accept(*, token: str, data: dict[str, Any]) -> Any:
     """Complete the record and create the login. The invitation row is locked and marked
     used in the same transaction, so the link works exactly once. The address is verified:
     the link in the mail proved it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
     from ..models import Invitation
 
     found, reason = invitation_for_token(token)
@@ -257,37 +249,168 @@ def invitation_accept(*, token: str, data: dict[str, Any]) -> Any:
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if invitation.used_at:
         raise ValidationError(_("Länken har redan använts."), code="used")
-    organisation = invitation.organisation or data.get("organisation")
-    user, participation = _register(
+    email = invitation.email.strip().lower()
+    # The invitation went to this address, so saying it has an account tells no stranger.
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            _(
+                "Det finns redan ett konto med e-postadressen %(email)s. Logga in med det, "
+                "eller be samordnaren om en inbjudan till en annan adress."
+            )
+            % {"email": email}
+        )
+    user = _verified_login(
+        email=email,
+        password_hash=make_password(data["password1"]),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
+    participation = _join_project(
         project=invitation.project,
-        organisation=organisation,
-        email=invitation.email,
-        verified=True,
+        organisation=invitation.organisation or data.get("organisation"),
+        user=user,
+        email=email,
         data=data,
     )
+    if participation is None:
+        raise ValidationError(
+            {
+                "personnummer": _(
+                    "Personnumret är redan registrerat i projektet. Kontakta projektets "
+                    "samordnare, så kopplar hen ihop dina uppgifter med ett konto."
+                )
+            }
+        )
     invitation.used_at = timezone.now()
     invitation.participation = participation
     invitation.save(update_fields=["used_at", "participation"])
     return user
 
 
+def registration_confirm_days() -> int:
+    return int(getattr(settings, "PARTICIPANT_REGISTRATION_CONFIRM_DAYS", 3))
+
+
 @transaction.atomic
-def registration_link_register(*, link: Any, data: dict[str, Any]) -> Any:
-    """Open registration: the record and an account whose address must still be verified
-    (allauth sends the confirmation mail; login waits for it)."""
-    from ..models import RegistrationLink
+def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
+    """Open registration: keep the answers and mail a confirmation link to the address.
+
+    Answers the same whatever exists: no check of the address or the number is made here,
+    and nothing but the pending row is created, so the page a stranger sees is the same for
+    a new address, an address with an account, and a number known in this or another
+    project. The account and the participation are created when the mailed link is
+    followed (registration_confirm)."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ..models import PendingRegistration, RegistrationLink
 
     link = RegistrationLink.objects.select_related("project", "organisation").get(pk=link.pk)
     if not link.is_active:
         raise ValidationError(_("Registreringen är stängd."), code="closed")
-    user, _participation = _register(
-        project=link.project,
-        organisation=link.organisation or data["organisation"],
-        email=data["email"],
-        verified=False,
-        data=data,
+    PendingRegistration.objects.filter(expires_at__lte=timezone.now()).delete()
+    email = data["email"].strip().lower()
+    organisation = link.organisation or data["organisation"]
+    _check_organisation(project=link.project, organisation=organisation)
+    token = secrets.token_urlsafe(32)
+    answers = {
+        "personnummer": pnr.normalize(data["personnummer"]),
+        "first_name": data["first_name"].strip(),
+        "last_name": data["last_name"].strip(),
+        "phone": data.get("phone", "").strip(),
+        "workplace": data.get("workplace", "").strip(),
+        "role_group": data["role_group"],
+        "isced": data["isced"],
+        "organisation_id": organisation.pk,
+        "password_hash": make_password(data["password1"]),
+    }
+    pending = PendingRegistration.objects.create(
+        link=link,
+        email=email,
+        data=answers,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(days=registration_confirm_days()),
     )
-    return user
+    with translation.override("sv"):
+        path = reverse("selfservice:register_confirm", args=[token])
+        context = {
+            "project": link.project,
+            "url": settings.DIGIPROJ_BASE_URL.rstrip("/") + path,
+            "expires_at": pending.expires_at,
+        }
+        send_mail(
+            subject=_("Bekräfta din registrering i %(project)s") % {"project": link.project.name},
+            message=render_to_string("participants/mail/registration_confirm.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+
+
+def registration_pending_for_token(token: str) -> tuple[Any, str]:
+    """(pending registration, "") when the confirmation link may be used; (None, reason)
+    with reason "invalid", "expired", "used" or "closed" otherwise."""
+    from ..models import PendingRegistration
+
+    pending = (
+        PendingRegistration.objects.select_related("link__project")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if pending is None:
+        return None, "invalid"
+    if pending.used_at:
+        return None, "used"
+    if pending.expires_at <= timezone.now():
+        return None, "expired"
+    if not pending.link.is_active or pending.link.project.archived:
+        return None, "closed"
+    return pending, ""
+
+
+@transaction.atomic
+def registration_confirm(*, token: str) -> tuple[Any, Participation | None]:
+    """Follow the mailed link: the address is now proved, so the login (the existing one for
+    that address, or a new one) and the participation in the link's project are created and
+    linked. The row is locked and marked used, so the link works once; the stored answers
+    are cleared. Returns (login, participation or None when the number was already in the
+    project under another address: then nothing is joined)."""
+    from ..models import PendingRegistration
+
+    found, reason = registration_pending_for_token(token)
+    if found is None:
+        raise ValidationError(_("Länken kan inte användas längre."), code=reason)
+    pending = (
+        PendingRegistration.objects.select_for_update(of=("self",))
+        .select_related("link__project", "link__organisation")
+        .get(pk=found.pk)
+    )
+    if pending.used_at:
+        raise ValidationError(_("Länken har redan använts."), code="used")
+    data = pending.data
+    project = pending.link.project
+    user = _verified_login(
+        email=pending.email,
+        password_hash=data["password_hash"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
+    organisation = Organisation.objects.get(pk=data["organisation_id"])
+    participation = _join_project(
+        project=project, organisation=organisation, user=user, email=pending.email, data=data
+    )
+    if participation is None:
+        audit_log.info(
+            "open registration not joined (number already in project): link=%s user=%s",
+            pending.link_id,
+            user.pk,
+        )
+    pending.used_at = timezone.now()
+    pending.data = {}
+    pending.save(update_fields=["used_at", "data"])
+    return user, participation
 
 
 @transaction.atomic

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation
+from participants import selectors as participant_selectors
 
 from ..models import (
     Invitation,
@@ -127,7 +128,14 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
             Q(reminded_at__isnull=True) | Q(reminded_at__lt=round_.reminded_at)
         )
     sent = 0
-    pending = pending.exclude(person__email="").select_related("person")
+    # The name and address this project holds for the person (they are per participation).
+    held = participant_selectors.participation_in_project(
+        project_id=round_.survey.project_id, person=OuterRef("person_id")
+    )
+    pending = pending.annotate(
+        held_email=Subquery(held.values("email")[:1]),
+        held_first_name=Subquery(held.values("first_name")[:1]),
+    ).exclude(Q(held_email="") | Q(held_email__isnull=True))
     with translation.override(settings.LANGUAGE_CODE):
         for invitation in pending.iterator(chunk_size=500):
             invitation.round = round_
@@ -145,7 +153,7 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
 def _invitation_mail(invitation: Invitation, *, reminder: bool) -> None:
     round_ = invitation.round
     params = {
-        "name": invitation.person.first_name,
+        "name": invitation.held_first_name,
         "survey": round_.survey.title,
         "project": round_.survey.project.name,
         "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
@@ -163,7 +171,7 @@ def _invitation_mail(invitation: Invitation, *, reminder: bool) -> None:
     )
     if round_.anonymous:
         body += _("Enkäten är anonym: dina svar sparas utan koppling till dig.\n")
-    send_mail(subject, body, None, [invitation.person.email])
+    send_mail(subject, body, None, [invitation.held_email])
 
 
 @transaction.atomic

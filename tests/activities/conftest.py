@@ -30,8 +30,8 @@ def world(db):
     own = ParticipationFactory(project=project, organisation=org)
     foreign = ParticipationFactory(project=project, organisation=other_org)
     participant_user = UserFactory()
-    own.person.user = participant_user
-    own.person.save()
+    own.user = participant_user
+    own.save()
     activity = ActivityFactory(project=project)
     session = SessionFactory(activity=activity, teacher=teacher, capacity=10)
     return type("World", (), locals())

@@ -35,8 +35,8 @@ MANAGER = "chef@example.test"
 @pytest.fixture
 def march(world):
     """One workshop morning in March 2026 for `world.own` (180 minutes)."""
-    world.own.person.phone = "070-123 45 67"
-    world.own.person.save()
+    world.own.phone = "070-123 45 67"
+    world.own.save()
     start = dt.datetime(2026, 3, 10, 9, tzinfo=STHLM)
     session = SessionFactory(
         activity=world.activity, starts_at=start, ends_at=start.replace(hour=12)
@@ -147,18 +147,18 @@ def test_certificate_page_says_what_the_files_show(world, march, client):
 def test_manager_link_shows_only_what_signing_needs(world, march, client):
     _cert, token, _c = _sign_and_request(world)
     page = client.get(reverse("activities_manager_sign", args=[token])).content.decode()
-    person = world.own.person
+    person = world.own
     for shown in (
         person.full_name,
         world.org.name,
         "2026-03-10",
         "180",
-        pnr.mask(person.personnummer),
+        pnr.mask(person.person.personnummer),
     ):
         assert shown in page
     for hidden in (
-        person.personnummer,
-        pnr.display(person.personnummer),
+        person.person.personnummer,
+        pnr.display(person.person.personnummer),
         person.email,
         person.phone,
         world.participant_user.email,
@@ -175,7 +175,7 @@ def test_manager_link_stops_working_once_used(world, march, client):
     page = after.content.decode()
     assert after.status_code == 200
     assert "Länken är redan använd" in page
-    assert world.own.person.full_name not in page  # nothing of the report any more
+    assert world.own.full_name not in page  # nothing of the report any more
     assert "<form" not in page.split("<main", 1)[-1]
     # The same form sent again (a double click): the same clear answer, nothing changes.
     cert.refresh_from_db()
@@ -195,7 +195,7 @@ def test_manager_link_expires(world, march, client):
         page = client.get(url)
         assert page.status_code == 410
         assert "Länken har gått ut" in page.content.decode()
-        assert world.own.person.full_name not in page.content.decode()
+        assert world.own.full_name not in page.content.decode()
         refused = client.post(url, {"name": "Chef Chefsson", "code": code})
     assert refused.status_code == 410
     cert.refresh_from_db()
@@ -235,7 +235,7 @@ def test_participant_cannot_name_her_own_address_as_manager(world, march, client
     user = world.participant_user
     EmailAddress.objects.create(user=user, email="privat@example.test", verified=True)
     own = {
-        "person_email": world.own.person.email,
+        "person_email": world.own.email,
         "login_email": user.email.upper(),
         "other_login_address": " privat@example.test ",
     }[which]
@@ -299,7 +299,7 @@ def test_pdf_reads_digitally_signed_only_for_a_verified_other_person(world, marc
 
     # A signature made before the rule by the participant herself (her own address, her login).
     Certificate.objects.filter(pk=cert.pk).update(
-        manager_email=world.own.person.email,
+        manager_email=world.own.email,
         manager_signed_by=world.participant_user,
         manager_signed_method="login",
     )
@@ -317,7 +317,7 @@ def test_migration_clears_manager_signatures_made_by_the_participant(world, marc
     migration = import_module("activities.migrations.0003_self_report_token_void_self_signed")
     own, _t, _c = _sign_and_request(world)
     Certificate.objects.filter(pk=own.pk).update(
-        manager_email=world.own.person.email,
+        manager_email=world.own.email,
         manager_signed_at=timezone.now(),
         manager_signed_name="Jag själv",
         manager_signed_method="code",
@@ -333,7 +333,7 @@ def test_migration_clears_manager_signatures_made_by_the_participant(world, marc
 
 
 def test_certificate_pdf_prints_names_outside_latin1(world, march, client):
-    person = world.own.person
+    person = world.own
     person.first_name, person.last_name = "Łukasz", "Nguyễn"
     person.save()
     world.org.name = "Ærø kommun – Đống Đa"

@@ -139,7 +139,7 @@ def test_cancellation_promotes_first_waiting_and_mails_once(
     assert promoted.status == "enrolled"
     assert promoted.promotion_notified_at is not None
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [b.person.email]
+    assert mail.outbox[0].to == [b.email]
     assert b.person.personnummer not in mail.outbox[0].body
     # Redelivery of the same task sends nothing more.
     assert tasks.enrolment_promotion_notify_task(promoted.pk) is False
@@ -175,7 +175,7 @@ def test_reminders_are_sent_once(world):
     assert services.enrolment_reminders_send() == 1
     assert services.enrolment_reminders_send() == 0
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [world.own.person.email]
+    assert mail.outbox[0].to == [world.own.email]
 
 
 @pytest.mark.postgresql

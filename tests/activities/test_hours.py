@@ -184,7 +184,7 @@ def test_certificate_signed_by_both_then_voided_by_a_change(
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     pnr = world.own.person.personnummer
     assert f"{pnr[:8]}-{pnr[8:]}" in text
-    assert world.own.person.full_name in text
+    assert world.own.full_name in text
     assert world.org.name in text
     assert world.org.organisationsnummer in text
     for line in ("2026-03-10", "2026-03-15", "2026-03-24", "Workshop Excel", "Film om Teams"):

@@ -235,12 +235,12 @@ def test_attendance_print_and_excel(client, world):
     EnrolmentFactory(session=world.session, participation=world.own)
     client.force_login(world.coordinator)
     page = client.get(_url("attendance_print", world, world.session.pk)).content.decode()
-    assert world.own.person.full_name in page
+    assert world.own.full_name in page
     assert "Namnteckning" in page
     response = client.get(_url("attendance_xlsx", world, world.session.pk))
     ws = load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in ws.iter_rows(values_only=True)]
-    assert world.own.person.full_name in names
+    assert world.own.full_name in names
 
 
 # --- self-reported time -------------------------------------------------------------------
@@ -383,8 +383,8 @@ def test_session_model_ordering():
 
 
 def test_session_page_search_narrows_the_participant_list(client, world):
-    world.own.person.last_name = "Öberg"
-    world.own.person.save()
+    world.own.last_name = "Öberg"
+    world.own.save()
     client.force_login(world.coordinator)
     response = client.get(_url("session", world, world.session.pk), {"sok": "öberg"})
     assert [p.pk for p in response.context["participations"]] == [world.own.pk]

@@ -78,7 +78,7 @@ def _fill(round_: Round, participations: list[dict], questions: list[Question], 
                     person_id=p["person_id"],
                     status=Response.Status.SUBMITTED,
                     submitted_at=now,
-                    gender=p["person__gender"],
+                    gender=p["gender"],
                     organisation_id=p["organisation_id"],
                     role_group=p["role_group"],
                 )
@@ -121,7 +121,7 @@ def run(bench) -> None:
     participations = list(
         Participation.objects.filter(project=project)
         .order_by("pk")
-        .values("person_id", "person__gender", "organisation_id", "role_group")[:RESPONSES]
+        .values("person_id", "gender", "organisation_id", "role_group")[:RESPONSES]
     )
     baseline = _round(survey, Round.Purpose.BASELINE, "Bench nuläge", 60)
     follow_up = _round(survey, Round.Purpose.FOLLOW_UP, "Bench uppföljning", 1)

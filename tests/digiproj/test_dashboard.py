@@ -92,8 +92,8 @@ def test_anonymous_is_sent_to_login(client):
 def test_participant_gets_403_on_dashboard_and_sees_start_page(client):
     participation = ParticipationFactory()
     user = MembershipFactory().user  # a login with no role in this project…
-    participation.person.user = user
-    participation.person.save()
+    participation.user = user
+    participation.save()
     client.force_login(user)
 
     assert (

@@ -41,8 +41,8 @@ def test_logged_in_pages_with_personal_data_are_not_stored(client):
 
 
 def test_downloads_with_personal_data_are_not_stored(client):
-    participation = ParticipationFactory(person__user=UserFactory())
-    client.force_login(participation.person.user)
+    participation = ParticipationFactory(user=UserFactory())
+    client.force_login(participation.user)
     for fmt in ("json", "xlsx"):
         response = client.get(reverse("selfservice:my_data_download", args=[fmt]))
         assert response.status_code == 200

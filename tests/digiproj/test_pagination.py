@@ -27,7 +27,6 @@ from tests.factories import (
     AttendanceFactory,
     MembershipFactory,
     ParticipationFactory,
-    PersonFactory,
     ProjectFactory,
     ProjectOrganisationFactory,
     SelfReportedTimeFactory,
@@ -71,7 +70,8 @@ def _people(w: dict[str, Any], n: int, **fields: Any) -> list[Any]:
     return [
         ParticipationFactory(
             project=w["project"],
-            person=PersonFactory(last_name=f"{prefix}{i:02d}", first_name="Test"),
+            last_name=f"{prefix}{i:02d}",
+            first_name="Test",
             **{"organisation": w["north"], **fields},
         )
         for i in range(n)

@@ -36,8 +36,8 @@ def world():
     )
     teacher = MembershipFactory(project=project, role=Membership.Role.TEACHER).user
     participant_user = UserFactory()
-    person = PersonFactory(user=participant_user)
-    ParticipationFactory(project=project, person=person)
+    person = PersonFactory()
+    ParticipationFactory(project=project, person=person, user=participant_user)
     outsider = MembershipFactory(project=other_project).user
     return {
         "project": project,

@@ -83,8 +83,8 @@ def test_seed_demo_is_idempotent():
     assert Participation.objects.filter(project__diarienummer="2020/00117").count() == 30
     # Both genders, and only Skatteverket test numbers.
     # Women and men, and one non-binary person (reported with a reason) in the ESF+ project.
-    assert set(Person.objects.values_list("gender", flat=True)) == {"K", "M", "X"}
-    assert Person.objects.filter(gender="X").exclude(gender_override_reason="").count() == 1
+    assert set(Participation.objects.values_list("gender", flat=True)) == {"K", "M", "X"}
+    assert Participation.objects.filter(gender="X").exclude(gender_override_reason="").count() == 1
     assert all(
         p[8:10] in ("98", "99") for p in Person.objects.values_list("personnummer", flat=True)
     )

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from digiproj.sqlite import unicode_like
-from participants.models import Person
-from tests.factories import PersonFactory
+from participants.models import Participation
+from tests.factories import ParticipationFactory
 
 
 @pytest.mark.parametrize(
@@ -24,5 +24,5 @@ def test_unicode_like(pattern, value, escape, expected):
 
 @pytest.mark.django_db
 def test_search_is_case_insensitive_for_swedish_letters():
-    person = PersonFactory(last_name="Öberg")
-    assert list(Person.objects.filter(last_name__icontains="öBERG")) == [person]
+    participation = ParticipationFactory(last_name="Öberg")
+    assert list(Participation.objects.filter(last_name__icontains="öBERG")) == [participation]

@@ -33,8 +33,8 @@ def setup(db):
     ProjectOrganisationFactory(project=project, organisation=org)
     participant_user = UserFactory(first_name="Sara")
     people = [ParticipationFactory(project=project, organisation=org) for _ in range(3)]
-    people[0].person.user = participant_user
-    people[0].person.save()
+    people[0].user = participant_user
+    people[0].save()
     return {
         "coordinator": coordinator,
         "project": project,

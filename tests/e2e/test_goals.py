@@ -120,7 +120,7 @@ def test_coordinator_defines_a_goal_and_follows_its_value_to_the_rows(
     body = table.locator("tbody tr")
     expect(body).to_have_count(result.figure.n)
     participants = {
-        (f"{p.person.last_name}, {p.person.first_name}", mask(p.person.personnummer))
+        (f"{p.last_name}, {p.first_name}", mask(p.person.personnummer))
         for p in Participation.objects.filter(project=project).select_related("person")
     }
     shown_rows = []

@@ -128,8 +128,8 @@ def test_coordinator_pages_pass_axe(live_server, page: Page, invited):
 def test_logged_in_participant_pages_and_closed_round_pass_axe(live_server, page: Page, invited):
     participation = invited["p"]
     user = UserFactory()
-    participation.person.user = user
-    participation.person.save()
+    participation.user = user
+    participation.save()
     login(page, live_server.url, user.email, "secret-Passw0rd")
     page.goto(f"{live_server.url}{reverse('surveys:mine', args=[invited['project'].pk])}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina enkäter")

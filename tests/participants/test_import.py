@@ -326,7 +326,7 @@ def test_csv_as_swedish_excel_writes_it(client, setup, encoding, delimiter):
             "participants:import_confirm", args=[setup["project"].pk, page.context["upload"].pk]
         )
     )
-    assert Person.objects.filter(first_name="Åsa-Öyvind").exists()
+    assert Participation.objects.filter(first_name="Åsa-Öyvind").exists()
     assert Participation.objects.filter(organisation=setup["umea"]).count() == 2
 
 

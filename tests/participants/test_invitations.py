@@ -15,7 +15,13 @@ from freezegun import freeze_time
 from digiproj.accounts.models import User
 from digiproj.projects.models import Membership
 from participants import services, tasks
-from participants.models import Invitation, Participation, Person, RegistrationLink
+from participants.models import (
+    Invitation,
+    Participation,
+    PendingRegistration,
+    Person,
+    RegistrationLink,
+)
 from tests.factories import (
     MembershipFactory,
     ParticipationFactory,
@@ -82,7 +88,7 @@ def test_invitation_mail_and_registration(client, setup, django_capture_on_commi
     user = User.objects.get(email="sara@example.test")
     assert EmailAddress.objects.get(user=user).verified
     participation = Participation.objects.get()
-    assert participation.person.user == user
+    assert participation.user == user
     assert participation.organisation == setup["umea"]
     assert participation.consent_method == "digital"
     assert participation.role_group == "support"
@@ -163,15 +169,15 @@ def test_invited_person_already_imported_is_linked(
     existing = ParticipationFactory(
         project=setup["project"],
         organisation=setup["umea"],
-        person__email="sara@example.test",
+        email="sara@example.test",
         person__personnummer=participant_test_pnr(9),
     )
     path = invite(client, setup, django_capture_on_commit_callbacks)
     response = client.post(path, registration_data(9))
     assert response.status_code == 302
     assert Participation.objects.count() == 1
-    existing.person.refresh_from_db()
-    assert existing.person.user.email == "sara@example.test"
+    existing.refresh_from_db()
+    assert existing.user.email == "sara@example.test"
     # Now that the participant has a login, a second invitation is refused.
     client.force_login(setup["coordinator"])
     url = reverse("participants:invitations", args=[setup["project"].pk])
@@ -179,28 +185,34 @@ def test_invited_person_already_imported_is_linked(
     assert "har ett konto" in response.content.decode()
 
 
-def test_invitation_cannot_claim_record_with_another_address(
+def test_invitation_with_another_projects_number_joins_identity_not_record(
     client, setup, django_capture_on_commit_callbacks
 ):
-    # A name the form's own data ("Lind") can never contain, so the check cannot pass by luck
-    # or fail by a random Faker name.
-    other = ParticipationFactory(
-        person__email="riktig@example.test", person__last_name="Hemligström"
-    )
+    # The takeover attempt: someone in this project is invited at their own address and
+    # types the number of another project's participant. They get a record of their own in
+    # this project (what they typed), joined to the shared identity; the other project's
+    # record, its name, address and login are untouched and never shown.
+    other = ParticipationFactory(email="riktig@example.test", last_name="Hemligström")
     path = invite(client, setup, django_capture_on_commit_callbacks, email="falsk@example.test")
     data = registration_data(personnummer=other.person.personnummer)
-    html = client.post(path, data).content.decode()
-    assert "redan registrerat" in html
-    assert other.person.last_name not in html
-    other.person.refresh_from_db()
-    assert other.person.user is None
-    assert not User.objects.filter(email="falsk@example.test").exists()
+    response = client.post(path, data)
+    assert response.status_code == 302
+    user = User.objects.get(email="falsk@example.test")
+    mine = Participation.objects.get(project=setup["project"])
+    assert (mine.person, mine.user, mine.last_name) == (other.person, user, "Lind")
+    other.refresh_from_db()
+    assert other.user is None
+    assert (other.email, other.last_name) == ("riktig@example.test", "Hemligström")
+    html = client.get(reverse("selfservice:my_data")).content.decode()
+    assert other.project.name not in html
+    assert "Hemligström" not in html
+    assert "riktig@example.test" not in html
 
 
 def test_invitation_joins_person_from_another_project(
     client, setup, django_capture_on_commit_callbacks
 ):
-    other = ParticipationFactory(person__email="sara@example.test")
+    other = ParticipationFactory(email="sara@example.test")
     path = invite(client, setup, django_capture_on_commit_callbacks)
     response = client.post(path, registration_data(personnummer=other.person.personnummer))
     assert response.status_code == 302
@@ -213,12 +225,15 @@ def test_open_link_cannot_claim_person_from_another_project(client, setup):
     link = services.registration_link_create(
         project=setup["project"], organisation=setup["umea"], created_by_id=setup["coordinator"].pk
     )
-    data = registration_data(email=other.person.email, personnummer=other.person.personnummer)
-    html = client.post(reverse("selfservice:register", args=[link.slug]), data).content.decode()
-    assert "redan registrerat" in html
-    other.person.refresh_from_db()
-    assert other.person.user is None
-    assert Participation.objects.count() == 1
+    data = registration_data(email=other.email, personnummer=other.person.personnummer)
+    response = client.post(reverse("selfservice:register", args=[link.slug]), data)
+    assert "Bekräfta din e-post" in response.content.decode()
+    _confirm(client, mail.outbox[-1])
+    other.refresh_from_db()
+    assert other.user is None  # the other project's record is not linked to anyone
+    mine = Participation.objects.get(project=setup["project"])
+    assert mine.person == other.person
+    assert mine.user.email == other.email
 
 
 def test_contact_invites_only_to_own_organisation(client, setup):
@@ -236,6 +251,12 @@ def test_outsider_gets_404(client, setup):
     assert client.get(url).status_code == 404
 
 
+def _confirm(client, message):
+    path = re.search(r"https?://[^/]+(/registrera/bekrafta/\S+/)", message.body).group(1)
+    assert client.get(path).status_code == 200  # a button only: mail scanners follow links
+    return client.post(path)
+
+
 def test_open_registration_link(client, setup):
     client.force_login(setup["coordinator"])
     client.post(
@@ -250,10 +271,21 @@ def test_open_registration_link(client, setup):
     response = client.post(url, registration_data(email="ny@example.test"))
     assert response.status_code == 200
     assert "Bekräfta din e-post" in response.content.decode()
+    # Nothing but the pending registration until the address is proved.
+    assert not User.objects.filter(email="ny@example.test").exists()
+    assert not Participation.objects.exists()
+    [message] = mail.outbox
+    assert message.to == ["ny@example.test"]
+    assert participant_test_pnr(1) not in message.body
+    response = _confirm(client, message)
+    assert response.status_code == 302
     user = User.objects.get(email="ny@example.test")
-    assert not EmailAddress.objects.get(user=user).verified  # the link did not prove the address
-    assert len(mail.outbox) == 1  # allauth's confirmation mail
-    assert Participation.objects.get().organisation == setup["pitea"]
+    assert EmailAddress.objects.get(user=user).verified
+    assert user.check_password("ett-langt-Losen-123")
+    participation = Participation.objects.get()
+    assert (participation.organisation, participation.user) == (setup["pitea"], user)
+    assert PendingRegistration.objects.get().data == {}  # the answers are not kept
+    assert _confirm_post(client, message).status_code == 410  # works once
     # The coordinator closes it: the same page now says so.
     client.force_login(setup["coordinator"])
     client.post(
@@ -267,22 +299,43 @@ def test_open_registration_link(client, setup):
     assert Participation.objects.count() == 1
 
 
-def test_open_link_cannot_claim_existing_record(client, setup):
+def test_open_link_claims_existing_record_only_once_its_address_is_proved(client, setup):
     existing = ParticipationFactory(project=setup["project"], organisation=setup["umea"])
     link = services.registration_link_create(
         project=setup["project"], organisation=None, created_by_id=setup["coordinator"].pk
     )
     url = reverse("selfservice:register", args=[link.slug])
     data = registration_data(
-        email=existing.person.email,
+        email=existing.email,
         personnummer=existing.person.personnummer,
         organisation=setup["umea"].pk,
     )
     response = client.post(url, data)
-    assert "redan registrerat" in response.content.decode()
-    existing.person.refresh_from_db()
-    assert existing.person.user is None
-    assert not User.objects.filter(email=existing.person.email).exists()
+    assert "Bekräfta din e-post" in response.content.decode()
+    existing.refresh_from_db()
+    assert existing.user is None
+    assert not User.objects.filter(email=existing.email).exists()
+    # The mail went to the address this project holds; following it proves it.
+    _confirm(client, mail.outbox[-1])
+    existing.refresh_from_db()
+    assert existing.user.email == existing.email
+    assert Participation.objects.count() == 1
+
+
+def test_open_link_with_a_number_in_the_project_under_another_address_joins_nothing(client, setup):
+    existing = ParticipationFactory(project=setup["project"], organisation=setup["umea"])
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=None
+    )
+    data = registration_data(email="falsk@example.test", personnummer=existing.person.personnummer)
+    client.post(reverse("selfservice:register", args=[link.slug]), data)
+    _confirm(client, mail.outbox[-1])
+    existing.refresh_from_db()
+    assert existing.user is None
+    assert existing.email != "falsk@example.test"
+    assert Participation.objects.count() == 1
+    html = client.get(reverse("selfservice:my_data")).content.decode()
+    assert existing.last_name not in html
 
 
 def test_contact_cannot_manage_links(client, setup):
@@ -298,14 +351,15 @@ def test_unknown_slug_is_404(client):
 
 def test_open_link_duplicate_does_not_leak_the_stored_name(client, setup):
     existing = ParticipationFactory(
-        project=setup["project"], organisation=setup["umea"], person__last_name="Hemligsson"
+        project=setup["project"], organisation=setup["umea"], last_name="Hemligsson"
     )
     link = services.registration_link_create(
         project=setup["project"], organisation=setup["umea"], created_by_id=setup["coordinator"].pk
     )
     data = registration_data(email="x@example.test", personnummer=existing.person.personnummer)
     html = client.post(reverse("selfservice:register", args=[link.slug]), data).content.decode()
-    assert "redan registrerat" in html
+    assert "Bekräfta din e-post" in html
+    assert "redan registrerat" not in html
     assert "Hemligsson" not in html
 
 
@@ -350,7 +404,8 @@ def test_open_registration_is_rate_limited(client, setup):
     ]
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
-    assert User.objects.count() == 2 + 20  # the fixture's two staff users + 20 sign-ups
+    assert User.objects.count() == 2  # the fixture's two staff users: none before confirming
+    assert PendingRegistration.objects.count() == 20
 
 
 def test_second_invitation_to_a_waiting_address_is_refused_with_a_message(
@@ -373,3 +428,81 @@ def test_expired_unused_invitation_is_replaced_by_a_new_one(
     invite(client, setup, django_capture_on_commit_callbacks)
     [invitation] = Invitation.objects.all()
     assert invitation.expires_at > timezone.now()
+
+
+
+
+def _register_page(client, setup, **data):
+    """The open link's answer to one submission, with the form's CSRF token taken out."""
+    link = RegistrationLink.objects.filter(project=setup["project"]).first()
+    if link is None:
+        link = services.registration_link_create(
+            project=setup["project"], organisation=setup["umea"], created_by_id=None
+        )
+    response = client.post(reverse("selfservice:register", args=[link.slug]), data)
+    html = response.content.decode()
+    html = re.sub(r'value="[^"]{40,}"|"X-CSRFToken": "[^"]+"', "", html)
+    return response.status_code, html.replace(data["email"], "ADDRESS")
+
+
+def test_open_link_answers_the_same_whatever_exists(client, setup):
+    """Item 11: the page says the same for a new address and number, an address that has an
+    account, a number that has a login, a number in another project and a number in this
+    project; only the mail, which goes to the address itself, differs."""
+    other_project = ParticipationFactory(email="annan@example.test")
+    with_login = ParticipationFactory(
+        project=setup["project"], organisation=setup["umea"], user=setup["contact"]
+    )
+    in_project = ParticipationFactory(project=setup["project"], organisation=setup["umea"])
+    cases = [
+        registration_data(50, email="ny@example.test"),
+        registration_data(51, email=setup["coordinator"].email),  # address with an account
+        registration_data(personnummer=with_login.person.personnummer, email="a@example.test"),
+        registration_data(personnummer=other_project.person.personnummer, email="b@example.test"),
+        registration_data(personnummer=in_project.person.personnummer, email="c@example.test"),
+    ]
+    pages = {_register_page(client, setup, **data) for data in cases}
+    assert len(pages) == 1
+    [(status, html)] = pages
+    assert status == 200
+    assert "Bekräfta din e-post" in html
+    # Nothing was created and nothing linked before any address was proved.
+    assert User.objects.count() == 2
+    assert Participation.objects.count() == 3
+    assert PendingRegistration.objects.count() == 5
+    assert len(mail.outbox) == 5
+
+
+def test_open_link_for_an_address_with_an_account_keeps_its_password(client, setup):
+    user = setup["contact"]
+    user.set_password("det-gamla-Losen-1")
+    user.save()
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=None
+    )
+    data = registration_data(60, email=user.email)
+    client.post(reverse("selfservice:register", args=[link.slug]), data)
+    assert not Participation.objects.exists()
+    _confirm(client, mail.outbox[-1])
+    user.refresh_from_db()
+    assert user.check_password("det-gamla-Losen-1")  # the form's password changes nothing
+    assert Participation.objects.get().user == user
+
+
+def test_open_link_confirmation_expires(client, setup):
+    link = services.registration_link_create(
+        project=setup["project"], organisation=setup["umea"], created_by_id=None
+    )
+    client.post(
+        reverse("selfservice:register", args=[link.slug]), registration_data(email="n@example.test")
+    )
+    with freeze_time(timezone.now() + dt.timedelta(days=services.registration_confirm_days() + 1)):
+        response = _confirm_post(client, mail.outbox[-1])
+    assert response.status_code == 410
+    assert not User.objects.filter(email="n@example.test").exists()
+    assert not Participation.objects.exists()
+
+
+def _confirm_post(client, message):
+    path = re.search(r"https?://[^/]+(/registrera/bekrafta/\S+/)", message.body).group(1)
+    return client.post(path)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def me():
     user = UserFactory()
-    participation = ParticipationFactory(person__user=user, person__first_name="Maja")
-    other = ParticipationFactory(person__first_name="Annan")
+    participation = ParticipationFactory(user=user, first_name="Maja")
+    other = ParticipationFactory(first_name="Annan")
     return {"user": user, "participation": participation, "other": other}
 
 
@@ -53,7 +53,7 @@ def test_download_json_and_excel(client, me):
     client.force_login(me["user"])
     response = client.get(reverse("selfservice:my_data_download", args=["json"]))
     data = json.loads(response.content)
-    assert data["person"]["förnamn"] == "Maja"
+    assert data["deltaganden"][0]["förnamn"] == "Maja"
     assert (
         data["person"]["personnummer"].replace("-", "") == me["participation"].person.personnummer
     )
@@ -61,7 +61,7 @@ def test_download_json_and_excel(client, me):
     response = client.get(reverse("selfservice:my_data_download", args=["xlsx"]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Person", "Deltaganden"]
-    assert "Annan" not in str([c.value for row in workbook["Person"] for c in row])
+    assert "Annan" not in str([c.value for ws in workbook for row in ws for c in row])
 
 
 def test_consent_page(client, me):
@@ -101,8 +101,8 @@ def test_empty_correction_is_refused(client, me):
 @pytest.mark.parametrize("rows", [1, 10])
 def test_my_data_query_count_is_bounded(client, django_assert_num_queries, rows):
     user = UserFactory()
-    first = ParticipationFactory(person__user=user)
-    ParticipationFactory.create_batch(rows - 1, person=first.person)
+    first = ParticipationFactory(user=user)
+    ParticipationFactory.create_batch(rows - 1, person=first.person, user=user)
     client.force_login(user)
     # session, user, MFA check, person, participations with project and organisation
     with django_assert_num_queries(5):
@@ -118,3 +118,48 @@ def test_unknown_download_format_is_a_400_with_a_message(client, me, fmt):
     assert response.status_code == 400
     assert "X-Injected" not in response
     assert "Välj JSON eller Excel (xlsx)" in response.content.decode()
+
+
+def test_double_sent_correction_request_is_one_request_with_a_clear_message(client, me):
+    """Issue 17, item 14: a double click, a resent form or a second tab adds nothing."""
+    client.force_login(me["user"])
+    url = reverse("selfservice:my_correction")
+    client.post(url, {"message": "Fel arbetsplats"})
+    response = client.post(url, {"message": "  Fel   arbetsplats "}, follow=True)
+    assert CorrectionRequest.objects.count() == 1
+    assert "redan mottagen" in response.content.decode()
+    # Another request is another row.
+    client.post(url, {"message": "Fel utbildningsnivå"})
+    assert CorrectionRequest.objects.count() == 2
+
+
+def test_correction_request_is_all_or_nothing_over_the_projects(me, monkeypatch):
+    from participants import services
+
+    ParticipationFactory(person=me["participation"].person, user=me["user"])
+    saved = []
+    original = CorrectionRequest.save
+
+    def fail_second(self, *args, **kwargs):
+        saved.append(self)
+        if len(saved) == 2:
+            raise RuntimeError("the database went away")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CorrectionRequest, "save", fail_second)
+    with pytest.raises(RuntimeError):
+        services.correction_request_submit(user_id=me["user"].pk, message="Fel namn")
+    assert not CorrectionRequest.objects.exists()  # not half-written
+
+
+def test_the_database_refuses_a_second_identical_open_request(me):
+    from django.db import IntegrityError, transaction
+
+    from participants import services
+
+    services.correction_request_submit(user_id=me["user"].pk, message="Fel namn")
+    first = CorrectionRequest.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CorrectionRequest.objects.create(
+            participation=first.participation, message="Fel namn", message_key=first.message_key
+        )

@@ -28,7 +28,7 @@ def world():
     own = ParticipationFactory(project=project, organisation=mine)
     foreign = ParticipationFactory(project=project, organisation=theirs)
     participant = UserFactory()
-    ParticipationFactory(project=project, organisation=mine, person__user=participant)
+    ParticipationFactory(project=project, organisation=mine, user=participant)
     users = {
         "coordinator": MembershipFactory(project=project).user,
         "contact": MembershipFactory(

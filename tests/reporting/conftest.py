@@ -21,14 +21,9 @@ from tests.factories import (
 PERIOD = (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
 
 
-def _person(born: dt.date, gender: str, index: int = 0, **extra):
+def _person(born: dt.date, gender: str, index: int = 0):
     number = pnr.test_number(born, index, gender=gender)
-    return PersonFactory(
-        personnummer=number,
-        birth_date=born,
-        gender_from_number=gender,
-        **extra,
-    )
+    return PersonFactory(personnummer=number, birth_date=born, gender_from_number=gender)
 
 
 @pytest.fixture
@@ -75,7 +70,9 @@ def small_project(db):
     for name, (born, gender, extra, org, start, end) in rows.items():
         participations[name] = ParticipationFactory(
             project=project,
-            person=_person(born, gender, **extra),
+            person=_person(born, gender),
+            # The gender override is held by the participation (see Person).
+            **extra,
             organisation=org,
             start_date=start,
             end_date=end,

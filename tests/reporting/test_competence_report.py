@@ -57,7 +57,7 @@ def levels(small_project):
                 round=round_,
                 person=participation.person,
                 status=Response.Status.SUBMITTED,
-                gender=participation.person.gender,
+                gender=participation.gender,
                 organisation=participation.organisation,
                 role_group=participation.role_group,
                 submitted_at=timezone.now(),

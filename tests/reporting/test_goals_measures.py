@@ -160,11 +160,13 @@ def _world(threshold: int | None = 3) -> SimpleNamespace:
         ProjectOrganisationFactory(project=project, organisation=org)
     people, part = {}, {}
     for name, (gender, org, role, start) in PEOPLE.items():
-        people[name] = PersonFactory(gender_code=gender, first_name=name, last_name="Testsson")
+        people[name] = PersonFactory(gender_code=gender)
         if start:
             part[name] = ParticipationFactory(
                 project=project,
                 person=people[name],
+                first_name=name,
+                last_name="Testsson",
                 organisation=orgs[org],
                 role_group=role,
                 start_date=start,

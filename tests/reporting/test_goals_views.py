@@ -87,9 +87,9 @@ def world(small_project):
     project.save()
     teacher = MembershipFactory(project=project, role=Membership.Role.TEACHER).user
     participant = UserFactory()
-    person = small_project["p"]["P1"].person
-    person.user = participant
-    person.save()
+    participation = small_project["p"]["P1"]
+    participation.user = participant
+    participation.save()
     other_project = ProjectFactory()
     outsider = MembershipFactory(project=other_project).user
     return {
@@ -789,10 +789,12 @@ def _grow(world, start: int, count: int) -> None:
     in area 1 at both rounds (raised by one)."""
     for i in range(start, start + count):
         gender = "K" if i % 2 else "M"
-        person = PersonFactory(first_name="Person", last_name=f"Nummer {i}", gender_code=gender)
+        person = PersonFactory(gender_code=gender)
         participation = ParticipationFactory(
             project=world["project"],
             person=person,
+            first_name="Person",
+            last_name=f"Nummer {i}",
             organisation=world["org"],
             start_date=dt.date(2024, 2, 1),
         )

@@ -27,6 +27,7 @@ from digiproj.dates import STOCKHOLM
 from digiproj.projects.models import Project, UnitCost
 from digiproj.projects.permissions import project_access
 from participants import personnummer as pnr
+from participants.models import Participation
 from reporting import services
 from reporting.definitions import ROUNDING
 from reporting.models import Goal
@@ -52,13 +53,10 @@ GENDERS = ("kvinnor", "män", "icke-binära")
 
 def _person(born: dt.date, gender: str, last: str, first: str, index: int = 0):
     number = pnr.test_number(born, index, gender=gender)
-    return PersonFactory(
-        personnummer=number,
-        birth_date=born,
-        gender_from_number=gender,
-        last_name=last,
-        first_name=first,
-    )
+    person = PersonFactory(personnummer=number, birth_date=born, gender_from_number=gender)
+    # The names are what the project holds: given to its participation below.
+    person.names = {"last_name": last, "first_name": first}
+    return person
 
 
 def _attend(activity, participation, when: dt.datetime, minutes: int) -> None:
@@ -117,17 +115,19 @@ def world(db):
         p[key] = ParticipationFactory(
             project=project,
             person=person,
+            **person.names,
             organisation=org,
             start_date=start,
             end_date=end,
             end_reason="completed" if end else "",
         )
-    # C also takes part in an ESF+ project and is recorded non-binary there (Person is shared).
+    # C also takes part in an ESF+ project and has told both projects they are non-binary
+    # (the override is held per participation).
     plus = ProjectFactory(programme_period=Project.ProgrammePeriod.ESF_PLUS_2021_2027)
     ParticipationFactory(project=plus, person=p["C"].person, start_date=dt.date(2024, 2, 1))
-    person = p["C"].person
-    person.gender_override, person.gender_override_reason = "X", "Anmält av deltagaren"
-    person.save()
+    Participation.objects.filter(person=p["C"].person).update(
+        gender_override="X", gender_override_reason="Anmält av deltagaren"
+    )
     coordinator = MembershipFactory(project=project).user
 
     workshop = ActivityFactory(project=project, kind=Activity.Kind.WORKSHOP, title="Årskurs")
@@ -178,7 +178,7 @@ def world(db):
                 person=p[key].person,
                 status=Response.Status.SUBMITTED,
                 # C's snapshot says non-binary, as recorded when they answered
-                gender=p[key].person.gender,
+                gender=Participation.objects.get(pk=p[key].pk).gender,
                 organisation=p[key].organisation,
                 role_group=p[key].role_group,
                 submitted_at=timezone.make_aware(dt.datetime(2024, when, 15)),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import project_access
+from participants.models import Participation
 from reporting import goals
 from reporting.models import Goal
 from surveys.models import AreaLevel, Response, Round
@@ -29,7 +30,7 @@ def _respond(round_, participation, level: float, when: dt.datetime) -> Response
         round=round_,
         person=participation.person,
         status=Response.Status.SUBMITTED,
-        gender=participation.person.gender,
+        gender=participation.gender,
         organisation=participation.organisation,
         role_group=participation.role_group,
         submitted_at=when,
@@ -118,8 +119,8 @@ def test_survey_means_round_half_up_in_every_report_and_page(client, half_way):
 
 
 def _esf_plus_non_binary(world, name: str):
-    """The person of `name` also takes part in an ESF+ project, where they are recorded
-    non-binary (a Person is shared by every project, so the override is theirs everywhere)."""
+    """The person of `name` also takes part in an ESF+ project, and has told both projects
+    they are non-binary (the override is held per participation)."""
     from tests.factories import ParticipationFactory, ProjectFactory
 
     person = world["p"][name].person
@@ -127,9 +128,10 @@ def _esf_plus_non_binary(world, name: str):
     participation = ParticipationFactory(
         project=plus, person=person, start_date=dt.date(2024, 2, 1)
     )
-    person.gender_override = "X"
-    person.gender_override_reason = "Anmält av deltagaren"
-    person.save()
+    Participation.objects.filter(person=person).update(
+        gender_override="X", gender_override_reason="Anmält av deltagaren"
+    )
+    participation.refresh_from_db()
     return participation
 
 
@@ -226,9 +228,9 @@ def swedish_names(small_project):
         org.name = name
         org.save()
     for key, last in (("P1", "Ängström"), ("P2", "Åberg"), ("P3", "Zetterlund"), ("P6", "Öst")):
-        person = small_project["p"][key].person
-        person.last_name, person.first_name = last, "Test"
-        person.save()
+        participation = small_project["p"][key]
+        participation.last_name, participation.first_name = last, "Test"
+        participation.save()
     return small_project
 
 

@@ -51,10 +51,10 @@ def test_outsider_gets_404_on_reports(client, small_project):
 
 
 def test_participant_gets_403_on_reports(client, small_project):
-    person = small_project["p"]["P1"].person
-    person.user = MembershipFactory().user
-    person.save()
-    client.force_login(person.user)
+    participation = small_project["p"]["P1"]
+    participation.user = MembershipFactory().user
+    participation.save()
+    client.force_login(participation.user)
     assert (
         client.get(reverse("reporting:index", args=[small_project["project"].pk])).status_code
         == 403

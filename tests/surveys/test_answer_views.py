@@ -128,10 +128,10 @@ def test_not_yet_open_round_says_when_it_opens(client, survey_world):
 
 
 def test_participant_answers_logged_in_and_others_get_404(client, survey_world):
-    person = survey_world["participation"].person
-    person.user = UserFactory()
-    person.save()
-    client.force_login(person.user)
+    participation = survey_world["participation"]
+    participation.user = UserFactory()
+    participation.save()
+    client.force_login(participation.user)
     project = survey_world["project"]
     mine = reverse("surveys:mine", args=[project.pk])
     assert "Svara" in client.get(mine).content.decode()

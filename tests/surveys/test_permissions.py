@@ -9,7 +9,6 @@ from digiproj.projects.models import Membership
 from tests.factories import (
     MembershipFactory,
     ParticipationFactory,
-    PersonFactory,
     ProjectFactory,
     RoundFactory,
     SurveyFactory,
@@ -25,7 +24,7 @@ def world():
     survey = SurveyFactory(project=project)
     round_ = RoundFactory(survey=survey)
     participant = UserFactory()
-    ParticipationFactory(project=project, person=PersonFactory(user=participant))
+    ParticipationFactory(project=project, user=participant)
     return {
         "project": project,
         "survey": survey,

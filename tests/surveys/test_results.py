@@ -34,7 +34,7 @@ def _respond(round_, participation, levels: dict[str, int]) -> Response:
         person=person,
         status=Response.Status.SUBMITTED,
         submitted_at=timezone.now(),
-        gender=person.gender,
+        gender=participation.gender,
         organisation=participation.organisation,
         role_group=participation.role_group,
     )
