@@ -343,10 +343,10 @@ def test_result_selectors_count_nothing_of_another_projects_rounds(two_organisat
 
 def test_participant_profile_is_their_own_only(two_organisations):
     w = two_organisations
-    person = w["e"].person
-    person.user = UserFactory()
-    person.save()
-    access = project_access(person.user, w["project"])
+    participation = w["e"]
+    participation.user = UserFactory()
+    participation.save()
+    access = project_access(participation.user, w["project"])
     assert access.is_participant
     own = selectors.person_profile(access=access)
     assert {(r["round_id"], r["level"]) for r in own if r["area"] == 1} == {
