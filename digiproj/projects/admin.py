@@ -1,14 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Membership,
-    Organisation,
-    Project,
-    ProjectOrganisation,
-    RetentionChange,
-    UnitCost,
-)
+from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 
 
 @admin.register(Organisation)
@@ -101,20 +94,3 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "project")
     search_fields = ("user__email", "project__diarienummer", "project__name")
     autocomplete_fields = ("user", "project", "organisation")
-
-
-@admin.register(RetentionChange)
-class RetentionChangeAdmin(admin.ModelAdmin):
-    """The retention history is evidence: read here, never added to, edited or deleted."""
-
-    list_display = ["project", "old_value", "new_value", "changed_by", "changed_at", "reason"]
-    list_select_related = ["project", "changed_by"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -13,16 +13,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectSettingsForm(forms.ModelForm):
-    retain_until_reason = forms.CharField(
-        label=_("Skäl till ändrat arkiveringsdatum"),
-        max_length=500,
-        required=False,
-        help_text=_(
-            "Krävs när arkiveringsdatumet ändras, till exempel beslutets ärendenummer. "
-            "Datumet kan bara flyttas framåt härifrån."
-        ),
-    )
-
     class Meta:
         model = Project
         fields = PROJECT_SETTINGS_FIELDS

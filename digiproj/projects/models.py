@@ -318,27 +318,3 @@ class Membership(models.Model):
             raise ValidationError(
                 {"organisation": _("En kontaktperson måste höra till en organisation.")}
             )
-
-
-class RetentionChange(models.Model):
-    """Every change of a project's `retain_until`: when, by whom, from what to what, and why.
-
-    The date decides when a participant may be fully anonymised (participants.services.
-    person_erase), so it is evidence for the funder's audit; rows are only ever added."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retention_changes")
-    old_value = models.DateField(_("tidigare datum"), null=True, blank=True)
-    new_value = models.DateField(_("nytt datum"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(_("skäl"), max_length=500)
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("ändring av arkiveringsdatum")
-        verbose_name_plural = _("ändringar av arkiveringsdatum")
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.project.diarienummer}: {self.old_value} → {self.new_value}"

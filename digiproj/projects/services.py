@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,19 +9,11 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiproj.accounts.models import User
 
-from .models import (
-    Membership,
-    Organisation,
-    Project,
-    ProjectOrganisation,
-    RetentionChange,
-    UnitCost,
-)
+from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess
 from .validators import normalize_organisationsnummer
 
@@ -56,58 +47,17 @@ PROJECT_SETTINGS_FIELDS = [
 ]
 
 
-def retain_until_change_check(*, project: Project, new: dt.date | None, reason: str) -> None:
-    """The rule that protects what the funder needs, from the project's own settings: full
-    anonymisation waits for `retain_until` (participants.services.person_erase), so the
-    settings may only set the date or move it later, never clear it, move it earlier or put
-    it before the project's end or today. A shorter date comes from the grant decision and
-    is the platform admin's (Django admin). Every change needs a reason; it is kept with who
-    made it (RetentionChange)."""
-    old = project.retain_until
-    if new == old:
-        return
-    if not reason.strip():
-        raise ValidationError({"retain_until_reason": _("Skriv varför arkiveringsdatumet ändras.")})
-    earliest = max(d for d in (old, project.end_date, timezone.localdate()) if d is not None)
-    if new is None or new < earliest:
-        raise ValidationError(
-            {
-                "retain_until": _(
-                    "Arkiveringsdatumet kan bara flyttas framåt, till %(date)s eller senare. "
-                    "Ett tidigare datum enligt beslutet ändras av plattformens administratör."
-                )
-                % {"date": earliest.isoformat()}
-            }
-        )
-
-
 @transaction.atomic
 def project_update(*, access: ProjectAccess, data: dict[str, Any]) -> Project:
     """Change the settings a coordinator owns (not the diarienummer or programme: those come
-    from the grant decision and are the platform admin's). A changed `retain_until` is
-    checked by retain_until_change_check and kept in the project's RetentionChange history."""
+    from the grant decision and are the platform admin's)."""
     access.require("project.edit")
     project = Project.objects.select_for_update().get(pk=access.project.pk)
-    old_retain_until = project.retain_until
-    if "retain_until" in data:
-        retain_until_change_check(
-            project=project,
-            new=data["retain_until"],
-            reason=data.get("retain_until_reason") or "",
-        )
     for field in PROJECT_SETTINGS_FIELDS:
         if field in data:
             setattr(project, field, data[field])
     project.full_clean()
     project.save()
-    if project.retain_until != old_retain_until:
-        RetentionChange.objects.create(
-            project=project,
-            old_value=old_retain_until,
-            new_value=project.retain_until,
-            changed_by_id=access.user_id,
-            reason=data["retain_until_reason"].strip(),
-        )
     return project
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from digiproj.forms import apply_validation_error
 
 from . import forms, services
-from .models import Membership, ProjectOrganisation, RetentionChange, UnitCost
+from .models import Membership, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess, project_permission_required
 
 
@@ -35,9 +35,6 @@ def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpRespons
         "form": form,
         "unit_cost_form": unit_cost_form,
         "unit_costs": UnitCost.objects.filter(project=access.project),
-        "retention_changes": RetentionChange.objects.filter(project=access.project)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-pk")[:50],
     }
     return render(request, "projects/settings.html", context, status=400 if form.errors else 200)
 
