@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from activities.models import (
     Session,
 )
 from digiproj.dates import local_date, month_start
+from digiproj.integrity import unique_or_message
 from participants.models import Participation
 
 # Attendance changed this long after a session ended is a late change and needs a reason.
@@ -195,17 +196,9 @@ def self_report_create(
         submit_token=submit_token,
     )
     report.full_clean(exclude=["submit_token"])  # the constraint below answers a repeat
-    try:
-        with transaction.atomic():  # a savepoint: the loser of a race gets the same answer
-            report.save()
-    except IntegrityError:
-        if submit_token is not None and (
-            SelfReportedTime.objects.filter(
-                participation=participation, submit_token=submit_token
-            ).exists()
-        ):
-            raise _already_reported() from None
-        raise
+    # The loser of a race (both passed the check above) gets the same answer.
+    with unique_or_message(SelfReportedTime, "uniq_self_report_submit", _already_reported()):
+        report.save()
     return report
 
 

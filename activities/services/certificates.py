@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from activities.models import (
     Certificate,
 )
 from digiproj import dates
+from digiproj.integrity import unique_or_message
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
@@ -68,13 +69,10 @@ def certificate_sign_participant(
     digest = selectors.certificate_hash(data)
     certificate = _certificate_for_update(participation, month)
     if certificate is None:
-        try:
-            with transaction.atomic():  # a savepoint: the loser of a race reads the winner's row
-                certificate = Certificate.objects.create(participation=participation, month=month)
-        except IntegrityError:
-            certificate = _certificate_for_update(participation, month)
-            if certificate is None:
-                raise
+        # Both clicks found no row: the loser's insert fails on uniq_certificate, and the
+        # winner has signed the same data, so the loser gets the first-come answer.
+        with unique_or_message(Certificate, "uniq_certificate", _already_signed()):
+            certificate = Certificate.objects.create(participation=participation, month=month)
     if certificate.participant_signed_at and certificate.content_hash == digest:
         raise _already_signed()
     certificate.content_hash = digest
