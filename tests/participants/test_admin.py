@@ -227,6 +227,26 @@ def test_staff_with_view_rights_but_not_superuser_see_no_personal_data(client, a
     assert not PersonnummerReveal.objects.exists()
 
 
+def test_staff_do_not_find_participants_logins_in_the_user_admin(client, anna):
+    """Staff accounts look up staff to give them roles; participants' logins (name, address)
+    are personal data and stay out of their user list, search and change pages."""
+    participant_login = UserFactory(first_name="Deltagarlogin")
+    participation = anna["participations"][0]
+    participation.user = participant_login
+    participation.save()
+    colleague = UserFactory(first_name="Kollega")
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client.force_login(staff)
+    listing = client.get(reverse("admin:accounts_user_changelist"), {"q": participant_login.email})
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 0  # the search box echoes what was typed
+    change = reverse("admin:accounts_user_change", args=[participant_login.pk])
+    assert client.get(change).status_code in (302, 404)  # "does not exist" for this admin
+    page = client.get(reverse("admin:accounts_user_changelist"))
+    assert colleague.email in page.content.decode()
+
+
 # --- report runs: operations see a failed run, never the file -------------------------------
 
 
