@@ -1,5 +1,6 @@
 """Double submits raced in two threads: a second invitation to one address, two submits of
-one survey response, two enrolments of one person in one session.
+one survey response, two enrolments of one person in one session, a certificate signed twice
+and one self-reported time sent twice.
 
 Used by tests/digiproj/test_double_submits.py on PostgreSQL (in the test database) and, as
 `python -m tests.double_submits`, on the embedded SQLite default in a file database with the
@@ -111,10 +112,71 @@ def race_enrolment() -> dict[str, Any]:
     }
 
 
+def _participant_with_time() -> tuple[Any, Any]:
+    """A participant with a login and two hours of attendance in May 2024."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import AttendanceFactory, ParticipationFactory, SessionFactory, UserFactory
+
+    start = dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Europe/Stockholm"))
+    session = SessionFactory(starts_at=start, ends_at=start.replace(hour=11))
+    participation = ParticipationFactory(project=session.activity.project, user=UserFactory())
+    AttendanceFactory(session=session, participation=participation)
+    return participation, session
+
+
+def race_certificate_signature() -> dict[str, Any]:
+    import datetime as dt
+
+    from activities import services
+    from activities.models import Certificate
+
+    participation, _session = _participant_with_time()
+    outcomes = _race(
+        lambda: services.certificate_sign_participant(
+            participation=participation, month=dt.date(2024, 5, 1), user_id=participation.user_id
+        )
+    )
+    signed = Certificate.objects.filter(
+        participation=participation, participant_signed_at__isnull=False
+    )
+    return {"outcomes": outcomes, "rows": signed.count()}
+
+
+def race_self_report() -> dict[str, Any]:
+    import datetime as dt
+    import uuid
+
+    from activities import services
+    from activities.models import SelfReportedTime
+    from tests.factories import ActivityFactory
+
+    participation, session = _participant_with_time()
+    recorded = ActivityFactory(project=session.activity.project, kind="recorded")
+    token = uuid.uuid4()  # one rendered form, sent twice
+    outcomes = _race(
+        lambda: services.self_report_create(
+            activity=recorded,
+            participation=participation,
+            date=dt.date(2024, 5, 7),
+            minutes=50,
+            by_user_id=participation.user_id,
+            submit_token=token,
+        )
+    )
+    return {
+        "outcomes": outcomes,
+        "rows": SelfReportedTime.objects.filter(activity=recorded).count(),
+    }
+
+
 RACES = {
     "invitation": race_invitation,
     "survey_submit": race_survey_submit,
     "enrolment": race_enrolment,
+    "certificate_signature": race_certificate_signature,
+    "self_report": race_self_report,
 }
 
 

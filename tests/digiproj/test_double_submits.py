@@ -20,6 +20,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 FIRST_COME = {
     "invitation": "En inbjudan till sara@example.test väntar redan på svar.",
     "survey_submit": "Dina svar är redan inskickade.",
+    "certificate_signature": "Du har redan skrivit under närvarorapporten för månaden.",
+    "self_report": "Tiden är redan rapporterad",
 }
 
 
