@@ -7,7 +7,7 @@ import enum
 import hashlib
 import json
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from digiproj.collation import swedish, swedish_key
 from digiproj.dates import local_midnight, month_end, month_start
+from digiproj.numbers import round_half_up
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
@@ -229,7 +230,9 @@ def hours_for_month(minutes: int, rounding: str) -> Decimal:
     says so (ESF 2014–2020 area 1 practice), otherwise hours with two decimals."""
     if rounding == Project.HourRounding.FLOOR_MONTH:
         return Decimal(minutes // 60)
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    hours = round_half_up(Decimal(minutes) / 60, 2)
+    assert hours is not None
+    return hours
 
 
 def participant_hours(*, participation: Participation) -> dict[str, Any]:
