@@ -16,6 +16,7 @@ from surveys.selectors import areas
 
 from . import goals, reports
 from .models import ChangeTheory, Goal, ReportFormat, ReportKind
+from .reports import base as report_base
 from .selectors import genders_for
 
 
@@ -143,7 +144,7 @@ class ChangeTheoryForm(forms.ModelForm):
 
 
 def _gender_choices(access: ProjectAccess) -> list[tuple[str, str]]:
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     return [(g, labels[g].capitalize()) for g in genders_for(access)]
 
 

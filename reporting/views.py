@@ -24,8 +24,11 @@ from participants import personnummer as pnr
 from participants import selectors as participant_selectors
 from surveys import selectors as survey_selectors
 
-from . import forms, permissions, reports, selectors, services
+from . import forms, permissions, selectors, services
 from .definitions import MEASURE_DEFINITIONS, MEASURES
+from .reports import base as report_base
+from .reports import cofinancing
+from .reports import indicators as indicator_report
 from .selectors import Period
 
 PAGE_SIZE = 100  # rows per page of the drill-downs and the register
@@ -103,12 +106,12 @@ def _period_form(
 @project_permission_required("reports.view")
 def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form, period, organisation_id = _period_form(request, access)
-    labels = reports.dimension_labels(access)
+    labels = report_base.dimension_labels(access)
     columns = selectors.indicator_columns(access)
     base = _drill_params(period, organisation_id)
     drill_url = reverse("reporting:drilldown", args=[access.project.pk])
     sections = []
-    for dimension in reports.INDICATOR_DIMENSIONS:
+    for dimension in indicator_report.INDICATOR_DIMENSIONS:
         title, key_labels = labels[dimension]
         rows = []
         for row in selectors.indicator_breakdown(
@@ -148,7 +151,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "gender_chart": _gender_chart(access, sections[0]["rows"][0]["cells"], columns),
         "columns": columns,
         "measures": MEASURES,
-        "genders": reports.gender_labels(),
+        "genders": report_base.gender_labels(),
         "hours_by_gender": _hours_by_gender(access, period, organisation_id),
         "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
         "definitions": [
@@ -165,7 +168,7 @@ def _hours_by_gender(
     minutes = activity_selectors.minutes_by_gender(
         access=access, start=period.start, end=period.end, organisation_id=organisation_id
     )
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     base = _drill_params(period, organisation_id)
     drill = reverse("reporting:activity_people", args=[access.project.pk])
     rows = []
@@ -174,7 +177,7 @@ def _hours_by_gender(
         rows.append(
             {
                 "label": labels[gender],
-                "hours": reports.hours_of(value),
+                "hours": report_base.hours_of(value),
                 "url": f"{drill}?" + urlencode({**base, "gender": gender}),
             }
         )
@@ -184,7 +187,7 @@ def _hours_by_gender(
 def _plan(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
     """Planned participants (from the grant decision) against those started in the period."""
     started = {g: cell for (m, g), cell in zip(columns, cells, strict=True) if m == "started"}
-    project, labels = access.project, reports.gender_labels()
+    project, labels = access.project, report_base.gender_labels()
     planned = {
         "K": project.planned_women,
         "M": project.planned_men,
@@ -200,7 +203,7 @@ def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> li
     """Started, active and ended by gender as bar widths (the table below has the figures)."""
     values = {(m, g): cell["value"] for (m, g), cell in zip(columns, cells, strict=True)}
     genders = selectors.genders_for(access)
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     peak = max((values[(m, g)] for m in MEASURES for g in genders), default=0) or 1
     return [
         {
@@ -248,7 +251,7 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         organisation_id=organisation_id,
     )
     page = paginate(request, rows, PAGE_SIZE)
-    labels = reports.dimension_labels(access)
+    labels = report_base.dimension_labels(access)
     title, key_labels = labels[dimension]
     genders = labels["gender"][1]
     for participation in page:  # the gender the figure counts them under, not as recorded
@@ -259,7 +262,7 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "page": page,
         "period": period,
         "measure_label": MEASURES[measure],
-        "gender_label": reports.gender_labels()[gender],
+        "gender_label": report_base.gender_labels()[gender],
         "dimension_title": title,
         "value_label": key_labels.get(value, value),
         "dimension": dimension,
@@ -338,9 +341,9 @@ def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Tid och medfinansiering on screen: hours per month by gender, as a chart and a table."""
     form, period, organisation_id = _period_form(request, access)
-    time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
+    time = cofinancing.TimeFigures(access=access, period=period, organisation_id=organisation_id)
     genders = selectors.genders_for(access)
-    months = reports.time_by_month(time, genders)
+    months = cofinancing.time_by_month(time, genders)
     base = _drill_params(period, organisation_id)
     drill = reverse("reporting:time_rows", args=[access.project.pk])
     peak = max((row["certified_total"] + row["uncertified_total"] for row in months), default=0)
@@ -358,7 +361,7 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             for g in genders
         ]
         row["cells"] = [(row[f"certified_{g}"], row["links"][g]) for g in genders]
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     context = {
         "access": access,
         "project": access.project,
@@ -367,8 +370,10 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "months": months,
         "gender_labels": [(g, labels[g]) for g in genders],
         "warnings": sorted(time.warnings),
-        "outside_label": reports.OUTSIDE_LABEL,
-        "outside_hours": reports.hours_of(time.outside_minutes) if time.outside_minutes else None,
+        "outside_label": report_base.OUTSIDE_LABEL,
+        "outside_hours": report_base.hours_of(time.outside_minutes)
+        if time.outside_minutes
+        else None,
     }
     return render(request, "reporting/time.html", context)
 
@@ -386,8 +391,8 @@ def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         raise Http404 from None
     if gender not in (*selectors.genders_for(access), "total"):
         raise Http404
-    time = reports.TimeFigures(access=access, period=period, organisation_id=organisation_id)
-    rows = reports.time_rows(time, month=month, gender=gender)
+    time = cofinancing.TimeFigures(access=access, period=period, organisation_id=organisation_id)
+    rows = cofinancing.time_rows(time, month=month, gender=gender)
     if params.get("certified") in ("0", "1"):
         rows = [r for r in rows if r["certified"] == (params["certified"] == "1")]
     context = {
@@ -395,7 +400,7 @@ def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         "project": access.project,
         "rows": rows,
         "month": month,
-        "gender_label": reports.gender_labels()[gender],
+        "gender_label": report_base.gender_labels()[gender],
         "total_hours": sum((r["hours"] for r in rows), start=0),
     }
     return render(request, "reporting/time_rows.html", context)
@@ -422,7 +427,7 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     if baseline and follow_up and not (baseline.anonymous or follow_up.anonymous):
         threshold = access.project.survey_anonymity_threshold
         genders = selectors.genders_for(access)
-        labels = reports.gender_labels()
+        labels = report_base.gender_labels()
         names = {a.number: a.name for a in survey_selectors.areas()}
         rows = {}
         for group_by in (None, "gender"):
@@ -500,7 +505,7 @@ def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         "project": access.project,
         "people": people,
         "area": area,
-        "gender_label": reports.gender_labels().get(gender, gender),
+        "gender_label": report_base.gender_labels().get(gender, gender),
     }
     return render(request, "reporting/competence_people.html", context)
 
@@ -511,7 +516,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     present and hours by gender; hours per type as a chart; figures link to their people."""
     form, period, organisation_id = _period_form(request, access)
     genders = selectors.genders_for(access)
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     kinds = dict(Activity.Kind.choices)
     base = _drill_params(period, organisation_id)
     drill = reverse("reporting:activity_people", args=[access.project.pk])
@@ -536,7 +541,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
             row["cells"] = [
                 {
                     "present": row[f"present_{g}"],
-                    "hours": reports.hours_of(row[f"minutes_{g}"]),
+                    "hours": report_base.hours_of(row[f"minutes_{g}"]),
                     "present_url": f"{drill}?"
                     + urlencode({**base, **target, "gender": g, "present": 1}),
                     "hours_url": f"{drill}?" + urlencode({**base, **target, "gender": g}),
@@ -628,8 +633,8 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         "rows": rows,
         "present_only": bool(params.get("present")),
         "enrolled_only": bool(params.get("enrolled")),
-        "total_hours": reports.hours_of(sum(r["minutes"] for r in rows)),
-        "gender_label": reports.gender_labels()[gender],
+        "total_hours": report_base.hours_of(sum(r["minutes"] for r in rows)),
+        "gender_label": report_base.gender_labels()[gender],
     }
     return render(request, "reporting/activity_people.html", context)
 
@@ -649,7 +654,7 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         end=period.end,
     )
     for participation in page:
-        participation.hours_in_period = reports.hours_of(minutes.get(participation.pk, 0))
+        participation.hours_in_period = report_base.hours_of(minutes.get(participation.pk, 0))
     context = {
         "access": access,
         "project": access.project,

@@ -23,8 +23,9 @@ from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from surveys import selectors as survey_selectors
 
-from . import forms, goals, reports, services
+from . import forms, goals, services
 from .models import ChangeTheory, Goal
+from .reports import base as report_base
 
 
 def _as_of(request: HttpRequest, access: ProjectAccess) -> tuple[forms.AsOfForm, dt.date]:
@@ -60,7 +61,7 @@ def _units_url(access: ProjectAccess, goal: Goal, as_of: dt.date, gender: str = 
 def _row(access: ProjectAccess, result: goals.Result, depth: int) -> dict[str, Any]:
     """What the dashboard and a goal's page show of one result, with its links."""
     linkable = result.measurable and not result.figure.suppressed
-    labels = reports.gender_labels()
+    labels = report_base.gender_labels()
     return {
         "result": result,
         "depth": depth,
@@ -149,7 +150,7 @@ def goal_units(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
         result=result,
         rows=rows,
         as_of=as_of,
-        gender_label=reports.gender_labels().get(gender, ""),
+        gender_label=report_base.gender_labels().get(gender, ""),
         value=goals.figure_text(result, figure),
         figure=figure,
         kind=kind,
@@ -291,7 +292,7 @@ def mapping(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         round_id = form.cleaned_data["round"].pk
     chosen, rows = goals.baseline_mapping(access=access, round_id=round_id)
     areas = survey_selectors.areas()
-    labels = reports.dimension_labels(access)["organisation"][1]
+    labels = report_base.dimension_labels(access)["organisation"][1]
     by_org: dict[Any, dict[int, dict]] = {}
     for row in rows:
         by_org.setdefault(row["grp"], {})[row["area"]] = row

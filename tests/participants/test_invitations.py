@@ -430,8 +430,6 @@ def test_expired_unused_invitation_is_replaced_by_a_new_one(
     assert invitation.expires_at > timezone.now()
 
 
-
-
 def _register_page(client, setup, **data):
     """The open link's answer to one submission, with the form's CSRF token taken out."""
     link = RegistrationLink.objects.filter(project=setup["project"]).first()

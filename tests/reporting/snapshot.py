@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
                 _reports(project, user, role, out)
                 _pages(project, user, role, out, pages)
     target.write_text(json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    print(f"{target}: {len(out)} digests ({WORK})")
+    sys.stdout.write(f"{target}: {len(out)} digests ({WORK})\n")
     return 0
 
 

@@ -18,8 +18,10 @@ from activities.services import certificate_sign_participant
 from digiproj.dates import local_midnight
 from digiproj.projects.models import UnitCost
 from digiproj.projects.permissions import project_access
-from reporting import goals, reports
+from reporting import goals
 from reporting.models import Goal
+from reporting.reports import base as report_base
+from reporting.reports import cofinancing
 from reporting.selectors import Period
 from tests.factories import (
     ActivityFactory,
@@ -211,16 +213,16 @@ def test_time_outside_the_participation_is_out_of_every_figure(client, world):
     before.pop("time file: Summering")
     _same(before, after)
     # The time report shows what was left out, apart.
-    assert summary[str(reports.OUTSIDE_LABEL)] == 4
+    assert summary[str(report_base.OUTSIDE_LABEL)] == 4
     client.force_login(world["coordinator"])
     page = client.get(reverse("reporting:time", args=[world["project"].pk]), _period_params())
     assert page.context["outside_hours"] == D("4.00")
-    assert str(reports.COUNTED_TIME_RULE) in str(run_report(world, "tid")["Om rapporten"])
+    assert str(report_base.COUNTED_TIME_RULE) in str(run_report(world, "tid")["Om rapporten"])
 
 
 def test_the_time_report_says_nothing_was_left_out_when_nothing_was(world):
     summary = {row[0] for row in run_report(world, "tid")["Summering"]}
-    assert str(reports.OUTSIDE_LABEL) not in summary
+    assert str(report_base.OUTSIDE_LABEL) not in summary
 
 
 def test_same_figures_on_the_page_and_in_the_file(client, world):
@@ -345,7 +347,7 @@ def test_certified_month_cut_by_the_period_is_valued(world):
     _attend(_session(world["workshop"], dt.date(2024, 6, 20)), p6, 60)  # after the period
     _sign_both(p6, dt.date(2024, 6, 1), world["coordinator"])
     access = project_access(world["coordinator"], world["project"])
-    time = reports.TimeFigures(
+    time = cofinancing.TimeFigures(
         access=access,
         period=Period(dt.date(2024, 6, 1), dt.date(2024, 6, 14)),
         organisation_id=None,
@@ -376,7 +378,7 @@ def test_real_cost_value_is_rounded_once_from_minutes(client, world):
     page = client.get(reverse("reporting:time", args=[project.pk]), _period_params())
     months = {r["month"]: r for r in page.context["months"]}
     assert months[dt.date(2024, 2, 1)]["value"] == D("726.74")
-    assert reports.cofinancing_value(
+    assert cofinancing.cofinancing_value(
         minutes=150, rounding=project.hour_rounding, annual_cost=D("500000"), basis=1720
     ) == D("726.74")
 

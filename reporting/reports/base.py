@@ -1,0 +1,80 @@
+"""What every report shares: the protocol a report follows, its labels and the rules its
+texts state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from digiproj.numbers import round_half_up
+from digiproj.projects.models import Organisation
+from digiproj.projects.permissions import ProjectAccess
+from participants.models import Participation
+from reporting.builders import Table
+from reporting.definitions import AGE_BANDS
+from reporting.models import ReportRun
+from reporting.selectors import Period
+
+Progress = Callable[[int], None]
+
+# What every report that shows hours says about the time it counts (activities.hours).
+COUNTED_TIME_RULE = gettext_lazy(
+    "Räknad tid: närvaro räknas på tillfällets startdag och egenrapporterad tid på sitt datum "
+    "(svensk tid), perioden med första och sista dagen. Tid före deltagarens startdatum eller "
+    "efter slutdatumet räknas inte, och inte heller tid för raderade deltaganden."
+)
+OUTSIDE_LABEL = gettext_lazy("Tid utanför deltagarnas start- och slutdatum (räknas inte), timmar")
+
+
+def gender_labels() -> dict[str, str]:
+    return {"K": _("kvinnor"), "M": _("män"), "X": _("icke-binära"), "total": _("totalt")}
+
+
+def dimension_labels(access: ProjectAccess) -> dict[str, tuple[str, dict]]:
+    """Dimension -> (title, value labels) for tables and drill-down pages."""
+    orgs = dict(
+        Organisation.objects.filter(project_organisations__project=access.project).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        "total": (_("Alla deltagare"), {"total": _("Totalt")}),
+        "gender": (_("Kön"), {k: v.capitalize() for k, v in gender_labels().items()}),
+        "age_band": (
+            _("Ålder vid start"),
+            {b.key: b.label for b in AGE_BANDS[access.project.programme_period]},
+        ),
+        "isced": (_("Utbildningsnivå"), dict(Participation.Isced.choices)),
+        "role_group": (_("Yrkesgrupp"), dict(Participation.RoleGroup.choices)),
+        "organisation": (_("Organisation"), orgs),
+        "end_reason": (
+            _("Avslutsorsak"),
+            {**dict(Participation.EndReason.choices), "": _("Ej avslutad")},
+        ),
+    }
+
+
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours with two decimals (no rounding per month: see Tid och medfinansiering)."""
+    return round_half_up(Decimal(minutes) / 60, 2)
+
+
+def level(value: float | Decimal | None) -> Decimal | None:
+    """A survey mean as every page, file and goal shows it (two places, half up)."""
+    return round_half_up(value, 2)
+
+
+class Report(Protocol):
+    """A report kind: its title, the tables it writes and the definitions of its figures."""
+
+    title: str
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]: ...
+
+    def definitions(self) -> list[str]: ...

@@ -1,0 +1,128 @@
+"""Deltagarförteckning: one row per participant active in the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from activities import selectors as activity_selectors
+from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
+from participants import services as participant_services
+from reporting import selectors
+from reporting.builders import Column, Table
+from reporting.definitions import MEASURE_DEFINITIONS
+from reporting.models import ReportRun
+from reporting.selectors import Period
+
+from .base import (
+    COUNTED_TIME_RULE,
+    Progress,
+    dimension_labels,
+    hours_of,
+)
+
+
+@dataclass(frozen=True)
+class ParticipantRegister:
+    title = "Deltagarförteckning"
+
+    def build(
+        self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
+    ) -> list[Table]:
+        labels = dimension_labels(access)
+        table = Table(
+            title=_("Deltagare"),
+            columns=[
+                Column(_("Efternamn"), "text", 20),
+                Column(_("Förnamn"), "text", 16),
+                Column(_("Personnummer"), "text", 15),
+                Column(_("Kön"), "text", 10),
+                Column(_("Ålder vid start"), "int", 10),
+                Column(_("Organisation"), "text", 28),
+                Column(_("Organisationsnummer"), "text", 14),
+                Column(_("Arbetsplats"), "text", 24),
+                Column(_("Yrkesgrupp"), "text", 22),
+                Column(_("Utbildningsnivå"), "text", 26),
+                Column(_("Startdatum"), "date", 12),
+                Column(_("Slutdatum"), "date", 12),
+                Column(_("Avslutsorsak"), "text", 22),
+                Column(_("Timmar i perioden"), "decimal", 12),
+            ],
+        )
+        rows = selectors.participant_register(
+            access=access, period=period, organisation_id=run.organisation_id
+        ).values_list(
+            "pk",
+            "last_name",
+            "first_name",
+            "person__personnummer",
+            "reported_gender",
+            "age_at_start",
+            "organisation__name",
+            "organisation__organisationsnummer",
+            "workplace",
+            "role_group",
+            "isced",
+            "start_date",
+            "end_date",
+            "end_reason",
+        )
+        genders = labels["gender"][1]
+
+        register = selectors.participant_register(
+            access=access, period=period, organisation_id=run.organisation_id
+        )
+        minutes = activity_selectors.minutes_by_participation(
+            participations=register, start=period.start, end=period.end
+        )
+
+        def lines() -> Iterator[list[Any]]:
+            ids = []
+            for row in rows.iterator(chunk_size=2000):
+                pk, last, first, number, gender, age, org, orgnr, workplace, role, isced = row[:11]
+                start, end, reason = row[11:]
+                ids.append(pk)
+                yield [
+                    last,
+                    first,
+                    pnr.display(number) if run.full_personnummer else pnr.mask(number),
+                    str(genders.get(gender, gender)),
+                    age,
+                    org,
+                    orgnr,
+                    workplace,
+                    str(labels["role_group"][1].get(role, role)),
+                    str(labels["isced"][1].get(isced, isced)),
+                    start,
+                    end,
+                    str(labels["end_reason"][1].get(reason, reason)) if end else "",
+                    hours_of(minutes.get(pk, 0)),
+                ]
+            if run.full_personnummer:  # logged once every number has been written
+                participant_services.personnummer_reveal_bulk(
+                    participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
+                )
+
+        table.rows = lines()
+        table.expected_rows = rows.count()
+        return [table]
+
+    def definitions(self) -> list[str]:
+        return [
+            _(
+                "Timmar i perioden: närvarominuter plus godkänd egenrapporterad tid i perioden, "
+                "delat med 60, oavsett intygande."
+            ),
+            str(COUNTED_TIME_RULE),
+            str(MEASURE_DEFINITIONS["scope"]),
+            _("Med: alla deltagare som var aktiva någon gång under perioden (se Aktiva)."),
+            str(MEASURE_DEFINITIONS["active"]),
+            _(
+                "Personnummer visas maskerade (ÅÅÅÅMMDD-****) om inte en projektsamordnare valt "
+                "fullständiga; varje sådant uttag loggas."
+            ),
+        ]
