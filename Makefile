@@ -61,8 +61,9 @@ bench: install
 	@bash .ci/services.sh start
 	@set +e; $(TEST_ENV) $(PY) -m tests.bench $(BENCH_ARGS); status=$$?; bash .ci/services.sh stop; exit $$status
 
+# mypy with django-stubs reads its settings from pyproject.toml [tool.mypy].
 lint: install
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy .
 
 fmt: install
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
