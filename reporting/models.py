@@ -44,7 +44,8 @@ def _upload_to(run: ReportRun, filename: str) -> str:
 class ReportRun(Job):
     """One request for a report file. The job's state machine (queued → running → done |
     failed, with retrying after a transient error or a lost worker; digiproj/jobs.py) makes
-    the task idempotent. The file is private (no URL): see reporting.views.report_run_download."""
+    the task idempotent. The file is private (no URL): see
+    reporting.views.runs.report_run_download."""
 
     job_task = "reporting.tasks.report_run_execute_task"
     job_noun = _("rapporten")

@@ -103,7 +103,7 @@ def _participant_list() -> Case:
     )
 
 
-@case("reporting.views.drilldown")
+@case("reporting.views.indicators.drilldown")
 def _drilldown() -> Case:
     w = _world()
     wanted = _people(w, 5, role_group="support", start_date=dt.date(2024, 3, 1))
@@ -126,7 +126,7 @@ def _drilldown() -> Case:
     )
 
 
-@case("reporting.views.register")
+@case("reporting.views.register.register")
 def _register() -> Case:
     w = _world()
     wanted = _people(w, 5, start_date=dt.date(2024, 3, 1))

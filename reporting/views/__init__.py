@@ -1,0 +1,1 @@
+"""The report pages, one module per report (common.py: what they share)."""

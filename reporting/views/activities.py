@@ -1,0 +1,167 @@
+"""Aktiviteter on screen, the people and the sessions behind each figure."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from activities import selectors as activity_selectors
+from activities.models import Activity
+from digiproj.collation import swedish
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
+from reporting import selectors
+from reporting.reports import base as report_base
+
+from .common import drill_params, period_form, period_param
+
+
+@project_permission_required("reports.view")
+def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Aktiviteter on screen: per type and per activity, sessions held, enrolled, people
+    present and hours by gender; hours per type as a chart; figures link to their people."""
+    form, period, organisation_id = period_form(request, access)
+    genders = selectors.genders_for(access)
+    labels = report_base.gender_labels()
+    kinds = dict(Activity.Kind.choices)
+    base = drill_params(period, organisation_id)
+    drill = reverse("reporting:activity_people", args=[access.project.pk])
+    sessions_drill = reverse("reporting:activity_sessions", args=[access.project.pk])
+    tables = []
+    for by_kind in (True, False):
+        rows = activity_selectors.activity_statistics(
+            access=access,
+            start=period.start,
+            end=period.end,
+            organisation_id=organisation_id,
+            genders=tuple(genders),
+            group_by_kind=by_kind,
+        )
+        for row in rows:
+            target = {"kind": row["kind"]} if by_kind else {"activity": row["pk"]}
+            row["label"] = kinds.get(row["kind"], row["kind"]) if by_kind else row["title"]
+            row["sessions_url"] = f"{sessions_drill}?" + urlencode({**base, **target})
+            row["enrolled_url"] = f"{drill}?" + urlencode(
+                {**base, **target, "gender": "total", "enrolled": 1}
+            )
+            row["cells"] = [
+                {
+                    "present": row[f"present_{g}"],
+                    "hours": report_base.hours_of(row[f"minutes_{g}"]),
+                    "present_url": f"{drill}?"
+                    + urlencode({**base, **target, "gender": g, "present": 1}),
+                    "hours_url": f"{drill}?" + urlencode({**base, **target, "gender": g}),
+                }
+                for g in (*genders, "total")
+            ]
+        tables.append(rows)
+    per_kind = tables[0]
+    peak = max((row["minutes_total"] for row in per_kind), default=0) or 1
+    chart = [
+        {
+            "label": row["label"],
+            "bars": [
+                {"gender": g, "width": int(100 * row[f"minutes_{g}"] / peak)} for g in genders
+            ],
+        }
+        for row in per_kind
+    ]
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "period": period,
+        "per_kind": per_kind,
+        "per_activity": tables[1],
+        "chart": chart,
+        "gender_labels": [(g, labels[g]) for g in (*genders, "total")],
+    }
+    return render(request, "reporting/activities.html", context)
+
+
+@project_permission_required("reports.view")
+def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The people behind one figure of the activities page, with their minutes."""
+    params = request.GET
+    try:
+        period = period_param(params)
+        activity_id = int(params["activity"]) if params.get("activity") else None
+        kind = params.get("kind") or None
+        organisation_id = int(params["org"]) if params.get("org") else None
+        gender = params.get("gender", "total")
+    except (KeyError, ValueError):
+        raise Http404 from None
+    # One activity, one type, or (neither) every activity of the project.
+    if (activity_id is not None and kind is not None) or gender not in (
+        *selectors.genders_for(access),
+        "total",
+    ):
+        raise Http404
+    figures = activity_selectors.activity_people(
+        access=access,
+        start=period.start,
+        end=period.end,
+        activity_id=activity_id,
+        kind=kind,
+        organisation_id=organisation_id,
+    )
+    wanted = set(figures)
+    if params.get("enrolled"):
+        wanted = activity_selectors.activity_enrolled(
+            access=access,
+            start=period.start,
+            end=period.end,
+            activity_id=activity_id,
+            kind=kind,
+            organisation_id=organisation_id,
+        )
+    people = participant_selectors.participation_list(access=access).filter(pk__in=wanted)
+    if gender != "total":
+        people = people.alias(
+            reported_gender=participant_selectors.reported_gender(access.project)
+        ).filter(reported_gender=gender)
+    rows = []
+    ordered = people.order_by(swedish("last_name"), swedish("first_name"), "pk")
+    for participation in ordered:
+        minutes = figures.get(participation.pk, {"present": 0, "own": 0})
+        if params.get("present") and not minutes.get("attended"):
+            continue
+        rows.append(
+            {
+                "participation": participation,
+                **minutes,
+                "minutes": minutes["present"] + minutes["own"],
+            }
+        )
+    context = {
+        "access": access,
+        "project": access.project,
+        "rows": rows,
+        "present_only": bool(params.get("present")),
+        "enrolled_only": bool(params.get("enrolled")),
+        "total_hours": report_base.hours_of(sum(r["minutes"] for r in rows)),
+        "gender_label": report_base.gender_labels()[gender],
+    }
+    return render(request, "reporting/activity_people.html", context)
+
+
+@project_permission_required("reports.view")
+def activity_sessions(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The sessions behind one "sessions held" figure of the activities page."""
+    params = request.GET
+    try:
+        period = period_param(params)
+        activity_id = int(params["activity"]) if params.get("activity") else None
+        kind = params.get("kind") or None
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if (activity_id is None) == (kind is None):
+        raise Http404
+    sessions = activity_selectors.activity_sessions_held(
+        access=access, start=period.start, end=period.end, activity_id=activity_id, kind=kind
+    )
+    context = {"access": access, "project": access.project, "sessions": list(sessions)}
+    return render(request, "reporting/activity_sessions.html", context)
