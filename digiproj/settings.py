@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "participants",
     "surveys",
     "activities",
+    "goals",
     "reporting",
 ]
 

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
+from goals.models import ChangeTheory, Goal
 from participants.models import Participation
 from surveys.models import Question, Round
 from surveys.selectors import areas
 
 from . import goals, reports
-from .models import ChangeTheory, Goal, ReportFormat, ReportKind
+from .models import ReportFormat, ReportKind
 from .reports import base as report_base
 from .selectors import genders_for
 

@@ -39,6 +39,7 @@ from activities.models import Session
 from digiproj.dates import STOCKHOLM, local_midnight, month_end, months_between
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
+from goals.models import Goal
 from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.personnummer import Gender, mask
@@ -47,7 +48,6 @@ from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 from surveys.selectors import response_gender
 
-from .models import Goal
 from .selectors import genders_for
 
 M = Goal.Measure

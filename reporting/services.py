@@ -23,10 +23,11 @@ from digiproj.accounts.models import User
 from digiproj.dates import month_start
 from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
+from goals.models import ChangeTheory, Goal, GoalMilestone
 
 from . import reports, writers
 from .builders import ContentDigest
-from .models import ChangeTheory, Goal, GoalMilestone, ReportFormat, ReportRun, ScbSubmission
+from .models import ReportFormat, ReportRun, ScbSubmission
 from .selectors import Period
 
 

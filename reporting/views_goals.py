@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from digiproj.collation import swedish_key
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from goals.models import ChangeTheory, Goal
 from surveys import selectors as survey_selectors
 
 from . import forms, goals, services
-from .models import ChangeTheory, Goal
 from .reports import base as report_base
 
 

@@ -627,7 +627,7 @@ DIGILO_THEORY = {
 
 def _demo_goals(project: Project) -> None:
     """DIGILO's delmål from its application, each tied to a measure the platform computes."""
-    from reporting.models import ChangeTheory, Goal
+    from goals.models import ChangeTheory, Goal
 
     ChangeTheory.objects.get_or_create(project=project, defaults=DIGILO_THEORY)
     if Goal.objects.filter(project=project).exists():

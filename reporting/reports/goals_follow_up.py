@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from digiproj.projects.permissions import ProjectAccess
+from goals.models import ChangeTheory, Goal
 from reporting import goals, selectors
 from reporting.builders import Column, Table
-from reporting.models import ChangeTheory, Goal, ReportRun
+from reporting.models import ReportRun
 from reporting.selectors import Period
 from surveys import selectors as survey_selectors
 

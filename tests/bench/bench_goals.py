@@ -13,8 +13,9 @@ from digiproj.accounts.models import User
 from digiproj.demo import generator
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
+from goals.models import Goal
 from reporting import goals
-from reporting.models import Goal, ReportRun
+from reporting.models import ReportRun
 from surveys.models import Round
 
 from .bench_reporting import PARTICIPANTS, _ensure_attendance, _ensure_responses

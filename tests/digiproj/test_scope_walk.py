@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from activities.models import Certificate
 from digiproj.projects.models import Membership, ProjectOrganisation
+from goals.models import ChangeTheory, Goal
 from participants.models import CorrectionRequest, Invitation, RegistrationLink
-from reporting.models import ChangeTheory, Goal, ReportRun
+from reporting.models import ReportRun
 from surveys.models import Response, SurveyExport
 from tests.factories import (
     ActivityFactory,

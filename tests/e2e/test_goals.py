@@ -15,10 +15,10 @@ from playwright.sync_api import Page, expect
 from digiproj.demo import generator
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
+from goals.models import Goal
 from participants.models import Participation
 from participants.personnummer import mask
 from reporting import goals
-from reporting.models import Goal
 from tests.e2e.helpers import axe_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True)

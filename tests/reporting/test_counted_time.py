@@ -18,8 +18,8 @@ from activities.services import certificate_sign_participant
 from digiproj.dates import local_midnight
 from digiproj.projects.models import UnitCost
 from digiproj.projects.permissions import project_access
+from goals.models import Goal
 from reporting import goals
-from reporting.models import Goal
 from reporting.reports import base as report_base
 from reporting.reports import cofinancing
 from reporting.selectors import Period

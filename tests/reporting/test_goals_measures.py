@@ -60,10 +60,10 @@ from django.utils import timezone
 from activities.models import Activity, SelfReportedTime
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals.models import Goal, GoalMilestone
 from participants.models import Participation
 from participants.personnummer import Gender
 from reporting import goals
-from reporting.models import Goal, GoalMilestone
 from surveys.models import Answer, AreaLevel, Invitation, Question, Response, Round
 from tests.factories import (
     ActivityFactory,

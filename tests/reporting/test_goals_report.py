@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.models import ChangeTheory, Goal
+from goals.models import ChangeTheory, Goal
 from tests.reporting.conftest import PERIOD, run_report
 
 pytestmark = pytest.mark.django_db

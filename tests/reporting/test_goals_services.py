@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals.models import ChangeTheory, Goal, GoalMilestone
 from reporting import goals, services
-from reporting.models import ChangeTheory, Goal, GoalMilestone
 from surveys.models import Round
 from tests.factories import (
     MembershipFactory,

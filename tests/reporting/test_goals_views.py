@@ -22,9 +22,9 @@ from django.utils.html import escape
 
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals.models import ChangeTheory, Goal, GoalMilestone
 from participants.personnummer import display, mask
 from reporting import goals
-from reporting.models import ChangeTheory, Goal, GoalMilestone
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import (
     ActivityFactory,

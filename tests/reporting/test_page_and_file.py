@@ -26,11 +26,11 @@ from activities.services import certificate_sign_participant
 from digiproj.dates import STOCKHOLM
 from digiproj.projects.models import Project, UnitCost
 from digiproj.projects.permissions import project_access
+from goals.models import Goal
 from participants import personnummer as pnr
 from participants.models import Participation
 from reporting import services
 from reporting.definitions import ROUNDING
-from reporting.models import Goal
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import (
     ActivityFactory,

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import project_access
+from goals.models import Goal
 from participants.models import Participation
 from reporting import goals
-from reporting.models import Goal
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import RoundFactory, SurveyFactory
 from tests.reporting.conftest import run_report
