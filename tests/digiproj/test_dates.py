@@ -9,7 +9,7 @@ from pathlib import Path
 from digiproj import dates
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("digiproj", "participants", "surveys", "activities", "reporting")
+APPS = ("digiproj", "participants", "surveys", "activities", "goals", "reporting")
 
 
 def test_month_helpers_cover_the_edges_of_the_year():

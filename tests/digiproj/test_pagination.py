@@ -34,7 +34,7 @@ from tests.factories import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ("digiproj", "participants", "surveys", "activities", "reporting")
+APPS = ("digiproj", "participants", "surveys", "activities", "goals", "reporting")
 PER_PAGE = 3
 pytestmark = pytest.mark.django_db
 

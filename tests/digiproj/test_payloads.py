@@ -31,7 +31,7 @@ from django.urls import Resolver404, resolve, reverse
 from digiproj.demo import generator
 from digiproj.spreadsheets import FORMULA_PREFIXES
 
-OUR_APPS = ("accounts", "projects", "participants", "surveys", "activities", "reporting")
+OUR_APPS = ("accounts", "projects", "participants", "surveys", "activities", "goals", "reporting")
 
 # What a person or a member of staff can type: the rest are codes, hashes, tokens and
 # addresses that the code itself writes or validates (a payload there would only break the

@@ -16,7 +16,7 @@ from digiproj.projects.permissions import ProjectAccess
 from tests.factories import OrganisationFactory, ProjectFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ("digiproj", "participants", "surveys", "activities", "reporting")
+APPS = ("digiproj", "participants", "surveys", "activities", "goals", "reporting")
 PERMISSION_MODULE = BASE_DIR / "digiproj" / "projects" / "permissions.py"
 ROLE_VALUES = {role.value for role in Role}
 
