@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm, Field
 from django.forms.renderers import TemplatesSetting
+
+F = TypeVar("F", bound=Field)
 
 
 class FormRenderer(TemplatesSetting):
@@ -16,9 +20,18 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-def apply_validation_error(form: Form, error: ValidationError) -> None:
+def form_field(form: BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name` as the kind it was declared with, to set what is known only per
+    request (a queryset, choices): `form.fields` holds plain Fields as far as types go."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not {kind}")
+    return field
+
+
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has one,
-    otherwise in the form's error summary."""
+    otherwise in the form's error summary. Any form: plain and model forms alike."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

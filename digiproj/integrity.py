@@ -16,10 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise LookupError(f"{model._meta.label}.{name} has no column of its own")
+    return field.column
+
+
 def _columns(model: type[models.Model], constraint: str) -> set[str]:
     for candidate in model._meta.constraints:
         if candidate.name == constraint and isinstance(candidate, models.UniqueConstraint):
-            return {model._meta.get_field(name).column for name in candidate.fields}
+            return {_column(model, name) for name in candidate.fields}
     raise LookupError(f"{model._meta.label} has no unique constraint {constraint!r}")
 
 

@@ -168,7 +168,7 @@ def job_delete(job: Job) -> None:
     """Delete a job with its file."""
     if job.file:
         job.file.delete(save=False)
-    type(job).objects.filter(pk=job.pk).delete()
+    type(job)._default_manager.filter(pk=job.pk).delete()
 
 
 def job_enqueue(
@@ -181,7 +181,7 @@ def job_enqueue(
     if connection.in_atomic_block and not current_app.conf.task_always_eager:
         raise RuntimeError("jobs are enqueued outside transactions")
     fields = {"status": JobStatus.QUEUED, "lease_until": _queue_lease(), **(queued or {})}
-    type(job).objects.filter(pk=job.pk).update(**fields)
+    type(job)._default_manager.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
     try:
@@ -198,7 +198,7 @@ def job_claim(model: type[J], job_id: int, queryset: Any = None) -> J | None:
     holds it. A job claimed more than JOB_MAX_ATTEMPTS times is failed instead."""
     now = timezone.now()
     claimed = (
-        model.objects.filter(pk=job_id)
+        model._default_manager.filter(pk=job_id)
         .filter(
             Q(status__in=[JobStatus.QUEUED, JobStatus.RETRYING])
             | Q(status=JobStatus.RUNNING, lease_until__lt=now)
@@ -213,11 +213,11 @@ def job_claim(model: type[J], job_id: int, queryset: Any = None) -> J | None:
         )
     )
     if not claimed:
-        current = model.objects.filter(pk=job_id).values("status", "lease_until").first()
+        current = model._default_manager.filter(pk=job_id).values("status", "lease_until").first()
         if current and current["status"] == JobStatus.RUNNING and current["lease_until"]:
             raise JobLeaseHeld((current["lease_until"] - timezone.now()).total_seconds())
         return None
-    job = (queryset if queryset is not None else model.objects).get(pk=job_id)
+    job = (queryset if queryset is not None else model._default_manager).get(pk=job_id)
     if job.attempts > settings.JOB_MAX_ATTEMPTS:
         with translation.override(job.language):
             job_fail(
@@ -237,7 +237,7 @@ def job_renew(job: Job, progress: int | None = None) -> None:
         fields["progress"] = max(0, min(progress, 100))
     renewed = (
         type(job)
-        .objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+        ._default_manager.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
         .update(**fields)
     )
     if not renewed:
@@ -258,7 +258,7 @@ def job_finish(job: Job, *, status: str = JobStatus.DONE, **fields: Any) -> bool
     }
     done = (
         type(job)
-        .objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+        ._default_manager.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
         .update(**values)
     )
     if not done:
@@ -274,7 +274,7 @@ def job_fail(job: Job, message: str) -> None:
     """Fail the job with a message for its user; its file and personal row data go."""
     if job.file:
         job.file.delete(save=False)
-    type(job).objects.filter(pk=job.pk).update(
+    type(job)._default_manager.filter(pk=job.pk).update(
         status=JobStatus.FAILED,
         error=message,
         finished_at=timezone.now(),
@@ -299,7 +299,7 @@ def job_run(
     except JobSuperseded:
         return
     except TRANSIENT_DB_ERRORS:
-        model.objects.filter(pk=job.pk, attempts=job.attempts).update(
+        model._default_manager.filter(pk=job.pk, attempts=job.attempts).update(
             status=JobStatus.RETRYING, lease_until=_queue_lease()
         )
         raise
@@ -331,7 +331,7 @@ def jobs_recover(model: type[Job]) -> int:
     here, since no claim counted it, so nothing is requeued for ever."""
     now = timezone.now()
     count = 0
-    stalled = model.objects.filter(status__in=model.ACTIVE_STATUSES, lease_until__lt=now)
+    stalled = model._default_manager.filter(status__in=model.ACTIVE_STATUSES, lease_until__lt=now)
     for job in stalled:
         running = job.status == JobStatus.RUNNING
         spent = job.attempts + (0 if running else 1)
@@ -347,7 +347,7 @@ def jobs_recover(model: type[Job]) -> int:
         else:
             # Requeued only if still stalled (another beat process may have got there first);
             # a running job stays running, and the next claim takes it over.
-            if not running and not model.objects.filter(
+            if not running and not model._default_manager.filter(
                 pk=job.pk, status=job.status, lease_until__lt=now
             ).update(attempts=spent, status=JobStatus.QUEUED, lease_until=_queue_lease()):
                 continue
@@ -366,20 +366,22 @@ def jobs_clean_up(model: type[Job]) -> int:
     their retain_until. Returns how many jobs lost their file or data."""
     cutoff = timezone.now() - model.job_retention()
     count = 0
-    for job in model.objects.filter(
+    for job in model._default_manager.filter(
         status__in=model.FINAL_STATUSES, finished_at__lt=cutoff
     ).exclude(file=""):
         job.file.delete(save=False)
-        model.objects.filter(pk=job.pk).update(file="")
+        model._default_manager.filter(pk=job.pk).update(file="")
         count += 1
     if model.WAITING_STATUSES:
-        waiting = model.objects.filter(status__in=model.WAITING_STATUSES, created_at__lt=cutoff)
+        waiting = model._default_manager.filter(
+            status__in=model.WAITING_STATUSES, created_at__lt=cutoff
+        )
         for job in waiting.exclude(file=""):
             job.file.delete(save=False)
         count += waiting.update(
             status=model.EXPIRED_STATUS, file="", lease_until=None, **model.job_data_fields
         )
-    expired = model.objects.filter(
+    expired = model._default_manager.filter(
         **{f"{model.job_project}__retain_until__lt": timezone.localdate()}
     )
     for job in expired.exclude(file=""):

@@ -50,7 +50,7 @@ def _out_of_memory(exc: BaseException | None) -> bool:
 
 
 def _read_all(fd: int, deadline: float) -> bytes | None:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -109,15 +109,15 @@ def run_with_memory_limit(
             os._exit(status)
     os.close(write_end)
     try:
-        payload = _read_all(read_end, time.monotonic() + timeout)
+        received = _read_all(read_end, time.monotonic() + timeout)
     finally:
         os.close(read_end)
-    if payload is None:  # past the time limit
+    if received is None:  # past the time limit
         os.kill(pid, signal.SIGKILL)
     _pid, status = os.waitpid(pid, 0)
-    if not payload or status != 0:  # killed (OOM, a crash) or cut off
+    if not received or status != 0:  # killed (OOM, a crash) or cut off
         raise MemoryLimitExceeded
-    kind, value = pickle.loads(payload)  # noqa: S301 – our own child's bytes
+    kind, value = pickle.loads(received)  # noqa: S301 – our own child's bytes
     if kind == "ok":
         return value
     if kind == "memory":

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.files.storage import FileSystemStorage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 
@@ -32,14 +32,17 @@ class PrivateStorage(FileSystemStorage):
 
     def __init__(self, location: str | None = None, **kwargs: Any) -> None:
         kwargs.pop("base_url", None)
+        self._private_location = location
         super().__init__(location=location, base_url=None, **kwargs)
 
     @cached_property
     def base_location(self) -> str:
-        return self._value_or_setting(self._location, settings.PRIVATE_STORAGE_ROOT)
+        return self._value_or_setting(self._private_location, settings.PRIVATE_STORAGE_ROOT)
 
     def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        # Django calls this on every setting_changed signal, whatever the setting; the stubs
+        # list only the four names FileSystemStorage itself reacts to.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_STORAGE_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
@@ -62,29 +65,32 @@ def private_upload_to(instance: Any, filename: str) -> str:
 
 def private_file_response(
     file: FieldFile, *, filename: str, content_type: str | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The download of a private file. Call only after the permission check.
 
     With DIGIPROJ_X_ACCEL_REDIRECT_PREFIX set, nginx sends the file (X-Accel-Redirect to an
     internal location); otherwise Django streams it (FileResponse)."""
     prefix = settings.DIGIPROJ_X_ACCEL_REDIRECT_PREFIX
     if prefix:
+        if not file.name:
+            raise ValueError("the field has no file to send")
         guessed = mimetypes.guess_type(filename)[0]
         response = HttpResponse(content_type=content_type or guessed or "application/octet-stream")
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
+        # An attachment always gets a header; None is only for an inline file with no name.
+        response["Content-Disposition"] = content_disposition_header(True, filename) or ""
         return response
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+    streamed = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
     if content_type:
-        response["Content-Type"] = content_type
-    return response
+        streamed["Content-Type"] = content_type
+    return streamed
 
 
 @checks.register(checks.Tags.security, deploy=False)
 def check_private_root_not_public(**kwargs: Any) -> list[checks.CheckMessage]:
     """PRIVATE_STORAGE_ROOT must not lie under a folder a web server may serve."""
     private = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for name in ("MEDIA_ROOT", "STATIC_ROOT"):
         public = getattr(settings, name, None)
         if public and private.is_relative_to(Path(public).resolve()):

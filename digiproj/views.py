@@ -8,18 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from activities import selectors as activity_selectors
+from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects import selectors as project_selectors
-from digiproj.projects.permissions import ProjectAccess, Role, project_permission_required
+from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
 from surveys import selectors as survey_selectors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    projects = list(project_selectors.project_list_for_user(user=request.user))
-    staff_projects = [p for p in projects if p.my_role or request.user.is_superuser]
-    for project in staff_projects:  # a superuser without a membership is there as admin
-        project.my_role_label = Role(project.my_role or Role.ADMIN).label
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    staff_projects = project_selectors.staff_projects_for_user(user=request.user)
     participations = list(participant_selectors.participations_for_user(user_id=request.user.pk))
     return render(
         request,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -31,13 +31,16 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A login. Email is the user name; roles come from project memberships."""
 
+    # Django's documented way to drop an inherited field; the stubs type `username` as a field.
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-postadress"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    # The stubs fix AbstractUser.objects to auth's UserManager (username-based create_user);
+    # an email login needs its own manager, which they cannot express.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("användare")

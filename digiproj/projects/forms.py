@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from digiproj.forms import form_field
 
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .services import PROJECT_SETTINGS_FIELDS
@@ -50,6 +52,16 @@ class ProjectOrganisationForm(forms.Form):
         return normalize_organisationsnummer(self.cleaned_data["organisationsnummer"])
 
 
+class MembershipFields(TypedDict):
+    """A MembershipForm's answers as `services.membership_add` takes them."""
+
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    organisation_id: int | None
+
+
 class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-post"))
     first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
@@ -64,12 +76,25 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            project_organisations__project=project
-        ).order_by("name")
+        form_field(
+            self, "organisation", forms.ModelChoiceField
+        ).queryset = Organisation.objects.filter(project_organisations__project=project).order_by(
+            "name"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("role") == Membership.Role.CONTACT and not data.get("organisation"):
             self.add_error("organisation", _("Välj kontaktpersonens organisation."))
         return data
+
+    def membership_fields(self) -> MembershipFields:
+        data = self.cleaned_data
+        return {
+            "email": data["email"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "role": data["role"],
+            "organisation_id": data["organisation"].pk if data["organisation"] else None,
+        }

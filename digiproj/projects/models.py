@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_organisationsnummer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -90,11 +94,13 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_projects",
     )
-    organisations = models.ManyToManyField(
-        Organisation,
-        through="ProjectOrganisation",
-        related_name="projects",
-        verbose_name=_("organisationer"),
+    organisations: models.ManyToManyField[Organisation, ProjectOrganisation] = (
+        models.ManyToManyField(
+            Organisation,
+            through="ProjectOrganisation",
+            related_name="projects",
+            verbose_name=_("organisationer"),
+        )
     )
     region = models.CharField(_("region"), max_length=100, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -207,7 +213,7 @@ class Project(models.Model):
         return f"{self.name} ({self.diarienummer})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("Slutdatum kan inte ligga före startdatum.")
         if self.esf_support and self.total_budget and self.esf_support > self.total_budget:

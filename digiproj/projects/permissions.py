@@ -9,18 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 
 from .models import Membership, Project, Role
 
 if TYPE_CHECKING:
     from digiproj.accounts.models import User
+    from digiproj.http import AuthenticatedHttpRequest
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 STAFF = {Role.ADMIN, Role.COORDINATOR, Role.CONTACT}
@@ -208,19 +211,19 @@ def projects_for_user(user: User) -> QuerySet[Project]:
 
 def project_permission_required(
     action: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Decorate a view taking `project_id`: it receives the user's ProjectAccess instead.
 
     Covers login, scope (404) and the action (403) in one line on every project view.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(view)
         @login_required
         def wrapper(
-            request: HttpRequest, project_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            access = project_get_for_user(request.user, project_id, action=action)  # type: ignore[arg-type]
+            request: AuthenticatedHttpRequest, project_id: int, *args: Any, **kwargs: Any
+        ) -> Response:
+            access = project_get_for_user(request.user, project_id, action=action)
             return view(request, access, *args, **kwargs)
 
         return wrapper

@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from digiproj.accounts.models import User
 
-from .models import Membership, Project
-from .permissions import projects_for_user
+from .models import Membership, Project, Role
+from .permissions import ProjectAccess, projects_for_user
 
 
-def project_list_for_user(*, user: User) -> QuerySet[Project]:
-    """The user's projects, each annotated with their staff role there (None: participant)."""
+@dataclass(frozen=True)
+class StaffProject:
+    """A project on the start page of someone who works in it, with their role there."""
+
+    project: Project
+    role: Role
+
+
+def staff_projects_for_user(*, user: User) -> list[StaffProject]:
+    """The projects where the user is staff, with their role; a superuser sees every project,
+    as admin where they have no membership. (Where they only take part, the start page lists
+    the participation instead.)"""
     role = Membership.objects.filter(user=user, project=OuterRef("pk")).values("role")[:1]
-    return projects_for_user(user).annotate(my_role=Subquery(role)).order_by("-start_date", "name")
+    projects = projects_for_user(user).annotate(my_role=Subquery(role))
+    return [
+        StaffProject(project, Role(project.my_role or Role.ADMIN))
+        for project in projects.order_by("-start_date", "name")
+        if project.my_role or user.is_superuser
+    ]
+
+
+def membership_list(*, access: ProjectAccess) -> QuerySet[Membership]:
+    """The project's team: every staff role, by role and address."""
+    return (
+        Membership.objects.filter(project=access.project)
+        .select_related("user", "organisation")
+        .order_by("role", "user__email")
+    )
 
 
 def system_status() -> dict[str, object]:

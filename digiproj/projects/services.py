@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from digiproj.accounts.models import User
@@ -145,6 +146,14 @@ def membership_add(
             {"email": _("%(email)s har redan en roll i projektet.") % {"email": email}}
         ) from exc
     return membership, created
+
+
+def password_link_send(request: HttpRequest, user: User) -> None:
+    """Mail a new account the link to choose a password (allauth's reset mail; it builds the
+    link from the request). Call after membership_add has committed."""
+    reset = ResetPasswordForm(data={"email": user.email})
+    if reset.is_valid():
+        reset.save(request)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from digiproj.forms import apply_validation_error
 
-from . import forms, services
+from . import forms, selectors, services
 from .models import Membership, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess, project_permission_required
 
@@ -52,9 +51,10 @@ def unit_cost_set(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         else:
             messages.success(request, _("Enhetskostnaden är sparad."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for errors in form.errors.as_data().values():
+            for field_error in errors:
+                for message in field_error.messages:
+                    messages.error(request, message)
     return redirect("project_settings", project_id=access.project.pk)
 
 
@@ -84,41 +84,23 @@ def project_organisations(request: HttpRequest, access: ProjectAccess) -> HttpRe
 def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.MembershipForm(request.POST or None, project=access.project)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             membership, new_user = services.membership_add(
-                access=access,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                role=data["role"],
-                organisation_id=data["organisation"].pk if data["organisation"] else None,
+                access=access, **form.membership_fields()
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             if new_user:
-                reset = ResetPasswordForm(data={"email": membership.user.email})
-                if reset.is_valid():
-                    reset.save(request)
-                messages.success(
-                    request,
-                    _(
-                        "%(email)s är tillagd och har fått ett mejl med en "
-                        "länk för att välja lösenord."
-                    )
-                    % {"email": membership.user.email},
+                services.password_link_send(request, membership.user)
+                added = _(
+                    "%(email)s är tillagd och har fått ett mejl med en länk för att välja lösenord."
                 )
             else:
-                messages.success(
-                    request, _("%(email)s är tillagd.") % {"email": membership.user.email}
-                )
+                added = _("%(email)s är tillagd.")
+            messages.success(request, added % {"email": membership.user.email})
             return redirect("project_team", project_id=access.project.pk)
-    members = (
-        Membership.objects.filter(project=access.project)
-        .select_related("user", "organisation")
-        .order_by("role", "user__email")
-    )
+    members = selectors.membership_list(access=access)
     context = {"access": access, "project": access.project, "form": form, "members": members}
     return render(request, "projects/team.html", context, status=400 if form.errors else 200)
 

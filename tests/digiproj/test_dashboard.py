@@ -15,6 +15,7 @@ from tests.factories import (
     RoundFactory,
     SessionFactory,
     SurveyFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,28 @@ def test_home_lists_the_users_projects_only(client):
 
     assert "DIGILO" in html
     assert other.name not in html
+
+
+def test_home_shows_each_staff_project_with_the_users_role_there(client):
+    teaching = MembershipFactory(role=Membership.Role.TEACHER)
+    ParticipationFactory(project=ProjectFactory(name="Där jag deltar"), user=teaching.user)
+    client.force_login(teaching.user)
+
+    response = client.get(reverse("home"))
+
+    staff = response.context["staff_projects"]
+    assert [(s.project, s.role.label) for s in staff] == [(teaching.project, "Utbildare")]
+    assert "<dd>Utbildare</dd>" in response.content.decode()
+
+
+def test_home_shows_a_superuser_as_admin_where_they_have_no_membership(client):
+    project = ProjectFactory()
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+
+    staff = client.get(reverse("home")).context["staff_projects"]
+
+    assert [(s.project, s.role.label) for s in staff] == [(project, "Administratör")]
 
 
 def test_anonymous_is_sent_to_login(client):
