@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -27,6 +28,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils.translation import gettext as _
 
 from digiproj.dates import STOCKHOLM, local_midnight
+from digiproj.numbers import round_half_up
 from digiproj.projects.models import Project
 from participants.models import Participation
 from participants.selectors import reported_gender
@@ -210,3 +212,13 @@ def _same(value: Any) -> Any:
 
 def total_minutes(rows: QuerySet[Any]) -> int:
     return minutes_by(rows).get((), 0)
+
+
+def hours_for_month(minutes: int, rounding: str) -> Decimal:
+    """Reported hours for one month's minutes: whole hours rounded down where the project
+    says so (ESF 2014–2020 area 1 practice), otherwise hours with two decimals."""
+    if rounding == Project.HourRounding.FLOOR_MONTH:
+        return Decimal(minutes // 60)
+    hours = round_half_up(Decimal(minutes) / 60, 2)
+    assert hours is not None
+    return hours

@@ -11,17 +11,19 @@ from django.shortcuts import get_object_or_404
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 
-from . import selectors
 from .models import Activity, Enrolment, SelfReportedTime, Session
+from .selectors import sessions as session_selectors
 
 
 def activity_get_for_user(access: ProjectAccess, pk: int) -> Activity:
-    return get_object_or_404(selectors.activity_list(access=access).filter(pk=pk))
+    return get_object_or_404(session_selectors.activity_list(access=access).filter(pk=pk))
 
 
 def session_get_for_user(access: ProjectAccess, pk: int) -> Session:
     """A session of the project; a teacher only sees the sessions they lead or teach."""
-    return get_object_or_404(selectors.session_list_with_counts(access=access).filter(pk=pk))
+    return get_object_or_404(
+        session_selectors.session_list_with_counts(access=access).filter(pk=pk)
+    )
 
 
 def enrolment_get_for_user(access: ProjectAccess, pk: int) -> Enrolment:
@@ -37,11 +39,11 @@ def enrolment_get_for_user(access: ProjectAccess, pk: int) -> Enrolment:
 
 
 def participation_for_enrolment(access: ProjectAccess, pk: int) -> Participation:
-    return get_object_or_404(selectors.participation_choices(access=access).filter(pk=pk))
+    return get_object_or_404(session_selectors.participation_choices(access=access).filter(pk=pk))
 
 
 def self_report_get_for_user(access: ProjectAccess, pk: int) -> SelfReportedTime:
-    return get_object_or_404(selectors.self_report_list(access=access).filter(pk=pk))
+    return get_object_or_404(session_selectors.self_report_list(access=access).filter(pk=pk))
 
 
 def participation_for_hours(access: ProjectAccess, pk: int) -> Participation:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from activities import selectors as activity_selectors
+from activities.selectors import sessions as activity_sessions
 from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects import selectors as project_selectors
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
@@ -32,7 +32,7 @@ def project_dashboard(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         "access": access,
         "project": access.project,
         "counts": participant_selectors.participation_counts(access=access),
-        "sessions": list(activity_selectors.session_list_upcoming(access=access)),
+        "sessions": list(activity_sessions.session_list_upcoming(access=access)),
         "rounds": list(survey_selectors.round_list_open(access=access)),
     }
     return render(request, "projects/dashboard.html", context)

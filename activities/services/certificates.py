@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from activities import permissions, selectors
+from activities import certificates, permissions
 from activities.models import (
     Certificate,
 )
+from activities.selectors import certificates as certificate_selectors
 from digiproj import dates
 from digiproj.integrity import unique_or_message
 from digiproj.projects.permissions import ProjectAccess
@@ -63,10 +64,10 @@ def certificate_sign_participant(
     and clears the manager's (now void) signature; signing the same data again (a double
     click) is refused with code already_signed, also when both clicks arrive at once."""
     month = dates.month_start(month)
-    data = selectors.certificate_data(participation=participation, month=month)
+    data = certificate_selectors.certificate_data(participation=participation, month=month)
     if not data["rows"]:
         raise ValidationError(_("Det finns inga timmar att intyga för månaden."))
-    digest = selectors.certificate_hash(data)
+    digest = certificates.certificate_hash(data)
     certificate = _certificate_for_update(participation, month)
     if certificate is None:
         # Both clicks found no row: the loser's insert fails on uniq_certificate, and the
@@ -120,12 +121,12 @@ def certificate_request_manager(
 ) -> Certificate:
     """Send the nearest manager a link and a one-time code to sign with."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    state = selectors.certificate_state(certificate)
-    if state != selectors.CertificateState.PARTICIPANT_SIGNED:
+    state = certificate_selectors.certificate_state_now(certificate)
+    if state != certificates.CertificateState.PARTICIPANT_SIGNED:
         raise ValidationError(
             _("Deltagaren måste skriva under den aktuella rapporten innan chefen kan göra det.")
         )
-    if selectors.manager_is_participant(participation=certificate.participation, email=email):
+    if certificates.manager_is_participant(participation=certificate.participation, email=email):
         raise ValidationError({"email": _self_manager_message()}, code="self_manager")
     certificate.manager_email = email.strip().lower()
     certificate.full_clean()
@@ -164,15 +165,19 @@ MANAGER_LINK_CLOSED = frozenset({"used", "void", "unsigned", "expired", "locked"
 
 
 def certificate_manager_link_check(
-    certificate: Certificate, *, user: Any = None, data: dict[str, Any] | None = None
+    certificate: Certificate, *, user: Any = None, data: certificates.CertificateData | None = None
 ) -> None:
     """Whether the manager's link may still be used; raises a ValidationError saying why not.
 
     The link works once (until the manager has signed), for MANAGER_LINK_VALID_FOR after it
     was sent, for MANAGER_CODE_MAX_ATTEMPTS wrong codes, and never for the participant
     herself. The signing page and the signing service both ask here."""
-    state = selectors.certificate_state(certificate, data)
-    if state == selectors.CertificateState.SIGNED:
+    state = (
+        certificate_selectors.certificate_state_now(certificate)
+        if data is None
+        else certificates.certificate_state(certificate, data)
+    )
+    if state == certificates.CertificateState.SIGNED:
         raise ValidationError(
             _(
                 "Länken är redan använd: närvarorapporten är underskriven. Länken fungerar bara "
@@ -180,7 +185,7 @@ def certificate_manager_link_check(
             ),
             code="used",
         )
-    if state == selectors.CertificateState.VOID:
+    if state == certificates.CertificateState.VOID:
         raise ValidationError(
             _(
                 "Uppgifterna i rapporten har ändrats efter att deltagaren skrev under. "
@@ -188,7 +193,7 @@ def certificate_manager_link_check(
             ),
             code="void",
         )
-    if state != selectors.CertificateState.PARTICIPANT_SIGNED:
+    if state != certificates.CertificateState.PARTICIPANT_SIGNED:
         raise ValidationError(_("Deltagaren har inte skrivit under rapporten än."), code="unsigned")
     if (
         certificate.manager_code_sent_at is None
@@ -208,7 +213,7 @@ def certificate_manager_link_check(
             code="locked",
         )
     participation = certificate.participation
-    if selectors.manager_is_participant(participation=participation, user=user):
+    if certificates.manager_is_participant(participation=participation, user=user):
         raise ValidationError(
             _(
                 "Du är inloggad som deltagaren. Närvarorapporten skrivs under av närmaste chef, "
@@ -216,7 +221,7 @@ def certificate_manager_link_check(
             ),
             code="self_manager",
         )
-    if selectors.manager_is_participant(
+    if certificates.manager_is_participant(
         participation=participation, email=certificate.manager_email
     ):
         # A request made before the rule: the link went to the participant's own address.

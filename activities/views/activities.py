@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import exports, forms, permissions, selectors, services
+from activities import exports, forms, permissions, services
 from activities.models import Enrolment, Session
+from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
@@ -33,7 +34,7 @@ from ._common import (
 
 @project_permission_required("activities.view")
 def activity_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    page = paginate(request, selectors.activity_list(access=access), PAGE_SIZE)
+    page = paginate(request, session_selectors.activity_list(access=access), PAGE_SIZE)
     return render(request, "activities/activity_list.html", ctx(access, page=page))
 
 
@@ -72,7 +73,7 @@ def activity_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
 @project_permission_required("activities.view")
 def activity_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     activity = permissions.activity_get_for_user(access, pk)
-    sessions = selectors.session_list_with_counts(access=access).filter(activity=activity)
+    sessions = session_selectors.session_list_with_counts(access=access).filter(activity=activity)
     return render(
         request,
         "activities/activity_detail.html",
@@ -132,12 +133,12 @@ def session_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 @project_permission_required("activities.view")
 def session_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     session = permissions.session_get_for_user(access, pk)
-    enrolments = list(selectors.enrolment_list(access=access, session=session))
+    enrolments = list(session_selectors.enrolment_list(access=access, session=session))
     context = ctx(access, session=session, enrolments=enrolments)
     if access.can("activities.enrol"):
         # Large projects have thousands of participants: list at most MAX_CHOICES, searchable.
         query = request.GET.get("sok", "").strip()
-        choices = selectors.participation_choices(access=access)
+        choices = session_selectors.participation_choices(access=access)
         if query:
             choices = choices.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
         context.update(
@@ -174,7 +175,7 @@ def _enrol_message(request: HttpRequest, result: services.EnrolmentResult) -> No
 def enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     session = permissions.session_get_for_user(access, pk)
     form = forms.EnrolForm(
-        request.POST, participations=selectors.participation_choices(access=access)
+        request.POST, participations=session_selectors.participation_choices(access=access)
     )
     if not form.is_valid():
         messages.error(request, _("Välj en deltagare i listan."))
@@ -202,7 +203,7 @@ def enrol_group(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
         return redirect("activities:session", access.project.pk, session.pk)
     organisation = form.cleaned_data["organisation"]
     group = services.participants_in_group(
-        participations=selectors.participation_choices(access=access),
+        participations=session_selectors.participation_choices(access=access),
         organisation_id=organisation.pk if organisation else None,
         role_group=form.cleaned_data["role_group"],
     )
@@ -279,7 +280,7 @@ def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 def calendar(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     today = timezone.localdate()
     if request.GET.get("visa") == "lista":
-        sessions = selectors.session_calendar(
+        sessions = session_selectors.session_calendar(
             access=access, start=today, end=today + dt.timedelta(days=3650)
         )
         page = paginate(request, sessions, PAGE_SIZE)
@@ -290,7 +291,9 @@ def calendar(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         start = today
     monday = start - dt.timedelta(days=start.weekday())
     sessions = list(
-        selectors.session_calendar(access=access, start=monday, end=monday + dt.timedelta(days=7))
+        session_selectors.session_calendar(
+            access=access, start=monday, end=monday + dt.timedelta(days=7)
+        )
     )
     days = [
         {

@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import exports, forms, permissions, selectors, services
+from activities import exports, forms, permissions, services
 from activities.models import Activity, Session
+from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
@@ -30,7 +31,7 @@ from ._common import (
 @project_permission_required("attendance.mark")
 def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     session = permissions.session_get_for_user(access, pk)
-    rows = list(selectors.attendance_sheet(access=access, session=session))
+    rows = list(session_selectors.attendance_sheet(access=access, session=session))
     form = forms.AttendanceForm(request.POST or None, rows=rows, length=session.duration_minutes)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +48,7 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
                 request, _("Närvaron är sparad (%(n)s ändrade rader).") % {"n": changed}
             )
             return redirect("activities:attendance", access.project.pk, session.pk)
-    history = selectors.attendance_history(access=access, session=session)[:20]
+    history = session_selectors.attendance_history(access=access, session=session)[:20]
     return render(
         request,
         "activities/attendance.html",
@@ -58,7 +59,7 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
 @project_permission_required("attendance.mark")
 def attendance_print(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     session = permissions.session_get_for_user(access, pk)
-    rows = selectors.attendance_sheet(access=access, session=session)
+    rows = session_selectors.attendance_sheet(access=access, session=session)
     return render(
         request, "activities/attendance_print.html", ctx(access, session=session, rows=rows)
     )
@@ -77,7 +78,7 @@ def attendance_xlsx(request: HttpRequest, access: ProjectAccess, pk: int) -> Htt
             e.att_minutes,
             "",
         ]
-        for e in selectors.attendance_sheet(access=access, session=session)
+        for e in session_selectors.attendance_sheet(access=access, session=session)
     ]
     when = date_format(timezone.localtime(session.starts_at), "j F Y H:i")
     content = exports.attendance_xlsx(session.activity.title, when, rows)
@@ -89,7 +90,7 @@ def attendance_xlsx(request: HttpRequest, access: ProjectAccess, pk: int) -> Htt
 
 @project_permission_required("hours.approve")
 def self_report_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    page = paginate(request, selectors.self_report_list(access=access), PAGE_SIZE)
+    page = paginate(request, session_selectors.self_report_list(access=access), PAGE_SIZE)
     return render(request, "activities/self_report_list.html", ctx(access, page=page))
 
 

@@ -17,8 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import exports, forms, permissions, selectors, services
+from activities import certificates, exports, forms, permissions, services
+from activities import hours as counted_time
 from activities.models import Activity, CalendarFeed, Enrolment, Session
+from activities.selectors import certificates as certificate_selectors
+from activities.selectors import sessions as session_selectors
+from activities.selectors import time_totals
 from digiproj import dates
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
@@ -50,13 +54,15 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     month = (
         form.cleaned_data["month"] if form.is_valid() else dates.month_start(timezone.localdate())
     )
-    participations, minutes = selectors.hours_overview(access=access, month=month)
+    participations, minutes = time_totals.hours_overview(access=access, month=month)
     page = paginate(request, participations, PAGE_SIZE)
     rows = [
         {
             "participation": p,
             "minutes": minutes.get(p.pk, 0),
-            "hours": selectors.hours_for_month(minutes.get(p.pk, 0), access.project.hour_rounding),
+            "hours": counted_time.hours_for_month(
+                minutes.get(p.pk, 0), access.project.hour_rounding
+            ),
         }
         for p in page
     ]
@@ -75,15 +81,15 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 
 
 def _certificate_context(access: ProjectAccess, participation: Any, month: dt.date) -> dict:
-    data = selectors.certificate_data(participation=participation, month=month)
-    certificate = selectors.certificate_get(participation=participation, month=month)
+    data = certificate_selectors.certificate_data(participation=participation, month=month)
+    certificate = certificate_selectors.certificate_get(participation=participation, month=month)
     return ctx(
         access,
         participation=participation,
         month=month,
         data=data,
         certificate=certificate,
-        state=selectors.certificate_state(certificate, data),
+        state=certificates.certificate_state(certificate, data),
     )
 
 
@@ -97,7 +103,7 @@ def _signatures(context: dict) -> list[tuple[str, str]]:
         }
     # Only a verified other person's signature reads "digitalt underskrivet"; otherwise the
     # line stays empty, to be signed on paper.
-    if cert and valid and selectors.manager_signature_verified(cert):
+    if cert and valid and certificates.manager_signature_verified(cert):
         manager = _("%(name)s, digitalt underskrivet %(when)s") % {
             "name": cert.manager_signed_name,
             "when": date_format(timezone.localtime(cert.manager_signed_at), "Y-m-d H:i"),
@@ -170,7 +176,9 @@ def certificate_request_manager(
     request: HttpRequest, access: ProjectAccess, participation_id: int, year: int, month: int
 ) -> HttpResponse:
     participation = permissions.participation_for_hours(access, participation_id)
-    cert = selectors.certificate_get(participation=participation, month=_month(year, month))
+    cert = certificate_selectors.certificate_get(
+        participation=participation, month=_month(year, month)
+    )
     form = forms.ManagerRequestForm(request.POST)
     if cert is None or not form.is_valid():
         messages.error(request, _("Skriv en giltig e-postadress till chefen."))
@@ -209,7 +217,7 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 "void": _("Nej, ändrad efter underskrift"),
             }.get(r["state"], _("Nej")),
         ]
-        for r in selectors.organisation_summary(
+        for r in certificate_selectors.organisation_summary(
             access=access,
             organisation_id=organisation.pk,
             start=dates.month_start(start),
@@ -234,9 +242,11 @@ def my_activities(request: HttpRequest) -> HttpResponse:
         projects.append(
             {
                 "participation": participation,
-                "certificates": selectors.certificate_overview(participation=participation),
-                "hours": selectors.participant_hours(participation=participation),
-                "by_activity": selectors.hours_by_activity(participation=participation),
+                "certificates": certificate_selectors.certificate_overview(
+                    participation=participation
+                ),
+                "hours": time_totals.participant_hours(participation=participation),
+                "by_activity": time_totals.hours_by_activity(participation=participation),
                 "report_form": forms.SelfReportForm(
                     activities=Activity.objects.filter(
                         project=participation.project, kind=Activity.Kind.RECORDED
@@ -245,7 +255,7 @@ def my_activities(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    enrolments = list(selectors.my_enrolments(user_id=request.user.pk))
+    enrolments = list(session_selectors.my_enrolments(user_id=request.user.pk))
     now = timezone.now()
     return render(
         request,
@@ -253,7 +263,7 @@ def my_activities(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": [e for e in enrolments if e.session.ends_at >= now],
             "past": [e for e in enrolments if e.session.ends_at < now],
-            "open_sessions": selectors.my_open_sessions(user_id=request.user.pk)[:50],
+            "open_sessions": session_selectors.my_open_sessions(user_id=request.user.pk)[:50],
             "projects": projects,
             "feed_url": request.build_absolute_uri(reverse("my_calendar_feed", args=[feed.token])),
         },
@@ -279,7 +289,7 @@ def my_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
     """The nearest manager's page behind the mailed link: only what signing needs, and only
     while the link may be used (once, before it expires, never by the participant)."""
-    cert = selectors.certificate_for_manager_token(token)
+    cert = certificate_selectors.certificate_for_manager_token(token)
     if cert is None:
         return _manager_link_closed(
             request,
@@ -290,7 +300,9 @@ def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     form = forms.ManagerSignForm(request.POST or None)
-    data = selectors.certificate_data(participation=cert.participation, month=cert.month)
+    data = certificate_selectors.certificate_data(
+        participation=cert.participation, month=cert.month
+    )
     try:
         services.certificate_manager_link_check(cert, user=request.user, data=data)
         if request.method == "POST" and form.is_valid():
@@ -316,7 +328,7 @@ def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "activities/manager_sign.html",
-        {"report": selectors.certificate_for_manager(cert, data), "form": form},
+        {"report": certificate_selectors.certificate_for_manager(cert, data), "form": form},
     )
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from activities import selectors as activity_selectors
 from activities.models import Activity
+from activities.selectors import statistics as activity_statistics
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
 from reporting import selectors
@@ -38,7 +38,7 @@ class Activities:
         kinds = dict(Activity.Kind.choices)
         tables = []
         for by_kind in (True, False):
-            rows = activity_selectors.activity_statistics(
+            rows = activity_statistics.activity_statistics(
                 access=access,
                 start=period.start,
                 end=period.end,

@@ -11,8 +11,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from activities import selectors as activity_selectors
+from activities import hours as counted_time
 from activities.models import Activity
+from activities.selectors import certificates as certificate_selectors
+from activities.selectors import statistics as activity_statistics
+from activities.selectors import time_totals
 from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
 from digiproj.projects.models import Project
@@ -50,7 +53,7 @@ def cofinancing_value(
     exact minutes / 60 (or the whole hours where the project rounds down per month); the
     hourly cost is never rounded on the way."""
     if unit_cost is not None:
-        hours = activity_selectors.hours_for_month(minutes, rounding)
+        hours = counted_time.hours_for_month(minutes, rounding)
         return round_half_up(hours * unit_cost, 2)
     if annual_cost is None or not basis:
         raise ValueError("a unit cost, or an annual cost and a basis")
@@ -82,14 +85,12 @@ class TimeFigures:
             last = project.closing_start - dt.timedelta(days=1)
         eligible = last >= period.start
         self.monthly = (
-            activity_selectors.hours_by_month(
-                participations=participations, start=period.start, end=last
-            )
+            time_totals.hours_by_month(participations=participations, start=period.start, end=last)
             if eligible
             else {}
         )
         self.closing = (
-            activity_selectors.hours_by_month(
+            time_totals.hours_by_month(
                 participations=participations,
                 start=max(period.start, last + dt.timedelta(days=1)),
                 end=period.end,
@@ -100,21 +101,21 @@ class TimeFigures:
         # A signed certificate certifies its whole month; the minutes valued are those above
         # (days in the period, before the closing phase).
         self.certified = (
-            activity_selectors.certified_months(
+            certificate_selectors.certified_months(
                 participations=participations, start=period.start, end=last
             )
             if eligible
             else set()
         )
         self.per_activity = (
-            activity_selectors.minutes_by_month_and_activity(
+            time_totals.minutes_by_month_and_activity(
                 participations=participations, start=period.start, end=last
             )
             if activities and eligible
             else {}
         )
         # Recorded on days outside the participation's start and end: not counted anywhere.
-        self.outside_minutes = activity_selectors.minutes_outside_participation(
+        self.outside_minutes = activity_statistics.minutes_outside_participation(
             participations=participations, start=period.start, end=period.end
         )
         self.people = {
@@ -190,7 +191,7 @@ class TimeFigures:
     ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
         """(minutes, reported hours, certified, hourly value, value) of one person-month."""
         minutes = self.monthly.get((pid, month), 0)
-        hours = activity_selectors.hours_for_month(minutes, self.project.hour_rounding)
+        hours = counted_time.hours_for_month(minutes, self.project.hour_rounding)
         is_certified = (pid, month) in self.certified
         rate = self.rate_for(self.people[pid], month) if is_certified and hours else None
         value = self.value_for(self.people[pid], month, minutes) if rate is not None else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from activities import selectors as activity_selectors
+from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
 from reporting import builders, selectors
 from reporting.builders import Column, Table
@@ -65,7 +65,7 @@ class Indicators:
         return tables
 
     def _hours(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
-        minutes = activity_selectors.minutes_by_gender(
+        minutes = activity_statistics.minutes_by_gender(
             access=access, start=period.start, end=period.end, organisation_id=run.organisation_id
         )
         g = gender_labels()

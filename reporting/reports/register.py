@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from activities import selectors as activity_selectors
+from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
@@ -76,7 +76,7 @@ class ParticipantRegister:
         register = selectors.participant_register(
             access=access, period=period, organisation_id=run.organisation_id
         )
-        minutes = activity_selectors.minutes_by_participation(
+        minutes = activity_statistics.minutes_by_participation(
             participations=register, start=period.start, end=period.end
         )
 

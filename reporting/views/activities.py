@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from activities import selectors as activity_selectors
 from activities.models import Activity
+from activities.selectors import statistics as activity_statistics
 from digiproj.collation import swedish
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
@@ -32,7 +32,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     sessions_drill = reverse("reporting:activity_sessions", args=[access.project.pk])
     tables = []
     for by_kind in (True, False):
-        rows = activity_selectors.activity_statistics(
+        rows = activity_statistics.activity_statistics(
             access=access,
             start=period.start,
             end=period.end,
@@ -100,7 +100,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         "total",
     ):
         raise Http404
-    figures = activity_selectors.activity_people(
+    figures = activity_statistics.activity_people(
         access=access,
         start=period.start,
         end=period.end,
@@ -110,7 +110,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
     )
     wanted = set(figures)
     if params.get("enrolled"):
-        wanted = activity_selectors.activity_enrolled(
+        wanted = activity_statistics.activity_enrolled(
             access=access,
             start=period.start,
             end=period.end,
@@ -160,7 +160,7 @@ def activity_sessions(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         raise Http404 from None
     if (activity_id is None) == (kind is None):
         raise Http404
-    sessions = activity_selectors.activity_sessions_held(
+    sessions = activity_statistics.activity_sessions_held(
         access=access, start=period.start, end=period.end, activity_id=activity_id, kind=kind
     )
     context = {"access": access, "project": access.project, "sessions": list(sessions)}

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from activities import selectors as activity_selectors
+from activities.selectors import statistics as activity_statistics
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from reporting import selectors
@@ -82,7 +82,7 @@ def _hours_by_gender(
     access: ProjectAccess, period: Period, organisation_id: int | None
 ) -> list[dict]:
     """Hours by gender (as in the indicator file), each linked to the people behind it."""
-    minutes = activity_selectors.minutes_by_gender(
+    minutes = activity_statistics.minutes_by_gender(
         access=access, start=period.start, end=period.end, organisation_id=organisation_id
     )
     labels = report_base.gender_labels()

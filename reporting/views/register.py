@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from activities import selectors as activity_selectors
+from activities.selectors import statistics as activity_statistics
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from reporting import selectors
@@ -23,7 +23,7 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         access=access, period=period, organisation_id=organisation_id
     )
     page = paginate(request, rows, PAGE_SIZE)
-    minutes = activity_selectors.minutes_by_participation(
+    minutes = activity_statistics.minutes_by_participation(
         participations=[p.pk for p in page],
         start=period.start,
         end=period.end,

@@ -15,8 +15,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from activities import selectors, services
+from activities import services
 from activities.models import Activity
+from activities.selectors import certificates as certificate_selectors
+from activities.selectors import time_totals
 from activities.services import AttendanceMark
 from tests.factories import (
     ActivityFactory,
@@ -95,7 +97,7 @@ def month(world):
 
 
 def test_hours_per_date_activity_month_and_total(world, month):
-    by_day = selectors.hours_by_day(
+    by_day = time_totals.hours_by_day(
         participations=[world.own.pk], start=MARCH, end=dt.date(2026, 5, 1)
     )
     assert by_day == {
@@ -104,14 +106,14 @@ def test_hours_per_date_activity_month_and_total(world, month):
         (world.own.pk, month.lecture.pk, dt.date(2026, 3, 24)): 75,
         (world.own.pk, month.lecture.pk, dt.date(2026, 4, 2)): 100,
     }
-    hours = selectors.participant_hours(participation=world.own)
+    hours = time_totals.participant_hours(participation=world.own)
     assert [(r["month"], r["minutes"], r["hours"]) for r in hours["months"]] == [
         (dt.date(2026, 3, 1), 345, Decimal(5)),
         (dt.date(2026, 4, 1), 100, Decimal(1)),
     ]
     assert hours["minutes"] == 445
     assert hours["hours"] == 6
-    assert selectors.hours_by_activity(participation=world.own) == [
+    assert time_totals.hours_by_activity(participation=world.own) == [
         {"activity": "Film om Teams", "minutes": 40},
         {"activity": "Säkerhet i vardagen", "minutes": 75 + 100},
         {"activity": "Workshop Excel", "minutes": 180 + 50},
@@ -122,14 +124,14 @@ def test_without_rounding_hours_keep_minutes(world, month):
     world.project.hour_rounding = "none"
     world.project.save()
     world.own.refresh_from_db()
-    hours = selectors.participant_hours(participation=world.own)
+    hours = time_totals.participant_hours(participation=world.own)
     assert [r["hours"] for r in hours["months"]] == [Decimal("5.75"), Decimal("1.67")]
 
 
 def test_only_approved_self_reported_time_counts(world, month):
     pending = month.recorded.self_reports.get(status="pending")
     services.self_report_decide(report=pending, approve=True, by_user_id=world.contact.pk)
-    march = selectors.participant_hours(participation=world.own)["months"][0]
+    march = time_totals.participant_hours(participation=world.own)["months"][0]
     assert march["minutes"] == 345 + 30
 
 
@@ -141,9 +143,9 @@ def test_certificate_signed_by_both_then_voided_by_a_change(
     sign_url = reverse("activities:sign", args=[world.project.pk, 2026, 3])
 
     assert client.post(sign_url).status_code == 302
-    cert = selectors.certificate_get(participation=world.own, month=MARCH)
+    cert = certificate_selectors.certificate_get(participation=world.own, month=MARCH)
     assert cert.participant_signed_by == world.participant_user
-    assert selectors.certificate_state(cert) == "participant_signed"
+    assert certificate_selectors.certificate_state_now(cert) == "participant_signed"
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -170,7 +172,7 @@ def test_certificate_signed_by_both_then_voided_by_a_change(
     cert.refresh_from_db()
     assert cert.manager_signed_name == "Chef Chefsson"
     assert cert.manager_signed_method == "code"
-    assert selectors.certificate_state(cert) == "signed"
+    assert certificate_selectors.certificate_state_now(cert) == "signed"
     # The code is one-time: it is gone once used.
     assert cert.manager_code_hash == ""
 
@@ -209,7 +211,7 @@ def test_certificate_signed_by_both_then_voided_by_a_change(
         reason="Rättning",
     )
     cert.refresh_from_db()
-    assert selectors.certificate_state(cert) == "void"
+    assert certificate_selectors.certificate_state_now(cert) == "void"
     page = client.get(url).content.decode()
     assert "Underskrifterna gäller inte längre" in page
     with pytest.raises(ValidationError, match="ändrats"):
@@ -218,9 +220,14 @@ def test_certificate_signed_by_both_then_voided_by_a_change(
     # Signing again binds the new data; the manager must sign again.
     client.post(sign_url)
     cert.refresh_from_db()
-    assert selectors.certificate_state(cert) == "participant_signed"
+    assert certificate_selectors.certificate_state_now(cert) == "participant_signed"
     assert cert.manager_signed_at is None
-    assert selectors.certificate_data(participation=world.own, month=MARCH)["total_minutes"] == 300
+    assert (
+        certificate_selectors.certificate_data(participation=world.own, month=MARCH)[
+            "total_minutes"
+        ]
+        == 300
+    )
 
 
 def test_manager_can_sign_logged_in_with_the_requested_address(world, month):

@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import selectors as activity_selectors
 from activities.models import Activity, Attendance, Certificate, SelfReportedTime
+from activities.selectors import certificates as certificate_selectors
+from activities.selectors import time_totals
 from activities.services import certificate_sign_participant
 from digiproj.dates import local_midnight
 from digiproj.projects.models import UnitCost
@@ -158,7 +159,7 @@ def every_hours_figure(world, client) -> dict[str, object]:
     page = client.get(reverse("activities:hours", args=[pk]), {"month": "2024-02"})
     figures["hours overview page"] = sorted(r["minutes"] for r in page.context["rows"])
     for org in ("north", "south"):
-        summary = activity_selectors.organisation_summary(
+        summary = certificate_selectors.organisation_summary(
             access=access, organisation_id=world[org].pk, start=PERIOD[0], end=PERIOD[1]
         )
         figures[f"Sammanställning {org}"] = sorted(
@@ -166,13 +167,11 @@ def every_hours_figure(world, client) -> dict[str, object]:
         )
     for name in ("P1", "P2", "P6"):
         participation = world["p"][name]
-        figures[f"{name} hours"] = activity_selectors.participant_hours(participation=participation)
-        figures[f"{name} by activity"] = activity_selectors.hours_by_activity(
-            participation=participation
-        )
+        figures[f"{name} hours"] = time_totals.participant_hours(participation=participation)
+        figures[f"{name} by activity"] = time_totals.hours_by_activity(participation=participation)
         figures[f"{name} certificates"] = [
             (row["month"], row["minutes"], row["state"])
-            for row in activity_selectors.certificate_overview(participation=participation)
+            for row in certificate_selectors.certificate_overview(participation=participation)
         ]
     return figures
 

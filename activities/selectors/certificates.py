@@ -1,0 +1,196 @@
+"""Reads of monthly certificates: the data a certificate shows, its state today, the months
+the reports count as certified, a participant's and an organisation's overview, and the
+manager's signing page. What a certificate is (hash, state) is activities.certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from activities import hours as counted_time
+from activities.certificates import (
+    CertificateData,
+    CertificateState,
+    certificate_payload,
+    certificate_state,
+)
+from activities.models import Activity, Certificate
+from activities.selectors.time_totals import hours_by_day, hours_by_month, participant_hours
+from digiproj.dates import month_end, month_start
+from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
+from participants.models import Participation
+
+
+def certificate_data_for_months(
+    *, participation: Participation, months: list[dt.date]
+) -> dict[dt.date, CertificateData]:
+    """The data of several monthly certificates, read with three queries in all."""
+    participation = Participation.objects.select_related("person", "organisation", "project").get(
+        pk=participation.pk
+    )
+    months = sorted({month_start(m) for m in months})
+    if not months:
+        return {}
+    by_day = hours_by_day(
+        participations=[participation.pk], start=months[0], end=month_end(months[-1])
+    )
+    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
+    return {month: certificate_payload(participation, month, by_day, titles) for month in months}
+
+
+def certified_months(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> set[tuple[int, dt.date]]:
+    """(participation, month) pairs of months touching [start, end] whose certificate is
+    signed by both the participant and the manager and still matches the data (a later
+    change voids it).
+
+    A certificate covers its whole month, so it is checked against the whole month's data
+    even when the period (or the part before a closing phase) ends or starts inside it;
+    which of its days are valued is the caller's period, not the certificate's.
+
+    Reads the signed certificates, the hours behind them and the people in five queries;
+    only the state (the hash comparison) is worked out per certificate.
+    """
+    signed = list(
+        Certificate.objects.filter(
+            participation__in=participations,
+            month__gte=month_start(start),
+            month__lte=end,
+            participant_signed_at__isnull=False,
+            manager_signed_at__isnull=False,
+        ).only(
+            "participation", "month", "content_hash", "participant_signed_at", "manager_signed_at"
+        )
+    )
+    if not signed:
+        return set()
+    ids = {c.participation_id for c in signed}
+    last = max(c.month for c in signed)
+    by_day = hours_by_day(participations=list(ids), start=month_start(start), end=month_end(last))
+    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
+    people = Participation.objects.select_related("person", "organisation", "project").in_bulk(ids)
+    return {
+        (c.participation_id, c.month)
+        for c in signed
+        if certificate_state(
+            c, certificate_payload(people[c.participation_id], c.month, by_day, titles)
+        )
+        == CertificateState.SIGNED
+    }
+
+
+def certificate_data(*, participation: Participation, month: dt.date) -> CertificateData:
+    """Everything a närvarorapport shows. Its hash is what the signatures are bound to."""
+    month = month_start(month)
+    return certificate_data_for_months(participation=participation, months=[month])[month]
+
+
+def certificate_state_now(certificate: Certificate) -> CertificateState:
+    """A certificate's state against its month's data as they are now (read here; a page
+    that has read them already asks activities.certificates.certificate_state)."""
+    data = certificate_data(participation=certificate.participation, month=certificate.month)
+    return certificate_state(certificate, data)
+
+
+def certificate_overview(*, participation: Participation) -> list[dict[str, Any]]:
+    """Every month with hours, its certificate and that certificate's state (void included)."""
+    hours = participant_hours(participation=participation)
+    months = [row["month"] for row in hours["months"]]
+    data = certificate_data_for_months(participation=participation, months=months)
+    certificates = {c.month: c for c in Certificate.objects.filter(participation=participation)}
+    return [
+        {
+            **row,
+            "certificate": certificates.get(row["month"]),
+            "state": certificate_state(certificates.get(row["month"]), data[row["month"]]),
+        }
+        for row in hours["months"]
+    ]
+
+
+def certificate_get(*, participation: Participation, month: dt.date) -> Certificate | None:
+    return (
+        Certificate.objects.filter(participation=participation, month=month_start(month))
+        .select_related("participant_signed_by", "manager_signed_by")
+        .first()
+    )
+
+
+def certificate_for_manager_token(token: str) -> Certificate | None:
+    return (
+        Certificate.objects.filter(manager_token=token)
+        .select_related("participation__person", "participation__organisation")
+        .select_related("participation__project")
+        .first()
+        if token
+        else None
+    )
+
+
+def certificate_for_manager(certificate: Certificate, data: CertificateData) -> dict[str, Any]:
+    """What the manager's signing page shows, and nothing more: name, month, employer and the
+    time per date. The personnummer only masked; no email, phone or other participant data."""
+    return {
+        "name": data["name"],
+        "personnummer": pnr.mask(data["personnummer"]),
+        "employer": data["employer"],
+        "project": data["project"],
+        "month": certificate.month,
+        "rows": data["rows"],
+        "total_minutes": data["total_minutes"],
+        "hours": data["hours"],
+    }
+
+
+def organisation_summary(
+    *, access: ProjectAccess, organisation_id: int, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Sammanställning: per participant of one organisation, hours per month in [start, end]
+    with each month's certificate state."""
+    participations = list(
+        Participation.objects.filter(project=access.project, organisation_id=organisation_id)
+        .filter(access.participation_q())
+        .select_related("person")
+        .order_by("last_name", "first_name", "pk")
+    )
+    months = hours_by_month(participations=[p.pk for p in participations], start=start, end=end)
+    certificates = {
+        (c.participation_id, c.month): c
+        for c in Certificate.objects.filter(
+            participation__in=[p.pk for p in participations], month__gte=start, month__lte=end
+        )
+    }
+    by_participation: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for (pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1]):
+        by_participation[pid].append((month, minutes))
+    # A certificate is certified only if both signed and its data still hash the same; the
+    # data are recomputed once per participant that has signed certificates (an export).
+    states: dict[tuple[int, dt.date], str] = {}
+    for participation in participations:
+        signed = [
+            m
+            for (pid, m), c in certificates.items()
+            if pid == participation.pk and c.participant_signed_at
+        ]
+        if signed:
+            data = certificate_data_for_months(participation=participation, months=signed)
+            for month in signed:
+                cert = certificates[(participation.pk, month)]
+                states[(participation.pk, month)] = certificate_state(cert, data[month])
+    return [
+        {
+            "participation": participation,
+            "month": month,
+            "minutes": minutes,
+            "hours": counted_time.hours_for_month(minutes, access.project.hour_rounding),
+            "certificate": certificates.get((participation.pk, month)),
+            "state": states.get((participation.pk, month), CertificateState.UNSIGNED),
+        }
+        for participation in participations
+        for month, minutes in by_participation[participation.pk]
+    ]

@@ -1,0 +1,88 @@
+"""Counted time summed for the hours pages and the reports: per participation, activity, day
+and month. What counts (and what does not) is one rule in activities.hours; this module only
+groups it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from activities import hours as counted_time
+from activities.models import Activity
+from activities.selectors.sessions import participation_choices
+from digiproj.dates import month_end
+from digiproj.projects.permissions import ProjectAccess
+from participants.models import Participation
+
+
+def hours_by_day(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Counted minutes per (participation, activity, date) on days in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "act", "day")
+
+
+def hours_by_month(
+    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], int]:
+    """Counted minutes per (participation, first day of month) on days in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "month")
+
+
+def minutes_by_month_and_activity(
+    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
+) -> dict[tuple[int, int, dt.date], int]:
+    """Counted minutes per (participation, activity, first day of month) in [start, end]."""
+    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    return counted_time.minutes_by(rows, "pid", "act", "month")
+
+
+def participant_hours(*, participation: Participation) -> dict[str, Any]:
+    """One participant's minutes per month and in total, with the reported (rounded) hours."""
+    project = participation.project
+    months = hours_by_month(
+        participations=[participation.pk], start=project.start_date, end=project.end_date
+    )
+    rows = [
+        {
+            "month": month,
+            "minutes": minutes,
+            "hours": counted_time.hours_for_month(minutes, project.hour_rounding),
+        }
+        for (_pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1])
+    ]
+    return {
+        "months": rows,
+        "minutes": sum(r["minutes"] for r in rows),
+        "hours": sum((r["hours"] for r in rows), Decimal(0)),
+    }
+
+
+def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
+    """One participant's counted minutes per activity over the whole project."""
+    project = participation.project
+    rows = counted_time.counted_rows(
+        participations=[participation.pk], start=project.start_date, end=project.end_date
+    )
+    totals = {act: minutes for (act,), minutes in counted_time.minutes_by(rows, "act").items()}
+    titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
+    return sorted(
+        ({"activity": titles[pk], "minutes": m} for pk, m in totals.items()),
+        key=lambda r: r["activity"],
+    )
+
+
+def hours_overview(
+    *, access: ProjectAccess, month: dt.date
+) -> tuple[QuerySet[Participation], dict[int, int]]:
+    """Participants in scope and their minutes in one month (one GROUP BY per source)."""
+    participations = participation_choices(access=access)
+    minutes = hours_by_month(
+        participations=participations.values("pk"), start=month, end=month_end(month)
+    )
+    return participations, {pid: total for (pid, _m), total in minutes.items()}
