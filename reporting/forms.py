@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -16,12 +19,16 @@ from surveys.models import Question, Round
 from surveys.selectors import areas
 
 from . import goals, reports
+from .definitions import MEASURES
 from .models import ReportFormat, ReportKind
 from .reports import base as report_base
-from .selectors import genders_for
+from .selectors import DIMENSIONS, Period, genders_for
 
 
 class PeriodForm(forms.Form):
+    """A period and, for those who may choose, an organisation: what a report page shows and
+    what a report file is ordered for."""
+
     period_start = forms.DateField(
         label=_("Från och med"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -45,12 +52,14 @@ class PeriodForm(forms.Form):
             # A contact's figures are their organisation's; no choice to offer.
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
+            organisations = self.fields["organisation"]
+            assert isinstance(organisations, forms.ModelChoiceField)
+            organisations.queryset = Organisation.objects.filter(
                 project_organisations__project=project
             ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("Periodens slut kan inte ligga före dess början."))
@@ -61,6 +70,147 @@ class PeriodForm(forms.Form):
     def organisation_id(self) -> int | None:
         org = self.cleaned_data.get("organisation")
         return org.pk if org else None
+
+
+class _Raw(forms.Field):
+    """A query-string value as given: None when absent, "" kept (the empty value of a
+    dimension, "not ended", is a value of its own)."""
+
+
+class _Flag(forms.Field):
+    """Present and non-empty means yes (the links carry 1)."""
+
+    def to_python(self, value: Any) -> bool:
+        return bool(value)
+
+
+@dataclass(frozen=True)
+class FigureParams:
+    """What a figure link says: its period (the project's when the link has none) and
+    organisation and which figure it is."""
+
+    period: Period
+    organisation_id: int | None
+    measure: str = ""
+    gender: str = "total"
+    dimension: str = "total"
+    value: str | int | None = None
+    month: dt.date | None = None
+    certified: bool | None = None
+    activity: int | None = None
+    kind: str | None = None
+    enrolled: bool = False
+    present: bool = False
+    baseline: int | None = None
+    follow_up: int | None = None
+    area: int | None = None
+
+
+class ReportParamsForm(PeriodForm):
+    """The one reader of a report's query string.
+
+    On a report page (`figure=None`) it is the period form the page shows: period_start,
+    period_end, organisation, the project's dates when nothing is given. Behind a figure's
+    link (`figure=("measure", "gender", ...)`, the names of FigureParams the link carries) it
+    reads the link's short names (from, to, org, dim, ...): the period is required when
+    "period" is named (otherwise the project's), gender and dimension default to "total". An
+    invalid link is the view's 404 (figure()).
+    """
+
+    # A figure link's names for the page's fields (short, as the links have always been).
+    LINK_NAMES = {
+        "period_start": "from",
+        "period_end": "to",
+        "organisation": "org",
+        "dimension": "dim",
+    }
+
+    measure = forms.ChoiceField(choices=[(m, m) for m in MEASURES])
+    gender = forms.ChoiceField()
+    dimension = forms.ChoiceField(choices=[(d, d) for d in DIMENSIONS])
+    value = _Raw(required=False)
+    month = forms.DateField(input_formats=["%Y-%m"])
+    certified = _Raw(required=False)
+    activity = forms.IntegerField(required=False)
+    kind = forms.CharField(required=False, strip=False, empty_value=None)
+    enrolled = _Flag(required=False)
+    present = _Flag(required=False)
+    baseline = forms.IntegerField()
+    follow_up = forms.IntegerField()
+    area = forms.IntegerField()
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        access: ProjectAccess,
+        figure: Sequence[str] | None = None,
+    ) -> None:
+        self.is_link = figure is not None
+        self.figure_fields = tuple(figure or ())
+        if figure is not None and data is not None:
+            data = {"gender": "total", "dim": "total", **data.dict()}  # the last of a repeated key
+        super().__init__(data, access=access)
+        for name in list(self.fields):
+            if name not in (*PeriodForm.base_fields, *self.figure_fields):
+                del self.fields[name]
+        if figure is not None:
+            for name in ("period_start", "period_end"):
+                field = self.fields[name]
+                assert isinstance(field, forms.DateField)
+                field.input_formats = ["%Y-%m-%d"]
+                # A link to rounds (a competence group) has their dates, not a period.
+                field.required = "period" in self.figure_fields
+            # Any organisation id: the scoped selectors find no rows of another one.
+            self.fields["organisation"] = forms.IntegerField(required=False)
+        if "gender" in self.fields:
+            genders = [*genders_for(access), "total"]
+            self.fields["gender"].choices = [(g, g) for g in genders]
+
+    def add_prefix(self, field_name: str) -> str:
+        if self.is_link:
+            return self.LINK_NAMES.get(field_name, field_name)
+        return super().add_prefix(field_name)
+
+    def clean(self) -> dict[str, Any]:
+        if not self.is_link:
+            return super().clean()
+        data = self.cleaned_data  # a link's period is taken as given (no page messages)
+        value = data.get("value")
+        if data.get("dimension") == "organisation" and value:
+            data["value"] = int(value) if value.isdigit() else None
+        if "certified" in data:
+            data["certified"] = {"1": True, "0": False}.get(data["certified"])
+        return data
+
+    def period(self) -> Period:
+        """The chosen period; the project's own when nothing valid was asked for."""
+        if self.is_bound and self.is_valid():
+            return Period(self.cleaned_data["period_start"], self.cleaned_data["period_end"])
+        return Period(self.access.project.start_date, self.access.project.end_date)
+
+    def organisation_id(self) -> int | None:
+        """The chosen organisation; None for a contact, whose figures the selectors limit
+        to their own organisation."""
+        if not (self.is_bound and self.is_valid()):
+            return None
+        org = self.cleaned_data.get("organisation")
+        return org if isinstance(org, int) or org is None else org.pk
+
+    def figure(self) -> FigureParams:
+        """The link's parameters; Http404 when one is missing or not one a page links to."""
+        if not self.is_valid():
+            raise Http404
+        data = self.cleaned_data
+        project = self.access.project
+        return FigureParams(
+            period=Period(
+                data.get("period_start") or project.start_date,
+                data.get("period_end") or project.end_date,
+            ),
+            organisation_id=data.get("organisation") or None,
+            **{name: data[name] for name in self.figure_fields if name != "period"},
+        )
 
 
 class ReportOrderForm(PeriodForm):

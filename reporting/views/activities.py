@@ -16,14 +16,15 @@ from participants import selectors as participant_selectors
 from reporting import selectors
 from reporting.reports import base as report_base
 
-from .common import drill_params, period_form, period_param
+from .common import ReportPage, drill_params, figure_params, report_context
 
 
 @project_permission_required("reports.view")
 def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Aktiviteter on screen: per type and per activity, sessions held, enrolled, people
     present and hours by gender; hours per type as a chart; figures link to their people."""
-    form, period, organisation_id = period_form(request, access)
+    report = ReportPage.read(request, access)
+    period, organisation_id = report.period, report.organisation_id
     genders = selectors.genders_for(access)
     labels = report_base.gender_labels()
     kinds = dict(Activity.Kind.choices)
@@ -69,36 +70,25 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
         }
         for row in per_kind
     ]
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "period": period,
-        "per_kind": per_kind,
-        "per_activity": tables[1],
-        "chart": chart,
-        "gender_labels": [(g, labels[g]) for g in (*genders, "total")],
-    }
+    context = report.context(
+        per_kind=per_kind,
+        per_activity=tables[1],
+        chart=chart,
+        gender_labels=[(g, labels[g]) for g in (*genders, "total")],
+    )
     return render(request, "reporting/activities.html", context)
 
 
 @project_permission_required("reports.view")
 def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The people behind one figure of the activities page, with their minutes."""
-    params = request.GET
-    try:
-        period = period_param(params)
-        activity_id = int(params["activity"]) if params.get("activity") else None
-        kind = params.get("kind") or None
-        organisation_id = int(params["org"]) if params.get("org") else None
-        gender = params.get("gender", "total")
-    except (KeyError, ValueError):
-        raise Http404 from None
+    figure = figure_params(
+        request, access, "period", "activity", "kind", "gender", "enrolled", "present"
+    )
+    period, activity_id, kind = figure.period, figure.activity, figure.kind
+    organisation_id, gender = figure.organisation_id, figure.gender
     # One activity, one type, or (neither) every activity of the project.
-    if (activity_id is not None and kind is not None) or gender not in (
-        *selectors.genders_for(access),
-        "total",
-    ):
+    if activity_id is not None and kind is not None:
         raise Http404
     figures = activity_statistics.activity_people(
         access=access,
@@ -109,7 +99,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         organisation_id=organisation_id,
     )
     wanted = set(figures)
-    if params.get("enrolled"):
+    if figure.enrolled:
         wanted = activity_statistics.activity_enrolled(
             access=access,
             start=period.start,
@@ -127,7 +117,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
     ordered = people.order_by(swedish("last_name"), swedish("first_name"), "pk")
     for participation in ordered:
         minutes = figures.get(participation.pk, {"present": 0, "own": 0})
-        if params.get("present") and not minutes.get("attended"):
+        if figure.present and not minutes.get("attended"):
             continue
         rows.append(
             {
@@ -136,32 +126,26 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
                 "minutes": minutes["present"] + minutes["own"],
             }
         )
-    context = {
-        "access": access,
-        "project": access.project,
-        "rows": rows,
-        "present_only": bool(params.get("present")),
-        "enrolled_only": bool(params.get("enrolled")),
-        "total_hours": report_base.hours_of(sum(r["minutes"] for r in rows)),
-        "gender_label": report_base.gender_labels()[gender],
-    }
+    context = report_context(
+        access,
+        rows=rows,
+        present_only=figure.present,
+        enrolled_only=figure.enrolled,
+        total_hours=report_base.hours_of(sum(r["minutes"] for r in rows)),
+        gender_label=report_base.gender_labels()[gender],
+    )
     return render(request, "reporting/activity_people.html", context)
 
 
 @project_permission_required("reports.view")
 def activity_sessions(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The sessions behind one "sessions held" figure of the activities page."""
-    params = request.GET
-    try:
-        period = period_param(params)
-        activity_id = int(params["activity"]) if params.get("activity") else None
-        kind = params.get("kind") or None
-    except (KeyError, ValueError):
-        raise Http404 from None
+    figure = figure_params(request, access, "period", "activity", "kind")
+    period, activity_id, kind = figure.period, figure.activity, figure.kind
     if (activity_id is None) == (kind is None):
         raise Http404
     sessions = activity_statistics.activity_sessions_held(
         access=access, start=period.start, end=period.end, activity_id=activity_id, kind=kind
     )
-    context = {"access": access, "project": access.project, "sessions": list(sessions)}
+    context = report_context(access, sessions=list(sessions))
     return render(request, "reporting/activity_sessions.html", context)

@@ -14,27 +14,24 @@ from reporting import selectors
 from reporting.reports import base as report_base
 from surveys import selectors as survey_selectors
 
-from .common import period_form
+from .common import ReportPage, figure_params, report_context
 
 
 @project_permission_required("reports.view")
 def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Kompetensutveckling on screen: DigComp levels before and after per area (chart and
     table), paired change overall and by gender, each group size a link to its people."""
-    form, period, organisation_id = period_form(request, access)
+    report = ReportPage.read(request, access)
+    period, organisation_id = report.period, report.organisation_id
     baseline, follow_up = survey_selectors.round_pair_for_period(
         access=access, start=period.start, end=period.end
     )
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "period": period,
-        "baseline": baseline,
-        "follow_up": follow_up,
-        "areas": [],
-        "threshold": access.project.survey_anonymity_threshold,
-    }
+    context = report.context(
+        baseline=baseline,
+        follow_up=follow_up,
+        areas=[],
+        threshold=access.project.survey_anonymity_threshold,
+    )
     if baseline and follow_up and not (baseline.anonymous or follow_up.anonymous):
         threshold = access.project.survey_anonymity_threshold
         genders = selectors.genders_for(access)
@@ -86,13 +83,9 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
 @project_permission_required("reports.view")
 def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The people behind one paired-change figure (never for a suppressed group)."""
-    params = request.GET
-    try:
-        baseline_id, follow_up_id = int(params["baseline"]), int(params["follow_up"])
-        area, gender = int(params["area"]), params.get("gender", "total")
-        organisation_id = int(params["org"]) if params.get("org") else None
-    except (KeyError, ValueError):
-        raise Http404 from None
+    figure = figure_params(request, access, "baseline", "follow_up", "area", "gender")
+    baseline_id, follow_up_id, area = figure.baseline, figure.follow_up, figure.area
+    gender, organisation_id = figure.gender, figure.organisation_id
     rounds = survey_selectors.round_list(access=access).filter(pk__in=[baseline_id, follow_up_id])
     if len(rounds) != 2 or any(r.anonymous for r in rounds):
         raise Http404
@@ -111,11 +104,10 @@ def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpRespon
     for person in people:
         person["personnummer"] = pnr.mask(person["personnummer"])
         person["change"] = person["after"] - person["before"]
-    context = {
-        "access": access,
-        "project": access.project,
-        "people": people,
-        "area": area,
-        "gender_label": report_base.gender_labels().get(gender, gender),
-    }
+    context = report_context(
+        access,
+        people=people,
+        area=area,
+        gender_label=report_base.gender_labels().get(gender, gender),
+    )
     return render(request, "reporting/competence_people.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,12 +17,13 @@ from reporting.reports import base as report_base
 from reporting.reports import indicators as indicator_report
 from reporting.selectors import Period
 
-from .common import PAGE_SIZE, drill_params, period_form, period_param
+from .common import PAGE_SIZE, ReportPage, drill_params, figure_params, report_context
 
 
 @project_permission_required("reports.view")
 def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    form, period, organisation_id = period_form(request, access)
+    report = ReportPage.read(request, access)
+    period, organisation_id = report.period, report.organisation_id
     labels = report_base.dimension_labels(access)
     columns = selectors.indicator_columns(access)
     base = drill_params(period, organisation_id)
@@ -58,23 +59,20 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
                 }
             )
         sections.append({"dimension": dimension, "title": title, "rows": rows})
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "period": period,
-        "organisation_id": organisation_id,
-        "sections": sections,
-        "gender_chart": _gender_chart(access, sections[0]["rows"][0]["cells"], columns),
-        "columns": columns,
-        "measures": MEASURES,
-        "genders": report_base.gender_labels(),
-        "hours_by_gender": _hours_by_gender(access, period, organisation_id),
-        "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
-        "definitions": [
-            MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "age")
-        ],
-    }
+    context = report.context(
+        **{
+            "sections": sections,
+            "gender_chart": _gender_chart(access, sections[0]["rows"][0]["cells"], columns),
+            "columns": columns,
+            "measures": MEASURES,
+            "genders": report_base.gender_labels(),
+            "hours_by_gender": _hours_by_gender(access, period, organisation_id),
+            "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
+            "definitions": [
+                MEASURE_DEFINITIONS[k] for k in ("scope", "started", "active", "ended", "age")
+            ],
+        }
+    )
     return render(request, "reporting/indicators.html", context)
 
 
@@ -142,46 +140,29 @@ def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> li
 @project_permission_required("reports.view")
 def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The rows behind one figure of the indicator page."""
-    params = request.GET
-    try:
-        period = period_param(params)
-        measure, gender = params["measure"], params.get("gender", "total")
-        dimension, value = params.get("dim", "total"), params.get("value")
-        organisation_id = int(params["org"]) if params.get("org") else None
-    except (KeyError, ValueError):
-        raise Http404 from None
-    if (
-        measure not in MEASURES
-        or dimension not in selectors.DIMENSIONS
-        or gender not in (*selectors.genders_for(access), "total")
-    ):
-        raise Http404
-    if dimension == "organisation" and value:
-        value = int(value) if value.isdigit() else None
+    figure = figure_params(request, access, "period", "measure", "gender", "dimension", "value")
     rows = selectors.drilldown_rows(
         access=access,
-        period=period,
-        measure=measure,
-        gender=gender,
-        dimension=dimension,
-        value=value,
-        organisation_id=organisation_id,
+        period=figure.period,
+        measure=figure.measure,
+        gender=figure.gender,
+        dimension=figure.dimension,
+        value=figure.value,
+        organisation_id=figure.organisation_id,
     )
     page = paginate(request, rows, PAGE_SIZE)
     labels = report_base.dimension_labels(access)
-    title, key_labels = labels[dimension]
-    genders = labels["gender"][1]
-    for participation in page:  # the gender the figure counts them under, not as recorded
-        participation.reported_gender_label = genders.get(participation.reported_gender, "")
-    context = {
-        "access": access,
-        "project": access.project,
-        "page": page,
-        "period": period,
-        "measure_label": MEASURES[measure],
-        "gender_label": report_base.gender_labels()[gender],
-        "dimension_title": title,
-        "value_label": key_labels.get(value, value),
-        "dimension": dimension,
-    }
+    title, key_labels = labels[figure.dimension]
+    genders = labels["gender"][1]  # the gender the figure counts them under, not as recorded
+    context = report_context(
+        access,
+        page=page,
+        rows=[(p, genders.get(p.reported_gender, "")) for p in page],
+        period=figure.period,
+        measure_label=MEASURES[figure.measure],
+        gender_label=report_base.gender_labels()[figure.gender],
+        dimension_title=title,
+        value_label=key_labels.get(figure.value, figure.value),
+        dimension=figure.dimension,
+    )
     return render(request, "reporting/drilldown.html", context)

@@ -11,16 +11,17 @@ from digiproj.projects.permissions import ProjectAccess, project_permission_requ
 from reporting import selectors
 from reporting.reports import base as report_base
 
-from .common import PAGE_SIZE, period_form
+from .common import PAGE_SIZE, ReportPage
 
 
 @project_permission_required("reports.view")
 def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Deltagarförteckning on screen: everyone active in the period, with hours, paginated
     (hours are read for the shown page only, so the page costs the same at any size)."""
-    form, period, organisation_id = period_form(request, access)
+    report = ReportPage.read(request, access)
+    period = report.period
     rows = selectors.participant_register(
-        access=access, period=period, organisation_id=organisation_id
+        access=access, period=period, organisation_id=report.organisation_id
     )
     page = paginate(request, rows, PAGE_SIZE)
     minutes = activity_statistics.minutes_by_participation(
@@ -30,11 +31,5 @@ def register(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     )
     for participation in page:
         participation.hours_in_period = report_base.hours_of(minutes.get(participation.pk, 0))
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "period": period,
-        "page": page,
-    }
+    context = report.context(page=page)
     return render(request, "reporting/register.html", context)

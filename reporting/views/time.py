@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -14,13 +13,14 @@ from reporting import selectors
 from reporting.reports import base as report_base
 from reporting.reports import cofinancing
 
-from .common import drill_params, period_form, period_param
+from .common import ReportPage, drill_params, figure_params, report_context
 
 
 @project_permission_required("reports.view")
 def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Tid och medfinansiering on screen: hours per month by gender, as a chart and a table."""
-    form, period, organisation_id = period_form(request, access)
+    report = ReportPage.read(request, access)
+    period, organisation_id = report.period, report.organisation_id
     time = cofinancing.TimeFigures(access=access, period=period, organisation_id=organisation_id)
     genders = selectors.genders_for(access)
     months = cofinancing.time_by_month(time, genders)
@@ -42,45 +42,31 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         ]
         row["cells"] = [(row[f"certified_{g}"], row["links"][g]) for g in genders]
     labels = report_base.gender_labels()
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "period": period,
-        "months": months,
-        "gender_labels": [(g, labels[g]) for g in genders],
-        "warnings": sorted(time.warnings),
-        "outside_label": report_base.OUTSIDE_LABEL,
-        "outside_hours": report_base.hours_of(time.outside_minutes)
-        if time.outside_minutes
-        else None,
-    }
+    context = report.context(
+        months=months,
+        gender_labels=[(g, labels[g]) for g in genders],
+        warnings=sorted(time.warnings),
+        outside_label=report_base.OUTSIDE_LABEL,
+        outside_hours=report_base.hours_of(time.outside_minutes) if time.outside_minutes else None,
+    )
     return render(request, "reporting/time.html", context)
 
 
 @project_permission_required("reports.view")
 def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The person-months behind one month and gender of the time page."""
-    params = request.GET
-    try:
-        period = period_param(params)
-        month = dt.date.fromisoformat(params["month"] + "-01")
-        gender = params.get("gender", "total")
-        organisation_id = int(params["org"]) if params.get("org") else None
-    except (KeyError, ValueError):
-        raise Http404 from None
-    if gender not in (*selectors.genders_for(access), "total"):
-        raise Http404
-    time = cofinancing.TimeFigures(access=access, period=period, organisation_id=organisation_id)
-    rows = cofinancing.time_rows(time, month=month, gender=gender)
-    if params.get("certified") in ("0", "1"):
-        rows = [r for r in rows if r["certified"] == (params["certified"] == "1")]
-    context = {
-        "access": access,
-        "project": access.project,
-        "rows": rows,
-        "month": month,
-        "gender_label": report_base.gender_labels()[gender],
-        "total_hours": sum((r["hours"] for r in rows), start=0),
-    }
+    figure = figure_params(request, access, "period", "month", "gender", "certified")
+    time = cofinancing.TimeFigures(
+        access=access, period=figure.period, organisation_id=figure.organisation_id
+    )
+    rows = cofinancing.time_rows(time, month=figure.month, gender=figure.gender)
+    if figure.certified is not None:
+        rows = [r for r in rows if r["certified"] == figure.certified]
+    context = report_context(
+        access,
+        rows=rows,
+        month=figure.month,
+        gender_label=report_base.gender_labels()[figure.gender],
+        total_hours=sum((r["hours"] for r in rows), start=0),
+    )
     return render(request, "reporting/time_rows.html", context)
