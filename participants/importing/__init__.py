@@ -7,12 +7,10 @@ Safety: workbooks are opened with data_only=False so a formula is seen as a form
 refused, never evaluated; macro workbooks (.xlsm, vbaProject.bin) are refused unread.
 """
 
-from .checking import CheckResult, OrganisationMatcher, RowError, check_rows, preview_rows
+from .checking import CheckResult, RowError, check_rows, preview_rows
 from .columns import (
-    CHOICE_FIELDS,
     COLUMNS,
     DATA_SHEET,
-    DEFAULTS,
     MAX_FILE_BYTES,
     Column,
     ImportFileError,
@@ -22,15 +20,12 @@ from .reading import Table, _cell_text, check_archive, check_upload, read_table
 from .template import template_workbook
 
 __all__ = [
-    "CHOICE_FIELDS",
     "COLUMNS",
     "DATA_SHEET",
-    "DEFAULTS",
     "MAX_FILE_BYTES",
     "CheckResult",
     "Column",
     "ImportFileError",
-    "OrganisationMatcher",
     "RowError",
     "Table",
     "_cell_text",

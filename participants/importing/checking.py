@@ -1,15 +1,15 @@
-"""Checking rows: every problem of every row, in Swedish, naming row and column."""
+"""Checking rows: every problem of every row, in Swedish, naming row and column.
+
+The columns' own rules are in columns.py (COLUMNS); here are the rules of a whole row
+(formulas) and of the whole file (headers, the same person twice, people already in the
+project)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation, Project
@@ -18,12 +18,13 @@ from digiproj.spreadsheets import starts_like_formula
 from .. import personnummer as pnr
 from ..models import Participation
 from .columns import (
-    CHOICE_FIELDS,
     COLUMNS,
-    DEFAULTS,
-    _header_map,
-    _norm,
+    CellError,
+    Check,
+    Column,
+    OrganisationMatcher,
     column_header,
+    column_positions,
 )
 from .reading import Table
 
@@ -44,59 +45,6 @@ class CheckResult:
     errors: list[dict[str, Any]]
 
 
-def _parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a plain date)
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_amount(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s\u00a0]|kr$", "", text.strip().lower()).replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
-def _choice_lookup(choices: Any) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for value, label in choices.choices:
-        lookup[_norm(value)] = value
-        lookup[_norm(str(label))] = value
-    if choices is Participation.Isced:
-        for value in ("0-2", "3-4", "5-8"):
-            lookup[value.replace("-", "–")] = value
-            lookup[f"isced {value}"] = value
-        lookup["okänd"] = Participation.Isced.UNKNOWN
-    return lookup
-
-
-class OrganisationMatcher:
-    """The project's organisations, found by organisationsnummer (with or without dash) or by
-    name (case-insensitive)."""
-
-    def __init__(self, project: Project, fixed: Organisation | None) -> None:
-        self.fixed = fixed
-        self.organisations = list(
-            Organisation.objects.filter(project_organisations__project=project).distinct()
-        )
-        self.by_number = {re.sub(r"\D", "", o.organisationsnummer): o for o in self.organisations}
-        self.by_name = {_norm(o.name): o for o in self.organisations}
-
-    def find(self, text: str) -> Organisation | None:
-        digits = re.sub(r"\D", "", text)
-        if len(digits) == 12 and digits.startswith("16"):
-            digits = digits[2:]
-        if len(digits) == 10 and digits in self.by_number:
-            return self.by_number[digits]
-        return self.by_name.get(_norm(text))
-
-
 def check_rows(
     *, project: Project, table: Table, organisation: Organisation | None = None
 ) -> CheckResult:
@@ -105,178 +53,137 @@ def check_rows(
     `organisation` is set when a contact (or --organisation) imports: rows may leave the
     employer empty and may not name another one.
     """
-    mapping = _header_map()
-    index: dict[str, int] = {}
-    for position, header in enumerate(table.headers, start=1):
-        key = mapping.get(_norm(header))
-        if key and key not in index:
-            index[key] = position
-    errors: list[RowError] = []
-    header_row = 1
+    positions = column_positions(table.headers)
+    check = Check(organisations=OrganisationMatcher(project, organisation))
+    errors = _missing_headers(positions, check)
+    if errors:
+        return CheckResult(valid=[], errors=[e.as_dict() for e in errors])
+    first_row_of: dict[str, int] = {}
+    valid: list[dict[str, Any]] = []
+    for raw in table.rows:
+        number, cells = raw[0], _cells_by_key(raw[1:], positions)
+        row_errors = _formulas(number, cells)
+        if not row_errors:
+            record, row_errors = _check_row(number, cells, check)
+            row_errors += _twice_in_file(record, first_row_of)
+            if not row_errors:
+                valid.append(record)
+        errors += row_errors
+    valid, in_project = _already_in_project(project, valid)
+    errors = sorted(errors + in_project, key=lambda e: e.row)
+    return CheckResult(valid=valid, errors=[e.as_dict() for e in errors])
+
+
+def _missing_headers(positions: dict[str, int], check: Check) -> list[RowError]:
+    """A required column the header row lacks. One may be left out when an empty cell is
+    fine in this import (a contact's file without the employer: every row is theirs)."""
+    missing = []
     for column in COLUMNS:
-        if not column.required or column.key in index:
+        if not column.required or column.key in positions or _empty_is_fine(column, check):
             continue
-        if column.key == "organisation" and organisation is not None:
-            continue
-        errors.append(
+        missing.append(
             RowError(
-                header_row,
+                1,
                 str(column.header),
                 _("Kolumnen ”%(column)s” saknas i rubrikraden. Använd mallens rubriker.")
                 % {"column": column.header},
             )
         )
-    if errors:
-        return CheckResult(valid=[], errors=[e.as_dict() for e in errors])
+    return missing
 
-    matcher = OrganisationMatcher(project, organisation)
-    lookups = {key: _choice_lookup(choices) for key, choices in CHOICE_FIELDS.items()}
-    seen: dict[str, int] = {}
-    valid: list[dict[str, Any]] = []
-    for raw in table.rows:
-        number, cells = raw[0], raw[1:]
 
-        def cell(key: str, cells: list[Any] = cells) -> str:
-            position = index.get(key)
-            if position is None or position > len(cells):
-                return ""
-            return str(cells[position - 1] or "").strip()
+def _empty_is_fine(column: Column, check: Check) -> bool:
+    if column.when_empty is None:
+        return False
+    try:
+        column.when_empty(check)
+    except CellError:
+        return False
+    return True
 
-        row_errors: list[RowError] = []
 
-        def fail(key: str, message: str, number: int = number, bucket: list = row_errors) -> None:
-            bucket.append(RowError(number, column_header(key), message))
+def _cells_by_key(cells: list[Any], positions: dict[str, int]) -> dict[str, str]:
+    """A row's cells by column key, in the file's column order; a short row's missing cells
+    are empty."""
+    return {
+        key: str(cells[position] or "").strip() if position < len(cells) else ""
+        for key, position in positions.items()
+    }
 
-        for key in index:
-            # The rule the exports neutralise by: = + - @ start a formula in a spreadsheet
-            # (cells are stripped, so also after a tab); a plain number like -5 does not.
-            if starts_like_formula(cell(key)):
-                fail(
-                    key,
-                    _(
-                        "Cellen börjar med %(sign)s och läses då som en formel. Formler tas "
-                        "inte emot vid import: skriv in själva värdet utan = + - eller @ först."
-                    )
-                    % {"sign": f"”{cell(key)[0]}”"},
-                )
-        if row_errors:
-            errors.extend(row_errors)
-            continue
 
-        record: dict[str, Any] = {"row": number}
-        for key in ("personnummer", "first_name", "last_name", "start_date"):
-            if not cell(key):
-                fail(
-                    key, _("Uppgiften saknas. Fyll i %(column)s.") % {"column": column_header(key)}
-                )
-        if cell("personnummer"):
-            try:
-                record["personnummer"] = pnr.normalize(cell("personnummer"))
-            except ValidationError as exc:
-                fail("personnummer", exc.messages[0])
-        for key in ("first_name", "last_name"):
-            if len(cell(key)) > 100:
-                fail(key, _("Högst 100 tecken."))
-            record[key] = cell(key)[:100]
+def _formulas(number: int, cells: dict[str, str]) -> list[RowError]:
+    """Cells a spreadsheet would read as a formula. They are a row's only problems: its
+    other values are not looked at."""
+    # The rule the exports neutralise by: = + - @ start a formula in a spreadsheet (cells
+    # are stripped, so also after a tab); a plain number like -5 does not.
+    return [
+        RowError(
+            number,
+            column_header(key),
+            _(
+                "Cellen börjar med %(sign)s och läses då som en formel. Formler tas "
+                "inte emot vid import: skriv in själva värdet utan = + - eller @ först."
+            )
+            % {"sign": f"”{text[0]}”"},
+        )
+        for key, text in cells.items()
+        if starts_like_formula(text)
+    ]
 
-        org_text = cell("organisation")
-        if organisation is not None:
-            found = matcher.find(org_text) if org_text else organisation
-            if found is None or found.pk != organisation.pk:
-                fail(
-                    "organisation",
-                    _(
-                        "Du kan bara importera deltagare till %(org)s. Ta bort raden eller "
-                        "lämna arbetsgivaren tom."
-                    )
-                    % {"org": organisation.name},
-                )
-            record["organisation_id"] = organisation.pk
-        elif not org_text:
-            fail("organisation", _("Uppgiften saknas. Fyll i arbetsgivarens organisationsnummer."))
-        else:
-            found = matcher.find(org_text)
-            if found is None:
-                fail(
-                    "organisation",
-                    _(
-                        "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv "
-                        "organisationsnumret för en av projektets organisationer."
-                    )
-                    % {"value": org_text},
-                )
-            else:
-                record["organisation_id"] = found.pk
 
-        email = cell("email").lower()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                fail("email", _("”%(value)s” är ingen giltig e-postadress.") % {"value": email})
-        record["email"] = email
-        record["phone"] = cell("phone")[:30]
-        record["workplace"] = cell("workplace")[:200]
+def _check_row(
+    number: int, cells: dict[str, str], check: Check
+) -> tuple[dict[str, Any], list[RowError]]:
+    """A row's record and its problems: what is missing first, then each column's rule, in
+    the template's order."""
+    errors = [
+        RowError(
+            number,
+            str(column.header),
+            _("Uppgiften saknas. Fyll i %(column)s.") % {"column": column.header},
+        )
+        for column in COLUMNS
+        if column.required and column.when_empty is None and not cells.get(column.key)
+    ]
+    record: dict[str, Any] = {"row": number}
+    for column in COLUMNS:
+        text = cells.get(column.key, "")
+        try:
+            if text:
+                record[column.field] = column.parse(text, check)
+            elif column.when_empty is not None:
+                record[column.field] = column.when_empty(check)
+            elif not column.required:
+                record[column.field] = column.empty
+        except CellError as exc:
+            errors.append(RowError(number, str(column.header), exc.message))
+    return record, errors
 
-        for key, lookup in lookups.items():
-            text = cell(key)
-            if not text:
-                record[key] = DEFAULTS[key]
-                continue
-            value = lookup.get(_norm(text))
-            if value is None:
-                allowed = ", ".join(str(label) for _v, label in CHOICE_FIELDS[key].choices)
-                fail(
-                    key,
-                    _("”%(value)s” är inget giltigt värde. Skriv något av: %(allowed)s.")
-                    % {"value": text, "allowed": allowed},
-                )
-            record[key] = value
 
-        salary = cell("annual_salary_cost")
-        record["annual_salary_cost"] = None
-        if salary:
-            amount = _parse_amount(salary)
-            if amount is None or amount < 0 or amount >= Decimal("100000000"):
-                fail(
-                    "annual_salary_cost",
-                    _("Skriv lönekostnaden som ett belopp i kronor, till exempel 540000."),
-                )
-            else:
-                record["annual_salary_cost"] = str(amount.quantize(Decimal("0.01")))
+def _twice_in_file(record: dict[str, Any], first_row_of: dict[str, int]) -> list[RowError]:
+    """The same person on two rows. A row with other problems still counts as the first."""
+    number = record.get("personnummer")
+    if not number:
+        return []
+    if number not in first_row_of:
+        first_row_of[number] = record["row"]
+        return []
+    return [
+        RowError(
+            record["row"],
+            column_header("personnummer"),
+            _("Personen finns redan på rad %(first)s i filen. Ta bort den ena raden.")
+            % {"first": first_row_of[number]},
+        )
+    ]
 
-        for key in ("start_date", "consent_date"):
-            text = cell(key)
-            record[key] = None
-            if not text:
-                continue
-            parsed = _parse_date(text)
-            if parsed is None:
-                fail(
-                    key,
-                    _("”%(value)s” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
-                    % {"value": text},
-                )
-            else:
-                record[key] = parsed.isoformat()
 
-        number_12 = record.get("personnummer")
-        if number_12:
-            if number_12 in seen:
-                fail(
-                    "personnummer",
-                    _("Personen finns redan på rad %(first)s i filen. Ta bort den ena raden.")
-                    % {"first": seen[number_12]},
-                )
-            else:
-                seen[number_12] = number
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            valid.append(record)
-
-    # Already in the project: one query per chunk, not one per row.
-    numbers = [r["personnummer"] for r in valid]
+def _already_in_project(
+    project: Project, records: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """The records whose person is not yet in the project, and a problem for each that is.
+    One query per chunk, not one per row."""
+    numbers = [r["personnummer"] for r in records]
     existing: set[str] = set()
     for start in range(0, len(numbers), 5000):
         existing.update(
@@ -284,42 +191,31 @@ def check_rows(
                 project=project, person__personnummer__in=numbers[start : start + 5000]
             ).values_list("person__personnummer", flat=True)
         )
-    if existing:
-        still_valid = []
-        for record in valid:
-            if record["personnummer"] in existing:
-                errors.append(
-                    RowError(
-                        record["row"],
-                        column_header("personnummer"),
-                        _(
-                            "%(pnr)s är redan deltagare i projektet. Ta bort raden, eller ändra "
-                            "uppgifterna på personens sida."
-                        )
-                        % {"pnr": pnr.mask(record["personnummer"])},
-                    )
-                )
-            else:
-                still_valid.append(record)
-        valid = still_valid
-    errors.sort(key=lambda e: e.row)
-    return CheckResult(valid=valid, errors=[e.as_dict() for e in errors])
+    errors = [
+        RowError(
+            record["row"],
+            column_header("personnummer"),
+            _(
+                "%(pnr)s är redan deltagare i projektet. Ta bort raden, eller ändra "
+                "uppgifterna på personens sida."
+            )
+            % {"pnr": pnr.mask(record["personnummer"])},
+        )
+        for record in records
+        if record["personnummer"] in existing
+    ]
+    return [r for r in records if r["personnummer"] not in existing], errors
 
 
 def preview_rows(headers: list[str], rows: list[list[Any]], limit: int = 10) -> list[dict]:
     """The first rows as the preview shows them (personnummer masked)."""
-    mapping = _header_map()
-    index: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        key = mapping.get(_norm(header))
-        if key and key not in index:
-            index[key] = position
+    positions = column_positions(headers)
     shown = []
     for raw in rows[:limit]:
         cells = raw[1:]
 
         def get(key: str, cells: list[Any] = cells) -> str:
-            position = index.get(key)
+            position = positions.get(key)
             return str(cells[position]) if position is not None and position < len(cells) else ""
 
         number = get("personnummer")

@@ -1,12 +1,25 @@
-"""The columns of a participant file: Swedish headers, aliases, allowed values."""
+"""The columns of a participant file, one table (COLUMNS): each column's Swedish header and
+the other headers it is known by, what the template says about it, and its rule, the small
+function that turns a cell into the value kept (or says in Swedish what to fix)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digiproj.projects.models import Organisation, Project
+
+from .. import personnummer as pnr
 from ..models import Participation
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
@@ -30,15 +43,241 @@ class ImportFileError(Exception):
         self.message = message
 
 
+class CellError(Exception):
+    """What is wrong with one cell, in Swedish, saying what to write instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OrganisationMatcher:
+    """The project's organisations, found by organisationsnummer (with or without dash) or by
+    name (case-insensitive)."""
+
+    def __init__(self, project: Project, fixed: Organisation | None) -> None:
+        self.fixed = fixed
+        self.organisations = list(
+            Organisation.objects.filter(project_organisations__project=project).distinct()
+        )
+        self.by_number = {re.sub(r"\D", "", o.organisationsnummer): o for o in self.organisations}
+        self.by_name = {_norm(o.name): o for o in self.organisations}
+
+    def find(self, text: str) -> Organisation | None:
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 12 and digits.startswith("16"):
+            digits = digits[2:]
+        if len(digits) == 10 and digits in self.by_number:
+            return self.by_number[digits]
+        return self.by_name.get(_norm(text))
+
+
+@dataclass
+class Check:
+    """What the columns' rules share while one file is checked: the project's organisations
+    (with the contact's own, when a contact imports) and the allowed values, looked up once
+    in the language of the request."""
+
+    organisations: OrganisationMatcher
+    lookups: dict[Any, dict[str, str]] = field(default_factory=dict)
+
+
+# A column's rule: a cell's text (stripped, never empty) -> the value the record keeps, or
+# CellError.
+Parse = Callable[[str, Check], Any]
+
+
+def _keep(text: str, check: Check) -> str:
+    return text
+
+
+def _personnummer(text: str, check: Check) -> str:
+    """12 digits, as stored; a samordningsnummer is a personnummer here."""
+    try:
+        return pnr.normalize(text)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from exc
+
+
+def _name(text: str, check: Check) -> str:
+    if len(text) > 100:
+        raise CellError(_("Högst 100 tecken."))
+    return text
+
+
+def _cut_to(length: int) -> Parse:
+    """Longer text is cut to the field's length (a phone number or a workplace is not worth
+    refusing a row for)."""
+
+    def parse(text: str, check: Check) -> str:
+        return text[:length]
+
+    return parse
+
+
+def _email(text: str, check: Check) -> str:
+    email = text.lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise CellError(_("”%(value)s” är ingen giltig e-postadress.") % {"value": email}) from exc
+    return email
+
+
+def _employer(text: str, check: Check) -> int:
+    """The employer's id, found among the project's organisations. A contact's import names
+    only their own organisation (or none: see _employer_when_empty)."""
+    fixed = check.organisations.fixed
+    found = check.organisations.find(text)
+    if fixed is not None:
+        if found is None or found.pk != fixed.pk:
+            raise CellError(
+                _(
+                    "Du kan bara importera deltagare till %(org)s. Ta bort raden eller "
+                    "lämna arbetsgivaren tom."
+                )
+                % {"org": fixed.name}
+            )
+        return fixed.pk
+    if found is None:
+        raise CellError(
+            _(
+                "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv "
+                "organisationsnumret för en av projektets organisationer."
+            )
+            % {"value": text}
+        )
+    return found.pk
+
+
+def _employer_when_empty(check: Check) -> int:
+    """A contact's rows may leave the employer empty (or the file leave the column out):
+    every row is then theirs."""
+    if check.organisations.fixed is None:
+        raise CellError(_("Uppgiften saknas. Fyll i arbetsgivarens organisationsnummer."))
+    return check.organisations.fixed.pk
+
+
+def allowed_labels(choices: type[models.TextChoices]) -> str:
+    """The allowed values as the template and the messages list them."""
+    return ", ".join(str(label) for _value, label in choices.choices)
+
+
+def _one_of(choices: type[models.TextChoices], also: dict[str, str] | None = None) -> Parse:
+    """A value of `choices`, written as its stored value or its label in any case; `also`
+    maps more spellings (already normalised) to values."""
+
+    def lookup(check: Check) -> dict[str, str]:
+        if choices not in check.lookups:
+            found: dict[str, str] = {}
+            for value, label in choices.choices:
+                found[_norm(value)] = value
+                found[_norm(str(label))] = value
+            check.lookups[choices] = found | (also or {})
+        return check.lookups[choices]
+
+    def parse(text: str, check: Check) -> str:
+        value = lookup(check).get(_norm(text))
+        if value is None:
+            raise CellError(
+                _("”%(value)s” är inget giltigt värde. Skriv något av: %(allowed)s.")
+                % {"value": text, "allowed": allowed_labels(choices)}
+            )
+        return value
+
+    return parse
+
+
+# ISCED bands as people write them: "0–2" with an en dash, "ISCED 3-4", "okänd".
+_ISCED_SPELLINGS = {
+    **{band.replace("-", "–"): band for band in ("0-2", "3-4", "5-8")},
+    **{f"isced {band}": band for band in ("0-2", "3-4", "5-8")},
+    "okänd": Participation.Isced.UNKNOWN,
+}
+
+
+def _amount(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[\s\u00a0]|kr$", "", text.strip().lower()).replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _salary(text: str, check: Check) -> str:
+    """Kronor per year, as Swedish Excel writes them ("540 000,50 kr" too), kept with öre."""
+    amount = _amount(text)
+    if amount is None or amount < 0 or amount >= Decimal("100000000"):
+        raise CellError(_("Skriv lönekostnaden som ett belopp i kronor, till exempel 540000."))
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _plain_date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 (a plain date)
+        except ValueError:
+            continue
+    return None
+
+
+def _date(text: str, check: Check) -> str:
+    parsed = _plain_date(text)
+    if parsed is None:
+        raise CellError(
+            _("”%(value)s” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.") % {"value": text}
+        )
+    return parsed.isoformat()
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column of the file and its rule.
+
+    `header` is the template's (Swedish) header; the file may also use `aliases` or the
+    key, in any case. `parse` turns a filled-in cell into the value the record keeps under
+    `stores` (default: the key), or raises CellError with the message. An empty cell keeps
+    `empty`; in a `required` column it is reported missing (before the row's other problems),
+    unless `when_empty` decides from the import what an empty cell means. `choices` lists
+    the allowed values in the template."""
+
     key: str
-    header: Any  # lazy Swedish header, as in the template
+    header: Any  # lazy, as in the template
     required: bool = False
     aliases: tuple[str, ...] = ()
     help: Any = ""
+    parse: Parse = _keep
+    empty: Any = ""
+    when_empty: Callable[[Check], Any] | None = None
+    stores: str = ""
+    choices: type[models.TextChoices] | None = None
+
+    @property
+    def field(self) -> str:
+        return self.stores or self.key
 
 
+def _choice_column(
+    key: str,
+    header: Any,
+    choices: type[models.TextChoices],
+    default: str,
+    aliases: tuple[str, ...] = (),
+    also: dict[str, str] | None = None,
+) -> Column:
+    return Column(
+        key,
+        header,
+        aliases=aliases,
+        parse=_one_of(choices, also),
+        empty=default,
+        choices=choices,
+    )
+
+
+# The file's columns, in the template's order (also the order a row's problems are listed
+# in). A new column goes here; services/imports.py._import_rows saves what it stores.
 COLUMNS: tuple[Column, ...] = (
     Column(
         "personnummer",
@@ -46,28 +285,64 @@ COLUMNS: tuple[Column, ...] = (
         True,
         ("personnr", "pnr", "samordningsnummer", "personnummer/samordningsnummer"),
         gettext_lazy("12 siffror, ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra."),
+        parse=_personnummer,
     ),
-    Column("first_name", gettext_lazy("Förnamn"), True, ("fornamn",)),
-    Column("last_name", gettext_lazy("Efternamn"), True, ("efternamn",)),
+    Column("first_name", gettext_lazy("Förnamn"), True, ("fornamn",), parse=_name),
+    Column("last_name", gettext_lazy("Efternamn"), True, ("efternamn",), parse=_name),
     Column(
         "organisation",
         gettext_lazy("Arbetsgivare"),
         True,
         ("organisation", "organisationsnummer", "orgnr", "arbetsgivare (organisationsnummer)"),
         gettext_lazy("Organisationsnummer (NNNNNN-NNNN) eller namn, som i listan nedan."),
+        parse=_employer,
+        when_empty=_employer_when_empty,
+        stores="organisation_id",
     ),
-    Column("email", gettext_lazy("E-post"), False, ("epost", "e-postadress", "mejl", "email")),
-    Column("phone", gettext_lazy("Telefon"), False, ("telefonnummer", "mobil")),
-    Column("workplace", gettext_lazy("Arbetsplats"), False, ("arbetsplats/enhet", "enhet")),
-    Column("role_group", gettext_lazy("Yrkesgrupp"), False),
-    Column("isced", gettext_lazy("Utbildningsnivå"), False, ("utbildning", "isced")),
-    Column("employment_status", gettext_lazy("Sysselsättning"), False, ("sysselsattning",)),
+    Column(
+        "email",
+        gettext_lazy("E-post"),
+        False,
+        ("epost", "e-postadress", "mejl", "email"),
+        parse=_email,
+    ),
+    Column("phone", gettext_lazy("Telefon"), False, ("telefonnummer", "mobil"), parse=_cut_to(30)),
+    Column(
+        "workplace",
+        gettext_lazy("Arbetsplats"),
+        False,
+        ("arbetsplats/enhet", "enhet"),
+        parse=_cut_to(200),
+    ),
+    _choice_column(
+        "role_group",
+        gettext_lazy("Yrkesgrupp"),
+        Participation.RoleGroup,
+        Participation.RoleGroup.ADMIN_STAFF,
+    ),
+    _choice_column(
+        "isced",
+        gettext_lazy("Utbildningsnivå"),
+        Participation.Isced,
+        Participation.Isced.UNKNOWN,
+        aliases=("utbildning", "isced"),
+        also=_ISCED_SPELLINGS,
+    ),
+    _choice_column(
+        "employment_status",
+        gettext_lazy("Sysselsättning"),
+        Participation.EmploymentStatus,
+        Participation.EmploymentStatus.EMPLOYED,
+        aliases=("sysselsattning",),
+    ),
     Column(
         "annual_salary_cost",
         gettext_lazy("Årlig lönekostnad"),
         False,
         ("lönekostnad", "arlig lonekostnad"),
         gettext_lazy("Kronor per år inklusive sociala avgifter, till exempel 540000."),
+        parse=_salary,
+        empty=None,
     ),
     Column(
         "start_date",
@@ -75,6 +350,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         ("start",),
         gettext_lazy("ÅÅÅÅ-MM-DD, till exempel 2024-03-01."),
+        parse=_date,
     ),
     Column(
         "consent_date",
@@ -85,33 +361,31 @@ COLUMNS: tuple[Column, ...] = (
             "Datum då personen fick information om behandlingen, ÅÅÅÅ-MM-DD. "
             "Registreras som given på papper."
         ),
+        parse=_date,
+        empty=None,
     ),
 )
-
-CHOICE_FIELDS = {
-    "role_group": Participation.RoleGroup,
-    "isced": Participation.Isced,
-    "employment_status": Participation.EmploymentStatus,
-}
-DEFAULTS = {
-    "role_group": Participation.RoleGroup.ADMIN_STAFF,
-    "isced": Participation.Isced.UNKNOWN,
-    "employment_status": Participation.EmploymentStatus.EMPLOYED,
-}
 
 
 def _norm(text: str) -> str:
     return " ".join(str(text).replace("*", "").strip().lower().split())
 
 
-def _header_map() -> dict[str, str]:
+def column_positions(headers: list[str]) -> dict[str, int]:
+    """Each known column's place in the header row (0-based; the first of two same columns
+    counts), found by header, alias or key in any case, a trailing * ignored."""
     mapping: dict[str, str] = {}
     for column in COLUMNS:
         mapping[_norm(str(column.header))] = column.key
         mapping[_norm(column.key)] = column.key
         for alias in column.aliases:
             mapping[_norm(alias)] = column.key
-    return mapping
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        key = mapping.get(_norm(header))
+        if key and key not in positions:
+            positions[key] = position
+    return positions
 
 
 def column_header(key: str) -> str:

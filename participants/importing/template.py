@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 from digiproj.projects.models import Organisation, Project
 from digiproj.spreadsheets import neutralise_row
 
-from .columns import (
-    CHOICE_FIELDS,
-    COLUMNS,
-    DATA_SHEET,
-)
+from .columns import COLUMNS, DATA_SHEET, allowed_labels
 
 
 def template_workbook(project: Project, organisations: Iterable[Organisation]) -> bytes:
@@ -47,10 +43,8 @@ def template_workbook(project: Project, organisations: Iterable[Organisation]) -
         cell.font = Font(bold=True)
     for column in COLUMNS:
         help_text = str(column.help)
-        if column.key in CHOICE_FIELDS:
-            help_text = _("Något av: %(values)s.") % {
-                "values": ", ".join(str(label) for _v, label in CHOICE_FIELDS[column.key].choices)
-            }
+        if column.choices is not None:
+            help_text = _("Något av: %(values)s.") % {"values": allowed_labels(column.choices)}
         info.append([str(column.header), _("Ja") if column.required else _("Nej"), help_text])
     info.append([])
     info.append([_("Projektets organisationer"), _("Organisationsnummer")])
