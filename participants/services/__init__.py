@@ -1,10 +1,21 @@
 """Writes of participants. Every write validates first and saves nothing on error.
 
-Split by concern (records, imports, registration); everything is importable from here.
+Split by what they do (records, identity, rights, imports, registration); callers import
+them from here.
 """
 
 from __future__ import annotations
 
+from .identity import (
+    participation_set_personnummer,
+    person_derived_fields,
+    person_get_or_create,
+    person_personnummer_check,
+    person_personnummer_correct,
+    person_personnummer_reveal,
+    personnummer_reveal,
+    personnummer_reveal_bulk,
+)
 from .imports import (
     ImportRowsInvalid,
     participant_import_cancel,
@@ -19,23 +30,11 @@ from .imports import (
 from .records import (
     PARTICIPATION_FIELDS,
     PERSON_FIELDS,
-    correction_request_create,
-    correction_request_handle,
-    correction_request_submit,
     participant_add,
     participant_update,
     participation_create,
     participation_end,
     participation_reopen,
-    participation_set_personnummer,
-    person_derived_fields,
-    person_erase,
-    person_get_or_create,
-    person_personnummer_check,
-    person_personnummer_correct,
-    person_personnummer_reveal,
-    personnummer_reveal,
-    personnummer_reveal_bulk,
 )
 from .registration import (
     INVITATION_SALT,
@@ -51,6 +50,12 @@ from .registration import (
     registration_link_register,
     registration_link_set_active,
     registration_pending_for_token,
+)
+from .rights import (
+    correction_request_create,
+    correction_request_handle,
+    correction_request_submit,
+    person_erase,
 )
 
 __all__ = [

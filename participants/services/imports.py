@@ -18,7 +18,7 @@ from digiproj.limits import MemoryLimitExceeded, run_with_memory_limit
 from digiproj.projects.models import Organisation, Project
 
 from ..models import Participation, Person
-from .records import person_derived_fields
+from .identity import person_derived_fields
 
 
 def participant_import_prepare(

@@ -20,7 +20,8 @@ from digiproj.projects.models import Organisation, Project
 
 from .. import personnummer as pnr
 from ..models import Participation
-from .records import _check_organisation, participant_add, person_get_or_create
+from .identity import person_get_or_create
+from .records import _check_organisation, participant_add
 
 audit_log = logging.getLogger("digiproj.audit")
 
