@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiproj.projects.models import Organisation, Project
 
+from . import importing
 from . import personnummer as pnr
 from .models import GENDER_CHOICES, CorrectionRequest, Participation
 
@@ -141,6 +142,7 @@ class ParticipantForm(_RecordFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
+        self.editing = editing
         if coordinator:
             self.fields["protected_identity"] = forms.BooleanField(
                 label=_("Skyddad identitet"),
@@ -166,8 +168,19 @@ class ParticipantForm(_RecordFields):
             field.label = _("Rätta personnummer")
             field.help_text = _("Fyll bara i för att rätta numret; lämna tomt för att behålla det.")
 
+    @staticmethod
+    def initial_for(participation: Participation) -> dict[str, Any]:
+        """The form filled in from a participation's record, for editing it. Never the
+        personnummer: showing the full number is a logged reveal, not a form default."""
+        return {
+            **{name: getattr(participation, name) for name in _RECORD_FIELDS},
+            "organisation": participation.organisation_id,
+            "consent_given": bool(participation.consent_given_at),
+        }
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         override = data.get("gender_override")
         if override and not (data.get("gender_override_reason") or "").strip():
             self.add_error(
@@ -176,7 +189,28 @@ class ParticipantForm(_RecordFields):
             )
         if not override:
             data["gender_override_reason"] = ""
+        if self.editing and not data.get("personnummer"):
+            data.pop("personnummer", None)  # left blank: the number is kept
         return data
+
+
+# What ParticipantForm.initial_for copies from the participation as it is stored.
+_RECORD_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "gender_override",
+    "gender_override_reason",
+    "protected_identity",
+    "workplace",
+    "role_group",
+    "isced",
+    "employment_status",
+    "annual_salary_cost",
+    "start_date",
+    "consent_method",
+)
 
 
 class EndParticipationForm(forms.Form):
@@ -216,6 +250,16 @@ class ImportUploadForm(forms.Form):
             "required": _("Välj en fil att ladda upp."),
         },
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            # Cheap (the zip directory only), so an expanding workbook is refused at once
+            # here rather than unpacked, in this request or in a worker.
+            importing.check_upload(upload, upload.name)
+        except importing.ImportFileError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return upload
 
 
 class ParticipantFilterForm(forms.Form):

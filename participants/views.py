@@ -1,24 +1,23 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
+from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import forms, importing, permissions, selectors, services
-from . import personnummer as pnr
+from . import forms, importing, list_search, permissions, selectors, services
 
 PAGE_SIZE = 50
 
@@ -27,115 +26,25 @@ def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "project": access.project, **extra}
 
 
-# A personnummer typed into the list's search is kept here ({key: number}); the list's URL
-# carries only the key. The newest few are kept, for the back button and other tabs.
-NUMBER_SEARCHES = "participants.number_searches"
-MAX_NUMBER_SEARCHES = 20
-
-
 @project_permission_required("participants.view")
 def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    """The list is a GET URL of its filters, so page 2, bookmarks and the back button work.
-    The search form posts and is redirected to that URL; a personnummer typed into it never
-    goes into the URL (nor the access log, the history or a Referer): it stays in the session
-    and the URL carries an opaque key (?nr=). An old link with a number in ?q= is redirected
-    the same way, so the number is not passed on to page 2."""
-    status = 200
-    if request.method == "POST" or pnr.contains_full_number(request.GET.get("q", "")):
-        outcome = _search_redirect(request, access)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        form, filters, status = outcome, {}, 400  # a number that is not valid: explained
-    else:
-        form, filters = _list_filters(request, access)
+    """The list is a GET URL of its filters, so page 2, bookmarks and the back button work;
+    a personnummer searched for stays out of the URL (see list_search)."""
+    search = list_search.list_search(request, access)
+    if isinstance(search, HttpResponse):
+        return search
     queryset = selectors.participation_search(
-        access=access, filters=filters, ordering=form.ordering
+        access=access, filters=search.filters, ordering=search.form.ordering
     )
-    if status != 200:
+    if search.status != 200:
         queryset = queryset.none()
     page = paginate(request, queryset, PAGE_SIZE)
     return render(
         request,
         "participants/participant_list.html",
-        _context(access, page=page, form=form, can_edit=access.can("participants.edit")),
-        status=status,
+        _context(access, page=page, form=search.form, can_edit=access.can("participants.edit")),
+        status=search.status,
     )
-
-
-def _filter_form(access: ProjectAccess, data: Any) -> forms.ParticipantFilterForm:
-    form = forms.ParticipantFilterForm(
-        data, project=access.project, organisations=selectors.organisation_choices(access=access)
-    )
-    form.is_valid()  # an invalid field (e.g. another project's organisation) is just left out
-    return form
-
-
-def _list_filters(
-    request: HttpRequest, access: ProjectAccess
-) -> tuple[forms.ParticipantFilterForm, dict[str, Any]]:
-    """The filters of the list's URL; ?nr= is looked up in the session."""
-    data = request.GET.copy()
-    number = _number_search_get(request, data.get("nr", ""))
-    if number:
-        data["q"] = pnr.mask(number)  # the search box shows what was searched, masked
-    form = _filter_form(access, data)
-    filters = dict(form.cleaned_data)
-    if number:
-        filters["personnummer"] = number
-    elif data.get("nr"):
-        form.add_error(
-            "q",
-            _("Sökningen på personnummer gäller bara medan du är inloggad. Skriv numret igen."),
-        )
-    return form, filters
-
-
-def _search_redirect(
-    request: HttpRequest, access: ProjectAccess
-) -> HttpResponse | forms.ParticipantFilterForm:
-    """Redirect submitted search data to the list's URL, a typed personnummer replaced by a
-    key to it in the session. A number that is not valid gives back the form with the
-    reason, and nothing is searched."""
-    data = request.POST if request.method == "POST" else request.GET
-    params = QueryDict(mutable=True)
-    for name in forms.ParticipantFilterForm.base_fields:
-        if value := data.get(name, "").strip():
-            params[name] = value
-    query = params.get("q", "")
-    if pnr.contains_full_number(query):
-        try:
-            number = pnr.normalize("".join(query.split()))  # "800101 - 9802" too
-        except ValidationError as exc:
-            form = _filter_form(access, {**params.dict(), "nr": ""})
-            form.add_error("q", exc)
-            return form
-        del params["q"]
-        params["nr"] = _number_search_store(request, number)
-    elif params.get("nr"):
-        # The box still shows that search's masked number: the same search. Otherwise the
-        # new text replaces it.
-        number = _number_search_get(request, params["nr"])
-        if number and query == pnr.mask(number):
-            del params["q"]
-        else:
-            del params["nr"]
-    url = reverse("participants:list", args=[access.project.pk])
-    return redirect(f"{url}?{params.urlencode()}" if params else url)
-
-
-def _number_search_store(request: HttpRequest, number: str) -> str:
-    searches: dict[str, str] = request.session.get(NUMBER_SEARCHES, {})
-    key = next((k for k, v in searches.items() if v == number), None) or secrets.token_urlsafe(9)
-    searches.pop(key, None)
-    searches[key] = number
-    while len(searches) > MAX_NUMBER_SEARCHES:
-        searches.pop(next(iter(searches)))
-    request.session[NUMBER_SEARCHES] = searches
-    return key
-
-
-def _number_search_get(request: HttpRequest, key: str) -> str | None:
-    return request.session.get(NUMBER_SEARCHES, {}).get(key) if key else None
 
 
 @project_permission_required("participants.view")
@@ -192,18 +101,9 @@ def participant_create(request: HttpRequest, access: ProjectAccess) -> HttpRespo
 @project_permission_required("participants.edit")
 def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
-    initial = {
-        **{name: getattr(participation, name) for name in services.PERSON_FIELDS},
-        "gender_override": participation.gender_override,
-        "gender_override_reason": participation.gender_override_reason,
-        "organisation": participation.organisation_id,
-        "consent_given": bool(participation.consent_given_at),
-        "protected_identity": participation.protected_identity,
-        **{name: getattr(participation, name) for name in services.PARTICIPATION_FIELDS},
-    }
     form = forms.ParticipantForm(
         request.POST or None,
-        initial=initial,
+        initial=forms.ParticipantForm.initial_for(participation),
         project=access.project,
         organisations=selectors.organisation_choices(access=access),
         editing=True,
@@ -211,11 +111,8 @@ def participant_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
         hide_contact_data=participation.protected_identity and not access.is_coordinator,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not data.get("personnummer"):
-            data.pop("personnummer", None)  # blank: keep the number
         try:
-            services.participant_update(participation=participation, **data)
+            services.participant_update(participation=participation, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -260,7 +157,7 @@ def participation_reopen(request: HttpRequest, access: ProjectAccess, pk: int) -
 def personnummer_reveal(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
     full = services.personnummer_reveal(
-        participation=participation, user_id=request.user.pk, context="participant_detail"
+        participation=participation, user_id=access.user_id, context="participant_detail"
     )
     return render(
         request,
@@ -276,7 +173,7 @@ def correction_handled(
 ) -> HttpResponse:
     participation = permissions.participation_get_for_user(access, pk)
     correction = permissions.correction_get(participation, correction_pk)
-    services.correction_request_handle(correction=correction, user_id=request.user.pk)
+    services.correction_request_handle(correction=correction, user_id=access.user_id)
     messages.success(request, _("Begäran är markerad som åtgärdad."))
     return redirect("participants:detail", access.project.pk, participation.pk)
 
@@ -290,7 +187,7 @@ def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
         context = _detail_context(access, participation)
         context["erase_form"] = form
         return render(request, "participants/participant_detail.html", context, status=400)
-    done = services.person_erase(participation=participation, user_id=request.user.pk)
+    done = services.person_erase(participation=participation, user_id=access.user_id)
     if done == "contact":
         messages.success(
             request,
@@ -324,38 +221,20 @@ def import_template(request: HttpRequest, access: ProjectAccess) -> HttpResponse
 def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            # Cheap (the zip directory only), so an expanding workbook is refused at once
-            # here rather than unpacked, in this request or in a worker.
-            importing.check_upload(upload, upload.name)
-        except importing.ImportFileError as exc:
-            form.add_error("file", exc.message)
-            return _import_upload_page(request, access, form)
-        if services.participant_import_in_worker(upload):
-            try:
-                received = services.participant_import_receive(
-                    project=access.project,
-                    organisation=permissions.import_organisation_for(access),
-                    user_id=request.user.pk,
-                    upload=upload,
-                )
-            except ValidationError as exc:  # the broker is down: nothing was kept
-                apply_validation_error(form, exc)
-                return _import_upload_page(request, access, form, status=503)
-            return redirect("participants:import_preview", access.project.pk, received.pk)
-        try:
-            prepared = services.participant_import_prepare(
+            upload = services.participant_import_upload(
                 project=access.project,
                 organisation=permissions.import_organisation_for(access),
-                user_id=request.user.pk,
-                filename=upload.name,
-                data=upload.read(importing.MAX_FILE_BYTES + 1),
+                user_id=access.user_id,
+                upload=form.cleaned_data["file"],
             )
         except importing.ImportFileError as exc:
             form.add_error("file", exc.message)
+        except ValidationError as exc:  # the broker is down: nothing was kept
+            apply_validation_error(form, exc)
+            return _import_upload_page(request, access, form, status=503)
         else:
-            return redirect("participants:import_preview", access.project.pk, prepared.pk)
+            return redirect("participants:import_preview", access.project.pk, upload.pk)
     return _import_upload_page(request, access, form)
 
 
@@ -402,7 +281,7 @@ def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
             for message in exc.messages:
                 messages.error(request, message)
         return redirect("participants:import_preview", access.project.pk, upload.pk)
-    upload = services.participant_import_confirm(upload_id=upload.pk, user_id=request.user.pk)
+    upload = services.participant_import_confirm(upload_id=upload.pk, user_id=access.user_id)
     if upload.status == upload.Status.DONE:
         messages.success(
             request,
@@ -433,7 +312,7 @@ def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
-                project=access.project, invited_by_id=request.user.pk, **form.cleaned_data
+                project=access.project, invited_by_id=access.user_id, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -443,22 +322,33 @@ def invitation_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse
                 _("Inbjudan skickas till %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect("participants:invitations", access.project.pk)
+    return render(
+        request,
+        "participants/invitations.html",
+        _invitations_context(request, access, form=form, organisations=organisations),
+    )
+
+
+def _invitations_context(
+    request: HttpRequest,
+    access: ProjectAccess,
+    *,
+    form: forms.InvitationForm,
+    organisations: QuerySet[Organisation],
+) -> dict[str, Any]:
+    """The invitations sent, and the open registration links for those who manage them."""
     links = (
         list(selectors.registration_link_list(access=access))
         if access.can("participants.registration_links")
         else None
     )
-    return render(
-        request,
-        "participants/invitations.html",
-        _context(
-            access,
-            form=form,
-            invitations=selectors.invitation_list(access=access)[:200],
-            links=links,
-            link_form=forms.RegistrationLinkForm(prefix="link", organisations=organisations),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-        ),
+    return _context(
+        access,
+        form=form,
+        invitations=selectors.invitation_list(access=access)[:200],
+        links=links,
+        link_form=forms.RegistrationLinkForm(prefix="link", organisations=organisations),
+        base_url=request.build_absolute_uri("/").rstrip("/"),
     )
 
 
@@ -481,7 +371,7 @@ def registration_link_create(request: HttpRequest, access: ProjectAccess) -> Htt
         services.registration_link_create(
             project=access.project,
             organisation=form.cleaned_data["organisation"],
-            created_by_id=request.user.pk,
+            created_by_id=access.user_id,
         )
         messages.success(request, _("Registreringslänken är skapad och öppen."))
     return redirect("participants:invitations", access.project.pk)

@@ -9,11 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from digiproj.forms import apply_validation_error
+from digiproj.projects.models import Organisation
 
 from . import exports, forms, selectors, services
 from .models import Person
@@ -122,44 +124,42 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
+    """A link that no longer works (used, expired, invalid, closed): 410, saying why."""
+    return render(request, "participants/own/link_unusable.html", {"reason": reason}, status=410)
+
+
+def _employer_choices(link: Any) -> QuerySet[Organisation] | None:
+    """The organisations a person registering by `link` (an invitation or an open
+    registration link) chooses their employer from; None: the link names it."""
+    return None if link.organisation_id else selectors.project_organisations(project=link.project)
+
+
+def _welcome(request: HttpRequest, user: Any, message: str) -> HttpResponse:
+    """The new login is logged in and sent to their own pages."""
+    _login(request, user)
+    messages.success(request, message)
+    return redirect("selfservice:my_data")
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if limited := _too_many(request):
         return limited
     found, reason = services.invitation_for_token(token)
     if found is None:
-        return render(
-            request, "participants/own/link_unusable.html", {"reason": reason}, status=410
-        )
-    organisations = (
-        None if found.organisation_id else selectors.project_organisations(project=found.project)
-    )
-    form = forms.RegistrationForm(request.POST or None, organisations=organisations)
+        return _unusable(request, reason)
+    form = forms.RegistrationForm(request.POST or None, organisations=_employer_choices(found))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, data=form.cleaned_data)
         except ValidationError as exc:
-            if getattr(exc, "code", None) in {"used", "expired", "invalid"}:
-                return render(
-                    request,
-                    "participants/own/link_unusable.html",
-                    {"reason": exc.code},
-                    status=410,
-                )
+            if (code := getattr(exc, "code", None)) in {"used", "expired", "invalid"}:
+                return _unusable(request, code)
             apply_validation_error(form, exc)
         else:
-            _login(request, user)
-            messages.success(request, _("Välkommen! Ditt konto är skapat."))
-            return redirect("selfservice:my_data")
-    return render(
-        request,
-        "participants/own/register.html",
-        {
-            "form": form,
-            "project": found.project,
-            "organisation": found.organisation,
-            "email": found.email,
-        },
-    )
+            return _welcome(request, user, _("Välkommen! Ditt konto är skapat."))
+    shown = {"project": found.project, "organisation": found.organisation, "email": found.email}
+    return render(request, "participants/own/register.html", {"form": form, **shown})
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
@@ -169,13 +169,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if link is None:
         raise Http404
     if not link.is_active:
-        return render(
-            request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
-        )
-    organisations = (
-        None if link.organisation_id else selectors.project_organisations(project=link.project)
+        return _unusable(request, "closed")
+    form = forms.RegistrationForm(
+        request.POST or None, organisations=_employer_choices(link), ask_email=True
     )
-    form = forms.RegistrationForm(request.POST or None, organisations=organisations, ask_email=True)
     if request.method == "POST" and form.is_valid():
         # The same answer whatever exists (an account for the address, the number in any
         # project): what happens next is told only in the mail to the address.
@@ -183,19 +180,13 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             services.registration_link_register(link=link, data=form.cleaned_data)
         except ValidationError as exc:
             if getattr(exc, "code", None) == "closed":
-                return render(
-                    request, "participants/own/link_unusable.html", {"reason": "closed"}, status=410
-                )
+                return _unusable(request, "closed")
             apply_validation_error(form, exc)
         else:
-            return render(
-                request, "participants/own/registered.html", {"email": form.cleaned_data["email"]}
-            )
-    return render(
-        request,
-        "participants/own/register.html",
-        {"form": form, "project": link.project, "organisation": link.organisation},
-    )
+            email = form.cleaned_data["email"]
+            return render(request, "participants/own/registered.html", {"email": email})
+    context = {"form": form, "project": link.project, "organisation": link.organisation}
+    return render(request, "participants/own/register.html", context)
 
 
 def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -205,22 +196,13 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return limited
     pending, reason = services.registration_pending_for_token(token)
     if pending is None:
-        return render(
-            request, "participants/own/link_unusable.html", {"reason": reason}, status=410
-        )
+        return _unusable(request, reason)
     if request.method == "POST":
         try:
             user, _participation = services.registration_confirm(token=token)
         except ValidationError as exc:
-            return render(
-                request,
-                "participants/own/link_unusable.html",
-                {"reason": getattr(exc, "code", "invalid")},
-                status=410,
-            )
-        _login(request, user)
-        messages.success(request, _("Din e-postadress är bekräftad och registreringen klar."))
-        return redirect("selfservice:my_data")
+            return _unusable(request, getattr(exc, "code", "invalid"))
+        return _welcome(request, user, _("Din e-postadress är bekräftad och registreringen klar."))
     return render(
         request, "participants/own/register_confirm.html", {"project": pending.link.project}
     )

@@ -26,10 +26,9 @@ from .imports import (
     participant_import_receive,
     participant_import_rows,
     participant_import_run,
+    participant_import_upload,
 )
 from .records import (
-    PARTICIPATION_FIELDS,
-    PERSON_FIELDS,
     participant_add,
     participant_update,
     participation_create,
@@ -60,8 +59,6 @@ from .rights import (
 
 __all__ = [
     "INVITATION_SALT",
-    "PARTICIPATION_FIELDS",
-    "PERSON_FIELDS",
     "ImportRowsInvalid",
     "correction_request_create",
     "correction_request_handle",
@@ -81,6 +78,7 @@ __all__ = [
     "participant_import_receive",
     "participant_import_rows",
     "participant_import_run",
+    "participant_import_upload",
     "participant_update",
     "participation_create",
     "participation_end",

@@ -103,6 +103,32 @@ def participant_import_receive(
     return pending
 
 
+def participant_import_upload(
+    *,
+    project: Project,
+    organisation: Organisation | None,
+    user_id: int | None,
+    upload: Any,
+) -> Any:
+    """Keep an uploaded file for its preview: a small one read and checked at once
+    (participant_import_prepare), a large one stored for a worker to read
+    (participant_import_receive). Raises importing.ImportFileError when the file cannot be
+    used, ValidationError when the broker is down (nothing is kept)."""
+    from .. import importing
+
+    if participant_import_in_worker(upload):
+        return participant_import_receive(
+            project=project, organisation=organisation, user_id=user_id, upload=upload
+        )
+    return participant_import_prepare(
+        project=project,
+        organisation=organisation,
+        user_id=user_id,
+        filename=upload.name,
+        data=upload.read(importing.MAX_FILE_BYTES + 1),
+    )
+
+
 def participant_import_run(*, upload_id: int) -> None:
     """The worker's job: check a stored file, or import confirmed rows. Idempotent (the job
     claim); whatever ends the job deletes the rows and the file (they hold personal data)."""

@@ -90,18 +90,6 @@ def _check_organisation(*, project: Project, organisation: Organisation) -> None
         )
 
 
-PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
-PARTICIPATION_FIELDS = (
-    "workplace",
-    "role_group",
-    "isced",
-    "employment_status",
-    "annual_salary_cost",
-    "start_date",
-    "consent_method",
-)
-
-
 @transaction.atomic
 def participant_add(
     *,
