@@ -1,24 +1,21 @@
 """Tid och medfinansiering: hours per participant and month, certified or not, and their
-value as co-financing."""
+value as co-financing. TimeFigures (time_figures.py) counts; the presenter here turns its
+person-months into the figures the page and the file both show."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from activities import hours as counted_time
 from activities.models import Activity
-from activities.selectors import certificates as certificate_selectors
-from activities.selectors import statistics as activity_statistics
-from activities.selectors import time_totals
 from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
-from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from reporting import selectors
@@ -34,214 +31,209 @@ from .base import (
     gender_labels,
     hours_of,
 )
-
-FLOOR_MONTH = Project.HourRounding.FLOOR_MONTH
-
-
-def cofinancing_value(
-    *,
-    minutes: int,
-    rounding: str,
-    unit_cost: Decimal | None = None,
-    annual_cost: Decimal | None = None,
-    basis: int | None = None,
-) -> Decimal:
-    """The value of one certified person-month, rounded once, to öre (half up).
-
-    Unit cost: the month's reported hours (hours_for_month) × the unit cost per hour.
-    Real cost: the hours × annual cost / annual hours basis, where the hours are the
-    exact minutes / 60 (or the whole hours where the project rounds down per month); the
-    hourly cost is never rounded on the way."""
-    if unit_cost is not None:
-        hours = counted_time.hours_for_month(minutes, rounding)
-        return round_half_up(hours * unit_cost, 2)
-    if annual_cost is None or not basis:
-        raise ValueError("a unit cost, or an annual cost and a basis")
-    exact = Decimal(minutes // 60 * 60) if rounding == FLOOR_MONTH else Decimal(minutes)
-    return round_half_up(exact * annual_cost / (60 * basis), 2)
+from .time_figures import TimeFigures, to_ore
 
 
-class TimeFigures:
-    """Hours per participant and month, whether the month is certified, and its value as
-    co-financing: what the Tid och medfinansiering file and page both show. Each source is
-    aggregated in the database; this only combines the aggregated rows."""
+@dataclass(frozen=True)
+class PersonMonth:
+    """One participant's month: a row of "Per deltagare och månad" and of the page's
+    drill-down. `counted` is False for a month with only closing-phase time."""
 
-    def __init__(
-        self,
-        *,
-        access: ProjectAccess,
-        period: Period,
-        organisation_id: int | None,
-        activities: bool = False,
-    ) -> None:
-        project = self.project = access.project
-        participations = selectors.participations_for_report(
-            access=access, organisation_id=organisation_id, with_age=False
+    participation_id: int
+    month: dt.date
+    last_name: str
+    first_name: str
+    personnummer: str  # in full: whoever shows it masks it (or not)
+    gender: str
+    organisation_id: int
+    organisation: str
+    organisationsnummer: str
+    minutes: int
+    hours: Decimal
+    certified: bool
+    rate: Decimal | None
+    value: Decimal | None
+    closing_minutes: int
+    counted: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    @property
+    def masked_personnummer(self) -> str:
+        return pnr.mask(self.personnummer)
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of the page: reported hours (certified and not) per gender and "total",
+    and the value of the certified hours (to öre)."""
+
+    month: dt.date
+    certified: dict[str, Decimal]
+    uncertified: dict[str, Decimal]
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class OrganisationMonth:
+    """One row of "Per organisation och månad": certified hours and their value per gender
+    and "total", and the hours not certified."""
+
+    organisation: str
+    organisationsnummer: str
+    month: dt.date
+    certified: dict[str, Decimal]
+    value: dict[str, Decimal]
+    uncertified: Decimal
+
+
+@dataclass(frozen=True)
+class TimeTotals:
+    certified: Decimal
+    uncertified: Decimal
+    value: Decimal  # to öre
+    closing_hours: Decimal
+
+
+@dataclass
+class TimePresenter:
+    """Tid och medfinansiering's figures, each computed once from TimeFigures: what the page
+    shows (per month and gender, and the person-months behind a figure) and what the file
+    writes (per person-month, per organisation and month, the totals)."""
+
+    access: ProjectAccess
+    period: Period
+    organisation_id: int | None
+    activities: bool = False  # the file's "Per aktivitet" sheet needs minutes per activity
+    genders: list[str] = field(init=False)
+    time: TimeFigures = field(init=False)
+    person_months: list[PersonMonth] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.genders = [*selectors.genders_for(self.access)]
+        self.time = TimeFigures(
+            access=self.access,
+            period=self.period,
+            organisation_id=self.organisation_id,
+            activities=self.activities,
         )
-        # Days are counted in [start, end], both included. Time from the closing phase's
-        # first day is shown apart and never valued.
-        last = period.end
-        if project.closing_start and project.closing_start <= period.end:
-            last = project.closing_start - dt.timedelta(days=1)
-        eligible = last >= period.start
-        self.monthly = (
-            time_totals.hours_by_month(participations=participations, start=period.start, end=last)
-            if eligible
-            else {}
-        )
-        self.closing = (
-            time_totals.hours_by_month(
-                participations=participations,
-                start=max(period.start, last + dt.timedelta(days=1)),
-                end=period.end,
-            )
-            if last < period.end
-            else {}
-        )
-        # A signed certificate certifies its whole month; the minutes valued are those above
-        # (days in the period, before the closing phase).
-        self.certified = (
-            certificate_selectors.certified_months(
-                participations=participations, start=period.start, end=last
-            )
-            if eligible
-            else set()
-        )
-        self.per_activity = (
-            time_totals.minutes_by_month_and_activity(
-                participations=participations, start=period.start, end=last
-            )
-            if activities and eligible
-            else {}
-        )
-        # Recorded on days outside the participation's start and end: not counted anywhere.
-        self.outside_minutes = activity_statistics.minutes_outside_participation(
-            participations=participations, start=period.start, end=period.end
-        )
-        self.people = {
-            row["pk"]: row
-            for row in participations.filter(
-                pk__in={pid for pid, _m in self.monthly} | {pid for pid, _m in self.closing}
-            ).values(
-                "pk",
-                "last_name",
-                "first_name",
-                "person__personnummer",
-                "reported_gender",
-                "organisation_id",
-                "organisation__name",
-                "organisation__organisationsnummer",
-                "annual_salary_cost",
-            )
-        }
-        self.rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
-        self.warnings: set[str] = set()
-        people = self.people
-        self.keys = sorted(
-            set(self.monthly) | set(self.closing),
-            key=lambda k: (
-                swedish_key(people[k[0]]["organisation__name"]),
-                swedish_key(people[k[0]]["last_name"]),
-                swedish_key(people[k[0]]["first_name"]),
-                k[0],
-                k[1],
-            ),
-        )
+        self.person_months = [self._person_month(pid, month) for pid, month in self.time.keys]
 
-    def rate_for(self, person: dict, month: dt.date) -> Decimal | None:
-        """The hourly value shown: the unit cost, or the participant's hourly cost to öre
-        (shown only; the value itself is computed unrounded, see cofinancing_value)."""
-        project = self.project
-        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
-            year = project.unit_cost_year or month.year
-            if year not in self.rates:
-                self.warnings.add(
-                    _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
-                    % {"year": year}
-                )
-                return None
-            return self.rates[year]
-        if person["annual_salary_cost"] is None:
-            self.warnings.add(
-                _("Årlig lönekostnad saknas för några deltagare: deras timmar är inte värderade.")
-            )
-            return None
-        return round_half_up(person["annual_salary_cost"] / project.annual_hours_basis, 2)
-
-    def value_for(self, person: dict, month: dt.date, minutes: int) -> Decimal | None:
-        """The co-financing value of a certified person-month (None: cannot be valued)."""
-        project = self.project
-        if self.rate_for(person, month) is None:
-            return None
-        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
-            return cofinancing_value(
-                minutes=minutes,
-                rounding=project.hour_rounding,
-                unit_cost=self.rates[project.unit_cost_year or month.year],
-            )
-        return cofinancing_value(
-            minutes=minutes,
-            rounding=project.hour_rounding,
-            annual_cost=person["annual_salary_cost"],
-            basis=project.annual_hours_basis,
-        )
-
-    def figures(
-        self, pid: int, month: dt.date
-    ) -> tuple[int, Decimal, bool, Decimal | None, Decimal | None]:
-        """(minutes, reported hours, certified, hourly value, value) of one person-month."""
-        minutes = self.monthly.get((pid, month), 0)
-        hours = counted_time.hours_for_month(minutes, self.project.hour_rounding)
-        is_certified = (pid, month) in self.certified
-        rate = self.rate_for(self.people[pid], month) if is_certified and hours else None
-        value = self.value_for(self.people[pid], month, minutes) if rate is not None else None
-        return minutes, hours, is_certified, rate, value
-
-
-def time_by_month(time: TimeFigures, genders: list[str]) -> list[dict[str, Any]]:
-    """Per month: reported hours (certified and not) and value per gender and in total."""
-    months: dict[dt.date, dict[str, Any]] = {}
-    for pid, month in time.keys:
-        if (pid, month) not in time.monthly:
-            continue  # only closing-phase time that month
-        _minutes, hours, is_certified, _rate, value = time.figures(pid, month)
-        row = months.setdefault(month, {"month": month, "value": Decimal(0)})
-        for key in (time.people[pid]["reported_gender"], "total"):
-            kind = "certified" if is_certified else "uncertified"
-            row[f"{kind}_{key}"] = row.get(f"{kind}_{key}", Decimal(0)) + hours
-        row["value"] += value or 0
-    rows = [months[m] for m in sorted(months)]
-    for row in rows:
-        for key in (*genders, "total"):
-            row.setdefault(f"certified_{key}", Decimal(0))
-            row.setdefault(f"uncertified_{key}", Decimal(0))
-    return rows
-
-
-def time_rows(time: TimeFigures, *, month: dt.date, gender: str) -> list[dict[str, Any]]:
-    """The person-months behind one figure of time_by_month."""
-    rows = []
-    for pid, key_month in time.keys:
-        person = time.people[pid]
-        if key_month != month or (pid, month) not in time.monthly:
-            continue
-        if gender != "total" and person["reported_gender"] != gender:
-            continue
+    def _person_month(self, pid: int, month: dt.date) -> PersonMonth:
+        time, person = self.time, self.time.people[pid]
         minutes, hours, is_certified, rate, value = time.figures(pid, month)
-        rows.append(
-            {
-                "participation_id": pid,
-                "name": f"{person['last_name']}, {person['first_name']}",
-                "personnummer": pnr.mask(person["person__personnummer"]),
-                "organisation": person["organisation__name"],
-                "minutes": minutes,
-                "hours": hours,
-                "certified": is_certified,
-                "rate": rate,
-                "value": value,
-            }
+        return PersonMonth(
+            participation_id=pid,
+            month=month,
+            last_name=person["last_name"],
+            first_name=person["first_name"],
+            personnummer=person["person__personnummer"],
+            gender=person["reported_gender"],
+            organisation_id=person["organisation_id"],
+            organisation=person["organisation__name"],
+            organisationsnummer=person["organisation__organisationsnummer"],
+            minutes=minutes,
+            hours=hours,
+            certified=is_certified,
+            rate=rate,
+            value=value,
+            closing_minutes=time.closing.get((pid, month), 0),
+            counted=(pid, month) in time.monthly,
         )
-    return rows
+
+    @property
+    def warnings(self) -> list[str]:
+        return sorted(self.time.warnings)
+
+    @property
+    def outside_hours(self) -> Decimal | None:
+        """Hours recorded outside the participations' dates (None: there are none)."""
+        minutes = self.time.outside_minutes
+        return hours_of(minutes) if minutes else None
+
+    @cached_property
+    def months(self) -> list[MonthFigures]:
+        """Per month with counted time: hours per gender, certified and not, and the value."""
+        keys = (*self.genders, "total")
+        certified: dict[dt.date, dict[str, Decimal]] = {}
+        uncertified: dict[dt.date, dict[str, Decimal]] = {}
+        value: dict[dt.date, Decimal] = {}
+        for row in self.person_months:
+            if not row.counted:
+                continue  # only closing-phase time that month
+            if row.month not in value:
+                certified[row.month] = dict.fromkeys(keys, Decimal(0))
+                uncertified[row.month] = dict.fromkeys(keys, Decimal(0))
+                value[row.month] = Decimal(0)
+            hours = (certified if row.certified else uncertified)[row.month]
+            for key in (row.gender, "total"):
+                hours[key] = hours.get(key, Decimal(0)) + row.hours
+            value[row.month] += row.value or 0
+        return [
+            MonthFigures(month, certified[month], uncertified[month], to_ore(value[month]))
+            for month in sorted(value)
+        ]
+
+    def rows(self, *, month: dt.date, gender: str, certified: bool | None) -> list[PersonMonth]:
+        """The person-months behind one figure of `months` (certified None: both)."""
+        return [
+            row
+            for row in self.person_months
+            if row.month == month
+            and row.counted
+            and gender in ("total", row.gender)
+            and certified in (None, row.certified)
+        ]
+
+    @cached_property
+    def organisation_months(self) -> list[OrganisationMonth]:
+        """Per organisation and month (every person-month, closing-only ones too)."""
+        sums: dict[tuple[int, dt.date], dict[str, Decimal]] = {}
+        names: dict[int, tuple[str, str]] = {}
+        for row in self.person_months:
+            names[row.organisation_id] = (row.organisation, row.organisationsnummer)
+            bucket = sums.setdefault((row.organisation_id, row.month), {})
+            if row.certified:
+                for key in (row.gender, "total"):
+                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + row.hours
+                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (
+                        row.value or 0
+                    )
+            else:
+                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + row.hours
+        keys = (*self.genders, "total")
+        ordered = sorted(sums.items(), key=lambda kv: (swedish_key(names[kv[0][0]][0]), kv[0][1]))
+        return [
+            OrganisationMonth(
+                organisation=names[org_id][0],
+                organisationsnummer=names[org_id][1],
+                month=month,
+                certified={x: bucket.get(f"hours_{x}", Decimal(0)) for x in keys},
+                value={x: to_ore(bucket.get(f"value_{x}", Decimal(0))) for x in keys},
+                uncertified=bucket.get("uncertified", Decimal(0)),
+            )
+            for (org_id, month), bucket in ordered
+        ]
+
+    @cached_property
+    def totals(self) -> TimeTotals:
+        certified = uncertified = value = Decimal(0)
+        closing = 0
+        for row in self.person_months:
+            if row.certified:
+                certified += row.hours
+            else:
+                uncertified += row.hours
+            value += row.value or 0
+            closing += row.closing_minutes
+        return TimeTotals(
+            certified=certified,
+            uncertified=uncertified,
+            value=to_ore(value),
+            closing_hours=hours_of(closing),
+        )
 
 
 @dataclass(frozen=True)
@@ -256,191 +248,18 @@ class TimeAndCofinancing:
     def build(
         self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
     ) -> list[Table]:
-        project = access.project
-        genders = [*selectors.genders_for(access)]
-        g = gender_labels()
-        time = TimeFigures(
+        time = TimePresenter(
             access=access, period=period, organisation_id=run.organisation_id, activities=True
         )
         progress(45)
-        closing, certified = time.closing, time.certified
-        per_activity, people, warnings = time.per_activity, time.people, time.warnings
-        titles = dict(
-            Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list(
-                "pk", "title"
-            )
-        )
-
-        def show_number(number: str) -> str:
-            return pnr.display(number) if run.full_personnummer else pnr.mask(number)
-
-        per_person = Table(
-            title=_("Per deltagare och månad"),
-            columns=[
-                Column(_("Efternamn"), "text", 18),
-                Column(_("Förnamn"), "text", 14),
-                Column(_("Personnummer"), "text", 15),
-                Column(_("Kön"), "text", 9),
-                Column(_("Organisation"), "text", 26),
-                Column(_("Månad"), "text", 9),
-                Column(_("Minuter"), "int", 9),
-                Column(_("Timmar"), "decimal", 9),
-                Column(_("Intygad"), "text", 8),
-                Column(_("Timkostnad (kr)"), "decimal", 12),
-                Column(_("Värde (kr)"), "decimal", 12),
-                Column(_("Minuter i avslutsfasen"), "int", 12),
-            ],
-        )
-        sums: dict[tuple[int, dt.date], dict[str, Decimal]] = {}
-        totals = {
-            "certified": Decimal(0),
-            "uncertified": Decimal(0),
-            "value": Decimal(0),
-            "closing": 0,
-        }
-        genders_label = dict(dimension_labels(access)["gender"][1])
-        keys = time.keys
-        figures = time.figures
-
-        # First pass: the sums by organisation, month and gender, and the totals (no rows kept).
-        for pid, month in keys:
-            person = people[pid]
-            _minutes, hours, is_certified, _rate, value = figures(pid, month)
-            bucket = sums.setdefault((person["organisation_id"], month), {})
-            if is_certified:
-                for key in (person["reported_gender"], "total"):
-                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + hours
-                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (value or 0)
-            else:
-                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + hours
-            totals["certified" if is_certified else "uncertified"] += hours
-            totals["value"] += value or 0
-            totals["closing"] += closing.get((pid, month), 0)
+        show = pnr.display if run.full_personnummer else pnr.mask
+        summary = _summary_table(time)
         progress(60)
-
-        def person_lines() -> Iterator[list[Any]]:
-            for pid, month in keys:
-                person = people[pid]
-                minutes, hours, is_certified, rate, value = figures(pid, month)
-                yield [
-                    person["last_name"],
-                    person["first_name"],
-                    show_number(person["person__personnummer"]),
-                    str(genders_label.get(person["reported_gender"], "")),
-                    person["organisation__name"],
-                    month.strftime("%Y-%m"),
-                    minutes,
-                    hours,
-                    _("Ja") if is_certified else _("Nej"),
-                    rate,
-                    value,
-                    closing.get((pid, month), 0),
-                ]
-
-        per_person.rows, per_person.expected_rows = person_lines(), len(keys)
-
-        activity_table = Table(
-            title=_("Per aktivitet"),
-            columns=[
-                Column(_("Efternamn"), "text", 18),
-                Column(_("Förnamn"), "text", 14),
-                Column(_("Personnummer"), "text", 15),
-                Column(_("Månad"), "text", 9),
-                Column(_("Aktivitet"), "text", 34),
-                Column(_("Minuter"), "int", 9),
-                Column(_("Intygad"), "text", 8),
-            ],
-            expected_rows=len(per_activity),
-        )
-
-        def activity_lines() -> Iterator[list[Any]]:
-            ordered = sorted(
-                per_activity,
-                key=lambda k: (
-                    swedish_key(people[k[0]]["last_name"]),
-                    swedish_key(people[k[0]]["first_name"]),
-                    k[0],
-                    k[2],
-                    swedish_key(titles[k[1]]),
-                ),
-            )
-            for pid, activity_id, month in ordered:
-                person = people[pid]
-                yield [
-                    person["last_name"],
-                    person["first_name"],
-                    show_number(person["person__personnummer"]),
-                    month.strftime("%Y-%m"),
-                    titles[activity_id],
-                    per_activity[(pid, activity_id, month)],
-                    _("Ja") if (pid, month) in certified else _("Nej"),
-                ]
-
-        activity_table.rows = activity_lines()
-
-        org_names = {
-            p["organisation_id"]: (p["organisation__name"], p["organisation__organisationsnummer"])
-            for p in people.values()
-        }
-        org_table = Table(
-            title=_("Per organisation och månad"),
-            columns=[
-                Column(_("Organisation"), "text", 26),
-                Column(_("Organisationsnummer"), "text", 14),
-                Column(_("Månad"), "text", 9),
-            ]
-            + [
-                Column(_("Intygade timmar %(g)s") % {"g": g[x]}, "decimal", 12)
-                for x in (*genders, "total")
-            ]
-            + [
-                Column(_("Värde %(g)s (kr)") % {"g": g[x]}, "decimal", 14)
-                for x in (*genders, "total")
-            ]
-            + [Column(_("Ej intygade timmar"), "decimal", 12)],
-        )
-        for (org_id, month), bucket in sorted(
-            sums.items(), key=lambda kv: (swedish_key(org_names[kv[0][0]][0]), kv[0][1])
-        ):
-            org_table.rows.append(
-                [*org_names[org_id], month.strftime("%Y-%m")]
-                + [bucket.get(f"hours_{x}", Decimal(0)) for x in (*genders, "total")]
-                + [
-                    round_half_up(bucket.get(f"value_{x}", Decimal(0)), 2)
-                    for x in (*genders, "total")
-                ]
-                + [bucket.get("uncertified", Decimal(0))]
-            )
-
-        budget = project.budgeted_cofinancing
-        summary = Table(
-            title=_("Summering"),
-            columns=[Column(_("Uppgift"), "text", 48), Column(_("Värde"), "decimal", 16)],
-        )
-        summary.rows.extend(
-            [
-                [_("Intygade timmar"), totals["certified"]],
-                [_("Ej intygade timmar (inte värderade)"), totals["uncertified"]],
-                [
-                    _("Timmar i avslutsfasen (inte medfinansiering)"),
-                    round_half_up(Decimal(totals["closing"]) / 60, 2),
-                ],
-                [
-                    _("Medfinansiering, värde av intygad tid (kr)"),
-                    round_half_up(totals["value"], 2),
-                ],
-                [_("Budgeterad medfinansiering (kr)"), budget],
-                [
-                    _("Andel av budget (%)"),
-                    round_half_up(totals["value"] / budget * 100, 2) if budget else None,
-                ],
-            ]
-        )
-        if time.outside_minutes:
-            summary.rows.append([str(OUTSIDE_LABEL), hours_of(time.outside_minutes)])
-        summary.rows.extend([[text, None] for text in sorted(warnings)])
+        per_person = _person_table(time, access, show)
+        activities = _activity_table(time, show)
+        organisations = _organisation_table(time)
         progress(75)
-        return [summary, per_person, activity_table, org_table]
+        return [summary, per_person, activities, organisations]
 
     def definitions(self) -> list[str]:
         return [
@@ -463,3 +282,135 @@ class TimeAndCofinancing:
             _("Avslutsfasen: tid från avslutsfasens första dag visas men värderas inte."),
             str(COUNTED_TIME_RULE),
         ]
+
+
+def _summary_table(time: TimePresenter) -> Table:
+    totals, budget = time.totals, time.access.project.budgeted_cofinancing
+    rows: list[list[Any]] = [
+        [_("Intygade timmar"), totals.certified],
+        [_("Ej intygade timmar (inte värderade)"), totals.uncertified],
+        [_("Timmar i avslutsfasen (inte medfinansiering)"), totals.closing_hours],
+        [_("Medfinansiering, värde av intygad tid (kr)"), totals.value],
+        [_("Budgeterad medfinansiering (kr)"), budget],
+        [
+            _("Andel av budget (%)"),
+            round_half_up(totals.value / budget * 100, 2) if budget else None,
+        ],
+    ]
+    if time.outside_hours is not None:
+        rows.append([str(OUTSIDE_LABEL), time.outside_hours])
+    rows.extend([[text, None] for text in time.warnings])
+    return Table(
+        title=_("Summering"),
+        columns=[Column(_("Uppgift"), "text", 48), Column(_("Värde"), "decimal", 16)],
+        rows=rows,
+    )
+
+
+def _person_table(time: TimePresenter, access: ProjectAccess, show: Any) -> Table:
+    genders_label = dict(dimension_labels(access)["gender"][1])
+
+    def lines() -> Iterator[list[Any]]:
+        for row in time.person_months:
+            yield [
+                row.last_name,
+                row.first_name,
+                show(row.personnummer),
+                str(genders_label.get(row.gender, "")),
+                row.organisation,
+                row.month.strftime("%Y-%m"),
+                row.minutes,
+                row.hours,
+                _("Ja") if row.certified else _("Nej"),
+                row.rate,
+                row.value,
+                row.closing_minutes,
+            ]
+
+    return Table(
+        title=_("Per deltagare och månad"),
+        columns=[
+            Column(_("Efternamn"), "text", 18),
+            Column(_("Förnamn"), "text", 14),
+            Column(_("Personnummer"), "text", 15),
+            Column(_("Kön"), "text", 9),
+            Column(_("Organisation"), "text", 26),
+            Column(_("Månad"), "text", 9),
+            Column(_("Minuter"), "int", 9),
+            Column(_("Timmar"), "decimal", 9),
+            Column(_("Intygad"), "text", 8),
+            Column(_("Timkostnad (kr)"), "decimal", 12),
+            Column(_("Värde (kr)"), "decimal", 12),
+            Column(_("Minuter i avslutsfasen"), "int", 12),
+        ],
+        rows=lines(),
+        expected_rows=len(time.person_months),
+    )
+
+
+def _activity_table(time: TimePresenter, show: Any) -> Table:
+    per_activity, people, certified = time.time.per_activity, time.time.people, time.time.certified
+    titles = dict(
+        Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list("pk", "title")
+    )
+
+    def lines() -> Iterator[list[Any]]:
+        ordered = sorted(
+            per_activity,
+            key=lambda k: (
+                swedish_key(people[k[0]]["last_name"]),
+                swedish_key(people[k[0]]["first_name"]),
+                k[0],
+                k[2],
+                swedish_key(titles[k[1]]),
+            ),
+        )
+        for pid, activity_id, month in ordered:
+            person = people[pid]
+            yield [
+                person["last_name"],
+                person["first_name"],
+                show(person["person__personnummer"]),
+                month.strftime("%Y-%m"),
+                titles[activity_id],
+                per_activity[(pid, activity_id, month)],
+                _("Ja") if (pid, month) in certified else _("Nej"),
+            ]
+
+    return Table(
+        title=_("Per aktivitet"),
+        columns=[
+            Column(_("Efternamn"), "text", 18),
+            Column(_("Förnamn"), "text", 14),
+            Column(_("Personnummer"), "text", 15),
+            Column(_("Månad"), "text", 9),
+            Column(_("Aktivitet"), "text", 34),
+            Column(_("Minuter"), "int", 9),
+            Column(_("Intygad"), "text", 8),
+        ],
+        rows=lines(),
+        expected_rows=len(per_activity),
+    )
+
+
+def _organisation_table(time: TimePresenter) -> Table:
+    g, keys = gender_labels(), (*time.genders, "total")
+    table = Table(
+        title=_("Per organisation och månad"),
+        columns=[
+            Column(_("Organisation"), "text", 26),
+            Column(_("Organisationsnummer"), "text", 14),
+            Column(_("Månad"), "text", 9),
+        ]
+        + [Column(_("Intygade timmar %(g)s") % {"g": g[x]}, "decimal", 12) for x in keys]
+        + [Column(_("Värde %(g)s (kr)") % {"g": g[x]}, "decimal", 14) for x in keys]
+        + [Column(_("Ej intygade timmar"), "decimal", 12)],
+    )
+    table.rows = [
+        [row.organisation, row.organisationsnummer, row.month.strftime("%Y-%m")]
+        + [row.certified[x] for x in keys]
+        + [row.value[x] for x in keys]
+        + [row.uncertified]
+        for row in time.organisation_months
+    ]
+    return table

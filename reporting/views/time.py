@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -9,45 +11,66 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
-from reporting import selectors
 from reporting.reports import base as report_base
-from reporting.reports import cofinancing
+from reporting.reports.cofinancing import MonthFigures, TimePresenter
 
-from .common import ReportPage, drill_params, figure_params, report_context
+from .common import ReportPage, figure_params, report_context
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """A month of the page: its figures, the links to the person-months behind them and the
+    widths (per cent of the busiest month) of its bars."""
+
+    figures: MonthFigures
+    links: dict[str, str]  # gender or "total" -> the certified person-months
+    uncertified_link: str
+    bars: list[tuple[str, int]]
+    cells: list[tuple[Decimal, str]]  # per gender: certified hours and their link
+
+
+def _month_lines(time: TimePresenter, drill: str, base: dict[str, object]) -> list[MonthLine]:
+    genders = time.genders
+    peak = max((m.certified["total"] + m.uncertified["total"] for m in time.months), default=0)
+    lines = []
+    for figures in time.months:
+        query = {**base, "month": figures.month.strftime("%Y-%m")}
+        links = {
+            g: f"{drill}?" + urlencode({**query, "gender": g, "certified": 1})
+            for g in (*genders, "total")
+        }
+        bars = [
+            (g, int(100 * (figures.certified[g] + figures.uncertified[g]) / peak) if peak else 0)
+            for g in genders
+        ]
+        lines.append(
+            MonthLine(
+                figures=figures,
+                links=links,
+                uncertified_link=f"{drill}?"
+                + urlencode({**query, "gender": "total", "certified": 0}),
+                bars=bars,
+                cells=[(figures.certified[g], links[g]) for g in genders],
+            )
+        )
+    return lines
 
 
 @project_permission_required("reports.view")
 def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Tid och medfinansiering on screen: hours per month by gender, as a chart and a table."""
     report = ReportPage.read(request, access)
-    period, organisation_id = report.period, report.organisation_id
-    time = cofinancing.TimeFigures(access=access, period=period, organisation_id=organisation_id)
-    genders = selectors.genders_for(access)
-    months = cofinancing.time_by_month(time, genders)
-    base = drill_params(period, organisation_id)
+    time = TimePresenter(
+        access=access, period=report.period, organisation_id=report.organisation_id
+    )
     drill = reverse("reporting:time_rows", args=[access.project.pk])
-    peak = max((row["certified_total"] + row["uncertified_total"] for row in months), default=0)
-    for row in months:
-        month = row["month"].strftime("%Y-%m")
-        row["links"] = {
-            g: f"{drill}?" + urlencode({**base, "month": month, "gender": g, "certified": 1})
-            for g in (*genders, "total")
-        }
-        row["uncertified_link"] = f"{drill}?" + urlencode(
-            {**base, "month": month, "gender": "total", "certified": 0}
-        )
-        row["bars"] = [
-            (g, int(100 * (row[f"certified_{g}"] + row[f"uncertified_{g}"]) / peak) if peak else 0)
-            for g in genders
-        ]
-        row["cells"] = [(row[f"certified_{g}"], row["links"][g]) for g in genders]
     labels = report_base.gender_labels()
     context = report.context(
-        months=months,
-        gender_labels=[(g, labels[g]) for g in genders],
-        warnings=sorted(time.warnings),
+        months=_month_lines(time, drill, report.links()),
+        gender_labels=[(g, labels[g]) for g in time.genders],
+        warnings=time.warnings,
         outside_label=report_base.OUTSIDE_LABEL,
-        outside_hours=report_base.hours_of(time.outside_minutes) if time.outside_minutes else None,
+        outside_hours=time.outside_hours,
     )
     return render(request, "reporting/time.html", context)
 
@@ -56,17 +79,16 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The person-months behind one month and gender of the time page."""
     figure = figure_params(request, access, "period", "month", "gender", "certified")
-    time = cofinancing.TimeFigures(
+    assert figure.month is not None  # required by the form
+    time = TimePresenter(
         access=access, period=figure.period, organisation_id=figure.organisation_id
     )
-    rows = cofinancing.time_rows(time, month=figure.month, gender=figure.gender)
-    if figure.certified is not None:
-        rows = [r for r in rows if r["certified"] == figure.certified]
+    rows = time.rows(month=figure.month, gender=figure.gender, certified=figure.certified)
     context = report_context(
         access,
         rows=rows,
         month=figure.month,
         gender_label=report_base.gender_labels()[figure.gender],
-        total_hours=sum((r["hours"] for r in rows), start=0),
+        total_hours=sum((r.hours for r in rows), start=Decimal(0)),
     )
     return render(request, "reporting/time_rows.html", context)

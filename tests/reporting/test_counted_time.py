@@ -22,7 +22,7 @@ from digiproj.projects.permissions import project_access
 from goals.models import Goal
 from reporting import goals
 from reporting.reports import base as report_base
-from reporting.reports import cofinancing
+from reporting.reports import time_figures
 from reporting.selectors import Period
 from tests.factories import (
     ActivityFactory,
@@ -128,10 +128,7 @@ def every_hours_figure(world, client) -> dict[str, object]:
     ):
         figures[f"time file: {sheet}"] = time[sheet]
     page = client.get(reverse("reporting:time", args=[pk]), _period_params())
-    figures["time page"] = [
-        {k: v for k, v in row.items() if k not in ("links", "uncertified_link", "bars", "cells")}
-        for row in page.context["months"]
-    ]
+    figures["time page"] = [row.figures for row in page.context["months"]]
 
     activities = run_report(world, "aktiviteter")
     figures["activities file: Per typ"] = activities["Per typ"]
@@ -248,8 +245,7 @@ def test_same_figures_on_the_page_and_in_the_file(client, world):
         sums[0] += D(str(row[header.index("Intygade timmar totalt")]))
         sums[1] += D(str(row[header.index("Värde totalt (kr)")]))
     page = {
-        r["month"].strftime("%Y-%m"): [r["certified_total"], r["value"]]
-        for r in figures["time page"]
+        r.month.strftime("%Y-%m"): [r.certified["total"], r.value] for r in figures["time page"]
     }
     assert page == by_month
     # P1's 150 minutes in February: 2 whole hours (the project rounds down per month) × 245.
@@ -346,7 +342,7 @@ def test_certified_month_cut_by_the_period_is_valued(world):
     _attend(_session(world["workshop"], dt.date(2024, 6, 20)), p6, 60)  # after the period
     _sign_both(p6, dt.date(2024, 6, 1), world["coordinator"])
     access = project_access(world["coordinator"], world["project"])
-    time = cofinancing.TimeFigures(
+    time = time_figures.TimeFigures(
         access=access,
         period=Period(dt.date(2024, 6, 1), dt.date(2024, 6, 14)),
         organisation_id=None,
@@ -375,9 +371,9 @@ def test_real_cost_value_is_rounded_once_from_minutes(client, world):
     assert feb[header.index("Värde (kr)")] == 726.74
     client.force_login(world["coordinator"])
     page = client.get(reverse("reporting:time", args=[project.pk]), _period_params())
-    months = {r["month"]: r for r in page.context["months"]}
-    assert months[dt.date(2024, 2, 1)]["value"] == D("726.74")
-    assert cofinancing.cofinancing_value(
+    months = {r.figures.month: r.figures for r in page.context["months"]}
+    assert months[dt.date(2024, 2, 1)].value == D("726.74")
+    assert time_figures.cofinancing_value(
         minutes=150, rounding=project.hour_rounding, annual_cost=D("500000"), basis=1720
     ) == D("726.74")
 

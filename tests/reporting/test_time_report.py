@@ -166,15 +166,17 @@ def test_time_page_figures_and_their_rows(client, hours):
     client.force_login(hours["coordinator"])
     url = reverse("reporting:time", args=[hours["project"].pk])
     response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
-    feb = next(r for r in response.context["months"] if r["month"] == dt.date(2024, 2, 1))
-    assert (feb["certified_K"], feb["certified_M"], feb["uncertified_total"]) == (2, 0, 2)
-    assert feb["value"] == 500
+    feb = next(
+        r.figures for r in response.context["months"] if r.figures.month == dt.date(2024, 2, 1)
+    )
+    assert (feb.certified["K"], feb.certified["M"], feb.uncertified["total"]) == (2, 0, 2)
+    assert feb.value == 500
     html = response.content.decode()
     links = re.findall(r'<td class="num"><a href="([^"]+)">([\d.]+)</a></td>', html)
     assert len(links) >= 8
     for href, figure in links:
         rows = client.get(href.replace("&amp;", "&")).context["rows"]
-        assert sum((r["hours"] for r in rows), D(0)) == D(figure), href
+        assert sum((r.hours for r in rows), D(0)) == D(figure), href
 
 
 def test_time_page_is_scoped_for_contacts(client, hours):
@@ -185,7 +187,7 @@ def test_time_page_is_scoped_for_contacts(client, hours):
         reverse("reporting:time", args=[hours["project"].pk]),
         {"period_start": PERIOD[0], "period_end": PERIOD[1]},
     )
-    assert [r["month"] for r in response.context["months"]] == [dt.date(2024, 6, 1)]
+    assert [r.figures.month for r in response.context["months"]] == [dt.date(2024, 6, 1)]
 
 
 @pytest.mark.parametrize("sessions", [1, 10])
@@ -260,9 +262,9 @@ def test_time_page_value_links_to_the_certified_rows(client, hours):
     client.force_login(hours["coordinator"])
     url = reverse("reporting:time", args=[hours["project"].pk])
     response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
-    feb = next(r for r in response.context["months"] if r["month"] == dt.date(2024, 2, 1))
-    rows = client.get(feb["links"]["total"]).context["rows"]
-    assert sum(r["value"] or 0 for r in rows) == feb["value"] == 500
+    feb = next(r for r in response.context["months"] if r.figures.month == dt.date(2024, 2, 1))
+    rows = client.get(feb.links["total"]).context["rows"]
+    assert sum(r.value or 0 for r in rows) == feb.figures.value == 500
 
 
 def test_indicator_page_hours_by_gender_link_to_the_people_behind_them(client, hours):
