@@ -1,15 +1,17 @@
-"""Aktiviteter: activities and sessions held, with enrolment, attendance and hours by gender."""
+"""Aktiviteter: activities and sessions held, with enrolment, attendance and hours by gender.
+ActivitiesPresenter holds the figures that the page and the file both show."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from activities.selectors import statistics as activity_statistics
-from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
 from reporting import selectors
 from reporting.builders import Column, Table
@@ -20,7 +22,78 @@ from .base import (
     COUNTED_TIME_RULE,
     Progress,
     gender_labels,
+    hours_of,
 )
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    """One activity type (activity_id None) or one activity: sessions held, people enrolled,
+    and per gender and "total" the people present, their counted minutes and those as hours
+    (two decimals, per gender from its own minutes)."""
+
+    kind: str
+    kind_label: str
+    activity_id: int | None
+    title: str | None
+    activities: int | None  # a type's number of activities
+    sessions_held: int
+    enrolled: int
+    present: dict[str, int]
+    minutes: dict[str, int]
+    hours: dict[str, Decimal]
+
+    @property
+    def label(self) -> str:
+        return self.kind_label if self.title is None else self.title
+
+
+@dataclass
+class ActivitiesPresenter:
+    """Aktiviteter for a period (and organisation): per type and per activity, each read
+    once (activity_statistics)."""
+
+    access: ProjectAccess
+    period: Period
+    organisation_id: int | None
+    genders: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.genders = [*selectors.genders_for(self.access)]
+
+    @cached_property
+    def per_kind(self) -> list[ActivityFigures]:
+        return self._figures(by_kind=True)
+
+    @cached_property
+    def per_activity(self) -> list[ActivityFigures]:
+        return self._figures(by_kind=False)
+
+    def _figures(self, *, by_kind: bool) -> list[ActivityFigures]:
+        rows = activity_statistics.activity_statistics(
+            access=self.access,
+            start=self.period.start,
+            end=self.period.end,
+            organisation_id=self.organisation_id,
+            genders=tuple(self.genders),
+            group_by_kind=by_kind,
+        )
+        kinds, keys = dict(Activity.Kind.choices), (*self.genders, "total")
+        return [
+            ActivityFigures(
+                kind=row["kind"],
+                kind_label=str(kinds.get(row["kind"], row["kind"])),
+                activity_id=None if by_kind else row["pk"],
+                title=None if by_kind else row["title"],
+                activities=row["activities"] if by_kind else None,
+                sessions_held=row["sessions_held"],
+                enrolled=row["enrolled"],
+                present={g: row[f"present_{g}"] for g in keys},
+                minutes={g: row[f"minutes_{g}"] for g in keys},
+                hours={g: hours_of(row[f"minutes_{g}"]) for g in keys},
+            )
+            for row in rows
+        ]
 
 
 @dataclass(frozen=True)
@@ -33,59 +106,14 @@ class Activities:
     def build(
         self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
     ) -> list[Table]:
-        genders = tuple(selectors.genders_for(access))
-        g = gender_labels()
-        kinds = dict(Activity.Kind.choices)
-        tables = []
-        for by_kind in (True, False):
-            rows = activity_statistics.activity_statistics(
-                access=access,
-                start=period.start,
-                end=period.end,
-                organisation_id=run.organisation_id,
-                genders=genders,
-                group_by_kind=by_kind,
-            )
-            first = (
-                [Column(_("Typ"), "text", 24)]
-                if by_kind
-                else [Column(_("Aktivitet"), "text", 36), Column(_("Typ"), "text", 20)]
-            )
-            table = Table(
-                title=_("Per typ") if by_kind else _("Per aktivitet"),
-                columns=first
-                + ([Column(_("Aktiviteter"), "int", 11)] if by_kind else [])
-                + [Column(_("Tillfällen"), "int", 11), Column(_("Anmälda"), "int", 10)]
-                + [
-                    Column(_("Närvarande %(g)s") % {"g": g[x]}, "int", 12)
-                    for x in (*genders, "total")
-                ]
-                + [
-                    Column(_("Timmar %(g)s") % {"g": g[x]}, "decimal", 12)
-                    for x in (*genders, "total")
-                ],
-            )
-            for row in rows:
-                label = (
-                    [str(kinds.get(row["kind"], row["kind"]))]
-                    if by_kind
-                    else [row["title"], str(kinds.get(row["kind"], row["kind"]))]
-                )
-                table.rows.append(
-                    label
-                    + ([row["activities"]] if by_kind else [])
-                    + [row["sessions_held"], row["enrolled"]]
-                    + [row[f"present_{x}"] for x in (*genders, "total")]
-                    + [Decimal(row[f"minutes_{x}"]) / 60 for x in (*genders, "total")]
-                )
-            tables.append(table)
-            progress(40 if by_kind else 70)
-        for table in tables:
-            for row in table.rows:
-                for index, column in enumerate(table.columns):
-                    if column.kind == "decimal":
-                        row[index] = round_half_up(row[index], 2)
-        return tables
+        figures = ActivitiesPresenter(
+            access=access, period=period, organisation_id=run.organisation_id
+        )
+        per_kind = _table(figures.per_kind, figures.genders, by_kind=True)
+        progress(40)
+        per_activity = _table(figures.per_activity, figures.genders, by_kind=False)
+        progress(70)
+        return [per_kind, per_activity]
 
     def definitions(self) -> list[str]:
         return [
@@ -104,3 +132,27 @@ class Activities:
             ),
             str(COUNTED_TIME_RULE),
         ]
+
+
+def _table(rows: list[ActivityFigures], genders: list[str], *, by_kind: bool) -> Table:
+    g, keys = gender_labels(), (*genders, "total")
+    first = (
+        [Column(_("Typ"), "text", 24), Column(_("Aktiviteter"), "int", 11)]
+        if by_kind
+        else [Column(_("Aktivitet"), "text", 36), Column(_("Typ"), "text", 20)]
+    )
+    lines: list[list[Any]] = [
+        ([row.kind_label, row.activities] if by_kind else [row.title, row.kind_label])
+        + [row.sessions_held, row.enrolled]
+        + [row.present[x] for x in keys]
+        + [row.hours[x] for x in keys]
+        for row in rows
+    ]
+    return Table(
+        title=_("Per typ") if by_kind else _("Per aktivitet"),
+        columns=first
+        + [Column(_("Tillfällen"), "int", 11), Column(_("Anmälda"), "int", 10)]
+        + [Column(_("Närvarande %(g)s") % {"g": g[x]}, "int", 12) for x in keys]
+        + [Column(_("Timmar %(g)s") % {"g": g[x]}, "decimal", 12) for x in keys],
+        rows=lines,
+    )

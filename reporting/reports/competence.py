@@ -1,23 +1,199 @@
-"""Kompetensutveckling: DigComp levels and their paired change."""
+"""Kompetensutveckling: DigComp levels and their paired change. CompetencePresenter holds
+the figures (levels per area and round, paired change per group, suppression applied) that
+the page and the file both show."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from digiproj.collation import swedish_key
 from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
 from surveys import selectors as survey_selectors
+from surveys.models import Round
 
 from .base import (
     Progress,
     dimension_labels,
     level,
 )
+
+# The groupings of the paired change, in the file's order (None: everyone paired).
+GROUPINGS: tuple[str | None, ...] = (None, "gender", "organisation", "role_group")
+
+
+@dataclass(frozen=True)
+class AreaLevel:
+    """One area in one round: respondents and their mean level (None when suppressed)."""
+
+    area: int
+    round: Round
+    n: int
+    level: Decimal | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class PairedChange:
+    """One area for one group of the people who answered both rounds: their mean levels
+    before and after and the mean change, as shown (None when the group is suppressed).
+    `exact_before`/`exact_after` are the unrounded means, for the page's bar lengths."""
+
+    group: Any  # the group's key: a gender, an organisation's pk, a role group; None for all
+    area: int
+    n: int
+    before: Decimal | None
+    after: Decimal | None
+    change: Decimal | None
+    suppressed: bool
+    exact_before: Any
+    exact_after: Any
+
+
+@dataclass(frozen=True)
+class PairedPerson:
+    """A person behind a paired-change figure (personnummer masked)."""
+
+    last_name: str
+    first_name: str
+    personnummer: str
+    before: Any
+    after: Any
+
+    @property
+    def change(self) -> Any:
+        return self.after - self.before
+
+
+@dataclass
+class CompetencePresenter:
+    """Kompetensutveckling for a period (and organisation): the rounds compared, the levels
+    per area and round, and the paired change per grouping, each read once."""
+
+    access: ProjectAccess
+    period: Period
+    organisation_id: int | None
+    baseline: Round | None = field(init=False)
+    follow_up: Round | None = field(init=False)
+    threshold: int = field(init=False)
+    area_names: dict[int, str] = field(init=False)  # number -> name
+    _change: dict[str | None, list[PairedChange]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.baseline, self.follow_up = survey_selectors.round_pair_for_period(
+            access=self.access, start=self.period.start, end=self.period.end
+        )
+        self.threshold = self.access.project.survey_anonymity_threshold
+        self.area_names = {a.number: a.name for a in survey_selectors.areas()}
+
+    def area_label(self, number: int) -> str:
+        name = self.area_names.get(number)
+        return f"{number} {name}" if name is not None else str(number)
+
+    @property
+    def paired(self) -> bool:
+        """Whether there is a paired comparison: both rounds, neither anonymous."""
+        baseline, follow_up = self.baseline, self.follow_up
+        return bool(baseline and follow_up and not (baseline.anonymous or follow_up.anonymous))
+
+    @cached_property
+    def levels(self) -> list[AreaLevel]:
+        """Per round compared (baseline first) and area: respondents and mean level."""
+        rows = []
+        for round_ in (r for r in (self.baseline, self.follow_up) if r is not None):
+            averages = survey_selectors.area_averages(
+                access=self.access, round_id=round_.pk, organisation_id=self.organisation_id
+            )
+            for row in survey_selectors.suppress(averages, threshold=self.threshold):
+                rows.append(
+                    AreaLevel(
+                        area=row["area"],
+                        round=round_,
+                        n=row["n"],
+                        level=level(row["level"]),
+                        suppressed=row["suppressed"],
+                    )
+                )
+        return rows
+
+    def change(self, group_by: str | None) -> list[PairedChange]:
+        """The paired change per group of `group_by` (see GROUPINGS) and area; [] unless
+        paired. Groups in the selector's order (by key, then area)."""
+        if not self.paired:
+            return []
+        if group_by not in self._change:
+            assert self.baseline is not None
+            assert self.follow_up is not None
+            rows = survey_selectors.paired_change(
+                access=self.access,
+                baseline_id=self.baseline.pk,
+                follow_up_id=self.follow_up.pk,
+                group_by=group_by,
+                organisation_id=self.organisation_id,
+            )
+            exact = [(row["baseline"], row["follow_up"]) for row in rows]
+            self._change[group_by] = [
+                PairedChange(
+                    group=row["grp"],
+                    area=row["area"],
+                    n=row["n"],
+                    before=level(row["baseline"]),
+                    after=level(row["follow_up"]),
+                    change=level(row["change"]),
+                    suppressed=row["suppressed"],
+                    exact_before=None if row["suppressed"] else before,
+                    exact_after=None if row["suppressed"] else after,
+                )
+                for row, (before, after) in zip(
+                    survey_selectors.suppress(rows, threshold=self.threshold), exact, strict=True
+                )
+            ]
+        return self._change[group_by]
+
+
+def paired_people(
+    *,
+    access: ProjectAccess,
+    baseline_id: int,
+    follow_up_id: int,
+    area: int,
+    gender: str | None,
+    organisation_id: int | None,
+) -> list[PairedPerson] | None:
+    """The people behind one paired-change figure; None where the figure is not shown
+    person by person: rounds not both the project's and identified, or a suppressed group."""
+    rounds = survey_selectors.round_list(access=access).filter(pk__in=[baseline_id, follow_up_id])
+    if len(rounds) != 2 or any(r.anonymous for r in rounds):
+        return None
+    people = survey_selectors.paired_people(
+        access=access,
+        baseline_id=baseline_id,
+        follow_up_id=follow_up_id,
+        area=area,
+        gender=gender,
+        organisation_id=organisation_id,
+    )
+    rows = [
+        PairedPerson(
+            last_name=p["last_name"],
+            first_name=p["first_name"],
+            personnummer=pnr.mask(p["personnummer"]),
+            before=p["before"],
+            after=p["after"],
+        )
+        for p in people
+    ]
+    if len(rows) < access.project.survey_anonymity_threshold:
+        return None  # a suppressed group is not shown person by person either
+    return rows
 
 
 @dataclass(frozen=True)
@@ -31,13 +207,10 @@ class Competence:
     def build(
         self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
     ) -> list[Table]:
-        threshold = access.project.survey_anonymity_threshold
-        baseline, follow_up = survey_selectors.round_pair_for_period(
-            access=access, start=period.start, end=period.end
+        competence = CompetencePresenter(
+            access=access, period=period, organisation_id=run.organisation_id
         )
-        areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
-        too_few = _("för få svar (under %(n)s)") % {"n": threshold}
-        org = run.organisation_id
+        too_few = _("för få svar (under %(n)s)") % {"n": competence.threshold}
         levels = Table(
             title=_("Nivåer per område"),
             columns=[
@@ -47,21 +220,17 @@ class Competence:
                 Column(_("Medelnivå (1–8)"), "decimal", 14),
                 Column(_("Anmärkning"), "text", 24),
             ],
+            rows=[
+                [
+                    competence.area_label(row.area),
+                    f"{row.round.survey.title}: {row.round.name}",
+                    row.n,
+                    row.level,
+                    too_few if row.suppressed else "",
+                ]
+                for row in competence.levels
+            ],
         )
-        for round_ in (r for r in (baseline, follow_up) if r is not None):
-            rows = survey_selectors.area_averages(
-                access=access, round_id=round_.pk, organisation_id=org
-            )
-            for row in survey_selectors.suppress(rows, threshold=threshold):
-                levels.rows.append(
-                    [
-                        areas.get(row["area"], str(row["area"])),
-                        f"{round_.survey.title}: {round_.name}",
-                        row["n"],
-                        level(row["level"]),
-                        too_few if row["suppressed"] else "",
-                    ]
-                )
         progress(40)
         change = Table(
             title=_("Parad förändring"),
@@ -75,54 +244,8 @@ class Competence:
                 Column(_("Förändring"), "decimal", 12),
                 Column(_("Anmärkning"), "text", 24),
             ],
+            rows=_change_rows(competence, too_few) if competence.paired else [_not_paired_row()],
         )
-        if baseline and follow_up and not follow_up.anonymous and not baseline.anonymous:
-            labels = dimension_labels(access)
-            groupings = [
-                (None, _("Alla"), {None: _("Alla")}),
-                ("gender", labels["gender"][0], labels["gender"][1]),
-                ("organisation", labels["organisation"][0], labels["organisation"][1]),
-                ("role_group", labels["role_group"][0], labels["role_group"][1]),
-            ]
-            for group_by, title, names in groupings:
-                rows = survey_selectors.paired_change(
-                    access=access,
-                    baseline_id=baseline.pk,
-                    follow_up_id=follow_up.pk,
-                    group_by=group_by,
-                    organisation_id=org,
-                )
-                if group_by in ("organisation", "role_group"):  # by name, in Swedish order
-                    rows.sort(key=lambda r: (swedish_key(str(names.get(r["grp"], ""))), r["area"]))
-                for row in survey_selectors.suppress(rows, threshold=threshold):
-                    change.rows.append(
-                        [
-                            str(title),
-                            str(names.get(row["grp"], row["grp"] or "–")),
-                            areas.get(row["area"], str(row["area"])),
-                            row["n"],
-                            level(row["baseline"]),
-                            level(row["follow_up"]),
-                            level(row["change"]),
-                            too_few if row["suppressed"] else "",
-                        ]
-                    )
-        else:
-            change.rows.append(
-                [
-                    "",
-                    "",
-                    _(
-                        "Ingen parad jämförelse: det behövs en nulägesmätning och en "
-                        "uppföljning med identifierade svar."
-                    ),
-                    None,
-                    None,
-                    None,
-                    None,
-                    "",
-                ]
-            )
         progress(70)
         return [levels, change]
 
@@ -145,3 +268,38 @@ class Competence:
                 "senast periodens sista dag."
             ),
         ]
+
+
+def _not_paired_row() -> list[Any]:
+    text = _(
+        "Ingen parad jämförelse: det behövs en nulägesmätning och en "
+        "uppföljning med identifierade svar."
+    )
+    return ["", "", text, None, None, None, None, ""]
+
+
+def _change_rows(competence: CompetencePresenter, too_few: str) -> list[list[Any]]:
+    """The paired change per grouping, organisations and role groups by name (Swedish)."""
+    labels = dimension_labels(competence.access)
+    rows: list[list[Any]] = []
+    for group_by in GROUPINGS:
+        title, names = (_("Alla"), {None: _("Alla")}) if group_by is None else labels[group_by]
+        changes = competence.change(group_by)
+        if group_by in ("organisation", "role_group"):
+            changes = sorted(
+                changes, key=lambda r: (swedish_key(str(names.get(r.group, ""))), r.area)
+            )
+        rows.extend(
+            [
+                str(title),
+                str(names.get(row.group, row.group or "–")),
+                competence.area_label(row.area),
+                row.n,
+                row.before,
+                row.after,
+                row.change,
+                too_few if row.suppressed else "",
+            ]
+            for row in changes
+        )
+    return rows

@@ -2,21 +2,98 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from activities.models import Activity
 from activities.selectors import statistics as activity_statistics
 from digiproj.collation import swedish
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
-from reporting import selectors
 from reporting.reports import base as report_base
+from reporting.reports.activities import ActivitiesPresenter, ActivityFigures
 
-from .common import ReportPage, drill_params, figure_params, report_context
+from .common import ReportPage, figure_params, report_context
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One gender (or "total") of a row: people present and hours, each with its link."""
+
+    gender: str
+    present: int
+    hours: Decimal
+    present_url: str
+    hours_url: str
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """A row of the page's tables: its figures and the links to what is behind them."""
+
+    figures: ActivityFigures
+    sessions_url: str
+    enrolled_url: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Bar:
+    gender: str
+    width: int  # per cent of the type with the most minutes
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    bars: list[Bar]
+
+
+def _lines(
+    rows: list[ActivityFigures], genders: list[str], project_pk: int, base: dict[str, object]
+) -> list[ActivityLine]:
+    people = reverse("reporting:activity_people", args=[project_pk])
+    sessions = reverse("reporting:activity_sessions", args=[project_pk])
+    lines = []
+    for row in rows:
+        target = {"kind": row.kind} if row.activity_id is None else {"activity": row.activity_id}
+        query = {**base, **target}
+        cells = [
+            Cell(
+                gender=g,
+                present=row.present[g],
+                hours=row.hours[g],
+                present_url=f"{people}?" + urlencode({**query, "gender": g, "present": 1}),
+                hours_url=f"{people}?" + urlencode({**query, "gender": g}),
+            )
+            for g in (*genders, "total")
+        ]
+        enrolled = {**query, "gender": "total", "enrolled": 1}
+        lines.append(
+            ActivityLine(
+                figures=row,
+                sessions_url=f"{sessions}?" + urlencode(query),
+                enrolled_url=f"{people}?" + urlencode(enrolled),
+                cells=cells,
+            )
+        )
+    return lines
+
+
+def _chart(figures: ActivitiesPresenter) -> list[ChartRow]:
+    """Hours per type and gender as bars."""
+    peak = max((row.minutes["total"] for row in figures.per_kind), default=0) or 1
+    return [
+        ChartRow(
+            label=row.kind_label,
+            bars=[Bar(g, int(100 * row.minutes[g] / peak)) for g in figures.genders],
+        )
+        for row in figures.per_kind
+    ]
 
 
 @project_permission_required("reports.view")
@@ -24,56 +101,15 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     """Aktiviteter on screen: per type and per activity, sessions held, enrolled, people
     present and hours by gender; hours per type as a chart; figures link to their people."""
     report = ReportPage.read(request, access)
-    period, organisation_id = report.period, report.organisation_id
-    genders = selectors.genders_for(access)
+    figures = ActivitiesPresenter(
+        access=access, period=report.period, organisation_id=report.organisation_id
+    )
+    base, pk, genders = report.links(), access.project.pk, figures.genders
     labels = report_base.gender_labels()
-    kinds = dict(Activity.Kind.choices)
-    base = drill_params(period, organisation_id)
-    drill = reverse("reporting:activity_people", args=[access.project.pk])
-    sessions_drill = reverse("reporting:activity_sessions", args=[access.project.pk])
-    tables = []
-    for by_kind in (True, False):
-        rows = activity_statistics.activity_statistics(
-            access=access,
-            start=period.start,
-            end=period.end,
-            organisation_id=organisation_id,
-            genders=tuple(genders),
-            group_by_kind=by_kind,
-        )
-        for row in rows:
-            target = {"kind": row["kind"]} if by_kind else {"activity": row["pk"]}
-            row["label"] = kinds.get(row["kind"], row["kind"]) if by_kind else row["title"]
-            row["sessions_url"] = f"{sessions_drill}?" + urlencode({**base, **target})
-            row["enrolled_url"] = f"{drill}?" + urlencode(
-                {**base, **target, "gender": "total", "enrolled": 1}
-            )
-            row["cells"] = [
-                {
-                    "present": row[f"present_{g}"],
-                    "hours": report_base.hours_of(row[f"minutes_{g}"]),
-                    "present_url": f"{drill}?"
-                    + urlencode({**base, **target, "gender": g, "present": 1}),
-                    "hours_url": f"{drill}?" + urlencode({**base, **target, "gender": g}),
-                }
-                for g in (*genders, "total")
-            ]
-        tables.append(rows)
-    per_kind = tables[0]
-    peak = max((row["minutes_total"] for row in per_kind), default=0) or 1
-    chart = [
-        {
-            "label": row["label"],
-            "bars": [
-                {"gender": g, "width": int(100 * row[f"minutes_{g}"] / peak)} for g in genders
-            ],
-        }
-        for row in per_kind
-    ]
     context = report.context(
-        per_kind=per_kind,
-        per_activity=tables[1],
-        chart=chart,
+        per_kind=_lines(figures.per_kind, genders, pk, base),
+        per_activity=_lines(figures.per_activity, genders, pk, base),
+        chart=_chart(figures),
         gender_labels=[(g, labels[g]) for g in (*genders, "total")],
     )
     return render(request, "reporting/activities.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,12 +10,65 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
-from participants import personnummer as pnr
 from reporting import selectors
 from reporting.reports import base as report_base
-from surveys import selectors as survey_selectors
+from reporting.reports.competence import CompetencePresenter, PairedChange, paired_people
 
 from .common import ReportPage, figure_params, report_context
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    label: str
+    row: PairedChange | None  # None: nobody in the group answered both rounds
+    link: str | None  # the people behind the figure; None for a suppressed group
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """An area of the page: paired change for everyone and per gender, and the lengths (per
+    cent of level 8) of its before and after bars."""
+
+    number: int
+    name: str
+    groups: list[GroupLine]
+    before_width: int
+    after_width: int
+
+
+def _area_lines(competence: CompetencePresenter, drill: str) -> list[AreaLine]:
+    if not competence.paired:
+        return []
+    assert competence.baseline is not None
+    assert competence.follow_up is not None
+    rows = {(r.area, "total"): r for r in competence.change(None)}
+    rows |= {(r.area, r.group): r for r in competence.change("gender")}
+    base: dict[str, object] = {"baseline": competence.baseline.pk}
+    base["follow_up"] = competence.follow_up.pk
+    if competence.organisation_id:
+        base["org"] = competence.organisation_id
+    labels = report_base.gender_labels()
+    lines = []
+    for number, name in sorted(competence.area_names.items()):
+        groups = []
+        for key in (*selectors.genders_for(competence.access), "total"):
+            row = rows.get((number, key))
+            link = None
+            if row and not row.suppressed:
+                link = f"{drill}?" + urlencode({**base, "area": number, "gender": key})
+            groups.append(GroupLine(label=labels[key], row=row, link=link))
+        overall = rows.get((number, "total"))
+        shown = overall is not None and not overall.suppressed
+        lines.append(
+            AreaLine(
+                number=number,
+                name=name,
+                groups=groups,
+                before_width=int(100 * overall.exact_before / 8) if shown and overall else 0,
+                after_width=int(100 * overall.exact_after / 8) if shown and overall else 0,
+            )
+        )
+    return lines
 
 
 @project_permission_required("reports.view")
@@ -22,61 +76,16 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
     """Kompetensutveckling on screen: DigComp levels before and after per area (chart and
     table), paired change overall and by gender, each group size a link to its people."""
     report = ReportPage.read(request, access)
-    period, organisation_id = report.period, report.organisation_id
-    baseline, follow_up = survey_selectors.round_pair_for_period(
-        access=access, start=period.start, end=period.end
+    competence = CompetencePresenter(
+        access=access, period=report.period, organisation_id=report.organisation_id
     )
+    drill = reverse("reporting:competence_people", args=[access.project.pk])
     context = report.context(
-        baseline=baseline,
-        follow_up=follow_up,
-        areas=[],
-        threshold=access.project.survey_anonymity_threshold,
+        baseline=competence.baseline,
+        follow_up=competence.follow_up,
+        areas=_area_lines(competence, drill),
+        threshold=competence.threshold,
     )
-    if baseline and follow_up and not (baseline.anonymous or follow_up.anonymous):
-        threshold = access.project.survey_anonymity_threshold
-        genders = selectors.genders_for(access)
-        labels = report_base.gender_labels()
-        names = {a.number: a.name for a in survey_selectors.areas()}
-        rows = {}
-        for group_by in (None, "gender"):
-            for row in survey_selectors.suppress(
-                survey_selectors.paired_change(
-                    access=access,
-                    baseline_id=baseline.pk,
-                    follow_up_id=follow_up.pk,
-                    group_by=group_by,
-                    organisation_id=organisation_id,
-                ),
-                threshold=threshold,
-            ):
-                rows[(row["area"], row["grp"] or "total")] = row
-        drill = reverse("reporting:competence_people", args=[access.project.pk])
-        base = {"baseline": baseline.pk, "follow_up": follow_up.pk}
-        if organisation_id:
-            base["org"] = organisation_id
-        for number, name in sorted(names.items()):
-            overall = rows.get((number, "total"))
-            groups = []
-            for key in (*genders, "total"):
-                row = rows.get((number, key))
-                link = None
-                if row and not row["suppressed"]:
-                    link = f"{drill}?" + urlencode({**base, "area": number, "gender": key})
-                groups.append({"label": labels[key], "row": row, "link": link})
-            context["areas"].append(
-                {
-                    "number": number,
-                    "name": name,
-                    "overall": overall,
-                    "groups": groups,
-                    "before_width": int(100 * overall["baseline"] / 8)
-                    if overall and not overall["suppressed"]
-                    else 0,
-                    "after_width": int(100 * overall["follow_up"] / 8)
-                    if overall and not overall["suppressed"]
-                    else 0,
-                }
-            )
     return render(request, "reporting/competence.html", context)
 
 
@@ -84,30 +93,23 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
 def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """The people behind one paired-change figure (never for a suppressed group)."""
     figure = figure_params(request, access, "baseline", "follow_up", "area", "gender")
-    baseline_id, follow_up_id, area = figure.baseline, figure.follow_up, figure.area
-    gender, organisation_id = figure.gender, figure.organisation_id
-    rounds = survey_selectors.round_list(access=access).filter(pk__in=[baseline_id, follow_up_id])
-    if len(rounds) != 2 or any(r.anonymous for r in rounds):
-        raise Http404
-    people = list(
-        survey_selectors.paired_people(
-            access=access,
-            baseline_id=baseline_id,
-            follow_up_id=follow_up_id,
-            area=area,
-            gender=None if gender == "total" else gender,
-            organisation_id=organisation_id,
-        )
+    assert figure.baseline is not None  # the three are required by the form
+    assert figure.follow_up is not None
+    assert figure.area is not None
+    people = paired_people(
+        access=access,
+        baseline_id=figure.baseline,
+        follow_up_id=figure.follow_up,
+        area=figure.area,
+        gender=None if figure.gender == "total" else figure.gender,
+        organisation_id=figure.organisation_id,
     )
-    if len(people) < access.project.survey_anonymity_threshold:
-        raise Http404  # a suppressed group is not shown person by person either
-    for person in people:
-        person["personnummer"] = pnr.mask(person["personnummer"])
-        person["change"] = person["after"] - person["before"]
+    if people is None:
+        raise Http404
     context = report_context(
         access,
         people=people,
-        area=area,
-        gender_label=report_base.gender_labels().get(gender, gender),
+        area=figure.area,
+        gender_label=report_base.gender_labels().get(figure.gender, figure.gender),
     )
     return render(request, "reporting/competence_people.html", context)

@@ -165,5 +165,7 @@ def test_activities_page_for_a_contact_counts_their_organisation(client, session
         reverse("reporting:activities", args=[sessions["project"].pk]),
         {"period_start": PERIOD[0], "period_end": PERIOD[1]},
     )
-    workshop = next(r for r in response.context["per_activity"] if r["title"] == "Säker e-post")
-    assert (workshop["enrolled"], workshop["present_total"]) == (1, 0)
+    workshop = next(
+        r.figures for r in response.context["per_activity"] if r.figures.title == "Säker e-post"
+    )
+    assert (workshop.enrolled, workshop.present["total"]) == (1, 0)

@@ -120,14 +120,14 @@ def test_competence_page_and_the_people_behind_each_figure(client, levels):
     client.force_login(levels["coordinator"])
     url = reverse("reporting:competence", args=[levels["project"].pk])
     response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
-    area = next(a for a in response.context["areas"] if a["number"] == 1)
-    by_group = {str(g["label"]): g for g in area["groups"]}
-    assert by_group["totalt"]["row"]["n"] == 3
-    assert by_group["män"]["link"] is None  # one man: suppressed, no list of people
-    people = client.get(by_group["kvinnor"]["link"]).context["people"]
-    assert len(people) == by_group["kvinnor"]["row"]["n"] == 2
-    assert sorted(p["change"] for p in people) == [1.0, 2.0]  # P3 +1, P1 +2
-    assert all(p["personnummer"].endswith("-****") for p in people)
+    area = next(a for a in response.context["areas"] if a.number == 1)
+    by_group = {str(g.label): g for g in area.groups}
+    assert by_group["totalt"].row.n == 3
+    assert by_group["män"].link is None  # one man: suppressed, no list of people
+    people = client.get(by_group["kvinnor"].link).context["people"]
+    assert len(people) == by_group["kvinnor"].row.n == 2
+    assert sorted(p.change for p in people) == [1.0, 2.0]  # P3 +1, P1 +2
+    assert all(p.personnummer.endswith("-****") for p in people)
 
 
 def test_people_of_a_suppressed_group_are_not_shown(client, levels):

@@ -135,7 +135,7 @@ def every_hours_figure(world, client) -> dict[str, object]:
     figures["activities file: Per aktivitet"] = activities["Per aktivitet"]
     page = client.get(reverse("reporting:activities", args=[pk]), _period_params())
     figures["activities page"] = [
-        [(c["present"], c["hours"]) for c in row["cells"]] for row in page.context["per_kind"]
+        [(c.present, c.hours) for c in row.cells] for row in page.context["per_kind"]
     ]
     people = client.get(
         reverse("reporting:activity_people", args=[pk]),
