@@ -6,17 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from activities.selectors import statistics as activity_statistics
+from digiproj.collation import swedish
 from digiproj.projects.permissions import ProjectAccess
+from participants import selectors as participant_selectors
+from participants.models import Participation
 from reporting import selectors
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
+
+if TYPE_CHECKING:  # reporting.forms imports the reports (their registry)
+    from reporting.forms import FigureParams
 
 from .base import (
     COUNTED_TIME_RULE,
@@ -94,6 +100,65 @@ class ActivitiesPresenter:
             )
             for row in rows
         ]
+
+
+@dataclass(frozen=True)
+class PersonMinutes:
+    """A person behind a figure of the page: counted minutes present and self-reported."""
+
+    participation: Participation
+    present: int
+    own: int
+    attended: bool
+
+    @property
+    def minutes(self) -> int:
+        return self.present + self.own
+
+
+def people_behind(*, access: ProjectAccess, query: FigureParams) -> list[PersonMinutes]:
+    """The people behind one figure of activity_statistics, with their minutes (the same
+    counted rows), in Swedish name order. The figure: one activity, one type or (neither)
+    every activity; a gender or "total"; only those present, or (enrolled) those enrolled
+    instead of those counted."""
+    start, end, org = query.period.start, query.period.end, query.organisation_id
+    figures = activity_statistics.activity_people(
+        access=access,
+        start=start,
+        end=end,
+        activity_id=query.activity,
+        kind=query.kind,
+        organisation_id=org,
+    )
+    wanted = set(figures)
+    if query.enrolled:
+        wanted = activity_statistics.activity_enrolled(
+            access=access,
+            start=start,
+            end=end,
+            activity_id=query.activity,
+            kind=query.kind,
+            organisation_id=org,
+        )
+    people = participant_selectors.participation_list(access=access).filter(pk__in=wanted)
+    if query.gender != "total":
+        people = people.alias(
+            reported_gender=participant_selectors.reported_gender(access.project)
+        ).filter(reported_gender=query.gender)
+    rows = []
+    for participation in people.order_by(swedish("last_name"), swedish("first_name"), "pk"):
+        minutes = figures.get(participation.pk, {"present": 0, "own": 0})
+        if query.present and not minutes.get("attended"):
+            continue
+        rows.append(
+            PersonMinutes(
+                participation=participation,
+                present=minutes["present"],
+                own=minutes["own"],
+                attended=bool(minutes.get("attended")),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from activities.selectors import statistics as activity_statistics
-from digiproj.collation import swedish
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
-from participants import selectors as participant_selectors
 from reporting.reports import base as report_base
-from reporting.reports.activities import ActivitiesPresenter, ActivityFigures
+from reporting.reports.activities import ActivitiesPresenter, ActivityFigures, people_behind
 
 from .common import ReportPage, figure_params, report_context
 
@@ -60,7 +58,9 @@ def _lines(
     sessions = reverse("reporting:activity_sessions", args=[project_pk])
     lines = []
     for row in rows:
-        target = {"kind": row.kind} if row.activity_id is None else {"activity": row.activity_id}
+        target: dict[str, object] = (
+            {"kind": row.kind} if row.activity_id is None else {"activity": row.activity_id}
+        )
         query = {**base, **target}
         cells = [
             Cell(
@@ -121,54 +121,17 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
     figure = figure_params(
         request, access, "period", "activity", "kind", "gender", "enrolled", "present"
     )
-    period, activity_id, kind = figure.period, figure.activity, figure.kind
-    organisation_id, gender = figure.organisation_id, figure.gender
     # One activity, one type, or (neither) every activity of the project.
-    if activity_id is not None and kind is not None:
+    if figure.activity is not None and figure.kind is not None:
         raise Http404
-    figures = activity_statistics.activity_people(
-        access=access,
-        start=period.start,
-        end=period.end,
-        activity_id=activity_id,
-        kind=kind,
-        organisation_id=organisation_id,
-    )
-    wanted = set(figures)
-    if figure.enrolled:
-        wanted = activity_statistics.activity_enrolled(
-            access=access,
-            start=period.start,
-            end=period.end,
-            activity_id=activity_id,
-            kind=kind,
-            organisation_id=organisation_id,
-        )
-    people = participant_selectors.participation_list(access=access).filter(pk__in=wanted)
-    if gender != "total":
-        people = people.alias(
-            reported_gender=participant_selectors.reported_gender(access.project)
-        ).filter(reported_gender=gender)
-    rows = []
-    ordered = people.order_by(swedish("last_name"), swedish("first_name"), "pk")
-    for participation in ordered:
-        minutes = figures.get(participation.pk, {"present": 0, "own": 0})
-        if figure.present and not minutes.get("attended"):
-            continue
-        rows.append(
-            {
-                "participation": participation,
-                **minutes,
-                "minutes": minutes["present"] + minutes["own"],
-            }
-        )
+    rows = people_behind(access=access, query=figure)
     context = report_context(
         access,
         rows=rows,
         present_only=figure.present,
         enrolled_only=figure.enrolled,
-        total_hours=report_base.hours_of(sum(r["minutes"] for r in rows)),
-        gender_label=report_base.gender_labels()[gender],
+        total_hours=report_base.hours_of(sum(r.minutes for r in rows)),
+        gender_label=report_base.gender_labels()[figure.gender],
     )
     return render(request, "reporting/activity_people.html", context)
 

@@ -151,7 +151,7 @@ def test_activities_page_figures_link_to_their_people(client, sessions):
         if "present=1" in href or "enrolled=1" in href:
             assert len(rows) == shown, href
         else:
-            hours = (Decimal(sum(r["minutes"] for r in rows)) / 60).quantize(Decimal("0.01"))
+            hours = (Decimal(sum(r.minutes for r in rows)) / 60).quantize(Decimal("0.01"))
             assert hours == shown, href
 
 

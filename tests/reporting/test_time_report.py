@@ -283,4 +283,4 @@ def test_indicator_page_hours_by_gender_link_to_the_people_behind_them(client, h
     )
     for row in figures.values():
         people = client.get(row["url"]).context["rows"]
-        assert (D(sum(p["minutes"] for p in people)) / 60).quantize(D("0.01")) == row["hours"]
+        assert (D(sum(p.minutes for p in people)) / 60).quantize(D("0.01")) == row["hours"]
