@@ -510,3 +510,189 @@ def test_women_and_men_add_up_to_the_total_in_every_table(world, kind):
             assert genders <= {"Kvinnor", "Män"}
             checked += 1
     assert checked
+
+
+# --- the page's figures (its context, from the report's presenter) are the file's ----------
+
+
+def _sheets(world, kind: str, organisation=None) -> dict[str, list[list]]:
+    """The report as written through services and writers, read back with openpyxl:
+    {sheet: data rows (header dropped)}."""
+    run = services.report_run_create(
+        access=project_access(world["coordinator"], world["project"]),
+        user=world["coordinator"],
+        kind=kind,
+        file_format="xlsx",
+        period_start=START,
+        period_end=END,
+        organisation_id=organisation.pk if organisation else None,
+    )
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    with run.file.open("rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    return {
+        name: [list(r) for r in book[name].iter_rows(values_only=True)][1:]
+        for name in book.sheetnames
+    }
+
+
+def _context(client, world, name: str, **params):
+    client.force_login(world["coordinator"])
+    response = client.get(
+        reverse(name, args=[world["project"].pk]),
+        {"period_start": START.isoformat(), "period_end": END.isoformat(), **params},
+    )
+    assert response.status_code == 200
+    return response.context
+
+
+def test_time_page_shows_the_files_hours_per_month_and_gender_and_their_value(client, world):
+    months = [line.figures for line in _context(client, world, "reporting:time")["months"]]
+    page = {
+        m.month.strftime("%Y-%m"): {
+            "certified": {g: m.certified[g] for g in ("K", "M", "total")},
+            "uncertified": {g: m.uncertified[g] for g in ("K", "M", "total")},
+            "value": m.value,
+        }
+        for m in months
+    }
+    genders = {"Kvinnor": "K", "Män": "M"}
+    file: dict[str, dict] = {}
+    for row in _sheets(world, "tid")["Per deltagare och månad"]:
+        gender, month, hours, certified, value = genders[row[3]], row[5], row[7], row[8], row[10]
+        figures = file.setdefault(
+            month,
+            {
+                "certified": dict.fromkeys(("K", "M", "total"), Decimal(0)),
+                "uncertified": dict.fromkeys(("K", "M", "total"), Decimal(0)),
+                "value": Decimal(0),
+            },
+        )
+        kind = "certified" if certified == "Ja" else "uncertified"
+        for key in (gender, "total"):
+            figures[kind][key] += number(hours)
+        figures["value"] += number(value) or Decimal(0)
+    shown = {m: f for m, f in file.items() if m in page}
+    assert shown == page
+    # A month the page leaves out has only closing-phase time: nothing counted in the file.
+    for month in set(file) - set(page):
+        assert file[month]["certified"]["total"] == file[month]["uncertified"]["total"] == 0
+    assert page["2024-03"]["certified"] == {"K": 0, "M": Decimal("2.00"), "total": Decimal(2)}
+    assert page["2024-03"]["value"] == Decimal("500.00")  # 2 h × 250 kr, certified
+    # June: A's 60 minutes, C's 30 + 45 self-reported (whole hours down per month), not certified.
+    assert page["2024-06"]["uncertified"] == {"K": 1, "M": 1, "total": 2}
+
+
+def test_time_drill_down_rows_are_the_files_person_months(client, world):
+    context = _context(client, world, "reporting:time")
+    may = next(line for line in context["months"] if line.figures.month == dt.date(2024, 5, 1))
+    client.force_login(world["coordinator"])
+    url = may.links["total"].replace("certified=1", "certified=0")
+    page = [
+        (r.last_name, r.minutes, r.hours, r.certified, r.value)
+        for r in client.get(url).context["rows"]
+    ]
+    file = [
+        (r[0], r[6], number(r[7]), r[8] == "Ja", number(r[10]))
+        for r in _sheets(world, "tid")["Per deltagare och månad"]
+        if r[5] == "2024-05" and r[8] == "Nej"
+    ]
+    assert [(n, m, number(h), c, v) for n, m, h, c, v in page] == file
+    assert len(file) == 2  # A and B, 20 minutes each
+
+
+def _paired(areas) -> dict[tuple[str, str], tuple]:
+    """The page's paired change: (area, group) -> (n, before, after, change, suppressed)."""
+    names = {"totalt": "Alla"}
+    return {
+        (str(area.number), names.get(str(g.label), str(g.label).capitalize())): (
+            g.row.n,
+            g.row.before,
+            g.row.after,
+            g.row.change,
+            g.row.suppressed,
+        )
+        for area in areas
+        for g in area.groups
+        if g.row is not None
+    }
+
+
+def _file_paired(rows, groupings=("Alla", "Kön")) -> dict[tuple[str, str], tuple]:
+    return {
+        (r[2].split(" ")[0], r[1]): (
+            r[3],
+            number(r[4]),
+            number(r[5]),
+            number(r[6]),
+            (r[7] or "").startswith("för få svar"),
+        )
+        for r in rows
+        if r[0] in groupings
+    }
+
+
+@pytest.mark.parametrize("organisation", [None, "Åre kommun"])
+def test_competence_page_shows_the_files_paired_change_and_suppression(client, world, organisation):
+    from digiproj.projects.models import Organisation
+
+    org = Organisation.objects.get(name=organisation) if organisation else None
+    params = {"organisation": org.pk} if org else {}
+    context = _context(client, world, "reporting:competence", **params)
+    page = _paired(context["areas"])
+    sheets = _sheets(world, "kompetens", organisation=org)
+    assert _file_paired(sheets["Parad förändring"]) == page
+    if org is None:
+        assert page[("1", "Alla")] == (5, Decimal("2.60"), Decimal("3.73"), Decimal("1.13"), False)
+    else:  # Åre: A and D (women) and E, the only man: his group is suppressed on both
+        assert page[("1", "Män")] == (1, None, None, None, True)
+        assert page[("1", "Kvinnor")][0] == 2
+
+
+def test_competence_file_levels_and_groups_are_the_presenters(world):
+    """What the page does not show (levels per round, organisations, role groups) comes
+    from the same presenter the page reads."""
+    from reporting.reports.competence import CompetencePresenter
+    from reporting.selectors import Period
+
+    access = project_access(world["coordinator"], world["project"])
+    competence = CompetencePresenter(access=access, period=Period(START, END), organisation_id=None)
+    sheets = _sheets(world, "kompetens")
+    levels = [
+        (r[0].split(" ")[0], r[1].split(": ")[1], r[2], number(r[3]))
+        for r in sheets["Nivåer per område"]
+    ]
+    assert levels == [
+        (str(row.area), row.round.name, row.n, row.level) for row in competence.levels
+    ]
+    assert levels[0] == ("1", "Start", 5, Decimal("2.60"))
+    for grouping, group_by in (("Organisation", "organisation"), ("Yrkesgrupp", "role_group")):
+        rows = [r for r in sheets["Parad förändring"] if r[0] == grouping]
+        expected = competence.change(group_by)
+        assert sorted((r[2].split(" ")[0], r[3], number(r[6])) for r in rows) == sorted(
+            (str(c.area), c.n, c.change) for c in expected
+        )
+        assert rows
+
+
+def test_activities_page_shows_the_files_sessions_enrolled_present_and_hours(client, world):
+    context = _context(client, world, "reporting:activities")
+    sheets = _sheets(world, "aktiviteter")
+
+    def page(lines):
+        return {
+            str(line.figures.label): [line.figures.sessions_held, line.figures.enrolled]
+            + [line.figures.present[g] for g in ("K", "M", "total")]
+            + [line.figures.hours[g] for g in ("K", "M", "total")]
+            for line in lines
+        }
+
+    def file(rows):
+        return {str(r[0]): [r[2], r[3], *r[4:7], *(number(c) for c in r[7:10])] for r in rows}
+
+    assert page(context["per_kind"]) == file(sheets["Per typ"])
+    assert page(context["per_activity"]) == file(sheets["Per aktivitet"])
+    workshop = page(context["per_kind"])["Workshop"]
+    # Two workshops: 6 sessions, A (80 min) and D (45) women, B, C and E (175 min) men.
+    assert workshop == [6, 0, 2, 3, 5, Decimal("2.08"), Decimal("2.92"), Decimal("5.00")]
