@@ -84,7 +84,6 @@ class CompetencePresenter:
     baseline: Round | None = field(init=False)
     follow_up: Round | None = field(init=False)
     threshold: int = field(init=False)
-    area_names: dict[int, str] = field(init=False)  # number -> name
     _change: dict[str | None, list[PairedChange]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,7 +91,11 @@ class CompetencePresenter:
             access=self.access, start=self.period.start, end=self.period.end
         )
         self.threshold = self.access.project.survey_anonymity_threshold
-        self.area_names = {a.number: a.name for a in survey_selectors.areas()}
+
+    @cached_property
+    def area_names(self) -> dict[int, str]:
+        """The DigComp areas: number -> name."""
+        return {a.number: a.name for a in survey_selectors.areas()}
 
     def area_label(self, number: int) -> str:
         name = self.area_names.get(number)
