@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.forms import form_field
 from digiproj.projects.models import Organisation, Project
 from participants.models import Participation
 
@@ -139,7 +140,9 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["show_if_question"].queryset = Question.objects.filter(
+        form_field(
+            self, "show_if_question", forms.ModelChoiceField
+        ).queryset = Question.objects.filter(
             section__survey_id=section.survey_id,
             section__order__lt=section.order,
             kind__in=Question.CHOICE_KINDS,
@@ -165,7 +168,8 @@ class QuestionForm(forms.Form):
             ) from exc
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if (
             kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
@@ -229,15 +233,15 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_organisation"].queryset = Organisation.objects.filter(
-            project_organisations__project=project
-        )
-        self.fields["target_organisation"].empty_label = _("Alla organisationer")
+        organisation = form_field(self, "target_organisation", forms.ModelChoiceField)
+        organisation.queryset = Organisation.objects.filter(project_organisations__project=project)
+        organisation.empty_label = _("Alla organisationer")
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
+            form_field(self, name, forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("Stängningsdagen måste komma efter öppningsdagen."))
@@ -246,6 +250,7 @@ class RoundForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Wrong dates already have a message that says what to fix (clean() above); the
         # model's constraint would only add a second, technical one.
-        if "closes_at" in self._errors:
+        if "closes_at" in self.errors:
             return
-        super()._post_clean()
+        # BaseForm's hook for model validation after clean(); the stubs leave it out.
+        super()._post_clean()  # type: ignore[misc]

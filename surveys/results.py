@@ -13,7 +13,7 @@ from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import GENDER_CHOICES, Participation
 
-from . import selectors, services
+from . import forms, selectors, services
 from .models import DigCompArea, Question, Round, Section
 
 
@@ -35,7 +35,31 @@ def page_number(request: HttpRequest, pages: list[Section], answers: dict[int, A
     return missing[0][0] if missing else len(pages)
 
 
-def profile(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def preview_pages(sections: list[Section]) -> list[tuple[int, Section, forms.AnswerPageForm]]:
+    """Every page of a survey as its respondents see it, numbered; a conditional question's
+    help text says when it is shown."""
+    by_pk = {q.pk: q for section in sections for q in section.questions.all()}
+    pages = []
+    for number, section in enumerate(sections, start=1):
+        form = forms.AnswerPageForm(questions=list(section.questions.all()), prefix=f"s{number}")
+        for question in section.questions.all():
+            if question.show_if_question_id is None or question.show_if_question_id not in by_pk:
+                continue
+            controller = by_pk[question.show_if_question_id]
+            labels = [
+                o.label for o in controller.options.all() if o.value in question.show_if_values
+            ]
+            condition = _("Visas bara om svaret på ”%(question)s” är: %(answers)s.") % {
+                "question": controller.text,
+                "answers": ", ".join(labels),
+            }
+            field = form.fields[forms.field_name(question)]
+            field.help_text = " ".join(filter(None, [str(field.help_text), condition]))
+        pages.append((number, section, form))
+    return pages
+
+
+def profile(rows: list[selectors.ProfileRow]) -> dict[str, Any] | None:
     """A person's level per DigComp area in each round they submitted (baseline first), from
     selectors.person_profile or person_profile_for_invitation."""
     if not rows:

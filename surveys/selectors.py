@@ -11,11 +11,23 @@ per-person levels, computed in the database, one query per breakdown.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Avg,
+    Count,
+    Expression,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 
 from digiproj.collation import swedish
@@ -113,6 +125,8 @@ def invitation_for_token(*, token: str, project_id: int) -> Invitation | None:
 
 
 def invitations_for_person(*, access: ProjectAccess) -> QuerySet[Invitation]:
+    if access.person_id is None:  # staff: no invitations of their own
+        return Invitation.objects.none()
     return (
         Invitation.objects.filter(person_id=access.person_id, round__survey__project=access.project)
         .select_related("round__survey")
@@ -182,12 +196,13 @@ def area_levels(
     ).order_by()
 
 
-def _group_expression(group_by: str) -> Any:
-    return {
+def _group_expression(group_by: str) -> Expression | F:
+    expressions: dict[str, Callable[[], Expression | F]] = {
         "gender": response_gender,
         "organisation": lambda: F("response__organisation_id"),
         "role_group": lambda: F("response__role_group"),
-    }[group_by]()
+    }
+    return expressions[group_by]()
 
 
 def area_averages(
@@ -258,7 +273,19 @@ def paired_change(
     return _run(sql, [*follow_params, *base_params])
 
 
-def person_profile(*, access: ProjectAccess, person_id: int | None = None) -> list[dict[str, Any]]:
+class ProfileRow(TypedDict):
+    """A person's level in one DigComp area in one submitted round."""
+
+    area: int
+    level: float
+    items: int
+    round_id: int
+    round_name: str
+    purpose: str
+    opens_at: dt.datetime
+
+
+def person_profile(*, access: ProjectAccess, person_id: int | None = None) -> list[ProfileRow]:
     """A person's level per area in each submitted round of the project, one query: the
     access's own person (a participant) unless another is named, always within the access's
     scope."""
@@ -266,7 +293,7 @@ def person_profile(*, access: ProjectAccess, person_id: int | None = None) -> li
     return _person_profile(_submitted(access) & Q(response__person_id=person_id))
 
 
-def person_profile_for_invitation(*, invitation: Invitation) -> list[dict[str, Any]]:
+def person_profile_for_invitation(*, invitation: Invitation) -> list[ProfileRow]:
     """The profile the holder of a personal survey link sees after submitting: the invited
     person's own, in the invitation's project (the link is their authority, no login)."""
     return _person_profile(
@@ -278,7 +305,7 @@ def person_profile_for_invitation(*, invitation: Invitation) -> list[dict[str, A
     )
 
 
-def _person_profile(scope: Q) -> list[dict[str, Any]]:
+def _person_profile(scope: Q) -> list[ProfileRow]:
     return list(
         AreaLevel.objects.filter(scope)
         .values(

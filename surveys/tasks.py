@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 from digiproj import jobs
@@ -10,8 +11,14 @@ from digiproj import jobs
 from . import services
 
 
+# base: the app's task class (digiproj/celery.py), named here so that the types know
+# delay_on_commit.
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5
+    base=DjangoTask,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
 )
 def round_invitations_send_task(round_id: int, reminder: bool = False) -> int:
     return services.round_invitations_send(round_id=round_id, reminder=reminder)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from digiproj.storage import private_file_response
 
-from . import forms, permissions, results, selectors, services, tasks
+from . import forms, permissions, results, selectors, services
 from .models import Invitation, Question, Section, SurveyExport
 
 
@@ -83,29 +83,7 @@ def survey_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
 @project_permission_required("surveys.view")
 def survey_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     survey = permissions.survey_get_for_user(access, pk)
-    sections = selectors.survey_structure(survey=survey)
-    by_pk = {q.pk: q for section in sections for q in section.questions.all()}
-    pages = []
-    for number, section in enumerate(sections, start=1):
-        form = forms.AnswerPageForm(questions=list(section.questions.all()), prefix=f"s{number}")
-        for question in section.questions.all():
-            controller = by_pk.get(question.show_if_question_id)
-            if controller:
-                labels = [
-                    o.label for o in controller.options.all() if o.value in question.show_if_values
-                ]
-                field = form.fields[f"q{question.pk}"]
-                field.help_text = " ".join(
-                    filter(
-                        None,
-                        [
-                            str(field.help_text),
-                            _("Visas bara om svaret på ”%(question)s” är: %(answers)s.")
-                            % {"question": controller.text, "answers": ", ".join(labels)},
-                        ],
-                    )
-                )
-        pages.append((number, section, form))
+    pages = results.preview_pages(selectors.survey_structure(survey=survey))
     return render(request, "surveys/preview.html", _ctx(access, survey=survey, pages=pages))
 
 
@@ -266,9 +244,7 @@ def round_send(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
     round_ = permissions.round_get_for_user(access, pk)
     reminder = request.POST.get("reminder") == "1"
     try:
-        if reminder:
-            services.round_reminder_request(round_=round_)
-        tasks.round_invitations_send_task.delay_on_commit(round_.pk, reminder)
+        services.round_invitations_request(round_=round_, reminder=reminder)
         messages.success(
             request,
             _("Påminnelserna skickas nu till dem som inte har svarat.")
@@ -318,7 +294,7 @@ def export_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpR
 
 
 @project_permission_required("surveys.export")
-def export_download(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponseBase:
     export = permissions.export_get_for_user(access, pk)
     if export.status != SurveyExport.Status.DONE or not export.file:
         raise Http404

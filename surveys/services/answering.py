@@ -6,9 +6,9 @@ Every write goes through a row lock on the invitation, so two requests for the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -67,7 +67,15 @@ def _lock_invitation(invitation_id: int) -> Invitation:
     )
 
 
-def _snapshot(invitation: Invitation) -> dict[str, Any]:
+class _Snapshot(TypedDict):
+    """What a response keeps of its respondent's participation, for anonymous figures."""
+
+    gender: str
+    organisation_id: int | None
+    role_group: str
+
+
+def _snapshot(invitation: Invitation) -> _Snapshot:
     from participants.models import Participation
     from participants.selectors import reported_gender
 
@@ -76,6 +84,7 @@ def _snapshot(invitation: Invitation) -> dict[str, Any]:
             project_id=invitation.round.survey.project_id, person_id=invitation.person_id
         )
         .annotate(reported_gender=reported_gender("project"))
+        .values("reported_gender", "organisation_id", "role_group")
         .first()
     )
     if participation is None:
@@ -83,16 +92,18 @@ def _snapshot(invitation: Invitation) -> dict[str, Any]:
     # Figures read the person's gender when they are made (surveys.selectors.response_gender);
     # this copy, by the same rule, is what an anonymous response keeps instead.
     return {
-        "gender": participation.reported_gender or "",
-        "organisation_id": participation.organisation_id,
-        "role_group": participation.role_group,
+        "gender": participation["reported_gender"] or "",
+        "organisation_id": participation["organisation_id"],
+        "role_group": participation["role_group"],
     }
 
 
-def _answer_rows(response: Response, questions: Iterable[Question], answers: dict[int, Any]):
+def _answer_rows(
+    response: Response, questions: Iterable[Question], answers: dict[int, Any]
+) -> Iterator[Answer]:
     for question in questions:
         value = answers.get(question.pk)
-        if value in (None, "", []):
+        if value is None or value in ("", []):
             continue
         if question.kind == Question.Kind.MULTIPLE:
             for v in value:

@@ -100,13 +100,13 @@ def _export_write(export: SurveyExport, handle: Any) -> None:
             "response__role_group",
         )
     )
-    current: list[Any] | None = None
+    current: list[Any] = []  # the response's row being filled; empty before the first
     current_id = None
     done = 0
 
     def flush() -> None:
         nonlocal done
-        if current is None:
+        if not current:
             return
         row = [current[i] for i in keep] + current[5:]
         sheet.append(

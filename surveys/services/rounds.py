@@ -132,14 +132,19 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
     held = participant_selectors.participation_in_project(
         project_id=round_.survey.project_id, person=OuterRef("person_id")
     )
-    pending = pending.annotate(
+    addressed = pending.annotate(
         held_email=Subquery(held.values("email")[:1]),
         held_first_name=Subquery(held.values("first_name")[:1]),
     ).exclude(Q(held_email="") | Q(held_email__isnull=True))
     with translation.override(settings.LANGUAGE_CODE):
-        for invitation in pending.iterator(chunk_size=500):
+        for invitation in addressed.iterator(chunk_size=500):
             invitation.round = round_
-            _invitation_mail(invitation, reminder=reminder)
+            _invitation_mail(
+                invitation,
+                email=invitation.held_email,
+                first_name=invitation.held_first_name,
+                reminder=reminder,
+            )
             field = "reminded_at" if reminder else "sent_at"
             Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
             sent += 1
@@ -150,10 +155,12 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
     return sent
 
 
-def _invitation_mail(invitation: Invitation, *, reminder: bool) -> None:
+def _invitation_mail(
+    invitation: Invitation, *, email: str, first_name: str, reminder: bool
+) -> None:
     round_ = invitation.round
     params = {
-        "name": invitation.held_first_name,
+        "name": first_name,
         "survey": round_.survey.title,
         "project": round_.survey.project.name,
         "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
@@ -171,7 +178,17 @@ def _invitation_mail(invitation: Invitation, *, reminder: bool) -> None:
     )
     if round_.anonymous:
         body += _("Enkäten är anonym: dina svar sparas utan koppling till dig.\n")
-    send_mail(subject, body, None, [invitation.held_email])
+    send_mail(subject, body, None, [email])
+
+
+def round_invitations_request(*, round_: Round, reminder: bool = False) -> None:
+    """Have a worker mail the round's invitations, or with `reminder` a reminder to those who
+    have not answered, once the caller's transaction commits."""
+    from .. import tasks
+
+    if reminder:
+        round_reminder_request(round_=round_)
+    tasks.round_invitations_send_task.delay_on_commit(round_.pk, reminder)
 
 
 @transaction.atomic

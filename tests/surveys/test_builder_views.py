@@ -169,6 +169,23 @@ def test_round_create_and_send_invitations(
     assert len(mailoutbox) == 1
 
 
+def test_reminder_before_the_invitations_were_sent_is_refused_and_nothing_is_queued(
+    coordinator_client, survey_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    project, round_ = survey_world["project"], survey_world["round"]
+    coordinator_client.force_login(MembershipFactory(project=project).user)
+    url = reverse("surveys:round_send", args=[project.pk, round_.pk])
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = coordinator_client.post(url, {"reminder": "1"}, follow=True)
+
+    assert "Skicka inbjudningarna innan du skickar en påminnelse." in response.content.decode()
+    assert queued == []
+    round_.refresh_from_db()
+    assert round_.reminded_at is None
+    assert mailoutbox == []
+
+
 @pytest.mark.parametrize("rows", [1, 10])
 def test_survey_list_query_count(coordinator_client, django_assert_num_queries, rows):
     project = coordinator_client.project
