@@ -49,12 +49,12 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "digiproj.accounts",
     "digiproj.projects",
-    "digiproj.demo",
     "participants",
     "surveys",
     "activities",
     "goals",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

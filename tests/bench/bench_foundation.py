@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from digiproj.demo import generator
+from demo import generator
 from digiproj.projects.models import Project
 from participants.models import Participation
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from demo import generator
 from digiproj.accounts.models import User
-from digiproj.demo import generator
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
 from goals.models import Goal

@@ -12,8 +12,8 @@ from pathlib import Path
 from django.db import connection
 from openpyxl import Workbook
 
+from demo import generator
 from digiproj.accounts.models import User
-from digiproj.demo import generator
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
 from participants.models import Participation

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from digiproj.demo import generator
+from demo import generator
 from digiproj.projects.models import Project
 from participants.models import Participation
 from surveys import services

@@ -28,7 +28,8 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat, Left
 from django.urls import Resolver404, resolve, reverse
 
-from digiproj.demo import generator
+from demo import generator
+from demo.people import DEMO_LOGINS
 from digiproj.spreadsheets import FORMULA_PREFIXES
 
 OUR_APPS = ("accounts", "projects", "participants", "surveys", "activities", "goals", "reporting")
@@ -337,7 +338,7 @@ def test_payloads_in_every_free_text_field_are_escaped_and_neutralised(
     assert filled > 40  # the introspection found the models' texts
 
     walk = Walk()
-    for login in generator.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         client.force_login(User.objects.get(email=login.email))
         _walk(client, ["/"], walk)
     client.logout()
@@ -351,7 +352,7 @@ def test_payloads_in_every_free_text_field_are_escaped_and_neutralised(
     assert tokens, "the demo has an open round with invitations"
     _walk(client, tokens, walk)
 
-    coordinator = User.objects.get(email=generator.DEMO_LOGINS[0].email)
+    coordinator = User.objects.get(email=DEMO_LOGINS[0].email)
     client.force_login(coordinator)
     _order_every_report(client, walk, django_capture_on_commit_callbacks)
     _export_every_round(client, walk, django_capture_on_commit_callbacks)

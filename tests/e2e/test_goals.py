@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
-from digiproj.demo import generator
+from demo import generator
+from demo.people import DEMO_LOGINS
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
 from goals.models import Goal
@@ -34,7 +35,7 @@ def demo(db):
 
 
 def _coordinator(page: Page, base_url: str) -> Project:
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, base_url, coordinator.email, coordinator.password)
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
     return Project.objects.get(diarienummer=DIGILO)
@@ -43,7 +44,7 @@ def _coordinator(page: Page, base_url: str) -> Project:
 def _measured(goal: Goal, as_of: dt.date) -> tuple[goals.Result, str, list[dict]]:
     """What the engine computes for the goal at the date: the result, its value as the page
     writes it, and the rows behind it."""
-    user = get_user_model().objects.get(email=generator.DEMO_LOGINS[0].email)
+    user = get_user_model().objects.get(email=DEMO_LOGINS[0].email)
     access = project_access(user, goal.project)
     assert access is not None
     assert access.is_coordinator

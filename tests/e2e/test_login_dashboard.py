@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from digiproj.demo import generator
+from demo import generator
+from demo.people import DEMO_LOGINS
 from tests.e2e.helpers import axe_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +22,7 @@ def test_coordinator_logs_in_and_sees_dashboard_in_swedish(demo, live_server, pa
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     assert axe_violations(page) == []
 
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
@@ -53,7 +54,7 @@ def test_account_pages_have_no_axe_violations(demo, live_server, page: Page):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert axe_violations(page) == []
 
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"):
         page.goto(f"{live_server.url}{path}")
@@ -62,7 +63,7 @@ def test_account_pages_have_no_axe_violations(demo, live_server, page: Page):
 
 
 def test_participant_start_page_and_language_switch(demo, live_server, page: Page):
-    participant = generator.DEMO_LOGINS[2]
+    participant = DEMO_LOGINS[2]
     page.set_viewport_size({"width": 375, "height": 800})
     login(page, live_server.url, participant.email, participant.password)
     expect(page.get_by_role("heading", name="Mina utbildningar")).to_be_visible()
@@ -78,7 +79,7 @@ def test_participant_start_page_and_language_switch(demo, live_server, page: Pag
 def test_project_settings_pages_have_no_axe_violations(demo, live_server, page: Page):
     from digiproj.projects.models import Project
 
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
     page.set_viewport_size({"width": 320, "height": 800})

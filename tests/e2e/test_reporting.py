@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from digiproj.demo import generator
+from demo import generator
+from demo.people import DEMO_LOGINS
 from digiproj.projects.models import Project
 from tests.e2e.helpers import axe_violations, login
 
@@ -22,7 +23,7 @@ def demo(db):
 
 
 def test_coordinator_orders_downloads_and_drills_down(demo, live_server, page: Page):
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
 
@@ -58,7 +59,7 @@ def test_coordinator_orders_downloads_and_drills_down(demo, live_server, page: P
 
 
 def test_time_page_chart_table_and_rows(demo, live_server, page: Page):
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
     page.goto(f"{live_server.url}/p/{project.pk}/rapporter/tid/")
@@ -71,7 +72,7 @@ def test_time_page_chart_table_and_rows(demo, live_server, page: Page):
 
 
 def test_competence_page_and_people(demo, live_server, page: Page):
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
     page.goto(f"{live_server.url}/p/{project.pk}/rapporter/kompetens/")
@@ -84,7 +85,7 @@ def test_competence_page_and_people(demo, live_server, page: Page):
 
 
 def test_activities_page_and_people(demo, live_server, page: Page):
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
     page.set_viewport_size({"width": 320, "height": 800})
@@ -101,7 +102,7 @@ def test_activities_page_and_people(demo, live_server, page: Page):
 
 
 def test_register_page(demo, live_server, page: Page):
-    coordinator = generator.DEMO_LOGINS[0]
+    coordinator = DEMO_LOGINS[0]
     login(page, live_server.url, coordinator.email, coordinator.password)
     project = Project.objects.get(diarienummer="2020/00268")
     page.set_viewport_size({"width": 320, "height": 800})

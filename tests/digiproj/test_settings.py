@@ -7,11 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-
-from digiproj.demo import generator
-from digiproj.projects.models import Project
-from participants.models import Participation, Person
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -54,56 +49,6 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
-
-
-@pytest.mark.django_db
-def test_demo_records_no_time_outside_the_participations():
-    from activities.hours import counted_rows, minutes_by
-    from activities.models import Attendance
-
-    call_command("seed_demo", participants=30, verbosity=0)
-    assert Attendance.objects.filter(present=True, minutes__gt=0).exists()
-    outside = counted_rows(
-        participations=Participation.objects.all(), start=None, end=None, outside=True
-    )
-    assert minutes_by(outside, zero=True) == {}
-
-
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent():
-    call_command("seed_demo", participants=30, verbosity=0)
-    counts = (Project.objects.count(), Person.objects.count(), Participation.objects.count())
-    call_command("seed_demo", participants=30, verbosity=0)
-    assert (
-        Project.objects.count(),
-        Person.objects.count(),
-        Participation.objects.count(),
-    ) == counts
-    assert counts[0] == 3  # DIGILO, DigiWestum and the running ESF+ demo project
-    assert Participation.objects.filter(project__diarienummer="2020/00117").count() == 30
-    # Both genders, and only Skatteverket test numbers.
-    # Women and men, and one non-binary person (reported with a reason) in the ESF+ project.
-    assert set(Participation.objects.values_list("gender", flat=True)) == {"K", "M", "X"}
-    assert Participation.objects.filter(gender="X").exclude(gender_override_reason="").count() == 1
-    assert all(
-        p[8:10] in ("98", "99") for p in Person.objects.values_list("personnummer", flat=True)
-    )
-
-
-@pytest.mark.django_db
-def test_seed_demo_prints_the_logins(capsys):
-    call_command("seed_demo", participants=5, print_logins=True)
-    out = capsys.readouterr().out
-    for login in generator.DEMO_LOGINS:
-        assert f"{login.role}: {login.email} / {login.password}" in out
-
-
-@pytest.mark.django_db
-def test_digiwestum_keeps_support_share_apart_from_eu_rate():
-    generator.seed(participants_per_project=1)
-    westum = Project.objects.get(diarienummer="2020/00117")
-    assert westum.eu_cofinancing_rate == 50
-    assert str(westum.esf_support_share) == "47.0"
 
 
 @pytest.mark.django_db

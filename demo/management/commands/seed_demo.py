@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from digiproj.demo import generator
+from demo import generator
+from demo.people import DEMO_LOGINS
 
 
 class Command(BaseCommand):
@@ -25,5 +26,5 @@ class Command(BaseCommand):
             f"{result['participants_created']} nya deltagare."
         )
         if print_logins:
-            for login in generator.DEMO_LOGINS:
+            for login in DEMO_LOGINS:
                 self.stdout.write(f"{login.role}: {login.email} / {login.password}")
