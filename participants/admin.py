@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from digiproj.admin_access import PersonalDataAdminMixin
+from digiproj.http import AuthenticatedHttpRequest
 
 from . import services
 from .models import (
@@ -93,7 +94,7 @@ class PersonAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def reveal_view(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         """The full number, logged as a coordinator's reveal is (services, context "admin")."""
         person = get_object_or_404(Person, pk=pk)
         if not self.has_view_permission(request, person):

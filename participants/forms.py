@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.forms import form_field
 from digiproj.projects.models import Organisation, Project
 
 from . import importing
@@ -153,11 +154,11 @@ class ParticipantForm(_RecordFields):
             # Protected identity: contact data is shown to coordinators only.
             del self.fields["email"]
             del self.fields["phone"]
-        self.fields["organisation"].queryset = organisations
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
         genders = [
             c for c in GENDER_CHOICES if project.is_esf_plus or c[0] != pnr.Gender.NON_BINARY
         ]
-        self.fields["gender_override"].choices = [("", "–"), *genders]
+        form_field(self, "gender_override", forms.ChoiceField).choices = [("", "–"), *genders]
         if editing and not coordinator:
             # The number identifies the person in every project: only a coordinator corrects it.
             del self.fields["personnummer"]
@@ -320,11 +321,11 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
         genders = [
             c for c in GENDER_CHOICES if project.is_esf_plus or c[0] != pnr.Gender.NON_BINARY
         ]
-        self.fields["gender"].choices = [("", _("Alla")), *genders]
+        form_field(self, "gender", forms.ChoiceField).choices = [("", _("Alla")), *genders]
 
     @property
     def ordering(self) -> tuple[str, ...]:
@@ -387,7 +388,8 @@ class RegistrationForm(_RecordFields):
         self.order_fields(self.field_order)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Lösenorden är olika. Skriv samma lösenord två gånger."))
@@ -407,7 +409,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
 
 
 class RegistrationLinkForm(forms.Form):
@@ -420,7 +422,7 @@ class RegistrationLinkForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
 
 
 class CorrectionRequestForm(forms.ModelForm):

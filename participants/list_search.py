@@ -100,11 +100,11 @@ def _search_redirect(
             return form
         del params["q"]
         params["nr"] = _number_search_store(request, number)
-    elif params.get("nr"):
+    elif key := params.get("nr", ""):
         # The box still shows that search's masked number: the same search. Otherwise the
         # new text replaces it.
-        number = _number_search_get(request, params["nr"])
-        if number and query == pnr.mask(number):
+        searched = _number_search_get(request, key)
+        if searched and query == pnr.mask(searched):
             del params["q"]
         else:
             del params["nr"]

@@ -184,6 +184,8 @@ class Participation(models.Model):
 
     # `gender` is generated from the two fields above, so history keeps those, not it.
     history = HistoricalRecords(excluded_fields=["updated_at", "gender"])
+    # Set before a save, the reason django-simple-history records with the change.
+    _change_reason: str
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:

@@ -40,6 +40,9 @@ def import_organisation_for(access: ProjectAccess) -> Organisation | None:
     project's organisations (named per row)."""
     if access.is_coordinator:
         return None
+    # Besides coordinators only contacts import, and a contact always has an organisation
+    # (the constraint contact_has_organisation).
+    assert access.organisation_id is not None
     return Organisation.objects.get(pk=access.organisation_id)
 
 

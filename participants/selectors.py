@@ -191,7 +191,7 @@ def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImpo
     # The file's rows (up to the row limit) are only read by the import itself.
     qs = ParticipantImport.objects.filter(project=access.project, pk=pk).defer("rows")
     if not access.is_coordinator:
-        qs = qs.filter(organisation_id=access.organisation_id, created_by_id=access.user_id)
+        qs = qs.filter(access.organisation_q(), created_by_id=access.user_id)
     return qs.first()
 
 

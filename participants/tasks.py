@@ -3,6 +3,7 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 from digiproj import jobs
 
@@ -10,6 +11,7 @@ from . import services
 
 
 @shared_task(
+    base=DjangoTask,  # the app's task class already; named so that delay_on_commit is typed
     acks_late=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,

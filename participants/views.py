@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from digiproj.forms import apply_validation_error
+from digiproj.http import AuthenticatedHttpRequest
 from digiproj.pagination import paginate
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
@@ -20,6 +22,13 @@ from digiproj.projects.permissions import ProjectAccess, project_permission_requ
 from . import forms, importing, list_search, permissions, selectors, services
 
 PAGE_SIZE = 50
+
+
+class HtmxHttpRequest(AuthenticatedHttpRequest):
+    """A request of a page that htmx polls: django_htmx's middleware sets `request.htmx`
+    (the annotation django-htmx documents)."""
+
+    htmx: HtmxDetails
 
 
 def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
@@ -250,7 +259,7 @@ def _import_upload_page(
 
 
 @project_permission_required("participants.import")
-def import_preview(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     upload = permissions.participant_import_get_for_user(access, pk)
     if request.htmx:  # the progress poll
         return render(

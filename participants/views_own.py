@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from digiproj.forms import apply_validation_error
+from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects.models import Organisation
 
 from . import exports, forms, selectors, services
 from .models import Person
 
 
-def _own_person(request: HttpRequest) -> Person:
+def _own_person(request: AuthenticatedHttpRequest) -> Person:
     """The identity behind the login's own participations; a login that holds none: 404."""
     person = selectors.person_for_user(user_id=request.user.pk)
     if person is None:
@@ -30,7 +31,7 @@ def _own_person(request: HttpRequest) -> Person:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     participations = list(selectors.participations_for_user(user_id=request.user.pk))
     return render(
@@ -41,7 +42,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_consent(request: HttpRequest) -> HttpResponse:
+def my_consent(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     participations = list(selectors.participations_for_user(user_id=request.user.pk))
     return render(
@@ -55,7 +56,7 @@ DOWNLOAD_FORMATS = ("json", "xlsx")
 
 
 @login_required
-def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+def my_data_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOAD_FORMATS:
         # The format is part of the URL and becomes the file name: only the two we write.
         return HttpResponseBadRequest(
@@ -78,7 +79,7 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def my_correction(request: HttpRequest) -> HttpResponse:
+def my_correction(request: AuthenticatedHttpRequest) -> HttpResponse:
     _own_person(request)
     form = forms.CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

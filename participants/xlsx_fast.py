@@ -13,8 +13,8 @@ importing.py falls back to openpyxl if this reader fails on an unusual file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 from xml.parsers import expat
 
 from openpyxl.reader.excel import ExcelReader
@@ -52,12 +52,25 @@ class _HeadSizedSheet(ReadOnlyWorksheet):
     (keeping every element) just to open the workbook: the 104 s and 5.9 GB of the
     expanding upload. <dimension> precedes <sheetData>, so stopping at its start is enough."""
 
+    # ReadOnlyWorksheet's own private members, used here as its _get_size uses them (its
+    # stubs leave private members out).
+    _get_source: Callable[[], IO[bytes]]
+    _min_column: int | None
+    _min_row: int | None
+    _max_column: int | None
+    _max_row: int | None
+
     def _get_size(self) -> None:
         with self._get_source() as source:
             for _event, element in iterparse(source, events=("start",)):
                 if element.tag == DIMENSION_TAG:
-                    boundaries = SheetDimension.from_tree(element).boundaries
-                    self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    dimension = SheetDimension.from_tree(element)
+                    # Serialisable.from_tree always builds one; the stub's None is for
+                    # subclasses that override it.
+                    assert dimension is not None
+                    self._min_column, self._min_row, self._max_column, self._max_row = (
+                        dimension.boundaries
+                    )
                     return
                 if element.tag == DATA_TAG:
                     return
@@ -70,8 +83,10 @@ class _Reader(ExcelReader):
             if rel.target not in self.valid_files or "chartsheet" in rel.Type:
                 continue
             worksheet = _HeadSizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
-            worksheet.sheet_state = sheet.state
-            self.wb._sheets.append(worksheet)
+            # As ExcelReader does. The stubs type a sheet's state in the file as possibly None
+            # and the worksheet's as never None, and leave the private _sheets out.
+            worksheet.sheet_state = sheet.state  # type: ignore[assignment]
+            self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]
 
 
 def open_workbook(source: Any) -> Any:

@@ -18,9 +18,11 @@ def template_workbook(project: Project, organisations: Iterable[Organisation]) -
     sheet (columns, allowed values, and the organisations the user may import into)."""
     import openpyxl
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = openpyxl.Workbook()
     data = workbook.active
+    assert isinstance(data, Worksheet)  # a new workbook's one sheet
     data.title = DATA_SHEET
     data.append([str(c.header) for c in COLUMNS])
     for cell in data[1]:

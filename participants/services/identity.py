@@ -82,7 +82,7 @@ def participation_set_personnummer(*, participation: Participation, personnummer
         person = target
     participation.person = person
     participation.gender_from_number = person.gender_from_number
-    participation._change_reason = _("Personnummer rättat")  # type: ignore[attr-defined]
+    participation._change_reason = _("Personnummer rättat")
     participation.save()
     if person != old and not Participation.objects.filter(person=old).exists():
         _delete_unheld_person(old)

@@ -268,7 +268,8 @@ def invitation_accept(*, token: str, data: dict[str, Any]) -> Any:
     )
     participation = _join_project(
         project=invitation.project,
-        organisation=invitation.organisation or data.get("organisation"),
+        # The form asks for the employer exactly when the invitation names none.
+        organisation=invitation.organisation or data["organisation"],
         user=user,
         email=email,
         data=data,

@@ -145,7 +145,7 @@ def person_erase(*, participation: Participation, user_id: int) -> str:
     participation.phone = ""
     participation.user = None
     participation.contact_erased_at = timezone.now()
-    participation._change_reason = _("Radering av kontaktuppgifter")  # type: ignore[attr-defined]
+    participation._change_reason = _("Radering av kontaktuppgifter")
     participation.save()
     Participation.history.filter(id=participation.pk).update(email="", phone="", user=None)
     Invitation.objects.filter(participation=participation).update(email="")

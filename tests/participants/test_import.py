@@ -393,6 +393,20 @@ def test_another_users_upload_is_404(client, setup):
     assert client.get(url).status_code == 404
 
 
+def test_contact_sees_their_own_upload_but_not_a_colleagues(client, setup):
+    client.force_login(setup["contact"])
+    page = upload(client, setup["project"], xlsx(rows_for(setup["umea"], 1)))
+    url = reverse(
+        "participants:import_preview", args=[setup["project"].pk, page.context["upload"].pk]
+    )
+    assert client.get(url).status_code == 200
+    colleague = MembershipFactory(
+        project=setup["project"], role=Membership.Role.CONTACT, organisation=setup["umea"]
+    ).user
+    client.force_login(colleague)
+    assert client.get(url).status_code == 404
+
+
 def test_confirm_rechecks_at_commit(client, setup):
     client.force_login(setup["coordinator"])
     rows = rows_for(setup["umea"], 3)
