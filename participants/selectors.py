@@ -70,6 +70,19 @@ def reported_gender_of_person(project: Project | str, person: str = "person") ->
     )
 
 
+def genders_for(access: ProjectAccess) -> list[str]:
+    """The genders the project reports: kvinnor, män and, in ESF+ projects, icke-binära."""
+    genders = [Gender.WOMAN, Gender.MAN]
+    if access.project.is_esf_plus:
+        genders.append(Gender.NON_BINARY)
+    return genders
+
+
+def gender_labels() -> dict[str, str]:
+    """The reported genders (and their total) as figures and files name them."""
+    return {"K": _("kvinnor"), "M": _("män"), "X": _("icke-binära"), "total": _("totalt")}
+
+
 def participation_list(*, access: ProjectAccess) -> QuerySet[Participation]:
     """The participations this user may see in the project (a contact: their organisation)."""
     return (

@@ -14,6 +14,7 @@ from activities.models import Activity
 from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
 from goals.models import ChangeTheory, Goal
+from participants import selectors as participant_selectors
 from participants.models import Participation
 from surveys.models import Question, Round
 from surveys.selectors import areas
@@ -21,8 +22,7 @@ from surveys.selectors import areas
 from . import goals, reports
 from .definitions import MEASURES
 from .models import ReportFormat, ReportKind
-from .reports import base as report_base
-from .selectors import DIMENSIONS, Period, genders_for
+from .selectors import DIMENSIONS, Period
 
 
 class PeriodForm(forms.Form):
@@ -164,7 +164,7 @@ class ReportParamsForm(PeriodForm):
             # Any organisation id: the scoped selectors find no rows of another one.
             self.fields["organisation"] = forms.IntegerField(required=False)
         if "gender" in self.fields:
-            genders = [*genders_for(access), "total"]
+            genders = [*participant_selectors.genders_for(access), "total"]
             self.fields["gender"].choices = [(g, g) for g in genders]
 
     def add_prefix(self, field_name: str) -> str:
@@ -295,8 +295,8 @@ class ChangeTheoryForm(forms.ModelForm):
 
 
 def _gender_choices(access: ProjectAccess) -> list[tuple[str, str]]:
-    labels = report_base.gender_labels()
-    return [(g, labels[g].capitalize()) for g in genders_for(access)]
+    labels = participant_selectors.gender_labels()
+    return [(g, labels[g].capitalize()) for g in participant_selectors.genders_for(access)]
 
 
 class GoalForm(forms.ModelForm):

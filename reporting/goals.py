@@ -43,12 +43,10 @@ from goals.models import Goal
 from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.personnummer import Gender, mask
-from participants.selectors import reported_gender, reported_gender_of_person
+from participants.selectors import genders_for, reported_gender, reported_gender_of_person
 from surveys import selectors as survey_selectors
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 from surveys.selectors import response_gender
-
-from .selectors import genders_for
 
 M = Goal.Measure
 

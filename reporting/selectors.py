@@ -29,7 +29,6 @@ from digiproj.dates import months_between
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
-from participants.personnummer import Gender
 
 from .definitions import AGE_BANDS
 
@@ -51,14 +50,6 @@ def measure_q(measure: str, period: Period) -> Q:
     if measure == "ended":
         return Q(end_date__gte=period.start, end_date__lte=period.end)
     raise ValueError(measure)
-
-
-def genders_for(access: ProjectAccess) -> list[str]:
-    """Kvinnor, män and, in ESF+ projects, icke-binära."""
-    genders = [Gender.WOMAN, Gender.MAN]
-    if access.project.is_esf_plus:
-        genders.append(Gender.NON_BINARY)
-    return genders
 
 
 class AgeInYears(Func):
@@ -143,7 +134,7 @@ def indicator_columns(access: ProjectAccess) -> list[tuple[str, str]]:
     return [
         (measure, gender)
         for measure in ("started", "active", "ended")
-        for gender in [*genders_for(access), "total"]
+        for gender in [*participant_selectors.genders_for(access), "total"]
     ]
 
 

@@ -22,6 +22,7 @@ from digiproj.collation import swedish_key
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from goals.models import ChangeTheory, Goal
+from participants import selectors as participant_selectors
 from surveys import selectors as survey_selectors
 
 from . import forms, goals, services
@@ -61,7 +62,7 @@ def _units_url(access: ProjectAccess, goal: Goal, as_of: dt.date, gender: str = 
 def _row(access: ProjectAccess, result: goals.Result, depth: int) -> dict[str, Any]:
     """What the dashboard and a goal's page show of one result, with its links."""
     linkable = result.measurable and not result.figure.suppressed
-    labels = report_base.gender_labels()
+    labels = participant_selectors.gender_labels()
     return {
         "result": result,
         "depth": depth,
@@ -150,7 +151,7 @@ def goal_units(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
         result=result,
         rows=rows,
         as_of=as_of,
-        gender_label=report_base.gender_labels().get(gender, ""),
+        gender_label=participant_selectors.gender_labels().get(gender, ""),
         value=goals.figure_text(result, figure),
         figure=figure,
         kind=kind,

@@ -16,7 +16,7 @@ from digiproj.collation import swedish
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
-from reporting import selectors
+from participants.selectors import gender_labels, genders_for
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # reporting.forms imports the reports (their registry)
 from .base import (
     COUNTED_TIME_RULE,
     Progress,
-    gender_labels,
     hours_of,
 )
 
@@ -65,7 +64,7 @@ class ActivitiesPresenter:
     genders: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.genders = [*selectors.genders_for(self.access)]
+        self.genders = [*genders_for(self.access)]
 
     @cached_property
     def per_kind(self) -> list[ActivityFigures]:

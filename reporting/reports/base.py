@@ -14,6 +14,7 @@ from digiproj.numbers import round_half_up
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
+from participants.selectors import gender_labels
 from reporting.builders import Table
 from reporting.definitions import AGE_BANDS
 from reporting.models import ReportRun
@@ -28,10 +29,6 @@ COUNTED_TIME_RULE = gettext_lazy(
     "efter slutdatumet räknas inte, och inte heller tid för raderade deltaganden."
 )
 OUTSIDE_LABEL = gettext_lazy("Tid utanför deltagarnas start- och slutdatum (räknas inte), timmar")
-
-
-def gender_labels() -> dict[str, str]:
-    return {"K": _("kvinnor"), "M": _("män"), "X": _("icke-binära"), "total": _("totalt")}
 
 
 def dimension_labels(access: ProjectAccess) -> dict[str, tuple[str, dict]]:

@@ -18,7 +18,7 @@ from digiproj.collation import swedish_key
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
-from reporting import selectors
+from participants.selectors import gender_labels, genders_for
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
@@ -28,7 +28,6 @@ from .base import (
     OUTSIDE_LABEL,
     Progress,
     dimension_labels,
-    gender_labels,
     hours_of,
 )
 from .time_figures import TimeFigures, to_ore
@@ -112,7 +111,7 @@ class TimePresenter:
     person_months: list[PersonMonth] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.genders = [*selectors.genders_for(self.access)]
+        self.genders = [*genders_for(self.access)]
         self.time = TimeFigures(
             access=self.access,
             period=self.period,

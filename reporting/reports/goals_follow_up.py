@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from digiproj.projects.permissions import ProjectAccess
 from goals.models import ChangeTheory, Goal
-from reporting import goals, selectors
+from participants.selectors import gender_labels, genders_for
+from reporting import goals
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
@@ -18,7 +19,6 @@ from surveys import selectors as survey_selectors
 from .base import (
     Progress,
     dimension_labels,
-    gender_labels,
     level,
 )
 
@@ -39,7 +39,7 @@ class GoalsFollowUp:
             access = access.as_contact_of(run.organisation_id)
         results = goals.goal_results(access=access, as_of=period.end)
         progress(50)
-        genders = selectors.genders_for(access)
+        genders = genders_for(access)
         labels = gender_labels()
         steps = dict(Goal.Step.choices)
         overview = Table(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
+from participants.selectors import gender_labels, genders_for
 from reporting import builders, selectors
 from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
@@ -20,7 +21,6 @@ from .base import (
     COUNTED_TIME_RULE,
     Progress,
     dimension_labels,
-    gender_labels,
     hours_of,
     level,
 )
@@ -73,7 +73,7 @@ class Indicators:
             title=_("Timmar per kön"),
             columns=[Column(_("Kön"), "text", 16), Column(_("Timmar"), "decimal", 12)],
         )
-        for gender in selectors.genders_for(access):
+        for gender in genders_for(access):
             table.rows.append([g[gender].capitalize(), hours_of(minutes.get(gender, 0))])
         table.rows.append([g["total"].capitalize(), hours_of(sum(minutes.values()))])
         return table

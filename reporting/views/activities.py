@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
 from reporting.reports import base as report_base
 from reporting.reports.activities import ActivitiesPresenter, ActivityFigures, people_behind
 
@@ -105,7 +106,7 @@ def activities_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
         access=access, period=report.period, organisation_id=report.organisation_id
     )
     base, pk, genders = report.links(), access.project.pk, figures.genders
-    labels = report_base.gender_labels()
+    labels = participant_selectors.gender_labels()
     context = report.context(
         per_kind=_lines(figures.per_kind, genders, pk, base),
         per_activity=_lines(figures.per_activity, genders, pk, base),
@@ -131,7 +132,7 @@ def activity_people(request: HttpRequest, access: ProjectAccess) -> HttpResponse
         present_only=figure.present,
         enrolled_only=figure.enrolled,
         total_hours=report_base.hours_of(sum(r.minutes for r in rows)),
-        gender_label=report_base.gender_labels()[figure.gender],
+        gender_label=participant_selectors.gender_labels()[figure.gender],
     )
     return render(request, "reporting/activity_people.html", context)
 

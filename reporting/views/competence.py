@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
-from reporting import selectors
-from reporting.reports import base as report_base
+from participants import selectors as participant_selectors
 from reporting.reports.competence import CompetencePresenter, PairedChange, paired_people
 
 from .common import ReportPage, figure_params, report_context
@@ -47,11 +46,11 @@ def _area_lines(competence: CompetencePresenter, drill: str) -> list[AreaLine]:
     base["follow_up"] = competence.follow_up.pk
     if competence.organisation_id:
         base["org"] = competence.organisation_id
-    labels = report_base.gender_labels()
+    labels = participant_selectors.gender_labels()
     lines = []
     for number, name in sorted(competence.area_names.items()):
         groups = []
-        for key in (*selectors.genders_for(competence.access), "total"):
+        for key in (*participant_selectors.genders_for(competence.access), "total"):
             row = rows.get((number, key))
             link = None
             if row and not row.suppressed:
@@ -110,6 +109,6 @@ def competence_people(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         access,
         people=people,
         area=figure.area,
-        gender_label=report_base.gender_labels().get(figure.gender, figure.gender),
+        gender_label=participant_selectors.gender_labels().get(figure.gender, figure.gender),
     )
     return render(request, "reporting/competence_people.html", context)

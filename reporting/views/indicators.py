@@ -11,6 +11,7 @@ from django.urls import reverse
 from activities.selectors import statistics as activity_statistics
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
 from reporting import selectors
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
 from reporting.reports import base as report_base
@@ -65,7 +66,7 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             "gender_chart": _gender_chart(access, sections[0]["rows"][0]["cells"], columns),
             "columns": columns,
             "measures": MEASURES,
-            "genders": report_base.gender_labels(),
+            "genders": participant_selectors.gender_labels(),
             "hours_by_gender": _hours_by_gender(access, period, organisation_id),
             "plan": _plan(access, sections[0]["rows"][0]["cells"], columns),
             "definitions": [
@@ -83,11 +84,11 @@ def _hours_by_gender(
     minutes = activity_statistics.minutes_by_gender(
         access=access, start=period.start, end=period.end, organisation_id=organisation_id
     )
-    labels = report_base.gender_labels()
+    labels = participant_selectors.gender_labels()
     base = drill_params(period, organisation_id)
     drill = reverse("reporting:activity_people", args=[access.project.pk])
     rows = []
-    for gender in (*selectors.genders_for(access), "total"):
+    for gender in (*participant_selectors.genders_for(access), "total"):
         value = sum(minutes.values()) if gender == "total" else minutes.get(gender, 0)
         rows.append(
             {
@@ -102,7 +103,7 @@ def _hours_by_gender(
 def _plan(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
     """Planned participants (from the grant decision) against those started in the period."""
     started = {g: cell for (m, g), cell in zip(columns, cells, strict=True) if m == "started"}
-    project, labels = access.project, report_base.gender_labels()
+    project, labels = access.project, participant_selectors.gender_labels()
     planned = {
         "K": project.planned_women,
         "M": project.planned_men,
@@ -117,8 +118,8 @@ def _plan(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]
 def _gender_chart(access: ProjectAccess, cells: list[dict], columns: list) -> list[dict]:
     """Started, active and ended by gender as bar widths (the table below has the figures)."""
     values = {(m, g): cell["value"] for (m, g), cell in zip(columns, cells, strict=True)}
-    genders = selectors.genders_for(access)
-    labels = report_base.gender_labels()
+    genders = participant_selectors.genders_for(access)
+    labels = participant_selectors.gender_labels()
     peak = max((values[(m, g)] for m in MEASURES for g in genders), default=0) or 1
     return [
         {
@@ -160,7 +161,7 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         rows=[(p, genders.get(p.reported_gender, "")) for p in page],
         period=figure.period,
         measure_label=MEASURES[figure.measure],
-        gender_label=report_base.gender_labels()[figure.gender],
+        gender_label=participant_selectors.gender_labels()[figure.gender],
         dimension_title=title,
         value_label=key_labels.get(figure.value, figure.value),
         dimension=figure.dimension,

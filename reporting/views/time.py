@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants import selectors as participant_selectors
 from reporting.reports import base as report_base
 from reporting.reports.cofinancing import MonthFigures, TimePresenter
 
@@ -64,7 +65,7 @@ def time_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         access=access, period=report.period, organisation_id=report.organisation_id
     )
     drill = reverse("reporting:time_rows", args=[access.project.pk])
-    labels = report_base.gender_labels()
+    labels = participant_selectors.gender_labels()
     context = report.context(
         months=_month_lines(time, drill, report.links()),
         gender_labels=[(g, labels[g]) for g in time.genders],
@@ -88,7 +89,7 @@ def time_rows(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         access,
         rows=rows,
         month=figure.month,
-        gender_label=report_base.gender_labels()[figure.gender],
+        gender_label=participant_selectors.gender_labels()[figure.gender],
         total_hours=sum((r.hours for r in rows), start=Decimal(0)),
     )
     return render(request, "reporting/time_rows.html", context)
