@@ -8,11 +8,18 @@ such as 3.325 is stored as 3.32499999…, so neither may be used on a figure dir
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 # A float (SQLite's AVG, a FloatField level) carries binary noise in its last digits: it is
 # read as the decimal it stands for at this many places before it is rounded. Figures are
 # means of small whole numbers, so no real value lies closer than this to a rounding edge.
 _FLOAT_PLACES = Decimal("1e-10")
+
+
+@overload
+def round_half_up(value: None, places: int) -> None: ...
+@overload
+def round_half_up(value: Decimal | float | int, places: int) -> Decimal: ...
 
 
 def round_half_up(value: Decimal | float | int | None, places: int) -> Decimal | None:

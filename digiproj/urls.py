@@ -34,7 +34,7 @@ urlpatterns = [
     ),
     path("p/<int:project_id>/deltagare/", include("participants.urls")),
     path("p/<int:project_id>/rapporter/", include("reporting.urls")),
-    path("p/<int:project_id>/mal/", include("reporting.urls_goals")),
+    path("p/<int:project_id>/mal/", include("goals.urls")),
     path("p/<int:project_id>/aktiviteter/", include("activities.urls")),
     path("mina-aktiviteter/", activity_views.my_activities, name="my_activities"),
     path("kalender/<str:token>.ics", activity_views.my_calendar_feed, name="my_calendar_feed"),

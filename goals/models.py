@@ -4,6 +4,8 @@ computes it from the platform's own rows."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from digiproj.projects.models import Organisation, Project
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ChangeTheory(models.Model):
@@ -176,7 +181,7 @@ class Goal(models.Model):
 
     def clean(self) -> None:
         """Each measure's parameters: say what is missing or does not apply."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         m = self.measure
         if m in self.NEEDS_AREA and not self.area:
             errors["area"] = _("Välj DigComp-område för det här måttet.")

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from digiproj.projects.permissions import ProjectAccess
 from goals.models import ChangeTheory, Goal
+from goals.selectors import baseline_mapping, goal_results
+from goals.texts import DEFINITIONS, final_report_lines
 from participants.selectors import gender_labels, genders_for
-from reporting import goals
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
@@ -37,7 +38,7 @@ class GoalsFollowUp:
         if run.organisation_id:
             # One organisation's figures: measured as its contact person sees them.
             access = access.as_contact_of(run.organisation_id)
-        results = goals.goal_results(access=access, as_of=period.end)
+        results = goal_results(access=access, as_of=period.end)
         progress(50)
         genders = genders_for(access)
         labels = gender_labels()
@@ -129,7 +130,7 @@ class GoalsFollowUp:
             Table(
                 title=_("Slutrapport"),
                 columns=[Column(_("Text att kopiera till slutrapporten"), "text", 120)],
-                rows=[[line] for line in goals.final_report_lines(results)],
+                rows=[[line] for line in final_report_lines(results)],
             ),
         ]
 
@@ -149,7 +150,7 @@ class GoalsFollowUp:
         return table
 
     def _mapping(self, access: ProjectAccess) -> Table:
-        chosen, rows = goals.baseline_mapping(access=access)
+        chosen, rows = baseline_mapping(access=access)
         orgs = dimension_labels(access)["organisation"][1]
         areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
         table = Table(
@@ -182,7 +183,7 @@ class GoalsFollowUp:
                 "Värdena räknas ur projektets egna uppgifter per periodens sista dag (mätdagen); "
                 "de skrivs aldrig in för hand."
             ),
-            *(f"{label}: {goals.DEFINITIONS[key]}" for key, label in Goal.Measure.choices),
+            *(f"{label}: {DEFINITIONS[key]}" for key, label in Goal.Measure.choices),
             _(
                 "Plan: rak linje från startvärdet vid projektstart via etappmålen till målvärdet "
                 "vid måldatumet. Status: uppnått (målvärdet nått), enligt plan (planen nådd), "

@@ -13,8 +13,10 @@ from demo import generator
 from digiproj.accounts.models import User
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
+from goals.figures import goal_measure
+from goals.measures import Context
 from goals.models import Goal
-from reporting import goals
+from goals.selectors import goal_get
 from reporting.models import ReportRun
 from surveys.models import Round
 
@@ -67,11 +69,11 @@ def run(bench) -> None:
     access = project_access(user, project)
     # Measured today: the bench responses are stamped with the time they were generated.
     today = timezone.localdate()
-    context = goals.Context(access=access, as_of=today)
+    context = Context(access=access, as_of=today)
     for goal in created:
-        goal = goals.goal_get(access=access, pk=goal.pk)
+        goal = goal_get(access=access, pk=goal.pk)
         with bench.measure() as m:
-            result = goals.goal_measure(goal, context)
+            result = goal_measure(goal, context)
         bench.record(
             f"goal {goal.measure}: value {result.figure.value} (n={result.figure.n}), "
             f"{m.queries} queries",

@@ -16,10 +16,13 @@ from demo import generator
 from demo.people import DEMO_LOGINS
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import project_access
+from goals.figures import Result, goal_measure
+from goals.measures import Context
 from goals.models import Goal
+from goals.selectors import goal_units
+from goals.texts import figure_text
 from participants.models import Participation
 from participants.personnummer import mask
-from reporting import goals
 from tests.e2e.helpers import axe_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +44,7 @@ def _coordinator(page: Page, base_url: str) -> Project:
     return Project.objects.get(diarienummer=DIGILO)
 
 
-def _measured(goal: Goal, as_of: dt.date) -> tuple[goals.Result, str, list[dict]]:
+def _measured(goal: Goal, as_of: dt.date) -> tuple[Result, str, list[dict]]:
     """What the engine computes for the goal at the date: the result, its value as the page
     writes it, and the rows behind it."""
     user = get_user_model().objects.get(email=DEMO_LOGINS[0].email)
@@ -49,9 +52,9 @@ def _measured(goal: Goal, as_of: dt.date) -> tuple[goals.Result, str, list[dict]
     assert access is not None
     assert access.is_coordinator
     with translation.override("sv"):
-        result = goals.goal_measure(goal, goals.Context(access=access, as_of=as_of))
-        _result, rows = goals.goal_units(goal=goal, access=access, as_of=as_of)
-        return result, goals.figure_text(result), rows
+        result = goal_measure(goal, Context(access=access, as_of=as_of))
+        _result, rows = goal_units(goal=goal, access=access, as_of=as_of)
+        return result, figure_text(result), rows
 
 
 def test_coordinator_defines_a_goal_and_follows_its_value_to_the_rows(

@@ -19,8 +19,10 @@ from activities.services import certificate_sign_participant
 from digiproj.dates import local_midnight
 from digiproj.projects.models import UnitCost
 from digiproj.projects.permissions import project_access
+from goals.figures import goal_measure
+from goals.measures import Context
 from goals.models import Goal
-from reporting import goals
+from goals.selectors import goal_units
 from reporting.reports import base as report_base
 from reporting.reports import time_figures
 from reporting.selectors import Period
@@ -148,7 +150,7 @@ def every_hours_figure(world, client) -> dict[str, object]:
     page = client.get(reverse("reporting:register", args=[pk]), _period_params())
     figures["register page"] = sorted(str(p.hours_in_period) for p in page.context["page"])
 
-    result = goals.goal_measure(world["goal"], goals.Context(access=access, as_of=PERIOD[1]))
+    result = goal_measure(world["goal"], Context(access=access, as_of=PERIOD[1]))
     figures["goal: hours"] = (result.figure.num, result.figure.n)
     figures["goal: by gender"] = {g: (f.num, f.n) for g, f in result.by_gender.items()}
     figures["goal: months"] = [m.figure.num for m in result.months]
@@ -386,11 +388,11 @@ def test_hours_goal_group_size_leaves_out_people_present_for_0_minutes(world):
     jun10 = world["workshop"].sessions.get(starts_at__date=dt.date(2024, 6, 10))
     _attend(jun10, p3, 0)
     access = project_access(world["coordinator"], world["project"])
-    result = goals.goal_measure(world["goal"], goals.Context(access=access, as_of=PERIOD[1]))
+    result = goal_measure(world["goal"], Context(access=access, as_of=PERIOD[1]))
     assert result.figure.num == 120 + 30 + 90 + 60
     assert result.figure.n == 3  # P1, P2, P6; not P3
     assert result.by_gender["K"].n == 2
-    _result, rows = goals.goal_units(goal=world["goal"], access=access, as_of=PERIOD[1])
+    _result, rows = goal_units(goal=world["goal"], access=access, as_of=PERIOD[1])
     assert p3.pk not in {row["unit"] for row in rows}
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import project_access
 from goals.models import Goal
+from goals.selectors import goal_results
 from participants.models import Participation
-from reporting import goals
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import RoundFactory, SurveyFactory
 from tests.reporting.conftest import run_report
@@ -105,7 +105,7 @@ def test_survey_means_round_half_up_in_every_report_and_page(client, half_way):
     project = half_way["project"]
     access = project_access(half_way["coordinator"], project)
     results = {
-        r.goal.measure: r for r, _d in goals.goal_results(access=access, as_of=dt.date(2024, 6, 30))
+        r.goal.measure: r for r, _d in goal_results(access=access, as_of=dt.date(2024, 6, 30))
     }
     assert results[Goal.Measure.AREA_LEVEL].figure.value == Decimal("3.33")
 

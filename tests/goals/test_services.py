@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals import services
+from goals.measures import KIND_OF, ONE_ROUND_MEASURES, PAIRED_MEASURES, PERCENT, SURVEY_MEASURES
 from goals.models import ChangeTheory, Goal, GoalMilestone
-from reporting import goals, services
 from surveys.models import Round
 from tests.factories import (
     MembershipFactory,
@@ -126,12 +127,12 @@ def test_every_measure_says_which_parameters_it_reads():
         assert "activity_kind" in params[measure]
     for measure in Goal.Measure.values:
         assert ("baseline_round" in params[measure]) == (measure in Goal.PAIRED)
-        assert ("round" in params[measure]) == (measure in goals.SURVEY_MEASURES)
+        assert ("round" in params[measure]) == (measure in SURVEY_MEASURES)
         assert ("min_change" in params[measure]) == (measure == Goal.Measure.LEVEL_RAISED)
     # the model's lists and the engine's agree
-    assert Goal.PAIRED == goals.PAIRED_MEASURES
-    assert Goal.ONE_ROUND == goals.ONE_ROUND_MEASURES
-    assert {m for m, k in goals.KIND_OF.items() if k == goals.PERCENT} == Goal.PERCENT
+    assert Goal.PAIRED == PAIRED_MEASURES
+    assert Goal.ONE_ROUND == ONE_ROUND_MEASURES
+    assert {m for m, k in KIND_OF.items() if k == PERCENT} == Goal.PERCENT
 
 
 EVERYTHING = {

@@ -60,10 +60,12 @@ from django.utils import timezone
 from activities.models import Activity, SelfReportedTime
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals.figures import Result, Status, goal_measure, plan_at
+from goals.measures import Context
 from goals.models import Goal, GoalMilestone
+from goals.selectors import goal_units
 from participants.models import Participation
 from participants.personnummer import Gender
-from reporting import goals
 from surveys.models import Answer, AreaLevel, Invitation, Question, Response, Round
 from tests.factories import (
     ActivityFactory,
@@ -335,8 +337,8 @@ def _goal(world: SimpleNamespace, measure: str, **fields: Any) -> Goal:
 
 def _measure(
     world: SimpleNamespace, goal: Goal, as_of: dt.date = JUNE, user: str = "coordinator"
-) -> goals.Result:
-    return goals.goal_measure(goal, goals.Context(access=world.access[user], as_of=as_of))
+) -> Result:
+    return goal_measure(goal, Context(access=world.access[user], as_of=as_of))
 
 
 def _units(
@@ -345,11 +347,9 @@ def _units(
     as_of: dt.date = JUNE,
     user: str = "coordinator",
     gender: str | None = None,
-) -> tuple[goals.Result, dict[int, dict[str, Any]]]:
+) -> tuple[Result, dict[int, dict[str, Any]]]:
     """The drill-down, checked against the figure: as many units, the same sums."""
-    result, rows = goals.goal_units(
-        goal=goal, access=world.access[user], as_of=as_of, gender=gender
-    )
+    result, rows = goal_units(goal=goal, access=world.access[user], as_of=as_of, gender=gender)
     figure = result.figure if gender is None else result.by_gender[gender]
     assert len(rows) == figure.n
     assert sum(float(r["num"]) for r in rows) == pytest.approx(figure.num)
@@ -361,11 +361,11 @@ def _pks(objects: dict[str, Any], *names: str) -> set[int]:
     return {objects[name].pk for name in names}
 
 
-def _series(result: goals.Result) -> list[Decimal | None]:
+def _series(result: Result) -> list[Decimal | None]:
     return [m.figure.value for m in result.months]
 
 
-def _genders(result: goals.Result) -> dict[str, Decimal | None]:
+def _genders(result: Result) -> dict[str, Decimal | None]:
     return {g: f.value for g, f in result.by_gender.items()}
 
 
@@ -522,8 +522,8 @@ def test_sessions_not_yet_held_are_not_counted():
         target_date=project.end_date,
     )
     access = project_access(coordinator.user, project)
-    ctx = goals.Context(access=access, as_of=today + dt.timedelta(days=30))
-    assert goals.goal_measure(goal, ctx).figure.value == D(1)  # yesterday's, not tomorrow's
+    ctx = Context(access=access, as_of=today + dt.timedelta(days=30))
+    assert goal_measure(goal, ctx).figure.value == D(1)  # yesterday's, not tomorrow's
 
 
 # --- surveys --------------------------------------------------------------------------------
@@ -735,7 +735,7 @@ def test_rounds_left_blank_follow_the_date():
     result = _measure(world, raised, dt.date(2024, 1, 31))
     assert result.measurable is False
     assert result.figure.value is None
-    assert result.status == goals.Status.NO_VALUE
+    assert result.status == Status.NO_VALUE
     # March 31: a baseline (R0) but no follow-up yet; a one-round measure reads the latest
     # round of any purpose, R0: (2 + 3 + 4 + 2 + 3 + 1.3)/6 = 2.55.
     assert _measure(world, raised, dt.date(2024, 3, 31)).measurable is False
@@ -756,7 +756,7 @@ def test_rounds_left_blank_follow_the_date():
     assert august.measured["pk"] == rounds["R3"].pk
     assert august.measurable is True
     assert august.figure.value is None
-    assert august.status == goals.Status.NO_VALUE
+    assert august.status == Status.NO_VALUE
     # Chosen rounds are read whatever the date: R1 at June 30.
     chosen = _goal(world, G.LEVEL_RAISED, baseline_round=rounds["R0"], round=rounds["R1"])
     assert _measure(world, chosen).figure.value == D("33.3")
@@ -786,7 +786,7 @@ def test_small_survey_groups_are_blanked():
     # Frida, Gustav: 2 < 3.
     assert (result.figure.value, result.figure.suppressed, result.figure.n) == (None, True, 2)
     assert result.months[-1].figure.suppressed is True
-    assert result.status == goals.Status.NO_VALUE
+    assert result.status == Status.NO_VALUE
     for measure, extra in [
         (G.LEVEL_REACHED, {"level": 2}),
         (G.QUESTION_AVERAGE, {"question_codes": ["M1"]}),
@@ -837,17 +837,17 @@ def test_plan_is_a_straight_line_through_the_milestones():
     world = _world()
     goal = _goal(world, G.PARTICIPANTS, start_value=2, target_value=10)
     milestones = [(dt.date(2024, 4, 1), D(4))]
-    assert goals.plan_at(goal, dt.date(2023, 12, 1), milestones) == D(2)  # before the start
-    assert goals.plan_at(goal, dt.date(2024, 1, 1), milestones) == D(2)
+    assert plan_at(goal, dt.date(2023, 12, 1), milestones) == D(2)  # before the start
+    assert plan_at(goal, dt.date(2024, 1, 1), milestones) == D(2)
     # Jan 1 → Apr 1 is 91 days; Feb 15 is day 45: 2 + 2 × 45/91 = 2.989.
-    assert goals.plan_at(goal, dt.date(2024, 2, 15), milestones) == D("2.99")
-    assert goals.plan_at(goal, dt.date(2024, 4, 1), milestones) == D("4.00")
+    assert plan_at(goal, dt.date(2024, 2, 15), milestones) == D("2.99")
+    assert plan_at(goal, dt.date(2024, 4, 1), milestones) == D("4.00")
     # Apr 1 → Dec 31 is 274 days; Jun 30 is day 90: 4 + 6 × 90/274 = 5.971.
-    assert goals.plan_at(goal, JUNE, milestones) == D("5.97")
-    assert goals.plan_at(goal, dt.date(2024, 12, 31), milestones) == D(10)
-    assert goals.plan_at(goal, dt.date(2025, 3, 1), milestones) == D(10)  # after the target
+    assert plan_at(goal, JUNE, milestones) == D("5.97")
+    assert plan_at(goal, dt.date(2024, 12, 31), milestones) == D(10)
+    assert plan_at(goal, dt.date(2025, 3, 1), milestones) == D(10)  # after the target
     # Without milestones: 2 + 8 × 181/365 = 5.967.
-    assert goals.plan_at(goal, JUNE, []) == D("5.97")
+    assert plan_at(goal, JUNE, []) == D("5.97")
     # goal_measure reads the saved milestones.
     GoalMilestone.objects.create(goal=goal, date=dt.date(2024, 4, 1), value=4)
     result = _measure(world, goal)
@@ -862,17 +862,17 @@ def test_plan_is_a_straight_line_through_the_milestones():
     ("fields", "milestone", "as_of", "status", "plan"),
     [
         # 7 started by June 30.
-        ({"target_value": 7}, None, JUNE, goals.Status.REACHED, D("3.47")),  # 7 × 181/365
-        ({"target_value": 12}, None, JUNE, goals.Status.ON_TRACK, D("5.95")),  # 12 × 181/365
-        ({"target_value": 20}, None, JUNE, goals.Status.AT_RISK, D("9.92")),  # 20 × 181/365
+        ({"target_value": 7}, None, JUNE, Status.REACHED, D("3.47")),  # 7 × 181/365
+        ({"target_value": 12}, None, JUNE, Status.ON_TRACK, D("5.95")),  # 12 × 181/365
+        ({"target_value": 20}, None, JUNE, Status.AT_RISK, D("9.92")),  # 20 × 181/365
         # A milestone of 8 on Jun 1: 8 + 4 × 29/213 = 8.54 on Jun 30: 7 is behind.
-        ({"target_value": 12}, (dt.date(2024, 6, 1), 8), JUNE, goals.Status.AT_RISK, D("8.54")),
+        ({"target_value": 12}, (dt.date(2024, 6, 1), 8), JUNE, Status.AT_RISK, D("8.54")),
         # Target date passed (May 31) without reaching 10.
         (
             {"target_value": 10, "target_date": dt.date(2024, 5, 31)},
             None,
             JUNE,
-            goals.Status.MISSED,
+            Status.MISSED,
             D(10),
         ),
         # At most: 10 → 5 over the year; Jun 30 10 - 5 × 181/365 = 7.52, 7 is below it.
@@ -880,7 +880,7 @@ def test_plan_is_a_straight_line_through_the_milestones():
             {"direction": Goal.Direction.AT_MOST, "start_value": 10, "target_value": 5},
             None,
             JUNE,
-            goals.Status.ON_TRACK,
+            Status.ON_TRACK,
             D("7.52"),
         ),
         # Jul 31: 8 started, the plan is 10 - 5 × 212/365 = 7.10.
@@ -888,7 +888,7 @@ def test_plan_is_a_straight_line_through_the_milestones():
             {"direction": Goal.Direction.AT_MOST, "start_value": 10, "target_value": 5},
             None,
             JULY,
-            goals.Status.AT_RISK,
+            Status.AT_RISK,
             D("7.10"),
         ),
         # At most 8, 7 started: reached.
@@ -896,7 +896,7 @@ def test_plan_is_a_straight_line_through_the_milestones():
             {"direction": Goal.Direction.AT_MOST, "start_value": 10, "target_value": 8},
             None,
             JUNE,
-            goals.Status.REACHED,
+            Status.REACHED,
             D("9.01"),  # 10 - 2 × 181/365 = 9.008
         ),
     ],
@@ -918,7 +918,7 @@ def test_status_without_a_value():
     result = _measure(world, goal, dt.date(2024, 1, 10))  # no round has opened
     assert result.measurable is False
     assert result.figure.value is None
-    assert result.status == goals.Status.NO_VALUE
+    assert result.status == Status.NO_VALUE
 
 
 def test_gender_gap_of_a_count():

@@ -22,9 +22,11 @@ from django.utils.html import escape
 
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import project_access
+from goals.figures import goal_measure
+from goals.measures import Context
 from goals.models import ChangeTheory, Goal, GoalMilestone
+from goals.texts import figure_text, target_text
 from participants.personnummer import display, mask
-from reporting import goals
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import (
     ActivityFactory,
@@ -750,7 +752,7 @@ def test_units_404_for_a_blanked_gender_only(client, surveyed):
     assert (women.value, women.n, women.suppressed) == (Decimal("2.33"), 3, False)
     assert (men.value, men.n, men.suppressed) == (None, 1, True)
     assert [(g["value"], g["link"] is not None) for g in row["genders"]] == [
-        (goals.figure_text(row["result"], women), True),
+        (figure_text(row["result"], women), True),
         ("för få svar (1)", False),
     ]
     assert _units(client, surveyed, goal, "M").status_code == 404
@@ -1026,19 +1028,19 @@ def test_final_report_has_the_computed_value_and_status(client, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Långsiktiga effekter: Digitala arbetsplatser." in html
-    ctx = goals.Context(access=project_access(world["coordinator"], world["project"]), as_of=AS_OF)
+    ctx = Context(access=project_access(world["coordinator"], world["project"]), as_of=AS_OF)
     # Five participants against a plan of 0 -> 10 from 2023-01-01 to 2025-12-31: 4.99 by
     # 2024-06-30 (546 of 1095 days), so on track; four women of five: 80 %, reached.
     for goal, value, status in [
         (world["goal"], Decimal(5), "enligt plan"),
         (share, Decimal(80), "uppnått"),
     ]:
-        result = goals.goal_measure(goal, ctx)
+        result = goal_measure(goal, ctx)
         assert (result.figure.value, result.figure.n) == (value, 5)
         assert result.status_label.lower() == status
         line = next(line for line in response.context["lines"] if goal.title in line)
-        assert f"Utfall 2024-06-30: {goals.figure_text(result)} (gruppstorlek 5)" in line
-        assert f"Målet: {goals.target_text(result)}." in line
+        assert f"Utfall 2024-06-30: {figure_text(result)} (gruppstorlek 5)" in line
+        assert f"Målet: {target_text(result)}." in line
         assert f"Status: {status}." in line
         assert escape(line) in html
 
