@@ -104,7 +104,7 @@ def participant_addresses(*, participation: Participation) -> set[str]:
     email and any address of her login (allauth), lower-cased."""
     # The record and login this project holds (names and addresses are per participation).
     addresses = {participation.email}
-    if participation.user_id:
+    if participation.user is not None:  # no query when there is no login (user_id None)
         addresses.add(participation.user.email)
         addresses.update(
             EmailAddress.objects.filter(user_id=participation.user_id).values_list(

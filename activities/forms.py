@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.forms import form_field
 from digiproj.projects.models import Membership, Organisation, Project
 from participants.models import Participation
 
@@ -44,10 +46,27 @@ def staff_users(project: Project) -> QuerySet[Any]:
     )
 
 
-class UserChoiceLabel:
-    @staticmethod
-    def label(user: Any) -> str:
-        return user.get_full_name() or user.email
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.email
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A teacher or coordinator, by name (or address when the name is empty)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+class ParticipationChoiceField(forms.ModelChoiceField):
+    """A participant by name and organisation (names alone repeat in large projects)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.last_name}, {obj.first_name} ({obj.organisation.name})"
 
 
 class ActivityForm(forms.ModelForm):
@@ -57,7 +76,7 @@ class ActivityForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = StaffMultipleChoiceField(
         label=_("Utbildare"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -71,8 +90,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = staff_users(project)
-        self.fields["teachers"].label_from_instance = UserChoiceLabel.label
+        form_field(self, "teachers", StaffMultipleChoiceField).queryset = staff_users(project)
         if self.instance.pk:
             self.initial["digcomp_areas"] = [str(a) for a in self.instance.digcomp_areas]
 
@@ -105,6 +123,7 @@ class SessionForm(forms.ModelForm):
             "ends_at": LocalDateTimeInput(),
             "enrolment_deadline": LocalDateTimeInput(),
         }
+        field_classes = {"teacher": StaffChoiceField}
         help_texts = {
             "starts_at": _("Svensk tid."),
             "capacity": _("Lämna tomt för obegränsat antal platser."),
@@ -113,8 +132,7 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = staff_users(project)
-        self.fields["teacher"].label_from_instance = UserChoiceLabel.label
+        form_field(self, "teacher", StaffChoiceField).queryset = staff_users(project)
         for name in ("starts_at", "ends_at"):
             self.fields[name].required = True
         if not self.instance.pk:
@@ -127,16 +145,13 @@ class SessionForm(forms.ModelForm):
 
 
 class EnrolForm(forms.Form):
-    participation = forms.ModelChoiceField(
+    participation = ParticipationChoiceField(
         label=_("Deltagare"), queryset=Participation.objects.none()
     )
 
     def __init__(self, *args: Any, participations: QuerySet[Participation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participation"].queryset = participations
-        self.fields["participation"].label_from_instance = lambda p: (
-            f"{p.last_name}, {p.first_name} ({p.organisation.name})"
-        )
+        form_field(self, "participation", ParticipationChoiceField).queryset = participations
 
 
 class GroupEnrolForm(forms.Form):
@@ -151,8 +166,9 @@ class GroupEnrolForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].empty_label = _("Alla organisationer")
+        organisation = form_field(self, "organisation", forms.ModelChoiceField)
+        organisation.queryset = organisations
+        organisation.empty_label = _("Alla organisationer")
 
 
 class SelfReportForm(forms.ModelForm):
@@ -167,8 +183,8 @@ class SelfReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = activities
-        self.fields["minutes"].min_value = 1
+        form_field(self, "activity", forms.ModelChoiceField).queryset = activities
+        form_field(self, "minutes", forms.IntegerField).min_value = 1
 
     def _post_clean(self) -> None:
         pass  # the service validates and saves
@@ -194,6 +210,31 @@ class MonthForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+    def month_or(self, default: dt.date) -> dt.date:
+        """The month chosen (its first day), or `default` when none or no valid one is."""
+        return self.cleaned_data["month"] if self.is_valid() else default
+
+
+class CalendarForm(forms.Form):
+    """The calendar's query string: ?visa=lista for the list, ?vecka=<any day of the week>."""
+
+    visa = forms.CharField(required=False, strip=False)
+    vecka = forms.CharField(required=False, strip=False)
+
+    def clean_vecka(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.cleaned_data["vecka"])
+        except ValueError:
+            return None  # no day, or not one: the week of today
+
+    def as_list(self) -> bool:
+        return self.is_valid() and self.cleaned_data["visa"] == "lista"
+
+    def monday(self, today: dt.date) -> dt.date:
+        """The Monday of the week asked for (of today's when none is)."""
+        day = (self.cleaned_data["vecka"] if self.is_valid() else None) or today
+        return day - dt.timedelta(days=day.weekday())
 
 
 PRESENCE_CHOICES = [("1", _("Närvarande")), ("0", _("Frånvarande"))]

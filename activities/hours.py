@@ -63,10 +63,13 @@ def outside_participation_message(participation: Participation, day: dt.date) ->
             "%(day)s ligger före deltagandets startdatum %(start)s. Tid utanför deltagandet "
             "räknas inte: rätta startdatumet först om personen deltog redan då."
         ) % {"day": day.isoformat(), "start": participation.start_date.isoformat()}
+    # Not before the start yet outside: so the participation has ended, before this day.
+    end = participation.end_date
+    assert end is not None, "only asked about a day outside the participation"
     return _(
         "%(day)s ligger efter deltagandets slutdatum %(end)s. Tid utanför deltagandet räknas "
         "inte: rätta slutdatumet först om personen deltog fortfarande då."
-    ) % {"day": day.isoformat(), "end": participation.end_date.isoformat()}
+    ) % {"day": day.isoformat(), "end": end.isoformat()}
 
 
 def counted_rows(
@@ -85,16 +88,17 @@ def counted_rows(
     With `outside=True`: the rows that the participation's dates leave out (otherwise
     counted), which the reports show as not counted. `project`, when all participations
     are of one project, saves a join for the reported gender."""
-    if isinstance(participations, QuerySet):
-        participations = participations.values("pk")
-    else:
-        participations = list(participations)
+    ids: QuerySet[Any] | list[int] = (
+        participations.values("pk")
+        if isinstance(participations, QuerySet)
+        else list(participations)
+    )
     gender = reported_gender(project or "participation__project", "participation")
     window = within_participation_q("cday")
     window = ~window if outside else window
 
     attendance = Attendance.objects.filter(
-        participation__in=participations,
+        participation__in=ids,
         participation__erased_at__isnull=True,
         present=True,
     )
@@ -108,7 +112,7 @@ def counted_rows(
         attendance = attendance.filter(session__activity_id=activity_id)
     if kind is not None:
         attendance = attendance.filter(session__activity__kind=kind)
-    attendance = (
+    attendance_rows = (
         attendance.annotate(cday=TruncDate("session__starts_at", tzinfo=STOCKHOLM))
         .filter(window)
         .order_by()
@@ -128,7 +132,7 @@ def counted_rows(
     )
 
     own = SelfReportedTime.objects.filter(
-        participation__in=participations,
+        participation__in=ids,
         participation__erased_at__isnull=True,
         status=SelfReportedTime.Status.APPROVED,
     )
@@ -140,7 +144,7 @@ def counted_rows(
         own = own.filter(activity_id=activity_id)
     if kind is not None:
         own = own.filter(activity__kind=kind)
-    own = (
+    own_rows = (
         own.annotate(cday=F("date"))
         .filter(window)
         .order_by()
@@ -157,7 +161,7 @@ def counted_rows(
             att=Value(0, output_field=IntegerField()),
         )
     )
-    return attendance.union(own, all=True)
+    return attendance_rows.union(own_rows, all=True)
 
 
 def rows_sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:

@@ -64,7 +64,8 @@ def require_own_participation(access: ProjectAccess) -> Participation:
         raise PermissionDenied
     return participation_for_hours(
         access,
-        Participation.objects.filter(project=access.project, person_id=access.person_id)
+        Participation.objects.filter(project=access.project)
+        .filter(access.participation_q())
         .values_list("pk", flat=True)
         .first()
         or 0,

@@ -170,7 +170,7 @@ def organisation_summary(
         by_participation[pid].append((month, minutes))
     # A certificate is certified only if both signed and its data still hash the same; the
     # data are recomputed once per participant that has signed certificates (an export).
-    states: dict[tuple[int, dt.date], str] = {}
+    states: dict[tuple[int, dt.date], CertificateState] = {}
     for participation in participations:
         signed = [
             m

@@ -4,7 +4,7 @@ participant's own sessions."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -13,6 +13,9 @@ from activities.models import Activity, Attendance, Enrolment, SelfReportedTime,
 from digiproj.dates import local_midnight
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- activities and sessions ------------------------------------------------------------
 
@@ -101,7 +104,19 @@ def _waiting_rank() -> Subquery:
     return Subquery(ahead)
 
 
-def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[Enrolment]:
+class AttendanceCells(TypedDict):
+    """What attendance_sheet adds to each enrolment: its attendance row, if any (else None)."""
+
+    att_present: bool | None
+    att_minutes: int | None
+    att_marked_at: dt.datetime | None
+    att_reason: str | None
+
+
+AttendanceRow: TypeAlias = "WithAnnotations[Enrolment, AttendanceCells]"
+
+
+def attendance_sheet(*, access: ProjectAccess, session: Session) -> QuerySet[AttendanceRow]:
     """The enrolled people of a session, each with their attendance row (if any)."""
     att = Attendance.objects.filter(session=session, participation=OuterRef("participation"))
     return (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 
@@ -42,13 +42,25 @@ def minutes_by_month_and_activity(
     return counted_time.minutes_by(rows, "pid", "act", "month")
 
 
-def participant_hours(*, participation: Participation) -> dict[str, Any]:
+class MonthHours(TypedDict):
+    month: dt.date  # its first day
+    minutes: int
+    hours: Decimal  # as reported: the project's rounding of the month's minutes
+
+
+class ParticipantHours(TypedDict):
+    months: list[MonthHours]
+    minutes: int
+    hours: Decimal
+
+
+def participant_hours(*, participation: Participation) -> ParticipantHours:
     """One participant's minutes per month and in total, with the reported (rounded) hours."""
     project = participation.project
     months = hours_by_month(
         participations=[participation.pk], start=project.start_date, end=project.end_date
     )
-    rows = [
+    rows: list[MonthHours] = [
         {
             "month": month,
             "minutes": minutes,
@@ -82,7 +94,5 @@ def hours_overview(
 ) -> tuple[QuerySet[Participation], dict[int, int]]:
     """Participants in scope and their minutes in one month (one GROUP BY per source)."""
     participations = participation_choices(access=access)
-    minutes = hours_by_month(
-        participations=participations.values("pk"), start=month, end=month_end(month)
-    )
+    minutes = hours_by_month(participations=participations, start=month, end=month_end(month))
     return participations, {pid: total for (pid, _m), total in minutes.items()}

@@ -129,7 +129,8 @@ def attendance_save(
         )
     for attendance in to_save:
         attendance.change_reason = reason if late else ""
-        attendance._change_reason = reason  # recorded in the history row
+        # Recorded in the history row; simple_history reads the attribute and ships no types.
+        attendance._change_reason = reason  # type: ignore[attr-defined]
         attendance.full_clean()
         attendance.save()
     return len(to_save)

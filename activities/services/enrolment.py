@@ -205,7 +205,8 @@ def enrolment_cancel(
     first.save()
     from activities import tasks
 
-    tasks.enrolment_promotion_notify_task.delay_on_commit(first.pk)
+    # celery-types predates Task.delay_on_commit (Celery 5.4): the stubs lack it.
+    tasks.enrolment_promotion_notify_task.delay_on_commit(first.pk)  # type: ignore[attr-defined]
     return first
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from activities.models import Session
@@ -28,9 +28,10 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def organisations_for(access: ProjectAccess) -> Any:
-    if access.is_contact:
-        return Organisation.objects.filter(pk=access.organisation_id)
+def organisations_for(access: ProjectAccess) -> QuerySet[Organisation]:
+    """The organisations a page offers to choose from: a contact only their own."""
+    if access.organisation_scope is not None:
+        return Organisation.objects.filter(pk=access.organisation_scope)
     return (
         Organisation.objects.filter(
             Q(project_organisations__project=access.project)

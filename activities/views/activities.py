@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import exports, forms, permissions, services
+from activities import exports, forms, permissions, presenters, services
 from activities.models import Enrolment, Session
 from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
@@ -184,13 +184,23 @@ def enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
             result = services.enrolment_create(
                 session=session,
                 participation=form.cleaned_data["participation"],
-                by_user_id=request.user.pk,
+                by_user_id=access.user_id,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             _enrol_message(request, result)
     return redirect("activities:session", access.project.pk, session.pk)
+
+
+def _group_message(request: HttpRequest, result: services.GroupResult) -> None:
+    messages.success(
+        request,
+        _("%(enrolled)s anmälda, %(waiting)s på reservlistan, %(already)s var redan anmälda.")
+        % {"enrolled": result.enrolled, "waiting": result.waiting, "already": result.already},
+    )
+    for warning in result.warnings:
+        messages.warning(request, warning)
 
 
 @require_POST
@@ -209,18 +219,12 @@ def enrol_group(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
     )
     try:
         result = services.enrolment_create_for_group(
-            session=session, participations=group, by_user_id=request.user.pk
+            session=session, participations=group, by_user_id=access.user_id
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(enrolled)s anmälda, %(waiting)s på reservlistan, %(already)s var redan anmälda.")
-            % {"enrolled": result.enrolled, "waiting": result.waiting, "already": result.already},
-        )
-        for warning in result.warnings:
-            messages.warning(request, warning)
+        _group_message(request, result)
     return redirect("activities:session", access.project.pk, session.pk)
 
 
@@ -234,7 +238,7 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
     try:
         promoted = services.enrolment_cancel(
             enrolment=enrolment,
-            by_user_id=request.user.pk,
+            by_user_id=access.user_id,
             override_deadline=access.is_coordinator,
         )
     except ValidationError as error:
@@ -258,10 +262,8 @@ def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
     if access.is_participant:
         session = get_object_or_404(
             Session.objects.select_related("activity")
-            .filter(
-                activity__project=access.project,
-                enrolments__participation__person_id=access.person_id,
-            )
+            .filter(activity__project=access.project)
+            .filter(access.participation_q("enrolments__participation"))
             .exclude(enrolments__status=Enrolment.Status.CANCELLED)
             .distinct(),
             pk=pk,
@@ -278,43 +280,15 @@ def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 
 @project_permission_required("activities.view")
 def calendar(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """A week's sessions day by day (?vecka=any day of it), or ?visa=lista: every session
+    from today on, a page at a time."""
+    form = forms.CalendarForm(request.GET)
     today = timezone.localdate()
-    if request.GET.get("visa") == "lista":
+    if form.as_list():
         sessions = session_selectors.session_calendar(
             access=access, start=today, end=today + dt.timedelta(days=3650)
         )
         page = paginate(request, sessions, PAGE_SIZE)
         return render(request, "activities/calendar_list.html", ctx(access, page=page))
-    try:
-        start = dt.date.fromisoformat(request.GET.get("vecka", ""))
-    except ValueError:
-        start = today
-    monday = start - dt.timedelta(days=start.weekday())
-    sessions = list(
-        session_selectors.session_calendar(
-            access=access, start=monday, end=monday + dt.timedelta(days=7)
-        )
-    )
-    days = [
-        {
-            "date": monday + dt.timedelta(days=i),
-            "sessions": [
-                s
-                for s in sessions
-                if timezone.localtime(s.starts_at).date() == monday + dt.timedelta(days=i)
-            ],
-        }
-        for i in range(7)
-    ]
-    return render(
-        request,
-        "activities/calendar_week.html",
-        ctx(
-            access,
-            days=days,
-            monday=monday,
-            week=monday.isocalendar().week,
-            previous=monday - dt.timedelta(days=7),
-            next=monday + dt.timedelta(days=7),
-        ),
-    )
+    week = presenters.calendar_week(access=access, monday=form.monday(today))
+    return render(request, "activities/calendar_week.html", ctx(access, **week))

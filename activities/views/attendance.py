@@ -38,7 +38,7 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
             changed = services.attendance_save(
                 session=session,
                 marks=form.marks(),
-                by_user_id=request.user.pk,
+                by_user_id=access.user_id,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -99,7 +99,7 @@ def self_report_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
 def self_report_decide(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     report = permissions.self_report_get_for_user(access, pk)
     approve = request.POST.get("beslut") == "godkann"
-    services.self_report_decide(report=report, approve=approve, by_user_id=request.user.pk)
+    services.self_report_decide(report=report, approve=approve, by_user_id=access.user_id)
     messages.success(request, _("Tiden är godkänd.") if approve else _("Tiden är avslagen."))
     return redirect("activities:self_reports", access.project.pk)
 
@@ -115,7 +115,7 @@ def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if form.is_valid():
         try:
             services.self_report_create(
-                participation=participation, by_user_id=request.user.pk, **form.cleaned_data
+                participation=participation, by_user_id=access.user_id, **form.cleaned_data
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "already_reported":
@@ -125,7 +125,8 @@ def my_self_report(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     if form.errors:
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+            text = " ".join(str(e) for e in errs)
+            messages.error(request, f"{label}: {text}" if label else text)
     else:
         messages.success(request, _("Tiden är rapporterad och väntar på godkännande."))
     return redirect("my_activities")
@@ -138,7 +139,7 @@ def my_enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRespon
     session = get_object_or_404(Session.objects.filter(activity__project=access.project), pk=pk)
     try:
         result = services.enrolment_create(
-            session=session, participation=participation, by_user_id=request.user.pk
+            session=session, participation=participation, by_user_id=access.user_id
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -13,18 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import certificates, exports, forms, permissions, services
-from activities import hours as counted_time
-from activities.models import Activity, CalendarFeed, Enrolment, Session
+from activities import certificates, exports, forms, permissions, presenters, services
+from activities.models import CalendarFeed, Certificate, Enrolment, Session
 from activities.selectors import certificates as certificate_selectors
-from activities.selectors import sessions as session_selectors
 from activities.selectors import time_totals
 from digiproj import dates
 from digiproj.forms import apply_validation_error
+from digiproj.http import AuthenticatedHttpRequest
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
@@ -50,22 +48,12 @@ def _month(year: int, month: int) -> dt.date:
 
 @project_permission_required("hours.approve")
 def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Participants in scope and their counted time in one month (this month unless chosen)."""
     form = forms.MonthForm(request.GET or None)
-    month = (
-        form.cleaned_data["month"] if form.is_valid() else dates.month_start(timezone.localdate())
-    )
+    month = form.month_or(dates.month_start(timezone.localdate()))
     participations, minutes = time_totals.hours_overview(access=access, month=month)
     page = paginate(request, participations, PAGE_SIZE)
-    rows = [
-        {
-            "participation": p,
-            "minutes": minutes.get(p.pk, 0),
-            "hours": counted_time.hours_for_month(
-                minutes.get(p.pk, 0), access.project.hour_rounding
-            ),
-        }
-        for p in page
-    ]
+    rows = presenters.hours_overview_rows(access.project, page, minutes)
     return render(
         request,
         "activities/hours_overview.html",
@@ -91,24 +79,6 @@ def _certificate_context(access: ProjectAccess, participation: Any, month: dt.da
         certificate=certificate,
         state=certificates.certificate_state(certificate, data),
     )
-
-
-def _signatures(context: dict) -> list[tuple[str, str]]:
-    cert, state = context["certificate"], context["state"]
-    valid = state in ("participant_signed", "signed")
-    participant = manager = ""
-    if cert and valid and cert.participant_signed_at:
-        participant = _("digitalt underskrivet %(when)s") % {
-            "when": date_format(timezone.localtime(cert.participant_signed_at), "Y-m-d H:i")
-        }
-    # Only a verified other person's signature reads "digitalt underskrivet"; otherwise the
-    # line stays empty, to be signed on paper.
-    if cert and valid and certificates.manager_signature_verified(cert):
-        manager = _("%(name)s, digitalt underskrivet %(when)s") % {
-            "name": cert.manager_signed_name,
-            "when": date_format(timezone.localtime(cert.manager_signed_at), "Y-m-d H:i"),
-        }
-    return [(_("Deltagarens underskrift"), participant), (_("Närmaste chefs underskrift"), manager)]
 
 
 @project_permission_required("hours.view")
@@ -144,7 +114,8 @@ def certificate_file(
     personnummer = services.certificate_personnummer(
         access=access, participation=participation, context=f"certificate_{fmt}"
     )
-    content = writer(context["data"], _signatures(context), personnummer=personnummer)
+    signatures = presenters.certificate_signatures(context["certificate"], context["state"])
+    content = writer(context["data"], signatures, personnummer=personnummer)
     if fmt == "pdf":
         return file_response(content, f"{name}.pdf", "application/pdf")
     return file_response(content, f"{name}.xlsx", XLSX)
@@ -158,7 +129,7 @@ def certificate_sign(
     participation = permissions.require_own_participation(access)
     try:
         services.certificate_sign_participant(
-            participation=participation, month=_month(year, month), user_id=request.user.pk
+            participation=participation, month=_month(year, month), user_id=access.user_id
         )
     except ValidationError as error:
         if getattr(error, "code", None) == "already_signed":
@@ -202,28 +173,15 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     organisation = get_object_or_404(
         organisations_for(access), pk=request.GET.get("organisation") or 0
     )
-    form = forms.MonthForm({"month": request.GET.get("fran", "")})
-    start = form.cleaned_data["month"] if form.is_valid() else access.project.start_date
-    rows = [
-        [
-            r["participation"].full_name,
-            r["participation"].person.masked_personnummer,
-            r["month"].strftime("%Y-%m"),
-            r["minutes"],
-            float(r["hours"]),
-            {
-                "signed": _("Ja"),
-                "participant_signed": _("Väntar på chef"),
-                "void": _("Nej, ändrad efter underskrift"),
-            }.get(r["state"], _("Nej")),
-        ]
-        for r in certificate_selectors.organisation_summary(
-            access=access,
-            organisation_id=organisation.pk,
-            start=dates.month_start(start),
-            end=access.project.end_date,
-        )
-    ]
+    start = forms.MonthForm({"month": request.GET.get("fran", "")}).month_or(
+        access.project.start_date
+    )
+    rows = presenters.summary_rows(
+        access=access,
+        organisation_id=organisation.pk,
+        start=dates.month_start(start),
+        end=access.project.end_date,
+    )
     content = exports.summary_xlsx(organisation.name, rows)
     return file_response(content, f"sammanstallning-{organisation.pk}.xlsx", XLSX)
 
@@ -232,42 +190,16 @@ def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 
 
 @login_required
-def my_activities(request: HttpRequest) -> HttpResponse:
-    participations = list(participant_selectors.participations_for_user(user_id=request.user.pk))
+def my_activities(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The participant's own page, across her projects, with her personal calendar feed."""
+    user_id = request.user.pk
+    participations = list(participant_selectors.participations_for_user(user_id=user_id))
     if not participations:
         raise Http404
-    feed = services.calendar_feed_get_or_create(user_id=request.user.pk)
-    projects = []
-    for participation in participations:
-        projects.append(
-            {
-                "participation": participation,
-                "certificates": certificate_selectors.certificate_overview(
-                    participation=participation
-                ),
-                "hours": time_totals.participant_hours(participation=participation),
-                "by_activity": time_totals.hours_by_activity(participation=participation),
-                "report_form": forms.SelfReportForm(
-                    activities=Activity.objects.filter(
-                        project=participation.project, kind=Activity.Kind.RECORDED
-                    ),
-                    auto_id=f"id_{participation.pk}_%s",
-                ),
-            }
-        )
-    enrolments = list(session_selectors.my_enrolments(user_id=request.user.pk))
-    now = timezone.now()
-    return render(
-        request,
-        "activities/my_activities.html",
-        {
-            "upcoming": [e for e in enrolments if e.session.ends_at >= now],
-            "past": [e for e in enrolments if e.session.ends_at < now],
-            "open_sessions": session_selectors.my_open_sessions(user_id=request.user.pk)[:50],
-            "projects": projects,
-            "feed_url": request.build_absolute_uri(reverse("my_calendar_feed", args=[feed.token])),
-        },
-    )
+    feed = services.calendar_feed_get_or_create(user_id=user_id)
+    context = presenters.my_activities(user_id=user_id, participations=participations)
+    context["feed_url"] = request.build_absolute_uri(reverse("my_calendar_feed", args=[feed.token]))
+    return render(request, "activities/my_activities.html", context)
 
 
 def my_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -291,45 +223,48 @@ def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
     while the link may be used (once, before it expires, never by the participant)."""
     cert = certificate_selectors.certificate_for_manager_token(token)
     if cert is None:
-        return _manager_link_closed(
-            request,
-            _(
-                "Länken gäller inte. Den kan ha ersatts av en nyare länk eller tagits bort när "
-                "deltagaren skrev under på nytt."
-            ),
-            status=404,
-        )
+        return _manager_link_closed(request, _unknown_link_message(), status=404)
     form = forms.ManagerSignForm(request.POST or None)
     data = certificate_selectors.certificate_data(
         participation=cert.participation, month=cert.month
     )
     try:
         services.certificate_manager_link_check(cert, user=request.user, data=data)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.certificate_sign_manager(
-                    certificate=cert,
-                    name=form.cleaned_data["name"],
-                    code=form.cleaned_data["code"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                if getattr(error, "code", None) in services.MANAGER_LINK_CLOSED:
-                    raise  # the link closed meanwhile (a second click): say so
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Tack! Närvarorapporten är underskriven."))
-                return redirect("activities_manager_sign", token)
+        if request.method == "POST" and form.is_valid() and _manager_signs(request, cert, form):
+            messages.success(request, _("Tack! Närvarorapporten är underskriven."))
+            return redirect("activities_manager_sign", token)
     except ValidationError as error:
         # Signed: the link did its job (200). Refused to the participant herself: 403.
         # Expired, locked or void: gone (410).
         status = {"used": 200, "self_manager": 403}.get(getattr(error, "code", ""), 410)
         return _manager_link_closed(request, " ".join(error.messages), status=status)
-    return render(
-        request,
-        "activities/manager_sign.html",
-        {"report": certificate_selectors.certificate_for_manager(cert, data), "form": form},
+    report = certificate_selectors.certificate_for_manager(cert, data)
+    return render(request, "activities/manager_sign.html", {"report": report, "form": form})
+
+
+def _unknown_link_message() -> str:
+    return _(
+        "Länken gäller inte. Den kan ha ersatts av en nyare länk eller tagits bort när "
+        "deltagaren skrev under på nytt."
     )
+
+
+def _manager_signs(request: HttpRequest, cert: Certificate, form: forms.ManagerSignForm) -> bool:
+    """Sign as the manager; a mistake (wrong code, no name) goes on the form (False). Raises
+    the link's ValidationError when the link closed meanwhile (a second click), to say so."""
+    try:
+        services.certificate_sign_manager(
+            certificate=cert,
+            name=form.cleaned_data["name"],
+            code=form.cleaned_data["code"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) in services.MANAGER_LINK_CLOSED:
+            raise
+        apply_validation_error(form, error)
+        return False
+    return True
 
 
 def _manager_link_closed(request: HttpRequest, message: str, *, status: int) -> HttpResponse:

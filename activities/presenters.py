@@ -1,0 +1,144 @@
+"""What the activity pages show, shaped from selector reads: the calendar week, the hours
+overview's and the Sammanställning's rows, the participant's own page and the signature
+lines of a certificate file. No writes here, and no request: the views parse that (forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from activities import certificates, forms
+from activities import hours as counted_time
+from activities.certificates import CertificateState
+from activities.models import Activity, Certificate
+from activities.selectors import certificates as certificate_selectors
+from activities.selectors import sessions as session_selectors
+from activities.selectors import time_totals
+from digiproj.projects.models import Project
+from digiproj.projects.permissions import ProjectAccess
+from participants.models import Participation
+
+
+def calendar_week(*, access: ProjectAccess, monday: dt.date) -> dict[str, Any]:
+    """The week from `monday`: each day with its sessions (Stockholm days), and the weeks
+    before and after to page to."""
+    sunday_after = monday + dt.timedelta(days=7)
+    sessions = list(
+        session_selectors.session_calendar(access=access, start=monday, end=sunday_after)
+    )
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    return {
+        "days": [
+            {
+                "date": day,
+                "sessions": [s for s in sessions if timezone.localtime(s.starts_at).date() == day],
+            }
+            for day in days
+        ],
+        "monday": monday,
+        "week": monday.isocalendar().week,
+        "previous": monday - dt.timedelta(days=7),
+        "next": sunday_after,
+    }
+
+
+def hours_overview_rows(
+    project: Project, participations: Iterable[Participation], minutes: dict[int, int]
+) -> list[dict[str, Any]]:
+    """One row per participant: the month's counted minutes and the hours reported."""
+    return [
+        {
+            "participation": p,
+            "minutes": minutes.get(p.pk, 0),
+            "hours": counted_time.hours_for_month(minutes.get(p.pk, 0), project.hour_rounding),
+        }
+        for p in participations
+    ]
+
+
+def _certified_label(state: CertificateState) -> str:
+    labels: dict[CertificateState, str] = {
+        CertificateState.SIGNED: _("Ja"),
+        CertificateState.PARTICIPANT_SIGNED: _("Väntar på chef"),
+        CertificateState.VOID: _("Nej, ändrad efter underskrift"),
+    }
+    return labels.get(state, _("Nej"))
+
+
+def summary_rows(
+    *, access: ProjectAccess, organisation_id: int, start: dt.date, end: dt.date
+) -> list[list[Any]]:
+    """The Sammanställning's rows: per participant and month, the minutes, the hours and
+    whether the month is certified (the personnummer masked)."""
+    return [
+        [
+            r["participation"].full_name,
+            r["participation"].person.masked_personnummer,
+            r["month"].strftime("%Y-%m"),
+            r["minutes"],
+            float(r["hours"]),
+            _certified_label(r["state"]),
+        ]
+        for r in certificate_selectors.organisation_summary(
+            access=access, organisation_id=organisation_id, start=start, end=end
+        )
+    ]
+
+
+def _my_project(participation: Participation) -> dict[str, Any]:
+    return {
+        "participation": participation,
+        "certificates": certificate_selectors.certificate_overview(participation=participation),
+        "hours": time_totals.participant_hours(participation=participation),
+        "by_activity": time_totals.hours_by_activity(participation=participation),
+        "report_form": forms.SelfReportForm(
+            activities=Activity.objects.filter(
+                project=participation.project, kind=Activity.Kind.RECORDED
+            ),
+            auto_id=f"id_{participation.pk}_%s",
+        ),
+    }
+
+
+def my_activities(*, user_id: int, participations: list[Participation]) -> dict[str, Any]:
+    """The participant's own page: per project her hours, certificates and a form to report
+    time; her sessions to come and past, and the sessions she may still enrol in."""
+    projects = [_my_project(participation) for participation in participations]
+    enrolments = list(session_selectors.my_enrolments(user_id=user_id))
+    now = timezone.now()
+    return {
+        "upcoming": [e for e in enrolments if e.session.ends_at >= now],
+        "past": [e for e in enrolments if e.session.ends_at < now],
+        "open_sessions": session_selectors.my_open_sessions(user_id=user_id)[:50],
+        "projects": projects,
+    }
+
+
+def _signed_at(when: dt.datetime) -> str:
+    return date_format(timezone.localtime(when), "Y-m-d H:i")
+
+
+def certificate_signatures(
+    certificate: Certificate | None, state: CertificateState
+) -> list[tuple[str, str]]:
+    """The signature lines of a certificate file. Only signatures on the data as they are
+    (not void) are printed; only a verified other person's signature reads "digitalt
+    underskrivet" for the manager, otherwise the line stays empty, to be signed on paper."""
+    valid = state in (CertificateState.PARTICIPANT_SIGNED, CertificateState.SIGNED)
+    participant = manager = ""
+    if certificate and valid and certificate.participant_signed_at:
+        participant = _("digitalt underskrivet %(when)s") % {
+            "when": _signed_at(certificate.participant_signed_at)
+        }
+    if certificate and valid and certificates.manager_signature_verified(certificate):
+        assert certificate.manager_signed_at is not None  # verified means signed
+        manager = _("%(name)s, digitalt underskrivet %(when)s") % {
+            "name": certificate.manager_signed_name,
+            "when": _signed_at(certificate.manager_signed_at),
+        }
+    return [(_("Deltagarens underskrift"), participant), (_("Närmaste chefs underskrift"), manager)]
