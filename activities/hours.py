@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
@@ -191,7 +192,10 @@ def minutes_by(rows: QuerySet[Any], *keys: str, zero: bool = False) -> dict[tupl
     or "month" for the first day of the month): {(key values…): minutes}. Rows with no
     minutes (present for 0 minutes) make no entry unless `zero` (who attended at all)."""
     columns = ["ym" if key == "month" else key for key in keys]
-    sql, params = rows_sql(rows)
+    try:
+        sql, params = rows_sql(rows)
+    except EmptyResultSet:  # no participations at all (an empty list): nothing counted
+        return {}
     select = ", ".join(f"u.{c}" for c in columns)
     group = f" GROUP BY {select}" if columns else ""
     query = (

@@ -24,6 +24,7 @@ from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
     EnrolmentFactory,
+    ProjectOrganisationFactory,
     SelfReportedTimeFactory,
     SessionFactory,
 )
@@ -285,6 +286,19 @@ def test_organisation_summary_sheet(world, month, client):
     )
     _rows, data = sheet()
     assert data[0] == ("2026-03", 360, 6, "Nej, ändrad efter underskrift")
+
+
+def test_summary_of_an_organisation_without_participants_is_a_sheet_without_rows(world, client):
+    """A partner organisation with nobody enrolled yet: an empty Sammanställning, not a 500
+    (counted time of no participations at all used to fail building its SQL)."""
+    partner = ProjectOrganisationFactory(project=world.project).organisation
+    client.force_login(world.coordinator)
+    url = reverse("activities:summary_xlsx", args=[world.project.pk])
+    response = client.get(url, {"organisation": partner.pk})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert not [r for r in rows if r and r[2] and str(r[2])[:2] == "20"]  # no month rows
+    assert time_totals.hours_by_month(participations=[], start=MARCH, end=MARCH) == {}
 
 
 def test_recorded_activity_kind_constant():
