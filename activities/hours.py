@@ -12,7 +12,9 @@ start, a Stockholm day) plus their approved self-reported minutes (dated by the 
 attendance or self-report with the columns in `COLUMNS`); `minutes_by` sums it in the
 database by any of those columns. The indicators, the time report and its co-financing,
 Aktiviteter, the goals, Deltagarförteckning, the hours pages and the certificates all read
-their minutes from here, so they can no longer disagree.
+their minutes from here, so they can no longer disagree. `hours_for_month` turns a month's
+minutes into the hours reported (the project's rounding); the sums per participant, month
+and activity are activities.selectors.time_totals.
 """
 
 from __future__ import annotations

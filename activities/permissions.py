@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -23,6 +24,22 @@ def session_get_for_user(access: ProjectAccess, pk: int) -> Session:
     """A session of the project; a teacher only sees the sessions they lead or teach."""
     return get_object_or_404(
         session_selectors.session_list_with_counts(access=access).filter(pk=pk)
+    )
+
+
+def session_get_for_participant(access: ProjectAccess, pk: int) -> Session:
+    """A session of the project the participant holds a live enrolment in (enrolled or
+    waiting). Only her own enrolment counts: someone else's cancellation hides nothing."""
+    hers = (
+        Enrolment.objects.filter(session=OuterRef("pk"))
+        .filter(access.participation_q("participation"))
+        .exclude(status=Enrolment.Status.CANCELLED)
+    )
+    return get_object_or_404(
+        Session.objects.select_related("activity")
+        .filter(activity__project=access.project)
+        .filter(Exists(hers)),
+        pk=pk,
     )
 
 

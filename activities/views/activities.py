@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, presenters, services
-from activities.models import Enrolment, Session
 from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
@@ -260,14 +259,7 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
 def session_ical(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     """One session as an .ics file: for staff in scope, or a participant enrolled in it."""
     if access.is_participant:
-        session = get_object_or_404(
-            Session.objects.select_related("activity")
-            .filter(activity__project=access.project)
-            .filter(access.participation_q("enrolments__participation"))
-            .exclude(enrolments__status=Enrolment.Status.CANCELLED)
-            .distinct(),
-            pk=pk,
-        )
+        session = permissions.session_get_for_participant(access, pk)
     else:
         access.require("activities.view")
         session = permissions.session_get_for_user(access, pk)

@@ -308,6 +308,20 @@ def test_participant_not_enrolled_gets_404_for_session_ical(client, world):
     assert client.get(_url("session_ical", world, world.session.pk)).status_code == 404
 
 
+def test_session_ical_is_hers_when_someone_else_cancelled(client, world):
+    """Another person's cancelled enrolment in the same session does not hide it from her."""
+    EnrolmentFactory(session=world.session, participation=world.own)
+    EnrolmentFactory(session=world.session, participation=world.foreign, status="cancelled")
+    client.force_login(world.participant_user)
+    assert client.get(_url("session_ical", world, world.session.pk)).status_code == 200
+
+
+def test_session_ical_not_hers_once_she_cancelled(client, world):
+    EnrolmentFactory(session=world.session, participation=world.own, status="cancelled")
+    client.force_login(world.participant_user)
+    assert client.get(_url("session_ical", world, world.session.pk)).status_code == 404
+
+
 def test_my_activities_lists_sessions_and_open_ones(client, world):
     EnrolmentFactory(session=world.session, participation=world.own)
     open_one = SessionFactory(activity=world.activity)
