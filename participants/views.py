@@ -20,6 +20,7 @@ from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, importing, list_search, permissions, selectors, services
+from .models import Participation
 
 PAGE_SIZE = 50
 
@@ -64,7 +65,9 @@ def participant_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> 
     )
 
 
-def _detail_context(access: ProjectAccess, participation: Any, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    access: ProjectAccess, participation: Participation, **extra: Any
+) -> dict[str, Any]:
     history = (
         selectors.person_history(participation=participation)
         if access.can("participants.history")
@@ -248,7 +251,7 @@ def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 
 
 def _import_upload_page(
-    request: HttpRequest, access: ProjectAccess, form: Any, status: int = 200
+    request: HttpRequest, access: ProjectAccess, form: forms.ImportUploadForm, status: int = 200
 ) -> HttpResponse:
     return render(
         request,

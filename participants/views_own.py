@@ -14,12 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from digiproj.accounts.models import User
 from digiproj.forms import apply_validation_error
 from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects.models import Organisation
 
 from . import exports, forms, selectors, services
-from .models import Person
+from .models import Invitation, Person, RegistrationLink
 
 
 def _own_person(request: AuthenticatedHttpRequest) -> Person:
@@ -130,13 +131,13 @@ def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "participants/own/link_unusable.html", {"reason": reason}, status=410)
 
 
-def _employer_choices(link: Any) -> QuerySet[Organisation] | None:
+def _employer_choices(link: Invitation | RegistrationLink) -> QuerySet[Organisation] | None:
     """The organisations a person registering by `link` (an invitation or an open
     registration link) chooses their employer from; None: the link names it."""
     return None if link.organisation_id else selectors.project_organisations(project=link.project)
 
 
-def _welcome(request: HttpRequest, user: Any, message: str) -> HttpResponse:
+def _welcome(request: HttpRequest, user: User, message: str) -> HttpResponse:
     """The new login is logged in and sent to their own pages."""
     _login(request, user)
     messages.success(request, message)

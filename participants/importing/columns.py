@@ -79,7 +79,7 @@ class Check:
     in the language of the request."""
 
     organisations: OrganisationMatcher
-    lookups: dict[Any, dict[str, str]] = field(default_factory=dict)
+    lookups: dict[type[models.TextChoices], dict[str, str]] = field(default_factory=dict)
 
 
 # A column's rule: a cell's text (stripped, never empty) -> the value the record keeps, or
@@ -106,8 +106,7 @@ def _name(text: str, check: Check) -> str:
 
 
 def _cut_to(length: int) -> Parse:
-    """Longer text is cut to the field's length (a phone number or a workplace is not worth
-    refusing a row for)."""
+    """Longer text is cut to the field's length, not refused."""
 
     def parse(text: str, check: Check) -> str:
         return text[:length]
