@@ -13,7 +13,7 @@ TEST_ENV := DATABASE_URL=postgres://digiproj:digiproj@127.0.0.1:5432/digiproj \
 	DIGIPROJ_REQUIRE_SERVICES=1
 
 .PHONY: install run worker test test-fast e2e bench lint fmt messages compilemessages \
-	migrations-check check services-start services-stop clean
+	migrations-check check services-start services-stop prod-smoke clean
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,18 @@ e2e: install compilemessages
 bench: install
 	@bash .ci/services.sh start
 	@set +e; $(TEST_ENV) $(PY) -m tests.bench $(BENCH_ARGS); status=$$?; bash .ci/services.sh stop; exit $$status
+
+# Production settings, run: gunicorn, a Celery worker and beat booted as the systemd units do
+# (README, "Drift"), then health, a login, a report run and its download over HTTP; prints the
+# seconds to healthy and the report run's seconds. Starts PostgreSQL and Redis like `make test`.
+SMOKE_ENV := SMOKE_DATABASE_URL=postgres://digiproj:digiproj@127.0.0.1:5432/digiproj_smoke \
+	SMOKE_BROKER_URL=redis://127.0.0.1:6379/2 \
+	SMOKE_RESULT_URL=redis://127.0.0.1:6379/3 \
+	SMOKE_CACHE_URL=redis://127.0.0.1:6379/4
+
+prod-smoke: install compilemessages
+	@bash .ci/services.sh start
+	@set +e; $(SMOKE_ENV) bash deploy/smoke.sh; status=$$?; bash .ci/services.sh stop; exit $$status
 
 # mypy with django-stubs reads its settings from pyproject.toml [tool.mypy].
 lint: install

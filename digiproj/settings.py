@@ -2,7 +2,7 @@
 
 With no environment set this is the embedded default (SQLite, Celery tasks run in-process,
 mail to the console). Setting DATABASE_URL and CELERY_BROKER_URL switches to PostgreSQL and
-Redis; everything production needs is listed in `.env.example`.
+Redis; everything production needs is listed in `deploy/env.example`.
 """
 
 from __future__ import annotations

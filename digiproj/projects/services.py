@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
@@ -164,3 +165,60 @@ def membership_remove(*, access: ProjectAccess, membership: Membership) -> None:
     if membership.user_id == access.user_id and membership.role == Membership.Role.COORDINATOR:
         raise ValidationError(_("Du kan inte ta bort din egen roll som samordnare."))
     membership.delete()
+
+
+@transaction.atomic
+def project_start(
+    *,
+    diarienummer: str,
+    name: str,
+    owner_name: str,
+    owner_organisationsnummer: str,
+    programme_period: str,
+    programme_area: str,
+    start_date: Any,
+    end_date: Any,
+    coordinator_email: str,
+    coordinator_first_name: str = "",
+    coordinator_last_name: str = "",
+    coordinator_password: str | None = None,
+) -> Membership:
+    """A new installation's first project, its owner and its first coordinator (`manage.py
+    project_start`): before it there is nobody whose access could vouch for anyone, so this is
+    the one write that takes no ProjectAccess. Everything after it goes through the pages.
+    Without a password the coordinator chooses one through "Glömt lösenord" on the login page
+    (the address is vouched for by whoever runs the command)."""
+    number = normalize_organisationsnummer(owner_organisationsnummer)
+    owner, created = Organisation.objects.get_or_create(
+        organisationsnummer=number, defaults={"name": owner_name.strip()}
+    )
+    if created:
+        owner.full_clean()
+    project = Project(
+        diarienummer=diarienummer.strip(),
+        name=name.strip(),
+        owner=owner,
+        programme_period=programme_period,
+        programme_area=programme_area.strip(),
+        start_date=start_date,
+        end_date=end_date,
+    )
+    project.full_clean()
+    project.save()
+    ProjectOrganisation.objects.create(
+        project=project, organisation=owner, role=ProjectOrganisation.Role.OWNER
+    )
+    email = coordinator_email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, first_name=coordinator_first_name, last_name=coordinator_last_name
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if coordinator_password:
+        validate_password(coordinator_password, user)
+        user.set_password(coordinator_password)
+    elif not user.has_usable_password():
+        user.set_unusable_password()
+    user.save()
+    return Membership.objects.create(user=user, project=project, role=Membership.Role.COORDINATOR)
