@@ -63,13 +63,16 @@ bench: install
 
 # Production settings, run: gunicorn, a Celery worker and beat booted as the systemd units do
 # (README, "Drift"), then health, a login, a report run and its download over HTTP; prints the
-# seconds to healthy and the report run's seconds. Starts PostgreSQL and Redis like `make test`.
+# seconds to healthy and the report run's seconds. Starts PostgreSQL and Redis like `make test`,
+# and installs Debian's nginx-light when no nginx is there, so the nginx sample is run as well.
 SMOKE_ENV := SMOKE_DATABASE_URL=postgres://digiproj:digiproj@127.0.0.1:5432/digiproj_smoke \
 	SMOKE_BROKER_URL=redis://127.0.0.1:6379/2 \
 	SMOKE_RESULT_URL=redis://127.0.0.1:6379/3 \
 	SMOKE_CACHE_URL=redis://127.0.0.1:6379/4
 
 prod-smoke: install compilemessages
+	@test -x /usr/sbin/nginx || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends nginx-light; }
 	@bash .ci/services.sh start
 	@set +e; $(SMOKE_ENV) bash deploy/smoke.sh; status=$$?; bash .ci/services.sh stop; exit $$status
 

@@ -5,8 +5,11 @@
 # login, a report run to done and its download. Prints the figures; stops everything it
 # started, also on failure.
 #
+# Where nginx is installed (/usr/sbin/nginx) it also runs the nginx sample
+# (deploy/nginx/digiproj.conf with this run's paths, ports and a self-signed certificate) and
+# the checks go through it, the download by X-Accel-Redirect; SMOKE_NGINX=0 skips that.
 # What it cannot do as on a real host (README, "Drift", says so too): apt-get, the service
-# user, systemctl and nginx. PostgreSQL and Redis must be running (the Makefile target starts
+# user and systemctl. PostgreSQL and Redis must be running (the Makefile target starts
 # them like `make test`); the database named in SMOKE_DATABASE_URL is dropped and created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,12 @@ BROKER=${SMOKE_BROKER_URL:-redis://127.0.0.1:6379/2}
 RESULTS=${SMOKE_RESULT_URL:-redis://127.0.0.1:6379/3}
 CACHE=${SMOKE_CACHE_URL:-redis://127.0.0.1:6379/4}
 PY=.venv/bin/python
+NGINX=/usr/sbin/nginx
+if [ "${SMOKE_NGINX:-1}" = 0 ] || [ ! -x "$NGINX" ]; then NGINX=""; fi
+HTTPS_PORT=$((PORT + 1)); HTTP_PORT=$((PORT + 2))
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/digiproj-smoke.XXXXXX")
+# nginx's workers (another user when started as root) read the static and private files.
+chmod 0755 "$ROOT"
 PIDS=()
 
 cleanup() {
@@ -61,13 +69,13 @@ PYEOF
 install -m 0600 deploy/env.example "$ROOT/env"
 env_set DJANGO_SECRET_KEY "$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 env_set DJANGO_ALLOWED_HOSTS 127.0.0.1
-env_set DJANGO_CSRF_TRUSTED_ORIGINS "https://127.0.0.1:$PORT"
-env_set DIGIPROJ_BASE_URL "https://127.0.0.1:$PORT"
+env_set DJANGO_CSRF_TRUSTED_ORIGINS "https://127.0.0.1:$PORT,https://127.0.0.1:$HTTPS_PORT"
+env_set DIGIPROJ_BASE_URL "https://127.0.0.1:$HTTPS_PORT"
 env_set DJANGO_STATIC_ROOT "$ROOT/static"
 env_set DJANGO_MEDIA_ROOT "$ROOT/media"
 env_set DJANGO_PRIVATE_ROOT "$ROOT/private"
-# No nginx here: gunicorn sends private files itself.
-env_set DIGIPROJ_X_ACCEL_REDIRECT_PREFIX ""
+# Without nginx gunicorn sends private files itself.
+[ -n "$NGINX" ] || env_set DIGIPROJ_X_ACCEL_REDIRECT_PREFIX ""
 env_set DATABASE_URL "$DATABASE"
 env_set CELERY_BROKER_URL "$BROKER"
 env_set CELERY_RESULT_BACKEND "$RESULTS"
@@ -119,7 +127,45 @@ start web .venv/bin/gunicorn -c deploy/gunicorn.conf.py
 start worker deploy/celery-worker.sh
 start beat deploy/celery-beat.sh
 
-printf '%s\n' "$PASSWORD" | "$PY" deploy/smoke_client.py --base "http://127.0.0.1:$PORT" \
+CLIENT=(--base "http://127.0.0.1:$PORT")
+if [ -n "$NGINX" ]; then
+  # Drift step 9 with this run's paths: the sample itself, only paths, ports and the
+  # certificate replaced, inside a minimal main configuration.
+  mkdir -p "$ROOT/tls" "$ROOT/nginx-tmp"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$ROOT/tls/privkey.pem" \
+    -out "$ROOT/tls/fullchain.pem" 2>/dev/null
+  sed -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS_PORT ssl http2;|" \
+    -e '/listen \[::\]/d' -e "s|server_name digiproj.example.se;|server_name 127.0.0.1;|" \
+    -e "s|/etc/ssl/digiproj/|$ROOT/tls/|" -e "s|127.0.0.1:8000|127.0.0.1:$PORT|" \
+    -e "s|/srv/digiproj/static/|$DJANGO_STATIC_ROOT/|" -e "s|/srv/digiproj/private/|$DJANGO_PRIVATE_ROOT/|" \
+    -e "s|/var/log/nginx/digiproj.access.log|$ROOT/nginx-access.log|" \
+    deploy/nginx/digiproj.conf >"$ROOT/nginx-site.conf"
+  cat >"$ROOT/nginx.conf" <<NGINXEOF
+daemon off;
+worker_processes 1;
+pid $ROOT/nginx.pid;
+error_log $ROOT/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  sendfile on;
+  client_body_temp_path $ROOT/nginx-tmp/body;
+  proxy_temp_path $ROOT/nginx-tmp/proxy;
+  fastcgi_temp_path $ROOT/nginx-tmp/fastcgi;
+  uwsgi_temp_path $ROOT/nginx-tmp/uwsgi;
+  scgi_temp_path $ROOT/nginx-tmp/scgi;
+  include $ROOT/nginx-site.conf;
+}
+NGINXEOF
+  "$NGINX" -t -q -c "$ROOT/nginx.conf" -e "$ROOT/nginx-error.log"
+  start nginx "$NGINX" -c "$ROOT/nginx.conf" -e "$ROOT/nginx-error.log"
+  CLIENT=(--base "https://127.0.0.1:$HTTPS_PORT" --plain "http://127.0.0.1:$HTTP_PORT"
+    --cafile "$ROOT/tls/fullchain.pem" --private-prefix "$DIGIPROJ_X_ACCEL_REDIRECT_PREFIX")
+fi
+
+printf '%s\n' "$PASSWORD" | "$PY" deploy/smoke_client.py "${CLIENT[@]}" \
   --started-at "$STARTED_AT" --email "$EMAIL" --project "$PROJECT" --period 2026-01-01 2027-12-31
 for pid in "${PIDS[@]}"; do
   kill -0 "$pid" 2>/dev/null || { echo "smoke: a process died (pid $pid)" >&2; exit 1; }

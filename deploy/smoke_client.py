@@ -1,9 +1,12 @@
 """The HTTP half of `make prod-smoke` (deploy/smoke.sh starts the processes): what a browser
 behind the TLS-terminating nginx does, with the standard library only.
 
-Every request carries `X-Forwarded-Proto: https`, as nginx's would, so the production settings
-(DJANGO_SECURE: SSL redirect, secure cookies, CSRF origin checks) are exercised as they are
-behind the proxy. Prints the figures on stdout; exits non-zero with the reason on failure.
+With an https:// base it goes through nginx (the sample config, deploy/nginx/digiproj.conf,
+with a self-signed certificate: --cafile), and downloads arrive by X-Accel-Redirect. With an
+http:// base it talks to gunicorn directly and sends `X-Forwarded-Proto: https` itself, as
+nginx would. Either way the production settings (DJANGO_SECURE: SSL redirect, secure cookies,
+CSRF origin checks) are exercised as behind the proxy. Prints the figures on stdout; exits
+non-zero with the reason on failure.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import re
+import ssl
 import sys
 import time
 import urllib.error
@@ -35,12 +39,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Browser:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, *, cafile: str | None = None) -> None:
         self.base = base.rstrip("/")
+        self.via_nginx = self.base.startswith("https://")
         self.origin = "https://" + urllib.parse.urlsplit(self.base).netloc
         self.jar = http.cookiejar.CookieJar(policy=_TlsTerminated())
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+            urllib.request.HTTPCookieProcessor(self.jar),
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cafile)),
+            _NoRedirect(),
         )
 
     def request(
@@ -48,7 +55,7 @@ class Browser:
     ) -> tuple[int, dict[str, str], bytes]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)
-        if proxied:
+        if proxied and not self.via_nginx:
             request.add_header("X-Forwarded-Proto", "https")
         if body is not None:
             request.add_header("Origin", self.origin)
@@ -87,9 +94,10 @@ def wait_healthy(browser: Browser, started_at: float, timeout: float) -> tuple[s
         time.sleep(0.1)
 
 
-def check_proxy_settings(browser: Browser) -> None:
-    """Plain HTTP straight to gunicorn is redirected to HTTPS; the hashed static files exist."""
-    status, headers, _ = browser.request("/accounts/login/", proxied=False)
+def check_proxy_settings(browser: Browser, plain: str) -> None:
+    """Plain HTTP (to nginx's port 80 server, or straight to gunicorn) is redirected to
+    HTTPS; the hashed static files are served."""
+    status, headers, _ = Browser(plain).request("/accounts/login/", proxied=False)
     if status != 301 or not headers.get("Location", "").startswith("https://"):
         raise SmokeError(f"plain HTTP was not redirected to HTTPS ({status})")
     status, _, page = browser.request("/accounts/login/")
@@ -144,7 +152,15 @@ def download(browser: Browser, path: str) -> int:
         raise SmokeError(f"download {path}: {status} {disposition!r}")
     if not body.startswith(b"PK"):
         raise SmokeError(f"download {path}: not an xlsx file")
+    if "X-Accel-Redirect" in headers:
+        raise SmokeError(f"download {path}: nginx passed X-Accel-Redirect on to the client")
     return len(body)
+
+
+def check_private_location_is_internal(browser: Browser, prefix: str) -> None:
+    status, _, _ = browser.request(prefix.rstrip("/") + "/reporting/")
+    if status != 404:
+        raise SmokeError(f"{prefix} answered {status} from outside (must be internal: 404)")
 
 
 def main() -> int:
@@ -155,14 +171,20 @@ def main() -> int:
     parser.add_argument("--project", type=int, required=True)
     parser.add_argument("--period", nargs=2, required=True, metavar=("START", "END"))
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--plain", help="plain-HTTP address to check the HTTPS redirect on")
+    parser.add_argument("--cafile", help="the TLS certificate nginx presents")
+    parser.add_argument("--private-prefix", default="/_private/")
     args = parser.parse_args()
     password = sys.stdin.readline().rstrip("\n")
-    browser = Browser(args.base)
+    browser = Browser(args.base, cafile=args.cafile)
     try:
         health_path, to_healthy = wait_healthy(browser, args.started_at, args.timeout)
         print(f"smoke: healthy ({health_path}) {to_healthy:.1f} s after start")
-        check_proxy_settings(browser)
+        check_proxy_settings(browser, args.plain or args.base)
         print("smoke: plain HTTP redirects to HTTPS; hashed static files are served")
+        if browser.via_nginx:
+            check_private_location_is_internal(browser, args.private_prefix)
+            print(f"smoke: nginx refuses {args.private_prefix} from outside (internal)")
         log_in(browser, args.email, password)
         print(f"smoke: logged in as {args.email}")
         ordered = time.time()
@@ -170,7 +192,8 @@ def main() -> int:
         download_path = wait_done(browser, run_path, args.timeout)
         run_seconds = time.time() - ordered
         size = download(browser, download_path)
-        print(f"smoke: report run done in {run_seconds:.2f} s; downloaded {size} bytes")
+        how = "through nginx (X-Accel-Redirect)" if browser.via_nginx else "from gunicorn"
+        print(f"smoke: report run done in {run_seconds:.2f} s; downloaded {size} bytes {how}")
     except SmokeError as error:
         print(f"smoke: FAILED: {error}", file=sys.stderr)
         return 1
