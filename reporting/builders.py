@@ -68,25 +68,21 @@ def indicator_table(
     *,
     title: str,
     dimension_title: str,
-    rows: Sequence[Mapping[str, Any]],
-    key_labels: Mapping[Any, str],
+    rows: Sequence[tuple[str, Sequence[int]]],
     columns: Sequence[tuple[str, str]],
     measure_labels: Mapping[str, str],
     gender_labels: Mapping[str, str],
 ) -> Table:
-    """One row per dimension value (labelled), one column per (measure, gender)."""
-    table = Table(
+    """One row per dimension value (its label, its counts), one column per (measure, gender)."""
+    return Table(
         title=title,
         columns=[Column(dimension_title, "text", 34)]
         + [
             Column(f"{measure_labels[m]} {gender_labels[g]}".lower().capitalize(), "int", 12)
             for m, g in columns
         ],
+        rows=[[label, *counts] for label, counts in rows],
     )
-    for row in rows:
-        label = key_labels.get(row["key"], str(row["key"]) if row["key"] not in (None, "") else "–")
-        table.rows.append([label, *(row[f"{m}_{g}"] for m, g in columns)])
-    return table
 
 
 def content_checksum(tables: Iterable[Table]) -> str:

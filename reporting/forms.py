@@ -237,6 +237,27 @@ class ReportOrderForm(PeriodForm):
         if not access.can("reports.full_personnummer"):
             del self.fields["full_personnummer"]
 
+    def order(self) -> dict[str, Any]:
+        """The order as services.report_run_create takes it (after is_valid())."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "file_format": data["file_format"],
+            "period_start": data["period_start"],
+            "period_end": data["period_end"],
+            "organisation_id": self.organisation_id(),
+            "full_personnummer": data.get("full_personnummer", False),
+        }
+
+
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """The form's errors as messages that name their field ("Månad: Ange ett giltigt datum.")."""
+    texts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        texts.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return texts
+
 
 class MonthForm(forms.Form):
     month = forms.DateField(label=_("Månad"), input_formats=["%Y-%m-%d", "%Y-%m"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from digiproj import jobs
 from digiproj.accounts.models import User
-from digiproj.dates import month_start
+from digiproj.dates import month_end, month_start
 from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
 
@@ -78,6 +78,21 @@ def report_run_create(
     run.save()
     jobs.job_enqueue(run)
     return run
+
+
+def scb_file_order(
+    *, access: ProjectAccess, user: User, month: dt.date, file_format: str
+) -> ReportRun:
+    """Order the SCB file of the calendar month `month` falls in (see report_run_create)."""
+    first = month_start(month)
+    return report_run_create(
+        access=access,
+        user=user,
+        kind="scb",
+        file_format=file_format,
+        period_start=first,
+        period_end=month_end(first),
+    )
 
 
 def report_run_execute(*, run_id: int) -> None:

@@ -22,6 +22,11 @@ from reporting.selectors import Period
 
 Progress = Callable[[int], None]
 
+
+def no_progress(percent: int) -> None:
+    """The progress of figures read for a page: nobody follows it."""
+
+
 # What every report that shows hours says about the time it counts (activities.hours).
 COUNTED_TIME_RULE = gettext_lazy(
     "Räknad tid: närvaro räknas på tillfällets startdag och egenrapporterad tid på sitt datum "

@@ -1,9 +1,14 @@
 """Indikatorer: participants started, active and ended by gender and each dimension, plan
-against outcome, hours and competence change by gender."""
+against outcome, hours and competence change by gender.
+
+IndicatorFigures reads every figure once; the page (views/indicators.py) shows them with
+their links, Indicators.build writes them. Neither computes a figure of its own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -23,9 +28,145 @@ from .base import (
     dimension_labels,
     hours_of,
     level,
+    no_progress,
 )
 
 INDICATOR_DIMENSIONS = ["total", "age_band", "isced", "role_group", "organisation", "end_reason"]
+PLAN_GENDERS = ("K", "M", "total")  # the grant decision plans women, men and everyone
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One value of a dimension: its key (what its figures' links filter on), its label
+    and one count per figure column (IndicatorFigures.columns)."""
+
+    key: Any
+    label: str
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    title: str
+    rows: list[BreakdownRow]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    gender: str  # K, M or total
+    planned: int | None
+    started: int
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    gender: str  # one of genders_for, or total
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """Every figure of Indikatorer for a period and organisation, read once."""
+
+    columns: list[tuple[str, str]]  # (measure, gender or total) of each count
+    breakdowns: list[Breakdown]  # one per INDICATOR_DIMENSIONS, "total" first
+    plan: list[PlanRow]
+    hours: list[HoursRow]  # by gender, then the total
+
+    @classmethod
+    def read(
+        cls,
+        *,
+        access: ProjectAccess,
+        period: Period,
+        organisation_id: int | None,
+        progress: Progress = no_progress,
+    ) -> IndicatorFigures:
+        columns = selectors.indicator_columns(access)
+        labels = dimension_labels(access)
+        breakdowns = []
+        for index, dimension in enumerate(INDICATOR_DIMENSIONS):
+            title, key_labels = labels[dimension]
+            rows = selectors.indicator_breakdown(
+                access=access, period=period, dimension=dimension, organisation_id=organisation_id
+            )
+            breakdowns.append(
+                Breakdown(
+                    dimension,
+                    str(title),
+                    [
+                        BreakdownRow(
+                            row["key"],
+                            _key_label(key_labels, row["key"]),
+                            [row[f"{m}_{g}"] for m, g in columns],
+                        )
+                        for row in rows
+                    ],
+                )
+            )
+            progress(10 + 60 * (index + 1) // len(INDICATOR_DIMENSIONS))
+        total = dict(zip(columns, breakdowns[0].rows[0].counts, strict=True))
+        project = access.project
+        planned = {
+            "K": project.planned_women,
+            "M": project.planned_men,
+            "total": project.planned_participants,
+        }
+        plan = [PlanRow(g, planned[g], total[("started", g)]) for g in PLAN_GENDERS]
+        minutes = activity_statistics.minutes_by_gender(
+            access=access, start=period.start, end=period.end, organisation_id=organisation_id
+        )
+        hours = [HoursRow(g, hours_of(minutes.get(g, 0))) for g in genders_for(access)]
+        hours.append(HoursRow("total", hours_of(sum(minutes.values()))))
+        return cls(columns, breakdowns, plan, hours)
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """The counts of the "Alla deltagare" row by (measure, gender)."""
+        return dict(zip(self.columns, self.breakdowns[0].rows[0].counts, strict=True))
+
+
+def _key_label(key_labels: dict[Any, Any], key: Any) -> str:
+    """A dimension value as shown: its label, else the value itself, "–" for none."""
+    return str(key_labels.get(key, str(key) if key not in (None, "") else "–"))
+
+
+@dataclass(frozen=True)
+class CompetenceChangeRow:
+    """Paired DigComp change of one gender in one area (see Kompetensutveckling)."""
+
+    gender: str
+    area: int
+    people: int
+    change: Decimal | None
+    suppressed: bool
+
+
+def competence_change(
+    *, access: ProjectAccess, period: Period, organisation_id: int | None
+) -> list[CompetenceChangeRow]:
+    """Paired change by gender between the period's first baseline and latest follow-up;
+    none when a round is missing or anonymous (no one to pair)."""
+    baseline, follow_up = survey_selectors.round_pair_for_period(
+        access=access, start=period.start, end=period.end
+    )
+    if not (baseline and follow_up) or baseline.anonymous or follow_up.anonymous:
+        return []
+    rows = survey_selectors.paired_change(
+        access=access,
+        baseline_id=baseline.pk,
+        follow_up_id=follow_up.pk,
+        group_by="gender",
+        organisation_id=organisation_id,
+    )
+    return [
+        CompetenceChangeRow(
+            row["grp"], row["area"], row["n"], level(row["change"]), row["suppressed"]
+        )
+        for row in survey_selectors.suppress(
+            rows, threshold=access.project.survey_anonymity_threshold
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -35,51 +176,42 @@ class Indicators:
     def build(
         self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
     ) -> list[Table]:
-        labels = dimension_labels(access)
-        columns = selectors.indicator_columns(access)
-        measure_labels = {k: str(v) for k, v in MEASURES.items()}
-        tables = []
-        for index, dimension in enumerate(INDICATOR_DIMENSIONS):
-            title, key_labels = labels[dimension]
-            rows = selectors.indicator_breakdown(
-                access=access,
-                period=period,
-                dimension=dimension,
-                organisation_id=run.organisation_id,
-            )
-            tables.append(
-                builders.indicator_table(
-                    title=str(title),
-                    dimension_title=str(title),
-                    rows=rows,
-                    key_labels={k: str(v) for k, v in key_labels.items()},
-                    columns=columns,
-                    measure_labels=measure_labels,
-                    gender_labels=gender_labels(),
-                )
-            )
-            progress(10 + 60 * (index + 1) // len(INDICATOR_DIMENSIONS))
-        tables.append(self._plan(access, tables[0]))
-        tables.append(self._hours(access, run, period))
-        tables.append(self._competence(access, run, period))
-        return tables
-
-    def _hours(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
-        minutes = activity_statistics.minutes_by_gender(
-            access=access, start=period.start, end=period.end, organisation_id=run.organisation_id
+        figures = IndicatorFigures.read(
+            access=access, period=period, organisation_id=run.organisation_id, progress=progress
         )
+        measure_labels = {k: str(v) for k, v in MEASURES.items()}
+        tables = [
+            builders.indicator_table(
+                title=breakdown.title,
+                dimension_title=breakdown.title,
+                rows=[(row.label, row.counts) for row in breakdown.rows],
+                columns=figures.columns,
+                measure_labels=measure_labels,
+                gender_labels=gender_labels(),
+            )
+            for breakdown in figures.breakdowns
+        ]
         g = gender_labels()
-        table = Table(
+        plan = Table(
+            title=_("Plan och utfall"),
+            columns=[
+                Column(_("Grupp"), "text", 20),
+                Column(_("Planerat"), "int"),
+                Column(_("Startade i perioden"), "int"),
+            ],
+        )
+        plan.rows = [[g[r.gender].capitalize(), r.planned, r.started] for r in figures.plan]
+        hours = Table(
             title=_("Timmar per kön"),
             columns=[Column(_("Kön"), "text", 16), Column(_("Timmar"), "decimal", 12)],
         )
-        for gender in genders_for(access):
-            table.rows.append([g[gender].capitalize(), hours_of(minutes.get(gender, 0))])
-        table.rows.append([g["total"].capitalize(), hours_of(sum(minutes.values()))])
-        return table
+        hours.rows = [[g[r.gender].capitalize(), r.hours] for r in figures.hours]
+        change = competence_change(
+            access=access, period=period, organisation_id=run.organisation_id
+        )
+        return [*tables, plan, hours, self._competence(access, change)]
 
-    def _competence(self, access: ProjectAccess, run: ReportRun, period: Period) -> Table:
-        """Paired DigComp change per area and gender (see Kompetensutveckling)."""
+    def _competence(self, access: ProjectAccess, rows: list[CompetenceChangeRow]) -> Table:
         table = Table(
             title=_("Kompetensförändring per kön"),
             columns=[
@@ -90,53 +222,21 @@ class Indicators:
                 Column(_("Anmärkning"), "text", 24),
             ],
         )
-        baseline, follow_up = survey_selectors.round_pair_for_period(
-            access=access, start=period.start, end=period.end
-        )
-        if not (baseline and follow_up) or baseline.anonymous or follow_up.anonymous:
+        if not rows:
             return table
         threshold = access.project.survey_anonymity_threshold
         areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
         names = dimension_labels(access)["gender"][1]
-        rows = survey_selectors.paired_change(
-            access=access,
-            baseline_id=baseline.pk,
-            follow_up_id=follow_up.pk,
-            group_by="gender",
-            organisation_id=run.organisation_id,
-        )
-        for row in survey_selectors.suppress(rows, threshold=threshold):
-            table.rows.append(
-                [
-                    str(names.get(row["grp"], row["grp"])),
-                    areas.get(row["area"], str(row["area"])),
-                    row["n"],
-                    level(row["change"]),
-                    _("för få svar (under %(n)s)") % {"n": threshold} if row["suppressed"] else "",
-                ]
-            )
-        return table
-
-    def _plan(self, access: ProjectAccess, total: Table) -> Table:
-        project = access.project
-        started = dict(zip([c.title for c in total.columns], total.rows[0], strict=True))
-        g = gender_labels()
-        measure = str(MEASURES["started"])
-        table = Table(
-            title=_("Plan och utfall"),
-            columns=[
-                Column(_("Grupp"), "text", 20),
-                Column(_("Planerat"), "int"),
-                Column(_("Startade i perioden"), "int"),
-            ],
-        )
-        for key, planned in (
-            ("K", project.planned_women),
-            ("M", project.planned_men),
-            ("total", project.planned_participants),
-        ):
-            title = f"{measure} {g[key]}".lower().capitalize()
-            table.rows.append([g[key].capitalize(), planned, started.get(title)])
+        table.rows = [
+            [
+                str(names.get(row.gender, row.gender)),
+                areas.get(row.area, str(row.area)),
+                row.people,
+                row.change,
+                _("för få svar (under %(n)s)") % {"n": threshold} if row.suppressed else "",
+            ]
+            for row in rows
+        ]
         return table
 
     def definitions(self) -> list[str]:

@@ -1,17 +1,23 @@
-"""Deltagarförteckning: one row per participant active in the period."""
+"""Deltagarförteckning: one row per participant active in the period.
+
+RegisterFigures says who is in it and their hours in the period; the page (one page of it)
+and the file (all of it, streamed) read both from there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
+from participants.models import Participation
 from reporting import selectors
 from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS
@@ -24,6 +30,30 @@ from .base import (
     dimension_labels,
     hours_of,
 )
+
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    """Who is in the register (everyone active at some point in the period) and their hours
+    in the period (present minutes plus approved own time, whether certified or not)."""
+
+    access: ProjectAccess
+    period: Period
+    organisation_id: int | None
+
+    def participations(self) -> QuerySet[Participation]:
+        return selectors.participant_register(
+            access=self.access, period=self.period, organisation_id=self.organisation_id
+        )
+
+    def hours_in_period(
+        self, participations: QuerySet[Participation] | list[int]
+    ) -> Callable[[int], Decimal]:
+        """A participation's hours (by its id), read for these participations in one query."""
+        minutes = activity_statistics.minutes_by_participation(
+            participations=participations, start=self.period.start, end=self.period.end
+        )
+        return lambda pk: hours_of(minutes.get(pk, 0))
 
 
 @dataclass(frozen=True)
@@ -53,9 +83,8 @@ class ParticipantRegister:
                 Column(_("Timmar i perioden"), "decimal", 12),
             ],
         )
-        rows = selectors.participant_register(
-            access=access, period=period, organisation_id=run.organisation_id
-        ).values_list(
+        figures = RegisterFigures(access, period, run.organisation_id)
+        rows = figures.participations().values_list(
             "pk",
             "last_name",
             "first_name",
@@ -72,13 +101,7 @@ class ParticipantRegister:
             "end_reason",
         )
         genders = labels["gender"][1]
-
-        register = selectors.participant_register(
-            access=access, period=period, organisation_id=run.organisation_id
-        )
-        minutes = activity_statistics.minutes_by_participation(
-            participations=register, start=period.start, end=period.end
-        )
+        hours = figures.hours_in_period(figures.participations())
 
         def lines() -> Iterator[list[Any]]:
             ids = []
@@ -100,7 +123,7 @@ class ParticipantRegister:
                     start,
                     end,
                     str(labels["end_reason"][1].get(reason, reason)) if end else "",
-                    hours_of(minutes.get(pk, 0)),
+                    hours(pk),
                 ]
             if run.full_personnummer:  # logged once every number has been written
                 participant_services.personnummer_reveal_bulk(

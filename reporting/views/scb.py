@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,58 +15,61 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiproj import dates
+from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from reporting import forms, selectors, services
 
+from .common import report_context
+
 
 @project_permission_required("reports.scb")
-def scb_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+def scb_overview(request: AuthenticatedHttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Every month with its new and ended participants (each linked to its rows, the same
+    filters as the file) and what was sent, or must be sent again."""
     months = selectors.scb_overview(access=access, today=timezone.localdate())
     drill = reverse("reporting:drilldown", args=[access.project.pk])
-    for m in months:  # the rows behind each month's figures (the same filters as the file)
+    links = []
+    for m in months:
         period = {"from": m.month.isoformat(), "to": dates.month_end(m.month).isoformat()}
-        m.new_url = f"{drill}?" + urlencode({**period, "measure": "started"})
-        m.ended_url = f"{drill}?" + urlencode({**period, "measure": "ended"})
-    context = {
-        "access": access,
-        "project": access.project,
-        "months": months,
-        "resend": [m for m in months if m.status in ("changed", "resend")],
-    }
+        links.append(
+            {
+                "new": f"{drill}?" + urlencode({**period, "measure": "started"}),
+                "ended": f"{drill}?" + urlencode({**period, "measure": "ended"}),
+            }
+        )
+    context = report_context(
+        access,
+        months=list(zip(months, links, strict=True)),
+        resend=[m for m in months if m.status in ("changed", "resend")],
+    )
     return render(request, "reporting/scb.html", context)
 
 
 @require_POST
 @project_permission_required("reports.scb")
-def scb_order(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+def scb_order(request: AuthenticatedHttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Order a month's SCB file; a tampered month or format (a CR/LF in it, say) orders
+    nothing and says what is wrong."""
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
-        # A tampered month or format (a CR/LF in it, say): say what is wrong, order nothing.
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        _errors(request, forms.error_messages(form))
         return redirect("reporting:scb", project_id=access.project.pk)
-    first = dates.month_start(form.cleaned_data["month"])
     try:
-        run = services.report_run_create(
+        run = services.scb_file_order(
             access=access,
             user=request.user,
-            kind="scb",
+            month=form.cleaned_data["month"],
             file_format=form.cleaned_data["file_format"] or "csv",
-            period_start=first,
-            period_end=dates.month_end(first),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _errors(request, error.messages)
         return redirect("reporting:scb", project_id=access.project.pk)
     return redirect("reporting:run", project_id=access.project.pk, pk=run.pk)
 
 
 @require_POST
 @project_permission_required("reports.scb")
-def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+def scb_mark_sent(request: AuthenticatedHttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.MonthForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -74,8 +78,7 @@ def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             access=access, user=request.user, month=form.cleaned_data["month"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _errors(request, error.messages)
     else:
         messages.success(
             request,
@@ -83,3 +86,8 @@ def scb_mark_sent(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             % {"month": f"{submission.month:%Y-%m}"},
         )
     return redirect("reporting:scb", project_id=access.project.pk)
+
+
+def _errors(request: HttpRequest, texts: Iterable[str]) -> None:
+    for text in texts:
+        messages.error(request, text)

@@ -148,7 +148,7 @@ def every_hours_figure(world, client) -> dict[str, object]:
     register = run_report(world, "deltagare")
     figures["register file"] = register["Deltagare"]
     page = client.get(reverse("reporting:register", args=[pk]), _period_params())
-    figures["register page"] = sorted(str(p.hours_in_period) for p in page.context["page"])
+    figures["register page"] = sorted(str(hours) for _p, hours in page.context["rows"])
 
     result = goal_measure(world["goal"], Context(access=access, as_of=PERIOD[1]))
     figures["goal: hours"] = (result.figure.num, result.figure.n)

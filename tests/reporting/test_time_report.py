@@ -228,7 +228,7 @@ def test_register_page_matches_the_file(client, hours):
     client.force_login(hours["coordinator"])
     url = reverse("reporting:register", args=[hours["project"].pk])
     response = client.get(url, {"period_start": PERIOD[0], "period_end": PERIOD[1]})
-    shown = {p.person.masked_personnummer: p.hours_in_period for p in response.context["page"]}
+    shown = {p.person.masked_personnummer: h for p, h in response.context["rows"]}
     rows = run_report(hours, "deltagare")["Deltagare"]
     header = rows[0]
     in_file = {r[2]: r[header.index("Timmar i perioden")] for r in rows[1:]}
