@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,16 +20,22 @@ class Column:
 
 @dataclass
 class Table:
-    """A sheet. `rows` may be a list or a generator (read once, as the file is written, so
-    a million-row table never sits in memory); `expected_rows` then tells progress."""
+    """A sheet: its `rows` held in a list, or its `lines` read once, as the file is written
+    (so a million-row table never sits in memory; `expected_rows` then tells progress).
+    Writers read either through read()."""
 
     title: str  # sheet name: 31 characters at most
     columns: list[Column]
-    rows: Iterable[list[Any]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    lines: Iterator[list[Any]] | None = None
     expected_rows: int | None = None
 
     def __post_init__(self) -> None:
         self.title = self.title[:31]
+
+    def read(self) -> Iterable[list[Any]]:
+        """Every row, once: the streamed lines if the table has them, else its rows."""
+        return self.lines if self.lines is not None else self.rows
 
     @property
     def size_hint(self) -> int:
@@ -90,7 +96,7 @@ def content_checksum(tables: Iterable[Table]) -> str:
     digest = ContentDigest()
     for table in tables:
         digest.table(table)
-        for row in table.rows:
+        for row in table.read():
             digest.row(row)
     return digest.hexdigest()
 

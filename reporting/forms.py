@@ -9,6 +9,7 @@ from django import forms
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.forms import form_field
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
@@ -46,9 +47,9 @@ class PeriodForm(forms.Form):
             # A contact's figures are their organisation's; no choice to offer.
             del self.fields["organisation"]
         else:
-            organisations = self.fields["organisation"]
-            assert isinstance(organisations, forms.ModelChoiceField)
-            organisations.queryset = Organisation.objects.filter(
+            form_field(
+                self, "organisation", forms.ModelChoiceField
+            ).queryset = Organisation.objects.filter(
                 project_organisations__project=project
             ).order_by("name")
 
@@ -143,15 +144,16 @@ class ReportParamsForm(PeriodForm):
         self.is_link = figure is not None
         self.figure_fields = tuple(figure or ())
         if figure is not None and data is not None:
-            data = {"gender": "total", "dim": "total", **data.dict()}  # the last of a repeated key
-        super().__init__(data, access=access)
+            # The last of a repeated key, as QueryDict.get reads it.
+            super().__init__({"gender": "total", "dim": "total", **data.dict()}, access=access)
+        else:
+            super().__init__(data, access=access)
         for name in list(self.fields):
             if name not in (*PeriodForm.base_fields, *self.figure_fields):
                 del self.fields[name]
         if figure is not None:
             for name in ("period_start", "period_end"):
-                field = self.fields[name]
-                assert isinstance(field, forms.DateField)
+                field = form_field(self, name, forms.DateField)
                 field.input_formats = ["%Y-%m-%d"]
                 # A link to rounds (a competence group) has their dates, not a period.
                 field.required = "period" in self.figure_fields
@@ -159,7 +161,7 @@ class ReportParamsForm(PeriodForm):
             self.fields["organisation"] = forms.IntegerField(required=False)
         if "gender" in self.fields:
             genders = [*participant_selectors.genders_for(access), "total"]
-            self.fields["gender"].choices = [(g, g) for g in genders]
+            form_field(self, "gender", forms.ChoiceField).choices = [(g, g) for g in genders]
 
     def add_prefix(self, field_name: str) -> str:
         if self.is_link:
@@ -229,7 +231,7 @@ class ReportOrderForm(PeriodForm):
 
     def __init__(self, *args: Any, access: ProjectAccess, **kwargs: Any) -> None:
         super().__init__(*args, access=access, **kwargs)
-        self.fields["kind"].choices = [
+        form_field(self, "kind", forms.ChoiceField).choices = [
             (value, label)
             for value, label in ReportKind.choices
             if value in reports.AVAILABLE and (value != "scb" or access.can("reports.scb"))
@@ -252,7 +254,7 @@ class ReportOrderForm(PeriodForm):
 
 def error_messages(form: forms.BaseForm) -> list[str]:
     """The form's errors as messages that name their field ("Månad: Ange ett giltigt datum.")."""
-    texts = []
+    texts: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         texts.extend(f"{label}: {error}" if label else str(error) for error in errors)

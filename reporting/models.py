@@ -97,7 +97,7 @@ class ReportRun(Job):
 
     @property
     def filename(self) -> str:
-        org = f"_{self.organisation.organisationsnummer}" if self.organisation_id else ""
+        org = f"_{self.organisation.organisationsnummer}" if self.organisation else ""
         dnr = self.project.diarienummer.replace("/", "-")
         period = f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
         return f"{self.kind}_{dnr}{org}_{period}.{self.file_format}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
 from django.db.models import (
     BigIntegerField,
@@ -90,9 +90,38 @@ class AgeInYears(Func):
         return compiler.compile(portable.resolve_expression(compiler.query))
 
 
+class ReportAnnotations(TypedDict):
+    """What participations_for_report adds to every participation."""
+
+    reported_gender: str
+
+
+class AgeAnnotations(ReportAnnotations):
+    """... and, unless left out, the age at start and its band."""
+
+    age_at_start: int
+    age_band: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # Participations as the reports read them (mypy follows annotate()).
+    ReportParticipation = WithAnnotations[Participation, ReportAnnotations]
+    AgedParticipation = WithAnnotations[Participation, AgeAnnotations]
+
+
+@overload
+def participations_for_report(
+    *, access: ProjectAccess, organisation_id: int | None = None, with_age: Literal[True] = True
+) -> QuerySet[AgedParticipation]: ...
+@overload
+def participations_for_report(
+    *, access: ProjectAccess, organisation_id: int | None = None, with_age: bool
+) -> QuerySet[ReportParticipation]: ...
 def participations_for_report(
     *, access: ProjectAccess, organisation_id: int | None = None, with_age: bool = True
-) -> QuerySet[Participation]:
+) -> QuerySet[ReportParticipation] | QuerySet[AgedParticipation]:
     """The scoped participations a report counts, annotated with the gender reported for the
     project (`reported_gender`) and age and age band (the age arithmetic is left out where a
     query does not need it)."""
@@ -196,7 +225,7 @@ def drilldown_rows(
     measure: str,
     gender: str,
     dimension: str = "total",
-    value: str | None = None,
+    value: str | int | None = None,
     organisation_id: int | None = None,
 ) -> QuerySet[Participation]:
     """The participations behind one figure: exactly the rows its Count counts."""
@@ -211,7 +240,7 @@ def drilldown_rows(
 
 def participant_register(
     *, access: ProjectAccess, period: Period, organisation_id: int | None = None
-) -> QuerySet[Participation]:
+) -> QuerySet[AgedParticipation]:
     """Deltagarförteckning: everyone active at some point in the period."""
     return (
         participations_for_report(access=access, organisation_id=organisation_id)

@@ -71,7 +71,7 @@ def write_xlsx(
             if c.kind in ("date", "decimal")
         ]
         sheet, in_sheet, part = _new_sheet(workbook, table, table.title), 0, 1
-        for row in table.rows:
+        for row in table.read():
             if in_sheet == EXCEL_MAX_DATA_ROWS:
                 # Excel sheets hold 1,048,576 rows: the table continues on "Title (2)" etc.
                 part += 1
@@ -167,7 +167,7 @@ def write_csv(
                     writer.writerow([])
                 writer.writerow([_csv_value(table.title)])
             writer.writerow([_csv_value(c.title) for c in table.columns])
-            for row in table.rows:
+            for row in table.read():
                 digest.row(row)
                 writer.writerow([_csv_value(v) for v in row])
                 if digest.rows % PROGRESS_EVERY == 0:

@@ -43,7 +43,7 @@ def make(
     table, which needs the checksum of what was written."""
     report = AVAILABLE[run.kind]
     tables = report.build(access=access, run=run, period=period, progress=progress)
-    organisation = run.organisation.name if run.organisation_id else _("Alla organisationer")
+    organisation = run.organisation.name if run.organisation else _("Alla organisationer")
 
     def about(checksum: str) -> Table:
         return builders.about_table(

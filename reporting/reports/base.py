@@ -62,7 +62,9 @@ def dimension_labels(access: ProjectAccess) -> dict[str, tuple[str, dict]]:
 
 def hours_of(minutes: int) -> Decimal:
     """Minutes as hours with two decimals (no rounding per month: see Tid och medfinansiering)."""
-    return round_half_up(Decimal(minutes) / 60, 2)
+    hours = round_half_up(Decimal(minutes) / 60, 2)
+    assert hours is not None  # a number in, a number out
+    return hours
 
 
 def level(value: float | Decimal | None) -> Decimal | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -17,12 +17,14 @@ from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
-from participants.models import Participation
 from reporting import selectors
 from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS
 from reporting.models import ReportRun
 from reporting.selectors import Period
+
+if TYPE_CHECKING:
+    from reporting.selectors import AgedParticipation
 
 from .base import (
     COUNTED_TIME_RULE,
@@ -41,13 +43,13 @@ class RegisterFigures:
     period: Period
     organisation_id: int | None
 
-    def participations(self) -> QuerySet[Participation]:
+    def participations(self) -> QuerySet[AgedParticipation]:
         return selectors.participant_register(
             access=self.access, period=self.period, organisation_id=self.organisation_id
         )
 
     def hours_in_period(
-        self, participations: QuerySet[Participation] | list[int]
+        self, participations: QuerySet[AgedParticipation] | list[int]
     ) -> Callable[[int], Decimal]:
         """A participation's hours (by its id), read for these participations in one query."""
         minutes = activity_statistics.minutes_by_participation(
@@ -130,7 +132,7 @@ class ParticipantRegister:
                     participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
                 )
 
-        table.rows = lines()
+        table.lines = lines()
         table.expected_rows = rows.count()
         return [table]
 

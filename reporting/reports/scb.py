@@ -70,7 +70,7 @@ class ScbFile:
                 participation_ids=ids, user_id=run.requested_by_id, context=f"scb:{run.pk}"
             )
 
-        table.rows = lines()
+        table.lines = lines()
         table.expected_rows = rows.count()
         return [table]
 
