@@ -31,6 +31,7 @@ from participants import personnummer as pnr
 from participants.models import Participation
 from reporting import services
 from reporting.definitions import ROUNDING
+from reporting.reports import base as report_base
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import (
     ActivityFactory,
@@ -696,3 +697,79 @@ def test_activities_page_shows_the_files_sessions_enrolled_present_and_hours(cli
     workshop = page(context["per_kind"])["Workshop"]
     # Two workshops: 6 sessions, A (80 min) and D (45) women, B, C and E (175 min) men.
     assert workshop == [6, 0, 2, 3, 5, Decimal("2.08"), Decimal("2.92"), Decimal("5.00")]
+
+
+# --- Indikatorer, Deltagarförteckning, SCB: the page's context against the files ------------
+
+
+def _page(client, world, name: str, **params):
+    response = client.get(
+        reverse(name, args=[world["project"].pk]),
+        {"period_start": START.isoformat(), "period_end": END.isoformat(), **params},
+    )
+    assert response.status_code == 200
+    return response.context
+
+
+def test_indicator_page_context_holds_the_files_figures(client, world):
+    """Every dimension, plan against outcome, hours by gender: the numbers the page renders
+    are the file's; competence change by gender is the competence page's."""
+    client.force_login(world["coordinator"])
+    context = _page(client, world, "reporting:indicators")
+    competence = _page(client, world, "reporting:competence")
+    change = {
+        (str(area["number"]), group["label"].capitalize()): [
+            group["row"]["n"],
+            report_base.level(group["row"]["change"]),
+        ]
+        for area in competence["areas"]
+        for group in area["groups"]
+        if group["row"] and not group["row"]["suppressed"] and group["label"] != "totalt"
+    }
+    assert change  # the seeded rounds pair people of both genders
+    for source in files(world, "indikatorer"):
+        for section in context["sections"]:
+            page = [[row["label"], *(c["value"] for c in row["cells"])] for row in section["rows"]]
+            assert [[str(r[0]), *map(number, r[1:])] for r in source[section["title"]][1:]] == [
+                [r[0], *map(number, r[1:])] for r in page
+            ], section["dimension"]
+        plan = [
+            [row["label"].capitalize(), row["planned"], row["started"]["value"]]
+            for row in context["plan"]
+        ]
+        assert [[r[0], number(r[1]), number(r[2])] for r in source["Plan och utfall"][1:]] == [
+            [r[0], number(r[1]), number(r[2])] for r in plan
+        ]
+        hours = [[row["label"].capitalize(), row["hours"]] for row in context["hours_by_gender"]]
+        assert [[r[0], number(r[1])] for r in source["Timmar per kön"][1:]] == hours
+        in_file = {
+            (r[1].split(" ")[0], r[0]): [number(r[2]), number(r[3])]
+            for r in source["Kompetensförändring per kön"][1:]
+            if not r[4]
+        }
+        assert in_file == {k: [number(v[0]), number(v[1])] for k, v in change.items()}
+
+
+def test_register_page_context_holds_the_files_people_and_hours(client, world):
+    client.force_login(world["coordinator"])
+    context = _page(client, world, "reporting:register")
+    page = [
+        (p.last_name, p.first_name, p.person.masked_personnummer, h) for p, h in context["rows"]
+    ]
+    assert len(page) == 5
+    for source in files(world, "deltagare"):
+        rows = source["Deltagare"][1:]
+        assert [(r[0], r[1], r[2], number(r[13])) for r in rows] == page
+
+
+def test_scb_page_context_counts_the_rows_of_each_months_file(client, world):
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("reporting:scb", args=[world["project"].pk]))
+    page = {m.month: (m.new, m.ended) for m, _links in response.context["months"]}
+    for month in (dt.date(2024, m, 1) for m in range(1, 7)):
+        last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        for source in files(world, "scb", start=month, end=last):
+            rows = source["SCB"][1:]
+            new = sum(1 for r in rows if str(r[2])[:7] == f"{month:%Y-%m}")
+            ended = sum(1 for r in rows if r[3] not in (None, ""))
+            assert (new, ended) == page[month], month
