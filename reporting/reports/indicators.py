@@ -20,16 +20,15 @@ from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
 from reporting.models import ReportRun
 from reporting.selectors import Period
-from surveys import selectors as survey_selectors
 
 from .base import (
     COUNTED_TIME_RULE,
     Progress,
     dimension_labels,
     hours_of,
-    level,
     no_progress,
 )
+from .competence import CompetencePresenter
 
 INDICATOR_DIMENSIONS = ["total", "age_band", "isced", "role_group", "organisation", "end_reason"]
 PLAN_GENDERS = ("K", "M", "total")  # the grant decision plans women, men and everyone
@@ -132,44 +131,6 @@ def _key_label(key_labels: dict[Any, Any], key: Any) -> str:
 
 
 @dataclass(frozen=True)
-class CompetenceChangeRow:
-    """Paired DigComp change of one gender in one area (see Kompetensutveckling)."""
-
-    gender: str
-    area: int
-    people: int
-    change: Decimal | None
-    suppressed: bool
-
-
-def competence_change(
-    *, access: ProjectAccess, period: Period, organisation_id: int | None
-) -> list[CompetenceChangeRow]:
-    """Paired change by gender between the period's first baseline and latest follow-up;
-    none when a round is missing or anonymous (no one to pair)."""
-    baseline, follow_up = survey_selectors.round_pair_for_period(
-        access=access, start=period.start, end=period.end
-    )
-    if not (baseline and follow_up) or baseline.anonymous or follow_up.anonymous:
-        return []
-    rows = survey_selectors.paired_change(
-        access=access,
-        baseline_id=baseline.pk,
-        follow_up_id=follow_up.pk,
-        group_by="gender",
-        organisation_id=organisation_id,
-    )
-    return [
-        CompetenceChangeRow(
-            row["grp"], row["area"], row["n"], level(row["change"]), row["suppressed"]
-        )
-        for row in survey_selectors.suppress(
-            rows, threshold=access.project.survey_anonymity_threshold
-        )
-    ]
-
-
-@dataclass(frozen=True)
 class Indicators:
     title = "Indikatorer"
 
@@ -206,12 +167,13 @@ class Indicators:
             columns=[Column(_("Kön"), "text", 16), Column(_("Timmar"), "decimal", 12)],
         )
         hours.rows = [[g[r.gender].capitalize(), r.hours] for r in figures.hours]
-        change = competence_change(
+        competence = CompetencePresenter(
             access=access, period=period, organisation_id=run.organisation_id
         )
-        return [*tables, plan, hours, self._competence(access, change)]
+        return [*tables, plan, hours, self._competence(access, competence)]
 
-    def _competence(self, access: ProjectAccess, rows: list[CompetenceChangeRow]) -> Table:
+    def _competence(self, access: ProjectAccess, competence: CompetencePresenter) -> Table:
+        """Paired change by gender, Kompetensutveckling's figures (its presenter)."""
         table = Table(
             title=_("Kompetensförändring per kön"),
             columns=[
@@ -222,18 +184,18 @@ class Indicators:
                 Column(_("Anmärkning"), "text", 24),
             ],
         )
+        rows = competence.change("gender")
         if not rows:
             return table
-        threshold = access.project.survey_anonymity_threshold
-        areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
+        too_few = _("för få svar (under %(n)s)") % {"n": competence.threshold}
         names = dimension_labels(access)["gender"][1]
         table.rows = [
             [
-                str(names.get(row.gender, row.gender)),
-                areas.get(row.area, str(row.area)),
-                row.people,
+                str(names.get(row.group, row.group)),
+                competence.area_label(row.area),
+                row.n,
                 row.change,
-                _("för få svar (under %(n)s)") % {"n": threshold} if row.suppressed else "",
+                too_few if row.suppressed else "",
             ]
             for row in rows
         ]

@@ -31,7 +31,6 @@ from participants import personnummer as pnr
 from participants.models import Participation
 from reporting import services
 from reporting.definitions import ROUNDING
-from reporting.reports import base as report_base
 from surveys.models import AreaLevel, Response, Round
 from tests.factories import (
     ActivityFactory,
@@ -718,13 +717,10 @@ def test_indicator_page_context_holds_the_files_figures(client, world):
     context = _page(client, world, "reporting:indicators")
     competence = _page(client, world, "reporting:competence")
     change = {
-        (str(area["number"]), group["label"].capitalize()): [
-            group["row"]["n"],
-            report_base.level(group["row"]["change"]),
-        ]
+        (str(area.number), group.label.capitalize()): [group.row.n, group.row.change]
         for area in competence["areas"]
-        for group in area["groups"]
-        if group["row"] and not group["row"]["suppressed"] and group["label"] != "totalt"
+        for group in area.groups
+        if group.row and not group.row.suppressed and group.label != "totalt"
     }
     assert change  # the seeded rounds pair people of both genders
     for source in files(world, "indikatorer"):
