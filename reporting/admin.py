@@ -29,8 +29,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     extra_readonly: tuple[str, ...] = ()
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return self.get_readonly_fields(request, obj)
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(self.get_readonly_fields(request, obj))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

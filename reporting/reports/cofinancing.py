@@ -342,7 +342,7 @@ def _person_table(time: TimePresenter, access: ProjectAccess, show: Any) -> Tabl
             Column(_("Värde (kr)"), "decimal", 12),
             Column(_("Minuter i avslutsfasen"), "int", 12),
         ],
-        rows=lines(),
+        lines=lines(),
         expected_rows=len(time.person_months),
     )
 
@@ -387,7 +387,7 @@ def _activity_table(time: TimePresenter, show: Any) -> Table:
             Column(_("Minuter"), "int", 9),
             Column(_("Intygad"), "text", 8),
         ],
-        rows=lines(),
+        lines=lines(),
         expected_rows=len(per_activity),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from digiproj.projects.permissions import ProjectAccess
@@ -85,7 +86,7 @@ class GoalsFollowUp:
             overview.rows.append(
                 [
                     goal.title,
-                    goal.parent.title if goal.parent_id else "",
+                    goal.parent.title if goal.parent else "",
                     str(steps[goal.step]),
                     str(goal.get_measure_display()),
                     period.end,
@@ -141,7 +142,7 @@ class GoalsFollowUp:
             columns=[Column(_("Steg"), "text", 24), Column(_("Innehåll"), "text", 100)],
         )
         for step in ChangeTheory.STEPS:
-            name = str(ChangeTheory._meta.get_field(step).verbose_name).capitalize()
+            name = str(_step_name(step)).capitalize()
             table.rows.append([name, getattr(theory, step, "") if theory else ""])
             for result, depth in results:
                 if result.goal.step == step:
@@ -198,3 +199,10 @@ class GoalsFollowUp:
                 "ingen enskild kan pekas ut."
             ),
         ]
+
+
+def _step_name(step: str) -> str:
+    """A change-theory step's name: its field's verbose name."""
+    field = ChangeTheory._meta.get_field(step)
+    assert isinstance(field, models.Field)  # the steps are text fields, not relations
+    return str(field.verbose_name)

@@ -15,6 +15,7 @@ from digiproj.projects.permissions import ProjectAccess, project_permission_requ
 from participants import selectors as participant_selectors
 from reporting import selectors
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
+from reporting.forms import FigureParams
 from reporting.reports import base as report_base
 from reporting.reports.indicators import IndicatorFigures
 
@@ -147,17 +148,26 @@ def drilldown(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     )
     page = paginate(request, rows, PAGE_SIZE)
     labels = report_base.dimension_labels(access)
-    title, key_labels = labels[figure.dimension]
     genders = labels["gender"][1]  # the gender the figure counts them under, not as recorded
     context = report_context(
         access,
         page=page,
         rows=[(p, genders.get(p.reported_gender, "")) for p in page],
         period=figure.period,
-        measure_label=MEASURES[figure.measure],
-        gender_label=participant_selectors.gender_labels()[figure.gender],
-        dimension_title=title,
-        value_label=key_labels.get(figure.value, figure.value),
         dimension=figure.dimension,
+        **_figure_labels(labels, figure),
     )
     return render(request, "reporting/drilldown.html", context)
+
+
+def _figure_labels(
+    labels: dict[str, tuple[str, dict[Any, Any]]], figure: FigureParams
+) -> dict[str, Any]:
+    """What the drill-down's heading says the figure is."""
+    title, key_labels = labels[figure.dimension]
+    return {
+        "measure_label": MEASURES[figure.measure],
+        "gender_label": participant_selectors.gender_labels()[figure.gender],
+        "dimension_title": title,
+        "value_label": key_labels.get(figure.value, figure.value),
+    }

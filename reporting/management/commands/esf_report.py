@@ -50,7 +50,7 @@ class Command(BaseCommand):
             .first()
         )
         access = project_access(user, project) if user else None
-        if access is None:
+        if user is None or access is None:
             raise CommandError("Ingen beställare med behörighet i projektet (ange --as-user).")
         organisation_id = None
         if o["organisation"]:
