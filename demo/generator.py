@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import random
 
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
 from digiproj.projects.models import Membership
 from participants.models import Participation
 
@@ -29,8 +33,35 @@ from .projects import LIVE_PROJECT, PROJECTS, seed_organisations, seed_project
 from .surveys import seed_survey
 
 
-def seed(*, participants_per_project: int = 150) -> dict[str, int]:
-    """Create or complete the demo data. Running it again changes nothing."""
+class DemoRefused(Exception):
+    """The demo data would go into a database that may be a real installation's."""
+
+
+def demo_database_check(*, force: bool) -> None:
+    """Refuse the demo on anything but the embedded SQLite database unless forced.
+
+    The demo makes a superuser and staff whose password is printed in the README: on a
+    municipality's PostgreSQL database that is an open door. `make run` (SQLite) needs no
+    flag; the benchmarks and tests on PostgreSQL say `force=True`, an operator who really wants
+    a demo installation passes --force or sets DIGIPROJ_ALLOW_DEMO=1.
+    """
+    if connection.vendor == "sqlite" or force or settings.DIGIPROJ_ALLOW_DEMO:
+        return
+    raise DemoRefused(
+        _(
+            "Demodata skapas bara i den inbäddade SQLite-databasen: den här databasen är "
+            "%(vendor)s och kan vara en riktig installation, och demot skapar en "
+            "administratör med ett offentligt lösenord. Ange --force (eller "
+            "DIGIPROJ_ALLOW_DEMO=1) om det verkligen är en demoinstallation."
+        )
+        % {"vendor": connection.vendor}
+    )
+
+
+def seed(*, participants_per_project: int = 150, force: bool = False) -> dict[str, int]:
+    """Create or complete the demo data. Running it again changes nothing. Refused on a
+    non-embedded database unless `force` (see demo_database_check)."""
+    demo_database_check(force=force)
     orgs = seed_organisations()
     projects = [seed_project(spec, orgs) for spec in PROJECTS]
     digilo = projects[0]

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from digiproj.beat import BEAT_SCHEDULE
 from digiproj.sqlite import OPTIONS as SQLITE_OPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -243,7 +244,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Every periodic task, with its period and why, is listed in digiproj/beat.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 SESSION_COOKIE_AGE = 8 * 3600
 
@@ -257,6 +259,10 @@ LOGGING = {
         "digiproj.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# seed_demo (demo/generator.py) runs on PostgreSQL only with --force or this set: the demo
+# makes a superuser with a public password.
+DIGIPROJ_ALLOW_DEMO = env.bool("DIGIPROJ_ALLOW_DEMO", default=False)
 
 # How many rows an uploaded participant file may have (bigger files are refused).
 PARTICIPANT_IMPORT_MAX_ROWS = env.int("DIGIPROJ_IMPORT_MAX_ROWS", default=50_000)
@@ -283,17 +289,6 @@ PARTICIPANT_IMPORT_MEMORY_MB = env.int("DIGIPROJ_IMPORT_MEMORY_MB", default=1024
 # Fault injection for tests only: seconds to pause between report steps, so a test can kill
 # the worker in the middle of a run. Always 0 in production.
 REPORT_RUN_STEP_DELAY = env.float("DIGIPROJ_REPORT_STEP_DELAY", default=0.0)
-# One beat task for every kind of job: recover stalled jobs, delete files and rows past
-# retention.
-CELERY_BEAT_SCHEDULE["jobs-maintain"] = {
-    "task": "digiproj.jobs.jobs_maintain_task",
-    "schedule": 60.0,
-}
-# activities: mail reminders to everyone enrolled in a session starting within 24 hours.
-CELERY_BEAT_SCHEDULE["activities-session-reminders"] = {
-    "task": "activities.tasks.enrolment_reminders_send_task",
-    "schedule": 15 * 60,
-}
 # surveys: absolute links in invitation mails (the site's public address).
 DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
 # participants: how long an invitation link works (absolute links use DIGIPROJ_BASE_URL).

@@ -59,7 +59,7 @@ def _goals(project: Project) -> list[Goal]:
 
 
 def run(bench) -> None:
-    generator.seed(participants_per_project=PARTICIPANTS)
+    generator.seed(participants_per_project=PARTICIPANTS, force=True)
     project = Project.objects.get(diarienummer="2020/00268")
     if connection.vendor == "postgresql":
         bench.record("attendance rows in the project", _ensure_attendance(project))

@@ -172,7 +172,7 @@ def execute(run_id: int) -> None:
 
 
 def run(bench) -> None:
-    generator.seed(participants_per_project=PARTICIPANTS)
+    generator.seed(participants_per_project=PARTICIPANTS, force=True)
     project = Project.objects.get(diarienummer="2020/00268")
     user = User.objects.get(email="koordinator@digiproj.test")
     access = project_access(user, project)

@@ -111,7 +111,7 @@ def _fill(round_: Round, participations: list[dict], questions: list[Question], 
 
 
 def run(bench) -> None:
-    generator.seed(participants_per_project=RESPONSES)
+    generator.seed(participants_per_project=RESPONSES, force=True)
     project = Project.objects.get(diarienummer="2020/00268")
     survey = _survey(project)
     questions = list(

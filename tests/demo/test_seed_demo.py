@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from demo import generator
 from demo.people import DEMO_LOGINS
@@ -16,7 +16,7 @@ def test_demo_records_no_time_outside_the_participations():
     from activities.hours import counted_rows, minutes_by
     from activities.models import Attendance
 
-    call_command("seed_demo", participants=30, verbosity=0)
+    call_command("seed_demo", participants=30, force=True, verbosity=0)
     assert Attendance.objects.filter(present=True, minutes__gt=0).exists()
     outside = counted_rows(
         participations=Participation.objects.all(), start=None, end=None, outside=True
@@ -26,9 +26,9 @@ def test_demo_records_no_time_outside_the_participations():
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent():
-    call_command("seed_demo", participants=30, verbosity=0)
+    call_command("seed_demo", participants=30, force=True, verbosity=0)
     counts = (Project.objects.count(), Person.objects.count(), Participation.objects.count())
-    call_command("seed_demo", participants=30, verbosity=0)
+    call_command("seed_demo", participants=30, force=True, verbosity=0)
     assert (
         Project.objects.count(),
         Person.objects.count(),
@@ -47,7 +47,7 @@ def test_seed_demo_is_idempotent():
 
 @pytest.mark.django_db
 def test_seed_demo_prints_the_logins(capsys):
-    call_command("seed_demo", participants=5, print_logins=True)
+    call_command("seed_demo", participants=5, print_logins=True, force=True)
     out = capsys.readouterr().out
     for login in DEMO_LOGINS:
         assert f"{login.role}: {login.email} / {login.password}" in out
@@ -55,7 +55,53 @@ def test_seed_demo_prints_the_logins(capsys):
 
 @pytest.mark.django_db
 def test_digiwestum_keeps_support_share_apart_from_eu_rate():
-    generator.seed(participants_per_project=1)
+    generator.seed(participants_per_project=1, force=True)
     westum = Project.objects.get(diarienummer="2020/00117")
     assert westum.eu_cofinancing_rate == 50
     assert str(westum.esf_support_share) == "47.0"
+
+
+def _pretend_postgresql(monkeypatch) -> None:
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_non_embedded_database_without_force(monkeypatch, settings):
+    settings.DIGIPROJ_ALLOW_DEMO = False
+    _pretend_postgresql(monkeypatch)
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", participants=1, verbosity=0)
+    assert not Project.objects.exists()  # refused before anything was written
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_on_a_non_embedded_database_with_force(monkeypatch, settings):
+    settings.DIGIPROJ_ALLOW_DEMO = False
+    _pretend_postgresql(monkeypatch)
+    call_command("seed_demo", participants=1, force=True, verbosity=0)
+    assert Project.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_on_a_non_embedded_database_when_the_installation_allows_it(
+    monkeypatch, settings
+):
+    settings.DIGIPROJ_ALLOW_DEMO = True
+    _pretend_postgresql(monkeypatch)
+    call_command("seed_demo", participants=1, verbosity=0)
+    assert Project.objects.count() == 3
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_seed_demo_refuses_postgresql_without_force(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.fail("set DATABASE_URL to run the PostgreSQL tests")
+    settings.DIGIPROJ_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="postgresql"):
+        call_command("seed_demo", participants=1, verbosity=0)
+    assert not Project.objects.exists()

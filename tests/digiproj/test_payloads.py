@@ -324,7 +324,7 @@ def test_payloads_in_every_free_text_field_are_escaped_and_neutralised(
     from surveys import services as survey_services
     from surveys.models import Answer, Invitation, Question, Response
 
-    generator.seed(participants_per_project=4)
+    generator.seed(participants_per_project=4, force=True)
     # Free-text answers, as respondents write them (the demo answers only scales).
     text_question = Question.objects.filter(kind=Question.Kind.SHORT_TEXT).first()
     if text_question is None:

@@ -34,7 +34,7 @@ MASKED = re.compile(r"^\d{8}-\*{4}$")
 
 @pytest.fixture
 def demo(db):
-    generator.seed(participants_per_project=25)
+    generator.seed(participants_per_project=25, force=True)
 
 
 def _coordinator(page: Page, base_url: str) -> Project:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(db):
-    generator.seed(participants_per_project=20)
+    generator.seed(participants_per_project=20, force=True)
 
 
 def test_coordinator_logs_in_and_sees_dashboard_in_swedish(demo, live_server, page: Page):

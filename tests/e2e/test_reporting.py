@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(db):
-    generator.seed(participants_per_project=25)
+    generator.seed(participants_per_project=25, force=True)
 
 
 def test_coordinator_orders_downloads_and_drills_down(demo, live_server, page: Page):

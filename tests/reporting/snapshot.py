@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
     out: dict[str, str] = {}
     with freeze_time(FROZEN), translation.override("sv"):
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", force=True, verbosity=0)
         for project in Project.objects.order_by("diarienummer"):
             for role in (Role.COORDINATOR, Role.CONTACT):
                 user = (

@@ -22,7 +22,7 @@ DIGILO = "2020/00268"
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     project = Project.objects.get(diarienummer=DIGILO)
     umea = Organisation.objects.get(name="Umeå kommun")
     coordinator = Membership.objects.get(

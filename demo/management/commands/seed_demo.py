@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo import generator
 from demo.people import DEMO_LOGINS
@@ -18,9 +18,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--print-logins", action="store_true", help="Skriv ut demoinloggningarna."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Skapa demodata även i en annan databas än den inbäddade (t.ex. PostgreSQL).",
+        )
 
-    def handle(self, *args: Any, participants: int, print_logins: bool, **options: Any) -> None:
-        result = generator.seed(participants_per_project=participants)
+    def handle(
+        self, *args: Any, participants: int, print_logins: bool, force: bool, **options: Any
+    ) -> None:
+        try:
+            result = generator.seed(participants_per_project=participants, force=force)
+        except generator.DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Demodata klar: {result['projects']} projekt, "
             f"{result['participants_created']} nya deltagare."

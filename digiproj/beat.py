@@ -1,0 +1,28 @@
+"""Every periodic task Celery beat runs, in one place: what runs, how often, and why.
+
+settings.py reads this as CELERY_BEAT_SCHEDULE; tests/digiproj/test_beat.py checks that every
+task named here is registered in the Celery app (a renamed task would otherwise be sent by beat
+and silently dropped by the workers). Only task names (strings) here: the core imports no app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Every kind of background job (report runs, survey exports, participant imports): take over
+    # attempts whose worker died (lease expired), fail jobs that waited too long for a worker,
+    # delete files and rows past their retention. Every minute, so a lost job is picked up
+    # again within about JOB_LEASE_SECONDS + 60 s.
+    "jobs-maintain": {
+        "task": "digiproj.jobs.jobs_maintain_task",
+        "schedule": 60.0,
+    },
+    # Mail a reminder to everyone enrolled in a session that starts within 24 hours. Every
+    # 15 minutes: each enrolment is reminded once (the service marks it), so a shorter period
+    # only makes the reminder more punctual.
+    "activities-session-reminders": {
+        "task": "activities.tasks.enrolment_reminders_send_task",
+        "schedule": 15 * 60.0,
+    },
+}
