@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities import views as activity_views
 
-from . import views
+from . import health, views
 from .projects import views as project_views
 
 admin.site.site_header = _("digiproj – administration")
@@ -12,6 +12,9 @@ admin.site.site_title = "digiproj"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Probes for load balancers and monitors (digiproj/health.py): no login, no session.
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/worker", health.healthz_worker, name="healthz_worker"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
     path(
         "p/<int:project_id>/installningar/", project_views.project_settings, name="project_settings"
