@@ -7,6 +7,7 @@ Redis; everything production needs is listed in `deploy/env.example`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -261,6 +262,21 @@ LOGGING = {
         "digiproj.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# The accessibility statement (tillgänglighetsredogörelse, /tillganglighet/, linked from every
+# footer): who runs this installation and where to report accessibility problems (an address, a
+# contact form's URL, or both), and when the service was last assessed.
+DIGIPROJ_ACCESSIBILITY_ORGANISATION = env.str(
+    "DIGIPROJ_ACCESSIBILITY_ORGANISATION", default="Projektägaren"
+)
+DIGIPROJ_ACCESSIBILITY_EMAIL = env.str("DIGIPROJ_ACCESSIBILITY_EMAIL", default="")
+DIGIPROJ_ACCESSIBILITY_URL = env.str("DIGIPROJ_ACCESSIBILITY_URL", default="")
+DIGIPROJ_ACCESSIBILITY_REVIEWED = date.fromisoformat(
+    env.str("DIGIPROJ_ACCESSIBILITY_REVIEWED", default="2026-12-02")
+)
+DIGIPROJ_ACCESSIBILITY_UPDATED = date.fromisoformat(
+    env.str("DIGIPROJ_ACCESSIBILITY_UPDATED", default="2026-12-02")
+)
 
 # seed_demo (demo/generator.py) runs on PostgreSQL only with --force or this set: the demo
 # makes a superuser with a public password.

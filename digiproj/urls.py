@@ -15,6 +15,7 @@ urlpatterns = [
     # Probes for load balancers and monitors (digiproj/health.py): no login, no session.
     path("healthz", health.healthz, name="healthz"),
     path("healthz/worker", health.healthz_worker, name="healthz_worker"),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
     path(
         "p/<int:project_id>/installningar/", project_views.project_settings, name="project_settings"

@@ -3,6 +3,7 @@ app's selectors, which the apps themselves may not (see the dependency direction
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,3 +37,15 @@ def project_dashboard(request: HttpRequest, access: ProjectAccess) -> HttpRespon
         "rounds": list(survey_selectors.round_list_open(access=access)),
     }
     return render(request, "projects/dashboard.html", context)
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """Public, logged in or not: the law asks for it before anyone has an account."""
+    context = {
+        "organisation": settings.DIGIPROJ_ACCESSIBILITY_ORGANISATION,
+        "contact_email": settings.DIGIPROJ_ACCESSIBILITY_EMAIL,
+        "contact_url": settings.DIGIPROJ_ACCESSIBILITY_URL,
+        "reviewed": settings.DIGIPROJ_ACCESSIBILITY_REVIEWED,
+        "updated": settings.DIGIPROJ_ACCESSIBILITY_UPDATED,
+    }
+    return render(request, "accessibility_statement.html", context)

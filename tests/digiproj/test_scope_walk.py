@@ -175,6 +175,7 @@ TOKEN_ROUTES = {  # the token is the credential; tested with their own apps
 PUBLIC_ROUTES = {  # no project's data at all: probes and public pages (tested with their own)
     "healthz",
     "healthz_worker",
+    "accessibility_statement",
 }
 FRAMEWORK_PREFIXES = ("account_", "mfa_", "set_language", "admin:")
 
