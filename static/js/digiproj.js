@@ -14,6 +14,10 @@
       b.setAttribute("aria-disabled", "true");
     });
   });
+  // A print button (the attendance list): no inline onclick, the CSP allows no inline script.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
   // A copy button (hidden without JavaScript) copies a block's text, e.g. the final report.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
