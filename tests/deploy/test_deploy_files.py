@@ -26,6 +26,22 @@ def test_env_example_lists_every_variable_the_installation_reads():
     assert read - listed == set()
 
 
+def test_env_example_reads_the_same_in_a_shell_as_in_systemd():
+    """The smoke (and a technician) source the file in bash, systemd reads it as an
+    EnvironmentFile: a value with a space must be quoted or bash runs its second word."""
+    result = subprocess.run(
+        ["bash", "-euc", f'set -a; . "{DEPLOY / "env.example"}"; env'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        if re.match(r"^[A-Z0-9_]+=", line):
+            value = line.split("=", 1)[1]
+            assert " " not in value or value[0] == value[-1] == '"', line
+
+
 def test_units_read_the_env_file_and_run_as_the_service_user():
     for name in ("digiproj-web", "digiproj-worker", "digiproj-beat"):
         unit = (DEPLOY / "systemd" / f"{name}.service").read_text()
