@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from digiproj.beat import BEAT_SCHEDULE
+from digiproj.logs import logging_config
 from digiproj.sqlite import OPTIONS as SQLITE_OPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while answering carries the request's id (digiproj/logs.py).
+    "digiproj.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files keep their caching), before everything that may answer.
@@ -272,16 +275,15 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 SESSION_COOKIE_AGE = 8 * 3600
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
-    "loggers": {
-        # Full personnummer reveals are written here (who, when, whose participation id).
-        "digiproj.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+# Plain text by default (`make run`); DJANGO_LOG_FORMAT=json for one JSON object a line (log
+# collectors). Either way with request id and user id, and personal data redacted
+# (digiproj/logs.py).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain")
+LOGGING = logging_config(
+    json_format=LOG_FORMAT == "json", level=env.str("DJANGO_LOG_LEVEL", default="WARNING")
+)
+# In JSON mode the worker logs through the same configuration instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # The accessibility statement (tillgänglighetsredogörelse, /tillganglighet/, linked from every
 # footer): who runs this installation and where to report accessibility problems (an address, a
