@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from digiproj.beat import BEAT_SCHEDULE
+from digiproj.errors import sentry_init
 from digiproj.logs import logging_config
 from digiproj.sqlite import OPTIONS as SQLITE_OPTIONS
 
@@ -340,4 +341,13 @@ PARTICIPANT_IMPORT_SYNC_BYTES = env.int("DIGIPROJ_IMPORT_SYNC_BYTES", default=1_
 # …and so are smaller .xlsx files whose parts say they expand to more than this.
 PARTICIPANT_IMPORT_SYNC_EXPANDED_BYTES = env.int(
     "DIGIPROJ_IMPORT_SYNC_EXPANDED_BYTES", default=20_000_000
+)
+
+# Error reporting (Sentry or GlitchTip) only when SENTRY_DSN is set; events carry no personal
+# data (digiproj/errors.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
 )
