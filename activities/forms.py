@@ -216,6 +216,19 @@ class MonthForm(forms.Form):
         return self.cleaned_data["month"] if self.is_valid() else default
 
 
+class SummaryForm(forms.Form):
+    """The Sammanställning's query string: ?organisation=<id>&fran=<YYYY-MM>. An organisation
+        outside the user's scope, or one that is not a number, is no organisation (a 404); a month
+    that is not one means from the project's start, as no month does."""
+
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    fran = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
+
+
 class CalendarForm(forms.Form):
     """The calendar's query string: ?visa=lista for the list, ?vecka=<any day of the week>."""
 

@@ -170,12 +170,11 @@ def certificate_request_manager(
 @project_permission_required("hours.approve")
 def summary_xlsx(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Sammanställning: one organisation's participants and their certified hours."""
-    organisation = get_object_or_404(
-        organisations_for(access), pk=request.GET.get("organisation") or 0
-    )
-    start = forms.MonthForm({"month": request.GET.get("fran", "")}).month_or(
-        access.project.start_date
-    )
+    form = forms.SummaryForm(request.GET, organisations=organisations_for(access))
+    if not form.is_valid() and "organisation" in form.errors:
+        raise Http404  # none, not a number, or not one the user may see
+    organisation = form.cleaned_data["organisation"]
+    start = form.cleaned_data.get("fran") or access.project.start_date
     rows = presenters.summary_rows(
         access=access,
         organisation_id=organisation.pk,

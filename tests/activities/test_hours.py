@@ -301,5 +301,20 @@ def test_summary_of_an_organisation_without_participants_is_a_sheet_without_rows
     assert time_totals.hours_by_month(participations=[], start=MARCH, end=MARCH) == {}
 
 
+@pytest.mark.parametrize("organisation", ["abc", "", "1e3", "-1"])
+def test_summary_for_no_organisation_or_not_a_number_is_404_not_500(world, client, organisation):
+    client.force_login(world.coordinator)
+    url = reverse("activities:summary_xlsx", args=[world.project.pk])
+    assert client.get(url, {"organisation": organisation}).status_code == 404
+
+
+def test_summary_with_a_month_that_is_not_one_starts_at_the_project_start(world, client):
+    client.force_login(world.coordinator)
+    url = reverse("activities:summary_xlsx", args=[world.project.pk])
+    response = client.get(url, {"organisation": world.org.pk, "fran": "mars"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
 def test_recorded_activity_kind_constant():
     assert Activity.Kind.RECORDED == "recorded"
