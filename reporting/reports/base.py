@@ -3,7 +3,7 @@ texts state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Protocol
 
@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from digiproj.numbers import round_half_up
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
+from participants import personnummer as pnr
+from participants import services as participant_services
 from participants.models import Participation
 from participants.selectors import gender_labels
 from reporting.builders import Table
@@ -25,6 +27,23 @@ Progress = Callable[[int], None]
 
 def no_progress(percent: int) -> None:
     """The progress of figures read for a page: nobody follows it."""
+
+
+def number_shown(run: ReportRun) -> Callable[[str], str]:
+    """How a report file shows a personnummer: in full if the coordinator chose so, masked
+    (ÅÅÅÅMMDD-****) otherwise. A file that shows them in full calls full_numbers_logged."""
+    return pnr.display if run.full_personnummer else pnr.mask
+
+
+def full_numbers_logged(run: ReportRun, participation_ids: Iterable[int]) -> None:
+    """Log every participation whose full number the file showed, once its last number has
+    been written (a masked file logs nothing): the one rule for every report with numbers."""
+    if run.full_personnummer:
+        participant_services.personnummer_reveal_bulk(
+            participation_ids=list(participation_ids),
+            user_id=run.requested_by_id,
+            context=f"report:{run.pk}",
+        )
 
 
 # What every report that shows hours says about the time it counts (activities.hours).

@@ -5,7 +5,7 @@ person-months into the figures the page and the file both show."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -28,7 +28,9 @@ from .base import (
     OUTSIDE_LABEL,
     Progress,
     dimension_labels,
+    full_numbers_logged,
     hours_of,
+    number_shown,
 )
 from .time_figures import TimeFigures, to_ore
 
@@ -251,10 +253,10 @@ class TimeAndCofinancing:
             access=access, period=period, organisation_id=run.organisation_id, activities=True
         )
         progress(45)
-        show = pnr.display if run.full_personnummer else pnr.mask
+        show = number_shown(run)
         summary = _summary_table(time)
         progress(60)
-        per_person = _person_table(time, access, show)
+        per_person = _person_table(time, access, run)
         activities = _activity_table(time, show)
         organisations = _organisation_table(time)
         progress(75)
@@ -306,8 +308,8 @@ def _summary_table(time: TimePresenter) -> Table:
     )
 
 
-def _person_table(time: TimePresenter, access: ProjectAccess, show: Any) -> Table:
-    genders_label = dict(dimension_labels(access)["gender"][1])
+def _person_table(time: TimePresenter, access: ProjectAccess, run: ReportRun) -> Table:
+    genders_label, show = dict(dimension_labels(access)["gender"][1]), number_shown(run)
 
     def lines() -> Iterator[list[Any]]:
         for row in time.person_months:
@@ -325,6 +327,8 @@ def _person_table(time: TimePresenter, access: ProjectAccess, show: Any) -> Tabl
                 row.value,
                 row.closing_minutes,
             ]
+        # Everyone on "Per aktivitet" has a row here too: logged once, as this sheet ends.
+        full_numbers_logged(run, dict.fromkeys(r.participation_id for r in time.person_months))
 
     return Table(
         title=_("Per deltagare och månad"),
@@ -347,7 +351,7 @@ def _person_table(time: TimePresenter, access: ProjectAccess, show: Any) -> Tabl
     )
 
 
-def _activity_table(time: TimePresenter, show: Any) -> Table:
+def _activity_table(time: TimePresenter, show: Callable[[str], str]) -> Table:
     per_activity, people, certified = time.time.per_activity, time.time.people, time.time.certified
     titles = dict(
         Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list("pk", "title")

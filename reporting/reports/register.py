@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 
 from activities.selectors import statistics as activity_statistics
 from digiproj.projects.permissions import ProjectAccess
-from participants import personnummer as pnr
-from participants import services as participant_services
 from reporting import selectors
 from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS
@@ -30,7 +28,9 @@ from .base import (
     COUNTED_TIME_RULE,
     Progress,
     dimension_labels,
+    full_numbers_logged,
     hours_of,
+    number_shown,
 )
 
 
@@ -105,6 +105,8 @@ class ParticipantRegister:
         genders = labels["gender"][1]
         hours = figures.hours_in_period(figures.participations())
 
+        show = number_shown(run)
+
         def lines() -> Iterator[list[Any]]:
             ids = []
             for row in rows.iterator(chunk_size=2000):
@@ -114,7 +116,7 @@ class ParticipantRegister:
                 yield [
                     last,
                     first,
-                    pnr.display(number) if run.full_personnummer else pnr.mask(number),
+                    show(number),
                     str(genders.get(gender, gender)),
                     age,
                     org,
@@ -127,10 +129,7 @@ class ParticipantRegister:
                     str(labels["end_reason"][1].get(reason, reason)) if end else "",
                     hours(pk),
                 ]
-            if run.full_personnummer:  # logged once every number has been written
-                participant_services.personnummer_reveal_bulk(
-                    participation_ids=ids, user_id=run.requested_by_id, context=f"report:{run.pk}"
-                )
+            full_numbers_logged(run, ids)
 
         table.lines = lines()
         table.expected_rows = rows.count()

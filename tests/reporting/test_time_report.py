@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
 from activities.models import Activity, Attendance, Certificate, SelfReportedTime
 from activities.services import certificate_sign_participant
 from digiproj.projects.models import UnitCost
+from participants import personnummer as pnr
+from participants.models import PersonnummerReveal
 from tests.factories import ActivityFactory, SessionFactory
 from tests.reporting.conftest import PERIOD, run_report
 
@@ -284,3 +288,43 @@ def test_indicator_page_hours_by_gender_link_to_the_people_behind_them(client, h
     for row in figures.values():
         people = client.get(row["url"]).context["rows"]
         assert (D(sum(p.minutes for p in people)) / 60).quantize(D("0.01")) == row["hours"]
+
+
+def _full_number_run(world, *, full: bool):
+    from digiproj.projects.permissions import project_access
+    from reporting import services
+
+    run = services.report_run_create(
+        access=project_access(world["coordinator"], world["project"]),
+        user=world["coordinator"],
+        kind="tid",
+        file_format="xlsx",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        full_personnummer=full,
+    )
+    run.refresh_from_db()
+    with run.file.open("rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    rows = list(book["Per deltagare och månad"].iter_rows(values_only=True))
+    return run, {r[rows[0].index("Personnummer")] for r in rows[1:]}
+
+
+def test_full_personnummer_logs_each_person_shown_once(hours):
+    """Full numbers on "Per deltagare och månad" and "Per aktivitet": every person shown is
+    logged once, as the register does (the file showed them without a log before)."""
+    run, shown = _full_number_run(hours, full=True)
+    assert shown
+    assert all("*" not in number for number in shown)
+    revealed = PersonnummerReveal.objects.filter(
+        user=hours["coordinator"], context=f"report:{run.pk}"
+    )
+    assert revealed.count() == len(shown)  # once per person, not per month or sheet
+    numbers = revealed.values_list("participation__person__personnummer", flat=True)
+    assert {pnr.display(n) for n in numbers} == shown
+
+
+def test_masked_numbers_log_nothing(hours):
+    _run, shown = _full_number_run(hours, full=False)
+    assert all(number.endswith("-****") for number in shown)
+    assert not PersonnummerReveal.objects.exists()
