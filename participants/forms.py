@@ -38,7 +38,8 @@ class PersonnummerField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Personnummer eller samordningsnummer"))
         kwargs.setdefault("help_text", _("12 siffror: ÅÅÅÅMMDD-NNNN."))
-        kwargs.setdefault("max_length", 15)
+        # Room for "19800229 – 9801" with spaces of every kind; normalize reads them all.
+        kwargs.setdefault("max_length", 24)
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
 

@@ -93,7 +93,7 @@ def _search_redirect(
     query = params.get("q", "")
     if pnr.contains_full_number(query):
         try:
-            number = pnr.normalize("".join(query.split()))  # "800101 - 9802" too
+            number = pnr.normalize(query)  # "800101 - 9802" too
         except ValidationError as exc:
             form = _filter_form(access, {**params.dict(), "nr": ""})
             form.add_error("q", exc)

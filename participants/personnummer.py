@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
+
+from digiproj.dates import local_date
 
 
 class Gender:
@@ -20,36 +24,116 @@ class Gender:
     NON_BINARY = "X"
 
 
-def normalize(value: str) -> str:
-    """Return the number as 12 digits (ÅÅÅÅMMDDNNNN) or raise a translated ValidationError.
+# Everything people put between and around the digits: the dashes of word processors and
+# keyboards (U+2010–U+2015, U+2212 minus, small and full-width hyphen-minus), spaces of any
+# kind (NBSP and narrow NBSP are whitespace to re), zero-width characters from copied text.
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES_AND_DASHES = re.compile(r"[\s\-]+")
+# What Excel shows (and writes to CSV) for a 12-digit number in a General cell: 1,99506E+11.
+_SCIENTIFIC = re.compile(r"\d[.,]\d+e\+?\d+", re.IGNORECASE)
 
-    Accepts 10 or 12 digits, with or without '-' or '+' (over 100 years), and samordningsnummer.
-    """
-    raw = (value or "").strip()
+
+def normalize(value: str | int | float | None, *, spreadsheet: bool = False) -> str:
+    """Return the number as 12 digits (ÅÅÅÅMMDDNNNN) or raise a translated ValidationError
+    whose code says what is wrong: "required", "format" (not 10 or 12 digits, other
+    characters), "date" (no such day, or a day to come) or "checksum" (the last digit).
+
+    The one reader of a typed personnummer: import, invitation, registration, the
+    participant form and search all call it. Accepted: 10 or 12 digits, with or without a
+    dash (any unicode dash) or spaces between date and number, spaces around; "+" in a
+    10-digit number for someone 100 or older (the century otherwise is the latest one that
+    gives a year not after this one, as Skatteverket writes it); samordningsnummer (day + 60).
+    `spreadsheet`: the value is a file's cell, where Excel drops a number's leading zeros
+    (0506269902 becomes 506269902): 7 to 9 bare digits are padded to 10. A number (int or
+    float) is always such a cell."""
+    if isinstance(value, bool):  # a bool is an int, but never a number somebody typed
+        value = str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float):
+        value, spreadsheet = str(value), True
+    shown = unicodedata.normalize("NFKC", value or "").translate(_INVISIBLE).strip()
+    raw = shown.translate(_DASHES).lstrip("'")  # 'text: an apostrophe Excel users type first
     if not raw:
         raise ValidationError(_("Personnummer saknas."), code="required")
-    try:
-        parsed = pnr_lib.parse(raw)
-    except Exception as exc:  # the library raises PersonnummerException for every kind of error
-        digits = "".join(ch for ch in raw if ch.isdigit())
-        if len(digits) not in (10, 12):
-            raise ValidationError(
-                _("Personnumret %(value)s ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
-                params={"value": raw},
-                code="format",
-            ) from exc
-        if not _date_part_valid(digits):
-            raise ValidationError(
-                _("Personnumret %(value)s har ett datum som inte finns."),
-                params={"value": raw},
-                code="date",
-            ) from exc
+    params = {"value": shown}
+    if _SCIENTIFIC.fullmatch(raw):
+        raise ValidationError(
+            _(
+                "Personnumret %(value)s har blivit ett avrundat tal i Excel. Formatera "
+                "kolumnen som text, skriv in numren igen och ladda upp filen på nytt."
+            ),
+            params=params,
+            code="format",
+        )
+    compact = _SPACES_AND_DASHES.sub("", raw)
+    plus = compact.count("+")
+    digits = compact.replace("+", "")
+    if not digits.isascii() or not digits.isdigit() or plus > 1:
+        raise ValidationError(
+            _(
+                "Personnumret %(value)s innehåller tecken som inte hör till ett "
+                "personnummer. Skriv bara siffror, till exempel ÅÅÅÅMMDD-NNNN."
+            ),
+            params=params,
+            code="format",
+        )
+    if spreadsheet and not plus and 7 <= len(digits) <= 9:
+        digits = digits.zfill(10)
+    if len(digits) not in (10, 12) or (plus and compact.index("+") != len(compact) - 5):
+        raise ValidationError(
+            _("Personnumret %(value)s ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
+            params=params,
+            code="format",
+        )
+    number = digits if len(digits) == 12 else _with_century(digits, over_100=bool(plus))
+    if not _date_part_valid(number):
+        raise ValidationError(
+            _("Personnumret %(value)s har ett datum som inte finns."), params=params, code="date"
+        )
+    if _birth_day(number) > _today():
+        raise ValidationError(
+            _("Personnumret %(value)s har ett födelsedatum som inte har varit än."),
+            params=params,
+            code="date",
+        )
+    if number[8:11] == "000":
+        raise ValidationError(
+            _(
+                "Personnumret %(value)s har 000 som födelsenummer, vilket aldrig delas ut. "
+                "Kontrollera numret."
+            ),
+            params=params,
+            code="format",
+        )
+    # The check digit by the library (the date is already known to be a real day).
+    if not pnr_lib.valid(number):
         raise ValidationError(
             _("Personnumret %(value)s har fel kontrollsiffra. Kontrollera den sista siffran."),
-            params={"value": raw},
+            params=params,
             code="checksum",
-        ) from exc
-    return parsed.format(True)
+        )
+    return number
+
+
+def _today() -> dt.date:
+    return local_date(timezone.now())
+
+
+def _with_century(ten: str, *, over_100: bool) -> str:
+    """ÅÅ → ÅÅÅÅ: the latest year ending in ÅÅ that is not after this year, a hundred years
+    earlier with "+"."""
+    this_year = _today().year - (100 if over_100 else 0)
+    year = this_year - (this_year - int(ten[:2])) % 100
+    return f"{year:04d}{ten[2:]}"
+
+
+def _birth_day(number: str) -> dt.date:
+    day = int(number[6:8])
+    return dt.date(int(number[:4]), int(number[4:6]), day - 60 if day > 60 else day)
 
 
 _FULL_NUMBER = re.compile(r"\d{10}")
@@ -58,7 +142,8 @@ _FULL_NUMBER = re.compile(r"\d{10}")
 def contains_full_number(text: str) -> bool:
     """Whether a typed text holds a whole personnummer (10 or 12 digits in a row, however
     spaced or dashed), valid or not: such a text must never go into a URL or a log."""
-    return bool(_FULL_NUMBER.search(re.sub(r"[\s+\-]", "", text or "")))
+    cleaned = unicodedata.normalize("NFKC", text or "").translate(_INVISIBLE).translate(_DASHES)
+    return bool(_FULL_NUMBER.search(re.sub(r"[\s+\-]", "", cleaned)))
 
 
 # What services.person_erase leaves in place of an anonymised person's number.
@@ -78,13 +163,10 @@ def validate_stored(value: str) -> None:
         )
 
 
-def _date_part_valid(digits: str) -> bool:
-    date_digits = digits[-10:-4]
-    day = int(date_digits[4:6])
-    if day > 60:  # samordningsnummer: day + 60
-        day -= 60
+def _date_part_valid(number: str) -> bool:
+    """Whether ÅÅÅÅMMDD (day + 60 for a samordningsnummer) is a day of the calendar."""
     try:
-        dt.datetime.strptime(f"{date_digits[:4]}{day:02d}", "%y%m%d")  # noqa: DTZ007
+        _birth_day(number)
     except ValueError:
         return False
     return True

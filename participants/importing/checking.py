@@ -220,7 +220,7 @@ def preview_rows(headers: list[str], rows: list[list[Any]], limit: int = 10) -> 
 
         number = get("personnummer")
         try:
-            masked = pnr.mask(pnr.normalize(number))
+            masked = pnr.mask(pnr.normalize(number, spreadsheet=True))
         except ValidationError:
             masked = "–"
         shown.append(

@@ -92,9 +92,10 @@ def _keep(text: str, check: Check) -> str:
 
 
 def _personnummer(text: str, check: Check) -> str:
-    """12 digits, as stored; a samordningsnummer is a personnummer here."""
+    """12 digits, as stored; a samordningsnummer is a personnummer here. A cell Excel kept
+    as a number has lost its leading zero (spreadsheet=True puts it back)."""
     try:
-        return pnr.normalize(text)
+        return pnr.normalize(text, spreadsheet=True)
     except ValidationError as exc:
         raise CellError(exc.messages[0]) from exc
 
