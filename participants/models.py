@@ -81,6 +81,9 @@ class Participation(models.Model):
         SUPPORT = "support", _("Stödfunktion")
         MANAGER = "manager", _("Chef/ledning")
         OTHER = "other", _("Annan")
+        # Not given (an import row left it empty): stored and reported as unknown, never
+        # guessed.
+        UNKNOWN = "unknown", _("Okänd")
 
     class Isced(models.TextChoices):
         # ISCED bands used by the funder's indicators (EECO09–11 in ESF+).

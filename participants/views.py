@@ -277,6 +277,8 @@ def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> 
             errors=upload.errors[:MAX_ERRORS_SHOWN],
             rows_with_errors=len({e["row"] for e in upload.errors}),
             preview=upload.preview,
+            ignored=importing.unrecognised_headers(upload.headers),
+            blanks=importing.blank_counts(upload.headers, upload.rows),
             form=forms.ImportUploadForm(),
         ),
     )

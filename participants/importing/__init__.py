@@ -14,7 +14,9 @@ from .columns import (
     MAX_FILE_BYTES,
     Column,
     ImportFileError,
+    blank_counts,
     column_header,
+    unrecognised_headers,
 )
 from .reading import Table, _cell_text, check_archive, check_upload, read_table
 from .template import template_workbook
@@ -29,6 +31,7 @@ __all__ = [
     "RowError",
     "Table",
     "_cell_text",
+    "blank_counts",
     "check_archive",
     "check_rows",
     "check_upload",
@@ -36,4 +39,5 @@ __all__ = [
     "preview_rows",
     "read_table",
     "template_workbook",
+    "unrecognised_headers",
 ]

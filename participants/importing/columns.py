@@ -196,6 +196,35 @@ _ISCED_SPELLINGS = {
 }
 
 
+def unrecognised_headers(headers: list[str]) -> list[str]:
+    """The file's headers no column is known by: their cells are not imported, and the
+    preview lists them so nothing is dropped unseen."""
+    known = column_positions(headers)
+    used = set(known.values())
+    return [h for i, h in enumerate(headers) if h.strip() and i not in used]
+
+
+def blank_counts(headers: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """For each optional column with a stored value for an empty cell (a choice), how many
+    rows leave it empty and what they get, so the preview says it before anything is
+    saved: no value is given unseen."""
+    positions = column_positions(headers)
+    counts = []
+    for column in COLUMNS:
+        if column.choices is None:
+            continue
+        position = positions.get(column.key)
+        empty = sum(
+            1
+            for raw in rows
+            if position is None or position + 1 >= len(raw) or not str(raw[position + 1]).strip()
+        )
+        if empty:
+            label = dict(column.choices.choices).get(column.empty, column.empty)
+            counts.append({"column": str(column.header), "value": str(label), "rows": empty})
+    return counts
+
+
 def _amount(text: str) -> Decimal | None:
     cleaned = re.sub(r"[\s\u00a0]|kr$", "", text.strip().lower()).replace(",", ".")
     try:
@@ -283,17 +312,45 @@ COLUMNS: tuple[Column, ...] = (
         "personnummer",
         gettext_lazy("Personnummer"),
         True,
-        ("personnr", "pnr", "samordningsnummer", "personnummer/samordningsnummer"),
+        (
+            "personnr",
+            "pnr",
+            "samordningsnummer",
+            "personnummer/samordningsnummer",
+            "person nr",
+            "personal identity number",
+            "personal number",
+            "ssn",
+        ),
         gettext_lazy("12 siffror, ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra."),
         parse=_personnummer,
     ),
-    Column("first_name", gettext_lazy("Förnamn"), True, ("fornamn",), parse=_name),
-    Column("last_name", gettext_lazy("Efternamn"), True, ("efternamn",), parse=_name),
+    Column(
+        "first_name",
+        gettext_lazy("Förnamn"),
+        True,
+        ("fornamn", "tilltalsnamn", "first name", "given name", "firstname"),
+        parse=_name,
+    ),
+    Column(
+        "last_name",
+        gettext_lazy("Efternamn"),
+        True,
+        ("efternamn", "last name", "surname", "family name", "lastname"),
+        parse=_name,
+    ),
     Column(
         "organisation",
         gettext_lazy("Arbetsgivare"),
         True,
-        ("organisation", "organisationsnummer", "orgnr", "arbetsgivare (organisationsnummer)"),
+        (
+            "organisation",
+            "organisationsnummer",
+            "orgnr",
+            "arbetsgivare (organisationsnummer)",
+            "förvaltning",
+            "employer",
+        ),
         gettext_lazy("Organisationsnummer (NNNNNN-NNNN) eller namn, som i listan nedan."),
         parse=_employer,
         when_empty=_employer_when_empty,
@@ -303,29 +360,40 @@ COLUMNS: tuple[Column, ...] = (
         "email",
         gettext_lazy("E-post"),
         False,
-        ("epost", "e-postadress", "mejl", "email"),
+        ("epost", "e-postadress", "mejl", "mail", "email", "e-mail"),
         parse=_email,
     ),
-    Column("phone", gettext_lazy("Telefon"), False, ("telefonnummer", "mobil"), parse=_cut_to(30)),
+    Column(
+        "phone",
+        gettext_lazy("Telefon"),
+        False,
+        ("telefonnummer", "mobil", "mobilnummer", "phone", "mobile"),
+        parse=_cut_to(30),
+    ),
     Column(
         "workplace",
         gettext_lazy("Arbetsplats"),
         False,
-        ("arbetsplats/enhet", "enhet"),
+        ("arbetsplats/enhet", "enhet", "workplace", "unit", "department"),
         parse=_cut_to(200),
     ),
+    # An empty cell is unknown, never a group guessed for it (a file of 25 people once all
+    # became "Administrativ personal" that way).
     _choice_column(
         "role_group",
         gettext_lazy("Yrkesgrupp"),
         Participation.RoleGroup,
-        Participation.RoleGroup.ADMIN_STAFF,
+        Participation.RoleGroup.UNKNOWN,
+        # Not Befattning/Titel: a job title is free text, and the file keeps no such field
+        # (the preview lists it among the columns not imported).
+        aliases=("personalgrupp", "role group"),
     ),
     _choice_column(
         "isced",
         gettext_lazy("Utbildningsnivå"),
         Participation.Isced,
         Participation.Isced.UNKNOWN,
-        aliases=("utbildning", "isced"),
+        aliases=("utbildning", "isced", "education", "education level"),
         also=_ISCED_SPELLINGS,
     ),
     _choice_column(
@@ -348,7 +416,7 @@ COLUMNS: tuple[Column, ...] = (
         "start_date",
         gettext_lazy("Startdatum"),
         True,
-        ("start",),
+        ("start", "anställd från", "anställningsdatum", "start date"),
         gettext_lazy("ÅÅÅÅ-MM-DD, till exempel 2024-03-01."),
         parse=_date,
     ),

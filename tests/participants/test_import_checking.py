@@ -131,7 +131,7 @@ def test_empty_optional_cells_take_the_defaults(project_with_orgs):
         "email": "",
         "phone": "",
         "workplace": "",
-        "role_group": "admin",
+        "role_group": "unknown",  # not guessed (issue #13: blanks became "admin")
         "isced": "unknown",
         "employment_status": "employed",
         "annual_salary_cost": None,
@@ -404,7 +404,7 @@ def test_template_instructions_give_each_columns_rule(project_with_orgs):
         (
             "Yrkesgrupp",
             "Nej",
-            "Något av: Administrativ personal, Stödfunktion, Chef/ledning, Annan.",
+            "Något av: Administrativ personal, Stödfunktion, Chef/ledning, Annan, Okänd.",
         ),
         (
             "Utbildningsnivå",
