@@ -299,6 +299,10 @@ class ParticipantImport(Job):
     # Each problem: row number, column header and the Swedish message.
     errors = models.JSONField(default=list)
     preview = models.JSONField(default=list)  # the first rows as shown, personnummer masked
+    # The values chosen in the preview for this file's empty cells (column key -> text as a
+    # cell would hold it: organisationsnummer, ÅÅÅÅ-MM-DD, a stored choice). Nothing else
+    # fills an empty cell: without a choice it stays empty (Okänd for a choice column).
+    defaults = models.JSONField(default=dict, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
     imported_at = models.DateTimeField(null=True, blank=True)

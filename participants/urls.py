@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/mall.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/bekrafta/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/tomma-celler/", views.import_defaults, name="import_defaults"),
     path("import/<int:pk>/avbryt/", views.import_cancel, name="import_cancel"),
     path("inbjudningar/", views.invitation_list, name="invitations"),
     path("inbjudningar/<int:pk>/skicka-igen/", views.invitation_resend, name="invitation_resend"),

@@ -19,7 +19,7 @@ from digiproj.pagination import paginate
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import forms, importing, list_search, permissions, selectors, services
+from . import forms, import_forms, importing, list_search, permissions, selectors, services
 from .models import Participation
 
 PAGE_SIZE = 50
@@ -268,6 +268,7 @@ def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> 
         return render(
             request, "participants/_import_progress.html", _context(access, upload=upload)
         )
+    defaults_form = _defaults_form(access, upload)
     return render(
         request,
         "participants/import_preview.html",
@@ -278,10 +279,36 @@ def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> 
             rows_with_errors=len({e["row"] for e in upload.errors}),
             preview=upload.preview,
             ignored=importing.unrecognised_headers(upload.headers),
-            blanks=importing.blank_counts(upload.headers, upload.rows),
+            blanks=importing.blank_counts(upload.headers, upload.rows, defaults_form.shown()),
+            defaults_form=defaults_form,
             form=forms.ImportUploadForm(),
         ),
     )
+
+
+def _defaults_form(
+    access: ProjectAccess, upload: Any, data: Any = None
+) -> import_forms.ImportDefaultsForm:
+    fixed = permissions.import_organisation_for(access)
+    return import_forms.ImportDefaultsForm(
+        data,
+        organisations=None if fixed else selectors.organisation_choices(access=access),
+        defaults=upload.defaults,
+    )
+
+
+@require_POST
+@project_permission_required("participants.import")
+def import_defaults(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
+    upload = permissions.participant_import_get_for_user(access, pk)
+    form = _defaults_form(access, upload, request.POST)
+    if form.is_valid():
+        services.participant_import_set_defaults(upload=upload, defaults=form.defaults())
+        messages.success(request, _("Valen för tomma celler är sparade och raderna kontrollerade."))
+    else:
+        for message in form.errors.as_data().values():
+            messages.error(request, " ".join(str(m) for e in message for m in e.messages))
+    return redirect("participants:import_preview", access.project.pk, upload.pk)
 
 
 @require_POST

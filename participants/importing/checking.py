@@ -46,22 +46,30 @@ class CheckResult:
 
 
 def check_rows(
-    *, project: Project, table: Table, organisation: Organisation | None = None
+    *,
+    project: Project,
+    table: Table,
+    organisation: Organisation | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> CheckResult:
     """Every problem of every row, in Swedish, naming row and column; nothing is saved.
 
     `organisation` is set when a contact (or --organisation) imports: rows may leave the
-    employer empty and may not name another one.
+    employer empty and may not name another one. `defaults` (column key -> cell text) fills
+    the empty cells of those columns, chosen in the preview; each is checked by the
+    column's rule like a typed cell.
     """
+    defaults = {k: v for k, v in (defaults or {}).items() if v}
     positions = column_positions(table.headers)
     check = Check(organisations=OrganisationMatcher(project, organisation))
-    errors = _missing_headers(positions, check)
+    errors = _missing_headers(positions, check, defaults)
     if errors:
         return CheckResult(valid=[], errors=[e.as_dict() for e in errors])
     first_row_of: dict[str, int] = {}
     valid: list[dict[str, Any]] = []
     for raw in table.rows:
         number, cells = raw[0], _cells_by_key(raw[1:], positions)
+        cells = {**cells, **{k: v for k, v in defaults.items() if not cells.get(k)}}
         row_errors = _formulas(number, cells)
         if not row_errors:
             record, row_errors = _check_row(number, cells, check)
@@ -74,12 +82,19 @@ def check_rows(
     return CheckResult(valid=valid, errors=[e.as_dict() for e in errors])
 
 
-def _missing_headers(positions: dict[str, int], check: Check) -> list[RowError]:
+def _missing_headers(
+    positions: dict[str, int], check: Check, defaults: dict[str, str]
+) -> list[RowError]:
     """A required column the header row lacks. One may be left out when an empty cell is
     fine in this import (a contact's file without the employer: every row is theirs)."""
     missing = []
     for column in COLUMNS:
-        if not column.required or column.key in positions or _empty_is_fine(column, check):
+        if (
+            not column.required
+            or column.key in positions
+            or column.key in defaults
+            or _empty_is_fine(column, check)
+        ):
             continue
         missing.append(
             RowError(

@@ -204,14 +204,21 @@ def unrecognised_headers(headers: list[str]) -> list[str]:
     return [h for i, h in enumerate(headers) if h.strip() and i not in used]
 
 
-def blank_counts(headers: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
-    """For each optional column with a stored value for an empty cell (a choice), how many
-    rows leave it empty and what they get, so the preview says it before anything is
-    saved: no value is given unseen."""
+def blank_counts(
+    headers: list[str], rows: list[list[Any]], chosen: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """For each column whose empty cells get a value (one chosen for the file in `chosen`,
+    column key -> the value as shown, or a choice column's Okänd), how many rows leave it
+    empty and what they get, so the preview says it before anything is saved."""
+    chosen = chosen or {}
     positions = column_positions(headers)
     counts = []
     for column in COLUMNS:
-        if column.choices is None:
+        if column.key in chosen:
+            value = chosen[column.key]
+        elif column.choices is not None:
+            value = str(dict(column.choices.choices).get(column.empty, column.empty))
+        else:
             continue
         position = positions.get(column.key)
         empty = sum(
@@ -220,8 +227,7 @@ def blank_counts(headers: list[str], rows: list[list[Any]]) -> list[dict[str, An
             if position is None or position + 1 >= len(raw) or not str(raw[position + 1]).strip()
         )
         if empty:
-            label = dict(column.choices.choices).get(column.empty, column.empty)
-            counts.append({"column": str(column.header), "value": str(label), "rows": empty})
+            counts.append({"column": str(column.header), "value": value, "rows": empty})
     return counts
 
 

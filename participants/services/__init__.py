@@ -26,6 +26,7 @@ from .imports import (
     participant_import_receive,
     participant_import_rows,
     participant_import_run,
+    participant_import_set_defaults,
     participant_import_upload,
 )
 from .records import (
@@ -78,6 +79,7 @@ __all__ = [
     "participant_import_receive",
     "participant_import_rows",
     "participant_import_run",
+    "participant_import_set_defaults",
     "participant_import_upload",
     "participant_update",
     "participation_create",

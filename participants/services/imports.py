@@ -325,7 +325,10 @@ def _import_checked(upload: Any, *, user_id: int | None) -> int | list[dict[str,
 
     table = importing.Table(headers=upload.headers, rows=upload.rows)
     result = importing.check_rows(
-        project=upload.project, table=table, organisation=upload.organisation
+        project=upload.project,
+        table=table,
+        organisation=upload.organisation,
+        defaults=upload.defaults,
     )
     if result.errors:
         return result.errors
@@ -365,6 +368,33 @@ def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
         else:
             upload.errors = outcome
         upload.save()
+        return upload
+
+
+def participant_import_set_defaults(*, upload: Any, defaults: dict[str, str]) -> Any:
+    """Keep what a pending upload's empty cells get (chosen in its preview) and check its
+    rows again with them, so the preview shows the rows' problems as the import will see
+    them. Nothing is imported."""
+    from .. import importing
+    from ..models import ParticipantImport
+
+    with transaction.atomic():
+        upload = (
+            ParticipantImport.objects.select_for_update(of=("self",))
+            .select_related("project", "organisation")
+            .get(pk=upload.pk)
+        )
+        if upload.status != ParticipantImport.Status.PENDING:
+            return upload
+        result = importing.check_rows(
+            project=upload.project,
+            table=importing.Table(headers=upload.headers, rows=upload.rows),
+            organisation=upload.organisation,
+            defaults=defaults,
+        )
+        upload.defaults = defaults
+        upload.errors = result.errors
+        upload.save(update_fields=["defaults", "errors"])
         return upload
 
 

@@ -66,6 +66,7 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "participants:import_preview": "import",
     "participants:import_confirm": "import",
     "participants:import_cancel": "import",
+    "participants:import_defaults": "import",
     "participants:invitations": None,
     "participants:invitation_resend": "invitation",
     "participants:link_create": None,

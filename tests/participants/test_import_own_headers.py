@@ -138,3 +138,55 @@ def test_one_bad_personnummer_half_writes_nothing(client, project_setup, bad_cel
     client.post(reverse("participants:import_confirm", args=[project.pk, pending.pk]))
     assert Person.objects.count() == 0
     assert Participation.objects.count() == 0
+
+
+def test_defaults_chosen_in_the_preview_fill_empty_cells_and_are_counted(client, project_setup):
+    project, org, coordinator = project_setup
+    headers = ["Personnr", "Förnamn", "Efternamn", "Utbildningsnivå"]  # no employer, no start
+    rows = [
+        [int(NOUGHT[2:]), "Erik", "Ek", ""],
+        [int(LEAP), "Anna", "Al", "ISCED 5-8"],
+    ]
+    client.force_login(coordinator)
+    page = upload(client, project, hr_file(rows, headers)).content.decode()
+    assert "Kolumnen ”Arbetsgivare” saknas" in page
+    pending = ParticipantImport.objects.get()
+    url = reverse("participants:import_defaults", args=[project.pk, pending.pk])
+    page = client.post(
+        url,
+        {
+            "organisation": org.pk,
+            "start_date": "2024-05-01",
+            "role_group": "manager",
+            "isced": "3-4",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Inga fel hittades" in page, page
+    assert "2 rader får Yrkesgrupp: Chef/ledning" in page
+    assert "1 rad får Utbildningsnivå: Gymnasial/eftergymnasial (ISCED 3–4)" in page
+    assert "2 rader får Startdatum: 2024-05-01" in page
+    assert "2 rader får Arbetsgivare: Umeå kommun" in page
+    client.post(reverse("participants:import_confirm", args=[project.pk, pending.pk]))
+    by_name = {p.first_name: p for p in Participation.objects.all()}
+    assert by_name["Erik"].isced == "3-4"
+    assert by_name["Anna"].isced == "5-8"  # the file's own value wins
+    assert {p.role_group for p in by_name.values()} == {"manager"}
+    assert {p.organisation_id for p in by_name.values()} == {org.pk}
+    assert {p.start_date for p in by_name.values()} == {dt.date(2024, 5, 1)}
+
+
+def test_a_default_of_another_project_is_refused_and_nothing_is_written(client, project_setup):
+    project, _org, coordinator = project_setup
+    other = ProjectOrganisationFactory().organisation
+    client.force_login(coordinator)
+    upload(client, project, hr_file([[int(LEAP), "Anna", "Al", ""]], ["Personnr", "Förnamn",
+                                    "Efternamn", "Startdatum"]))  # fmt: skip
+    pending = ParticipantImport.objects.get()
+    url = reverse("participants:import_defaults", args=[project.pk, pending.pk])
+    client.post(url, {"organisation": other.pk})
+    pending.refresh_from_db()
+    assert pending.defaults == {}
+    client.post(reverse("participants:import_confirm", args=[project.pk, pending.pk]))
+    assert Participation.objects.count() == 0
+    assert Person.objects.count() == 0

@@ -1,0 +1,91 @@
+"""The preview's choice of what an import file's empty cells get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from digiproj.projects.models import Organisation
+
+from .forms import DateInput
+from .models import Participation
+
+
+class ImportDefaultsForm(forms.Form):
+    """What this file's empty cells get, chosen in the preview: nothing is filled in without
+    a choice here (an empty choice cell is then Okänd, an empty employer or start date an
+    error to fix). A contact's empty employer is always their own, so they get no choice."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Arbetsgivare för rader utan arbetsgivare"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Ingen: raderna behöver en arbetsgivare"),
+    )
+    start_date = forms.DateField(
+        label=_("Startdatum för rader utan startdatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("ÅÅÅÅ-MM-DD"),
+    )
+    role_group = forms.ChoiceField(label=_("Yrkesgrupp för rader utan yrkesgrupp"), required=False)
+    isced = forms.ChoiceField(
+        label=_("Utbildningsnivå för rader utan utbildningsnivå"), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation] | None,
+        defaults: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            self.initial["organisation"] = organisations.filter(
+                organisationsnummer=defaults.get("organisation", "")
+            ).first()
+        unknown = ("", _("Ingen: tomma celler blir Okänd"))
+        for name, choices in (
+            ("role_group", Participation.RoleGroup),
+            ("isced", Participation.Isced),
+        ):
+            self.fields[name].choices = [  # type: ignore[attr-defined]
+                unknown,
+                *[(v, label) for v, label in choices.choices if v != choices.UNKNOWN],
+            ]
+            self.initial[name] = defaults.get(name, "")
+        self.initial["start_date"] = defaults.get("start_date", "")
+
+    def defaults(self) -> dict[str, str]:
+        """The choices as cell texts, read by the columns' own rules (importing.check_rows)."""
+        data = self.cleaned_data
+        found = {
+            "organisation": data["organisation"].organisationsnummer
+            if data.get("organisation")
+            else "",
+            "start_date": data["start_date"].isoformat() if data.get("start_date") else "",
+            "role_group": data.get("role_group", ""),
+            "isced": data.get("isced", ""),
+        }
+        return {k: v for k, v in found.items() if v}
+
+    def shown(self) -> dict[str, str]:
+        """What each chosen default reads as in the preview's counts."""
+        shown: dict[str, str] = {}
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if not value:
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+            shown[name] = str(value)
+        return shown
