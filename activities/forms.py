@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field
+from digiproj.forms import SwedishNumbersMixin, form_field, localize_numbers
 from digiproj.projects.models import Membership, Organisation, Project
 from participants.models import Participation
 
@@ -95,7 +95,7 @@ class ActivityForm(forms.ModelForm):
             self.initial["digcomp_areas"] = [str(a) for a in self.instance.digcomp_areas]
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(SwedishNumbersMixin, forms.ModelForm):
     online_url = forms.URLField(
         label=_("Länk till mötet"),
         required=False,
@@ -171,7 +171,7 @@ class GroupEnrolForm(forms.Form):
         organisation.empty_label = _("Alla organisationer")
 
 
-class SelfReportForm(forms.ModelForm):
+class SelfReportForm(SwedishNumbersMixin, forms.ModelForm):
     # A new token each time the form is shown; sending the same form twice reports once.
     # Not required: a page shown before the token existed still reports (without the guard).
     submit_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
@@ -292,6 +292,7 @@ class AttendanceForm(forms.Form):
                 if enrolment.att_present and enrolment.att_minutes != length:
                     self.initial[f"m{pid}"] = enrolment.att_minutes
             self.rows.append((enrolment, self[f"p{pid}"], self[f"m{pid}"]))
+        localize_numbers(self)
 
     def marks(self) -> list[Any]:
         from .services import AttendanceMark

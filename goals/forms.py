@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from digiproj.forms import form_field
+from digiproj.forms import SwedishNumbersMixin, form_field
 from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
@@ -90,7 +90,7 @@ def _gender_choices(access: ProjectAccess) -> list[tuple[str, str]]:
     return [(g, labels[g].capitalize()) for g in participant_selectors.genders_for(access)]
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(SwedishNumbersMixin, forms.ModelForm):
     gender = forms.ChoiceField(label=_("Kön"), required=False)
     role_group = forms.ChoiceField(label=_("Yrkesgrupp"), required=False)
     activity_kind = forms.ChoiceField(label=_("Aktivitetstyp"), required=False)
@@ -202,7 +202,7 @@ class GoalForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(SwedishNumbersMixin, forms.Form):
     date = forms.DateField(
         label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

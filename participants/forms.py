@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field
+from digiproj.forms import PlausibleAmountsMixin, form_field
 from digiproj.projects.models import Organisation, Project
 
 from . import importing
@@ -73,8 +74,12 @@ class _RecordFields(forms.Form):
         self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
 
 
-class ParticipantForm(_RecordFields):
+class ParticipantForm(PlausibleAmountsMixin, _RecordFields):
     """Add or edit one participant (coordinator or organisation contact)."""
+
+    # A yearly salary cost with social fees: below 100 000 or above 2 million kronor is a typo
+    # (a monthly salary, an extra zero) far more often than it is true.
+    plausible_amounts = {"annual_salary_cost": (Decimal(100_000), Decimal(2_000_000))}
 
     personnummer = PersonnummerField()
     email = forms.EmailField(label=_("E-post"), required=False)

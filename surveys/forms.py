@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field
+from digiproj.forms import form_field, localize_numbers
 from digiproj.projects.models import Organisation, Project
 from participants.models import Participation
 
@@ -29,6 +29,7 @@ class AnswerPageForm(forms.Form):
         self.questions = questions
         for question in questions:
             self.fields[field_name(question)] = self._field(question, enforce_required)
+        localize_numbers(self)
 
     @staticmethod
     def _field(question: Question, enforce_required: bool) -> forms.Field:
@@ -49,7 +50,7 @@ class AnswerPageForm(forms.Form):
             )
         if question.kind == Question.Kind.NUMBER:
             common["error_messages"]["invalid"] = _("Skriv ett tal, till exempel 12 eller 3,5.")
-            return forms.DecimalField(max_digits=14, decimal_places=2, localize=True, **common)
+            return forms.DecimalField(max_digits=14, decimal_places=2, **common)
         if question.kind == Question.Kind.LONG_TEXT:
             return forms.CharField(
                 max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field
+from digiproj.forms import PlausibleAmountsMixin, form_field
 
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .services import PROJECT_SETTINGS_FIELDS
@@ -14,7 +15,19 @@ from .validators import normalize_organisationsnummer
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectSettingsForm(forms.ModelForm):
+# What a grant decision usually says, in kronor: an amount outside is asked about once (a
+# missing or extra zero), never refused. ESF+ projects in Sweden run from a few hundred
+# thousand to a few hundred million kronor.
+PROJECT_AMOUNTS = (Decimal(100_000), Decimal(500_000_000))
+
+
+class ProjectSettingsForm(PlausibleAmountsMixin, forms.ModelForm):
+    plausible_amounts = {
+        "total_budget": PROJECT_AMOUNTS,
+        "esf_support": PROJECT_AMOUNTS,
+        "budgeted_cofinancing": PROJECT_AMOUNTS,
+    }
+
     class Meta:
         model = Project
         fields = PROJECT_SETTINGS_FIELDS
@@ -25,7 +38,10 @@ class ProjectSettingsForm(forms.ModelForm):
         } | {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class UnitCostForm(forms.ModelForm):
+class UnitCostForm(PlausibleAmountsMixin, forms.ModelForm):
+    # The funder's hourly unit cost (schablon) has been a few hundred kronor: 45 000 is a typo.
+    plausible_amounts = {"sek_per_hour": (Decimal(100), Decimal(2_000))}
+
     class Meta:
         model = UnitCost
         fields = ["year", "sek_per_hour"]

@@ -19,7 +19,6 @@ from .permissions import ProjectAccess, project_permission_required
 @project_permission_required("project.edit")
 def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.ProjectSettingsForm(request.POST or None, instance=access.project)
-    unit_cost_form = forms.UnitCostForm(prefix="unit")
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(access=access, data=form.cleaned_data)
@@ -28,14 +27,7 @@ def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpRespons
         else:
             messages.success(request, _("Projektets inställningar är sparade."))
             return redirect("project_settings", project_id=access.project.pk)
-    context = {
-        "access": access,
-        "project": access.project,
-        "form": form,
-        "unit_cost_form": unit_cost_form,
-        "unit_costs": UnitCost.objects.filter(project=access.project),
-    }
-    return render(request, "projects/settings.html", context, status=400 if form.errors else 200)
+    return _settings_page(request, access, form, forms.UnitCostForm(prefix="unit"))
 
 
 @require_POST
@@ -44,18 +36,36 @@ def unit_cost_set(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = forms.UnitCostForm(request.POST, prefix="unit")
     if form.is_valid():
         try:
-            services.unit_cost_set(access=access, **form.cleaned_data)
+            services.unit_cost_set(
+                access=access,
+                year=form.cleaned_data["year"],
+                sek_per_hour=form.cleaned_data["sek_per_hour"],
+            )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Enhetskostnaden är sparad."))
-    else:
-        for errors in form.errors.as_data().values():
-            for field_error in errors:
-                for message in field_error.messages:
-                    messages.error(request, message)
-    return redirect("project_settings", project_id=access.project.pk)
+            return redirect("project_settings", project_id=access.project.pk)
+    settings_form = forms.ProjectSettingsForm(instance=access.project)
+    return _settings_page(request, access, settings_form, form)
+
+
+def _settings_page(
+    request: HttpRequest,
+    access: ProjectAccess,
+    form: forms.ProjectSettingsForm,
+    unit_cost_form: forms.UnitCostForm,
+) -> HttpResponse:
+    """The settings page with both forms; a form with errors is shown as sent, with a 400."""
+    context = {
+        "access": access,
+        "project": access.project,
+        "form": form,
+        "unit_cost_form": unit_cost_form,
+        "unit_costs": UnitCost.objects.filter(project=access.project),
+    }
+    status = 400 if form.errors or unit_cost_form.errors else 200
+    return render(request, "projects/settings.html", context, status=status)
 
 
 @project_permission_required("project.edit")

@@ -49,6 +49,31 @@
     select.addEventListener("change", update);
     update();
   });
+  // A table wider than the screen scrolls in its wrapper: the wrapper becomes a named region
+  // that takes keyboard focus, so it can be scrolled with the arrow keys (WCAG 2.1.1).
+  function scrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var caption = wrap.querySelector("caption");
+      var section = wrap.closest("section[aria-labelledby]");
+      var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+      // The section's heading first: two projects' tables may share a caption.
+      var name = [heading, caption].filter(Boolean).map(function (e) {
+        return e.textContent.trim();
+      }).join(": ");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (name) wrap.setAttribute("aria-label", name);
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  window.addEventListener("resize", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
   // Move focus to the error summary so keyboard and screen-reader users find it at once.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("form-errors");
