@@ -134,5 +134,3 @@ def test_a_usual_budget_is_not_asked_about_and_a_typo_is():
     assert usual.is_valid(), usual.errors
     hidden = str(ProjectSettingsForm(instance=project)["amounts_confirmed"])
     assert 'type="hidden"' in hidden
-
-
