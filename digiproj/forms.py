@@ -102,7 +102,8 @@ class PlausibleAmountsMixin(SwedishNumbersMixin):
     def clean(self) -> dict[str, Any]:
         form = cast(BaseForm, self)
         cleaned = cast(dict[str, Any], super().clean())  # type: ignore[misc]
-        if cleaned.get(self.confirm_field):
+        # The answer is the form's own: services get the form's data without it.
+        if cleaned.pop(self.confirm_field, False):
             return cleaned
         unusual = False
         for name, (low, high) in self.plausible_amounts.items():
