@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
 from django.db.models import (
@@ -30,6 +30,7 @@ from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
 
+from . import scb_checks
 from .definitions import AGE_BANDS
 
 
@@ -323,10 +324,39 @@ class ScbMonth:
     sent_at: dt.datetime | None
     sent_by: str
     status: str  # not_sent | sent | changed | resend
+    problems: list[scb_checks.ScbProblem] = field(default_factory=list)
+
+    @property
+    def has_rows(self) -> bool:
+        return bool(self.new or self.ended)
+
+    @property
+    def file_problems(self) -> list[scb_checks.ScbProblem]:
+        """What stops the file being made (marking sent also waits for the rest)."""
+        return [p for p in self.problems if p.blocks_file]
+
+    @property
+    def row_problems(self) -> list[scb_checks.ScbProblem]:
+        """The problems a participant's data cause (each mended on their page)."""
+        return [p for p in self.problems if p.participation_id is not None]
+
+    @property
+    def waiting_for(self) -> dt.date | None:
+        """The earlier month to send first, if any."""
+        return next((p.month_to_send for p in self.problems if p.month_to_send), None)
+
+    @property
+    def in_progress(self) -> bool:
+        return any(p.code == "month_not_over" for p in self.problems)
 
 
 def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
-    """Every month of the project up to today, with what was sent and what must be resent."""
+    """Every month of the project up to today, with what was sent, what must be resent, and
+    what SCB's upload would refuse in each month not yet sent as it is now.
+
+    SCB reads the files in order of the month: when an earlier month is corrected (its data
+    differ from what was sent) or sent again, every later month already sent must be sent
+    again after it."""
     from .models import ScbSubmission
 
     figures = scb_month_figures(access=access)
@@ -339,7 +369,6 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
         latest[submission.month] = submission  # the last one sent for the month wins
     project = access.project
     months = []
-    earliest_change = None
     for month in months_between(project.start_date, min(project.end_date, today)):
         fig = figures.get(month, {"new": 0, "ended": 0, "fingerprint": "0:0|0:0"})
         sent = latest.get(month)
@@ -347,7 +376,6 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
             status = "not_sent"
         elif sent.fingerprint != fig["fingerprint"]:
             status = "changed"
-            earliest_change = earliest_change or month
         else:
             status = "sent"
         months.append(
@@ -361,8 +389,32 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
                 status,
             )
         )
-    if earliest_change:
-        for entry in months:
-            if entry.month > earliest_change and entry.status == "sent":
-                entry.status = "resend"
+    # In order: a sent month is resent when an earlier one changed or went after it; a month
+    # waits for the earliest earlier month with rows that is not (or no longer) sent.
+    waiting_for: dt.date | None = None
+    last_sent_at: dt.datetime | None = None
+    earlier_changed = False
+    for entry in months:
+        sent_before_earlier = (
+            entry.sent_at is not None and last_sent_at is not None and entry.sent_at < last_sent_at
+        )
+        if entry.status == "sent" and (earlier_changed or sent_before_earlier):
+            entry.status = "resend"
+        entry.problems = scb_checks.month_problems(
+            month=entry.month, today=today, earlier_unsent=waiting_for
+        )
+        if entry.status == "changed":
+            earlier_changed = True
+        if entry.sent_at is not None and (entry.has_rows or entry.status == "changed"):
+            last_sent_at = max(last_sent_at or entry.sent_at, entry.sent_at)
+        if waiting_for is None and entry.status != "sent" and (entry.has_rows or entry.sent_at):
+            waiting_for = entry.month
+    unsent = {m.month: m for m in months if m.status != "sent"}
+    for month, problems in scb_checks.row_problems(access=access, months=unsent).items():
+        unsent[month].problems.extend(problems)
     return months
+
+
+def scb_month(*, access: ProjectAccess, month: dt.date, today: dt.date) -> ScbMonth | None:
+    """One month of the overview (None outside the project's months up to today)."""
+    return next((m for m in scb_overview(access=access, today=today) if m.month == month), None)

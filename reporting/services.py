@@ -15,14 +15,15 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from digiproj import jobs
 from digiproj.accounts.models import User
-from digiproj.dates import month_end, month_start
+from digiproj.dates import month_end, month_start, months_between
 from digiproj.projects.models import ProjectOrganisation
 from digiproj.projects.permissions import ProjectAccess, project_access
 
-from . import reports, writers
+from . import reports, scb_checks, writers
 from .builders import ContentDigest
 from .models import ReportFormat, ReportRun, ScbSubmission
 from .selectors import Period
@@ -47,6 +48,10 @@ def report_run_create(
     if kind == "scb":
         access.require("reports.scb")
         full_personnummer = True  # SCB identifies people by their full number
+        _scb_refuse_if(
+            scb_checks.row_problems(access=access, months=months_between(period_start, period_end)),
+            file_only=True,
+        )
     if file_format not in ReportFormat.values:
         raise ValidationError({"file_format": _("Välj Excel eller CSV.")})
     if access.organisation_scope is not None:
@@ -160,8 +165,10 @@ def _sha256_of(path: Path) -> str:
 
 @transaction.atomic
 def scb_month_mark_sent(*, access: ProjectAccess, user: User, month: dt.date) -> ScbSubmission:
-    """Record that the month's file was sent, with a fingerprint of the data it held."""
-    from .selectors import scb_month_figures
+    """Record that the month's file was sent, with a fingerprint of the data it held; a
+    month SCB's upload would refuse (scb_checks), or one sent before an earlier month, is
+    refused with every problem."""
+    from .selectors import scb_month, scb_month_figures
 
     access.require("reports.scb")
     month = month_start(month)
@@ -170,6 +177,9 @@ def scb_month_mark_sent(*, access: ProjectAccess, user: User, month: dt.date) ->
         raise ValidationError(_("Månaden ligger utanför projekttiden."))
     if month > month_start(timezone.localdate()):
         raise ValidationError(_("En månad som inte har börjat kan inte skickas."))
+    checked = scb_month(access=access, month=month, today=timezone.localdate())
+    if checked is not None:
+        _scb_refuse_if({month: checked.problems}, file_only=False)
     figures = scb_month_figures(access=access).get(
         month, {"new": 0, "ended": 0, "fingerprint": "0:0|0:0"}
     )
@@ -184,3 +194,29 @@ def scb_month_mark_sent(*, access: ProjectAccess, user: User, month: dt.date) ->
     submission.full_clean()
     submission.save()
     return submission
+
+
+# How many of a month's problems a refusal repeats (the SCB page lists them all).
+_SCB_PROBLEMS_SHOWN = 5
+
+
+def _scb_refuse_if(
+    problems: dict[dt.date, list[scb_checks.ScbProblem]], *, file_only: bool
+) -> None:
+    texts = []
+    for month, found in sorted(problems.items()):
+        found = [p for p in found if p.blocks_file or not file_only]
+        for problem in found[:_SCB_PROBLEMS_SHOWN]:
+            texts.append(f"{month:%Y-%m}: {problem.message}")
+        if len(found) > _SCB_PROBLEMS_SHOWN:
+            more = len(found) - _SCB_PROBLEMS_SHOWN
+            texts.append(
+                ngettext(
+                    "%(month)s: %(count)d problem till, se SCB-sidan.",
+                    "%(month)s: %(count)d problem till, se SCB-sidan.",
+                    more,
+                )
+                % {"month": f"{month:%Y-%m}", "count": more}
+            )
+    if texts:
+        raise ValidationError(texts, code="scb_check")

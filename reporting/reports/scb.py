@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from digiproj.projects.permissions import ProjectAccess
 from participants import services as participant_services
-from reporting import selectors
+from reporting import scb_checks, selectors
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
@@ -24,7 +24,8 @@ from .base import (
 class ScbFile:
     """The monthly participant file for Statistics Sweden: one row per participation that
     started or ended in the month, ordered by personnummer, full 12-digit numbers (so only
-    coordinators order it, and every number in it is logged as shown)."""
+    coordinators order it, and every number in it is logged as shown); for a protected
+    identity SCB's placeholder instead (scb_checks.scb_identity)."""
 
     title = "SCB-fil"
 
@@ -56,11 +57,12 @@ class ScbFile:
         def lines() -> Iterator[list[Any]]:
             ids = []
             for pk, number, start, end, orgnr, protected in rows.iterator(chunk_size=2000):
-                ids.append(pk)
+                if not protected:  # a protected identity's number never reaches the file
+                    ids.append(pk)
                 ended_in_month = end is not None and period.start <= end <= period.end
                 yield [
                     access.project.diarienummer,
-                    number,
+                    scb_checks.scb_identity(number, protected=protected),
                     start,
                     end if ended_in_month else None,
                     orgnr,
@@ -81,6 +83,10 @@ class ScbFile:
                 "slutdatum ligger i månaden (slutdatum anges bara då)."
             ),
             _("Ordning: stigande personnummer. Personnummer med tolv siffror."),
+            _(
+                "Skyddad identitet: i stället för personnumret födelsedatum och Tf29 för "
+                "kvinnor, Tf19 för män (ÅÅÅÅMMDDTf29), så som SCB anvisar."
+            ),
             _(
                 "Rättas en tidigare månad ska den och alla senare redan skickade månader "
                 "skickas om."

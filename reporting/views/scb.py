@@ -18,6 +18,7 @@ from digiproj import dates
 from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from reporting import forms, selectors, services
+from reporting.scb_checks import ScbProblem
 
 from .common import report_context
 
@@ -27,20 +28,17 @@ def scb_overview(request: AuthenticatedHttpRequest, access: ProjectAccess) -> Ht
     """Every month with its new and ended participants (each linked to its rows, the same
     filters as the file) and what was sent, or must be sent again."""
     months = selectors.scb_overview(access=access, today=timezone.localdate())
-    drill = reverse("reporting:drilldown", args=[access.project.pk])
-    links = []
-    for m in months:
-        period = {"from": m.month.isoformat(), "to": dates.month_end(m.month).isoformat()}
-        links.append(
-            {
-                "new": f"{drill}?" + urlencode({**period, "measure": "started"}),
-                "ended": f"{drill}?" + urlencode({**period, "measure": "ended"}),
-            }
-        )
+    project_id = access.project.pk
     context = report_context(
         access,
-        months=list(zip(months, links, strict=True)),
+        months=list(zip(months, _drilldown_links(months, project_id), strict=True)),
         resend=[m for m in months if m.status in ("changed", "resend")],
+        # Months not sent as they are, with what SCB's upload would say and where to fix it.
+        to_fix=[
+            (m, [(p, _fix_url(p, project_id)) for p in m.problems])
+            for m in months
+            if m.status != "sent" and m.row_problems
+        ],
     )
     return render(request, "reporting/scb.html", context)
 
@@ -86,6 +84,30 @@ def scb_mark_sent(request: AuthenticatedHttpRequest, access: ProjectAccess) -> H
             % {"month": f"{submission.month:%Y-%m}"},
         )
     return redirect("reporting:scb", project_id=access.project.pk)
+
+
+def _drilldown_links(months: list[selectors.ScbMonth], project_id: int) -> list[dict[str, str]]:
+    """Each month's new and ended figures lead to their rows (the file's own filters)."""
+    drill = reverse("reporting:drilldown", args=[project_id])
+    links = []
+    for m in months:
+        period = {"from": m.month.isoformat(), "to": dates.month_end(m.month).isoformat()}
+        links.append(
+            {
+                "new": f"{drill}?" + urlencode({**period, "measure": "started"}),
+                "ended": f"{drill}?" + urlencode({**period, "measure": "ended"}),
+            }
+        )
+    return links
+
+
+def _fix_url(problem: ScbProblem, project_id: int) -> str:
+    """Where a problem is mended: the participant's form, or the earlier month's row."""
+    if problem.participation_id is not None:
+        return reverse("participants:edit", args=[project_id, problem.participation_id])
+    if problem.month_to_send is not None:
+        return f"#scb-{problem.month_to_send:%Y-%m}"
+    return ""
 
 
 def _errors(request: HttpRequest, texts: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from digiproj.dates import months_between
 from digiproj.projects.permissions import project_access
 from participants.models import PersonnummerReveal
 from reporting import selectors, services
@@ -29,6 +30,12 @@ def _send(world, month):
     services.scb_month_mark_sent(access=access, user=world["coordinator"], month=month)
 
 
+def _send_through(world, last):
+    """Send every month from the project's first through `last`, in order, as SCB asks."""
+    for month in months_between(world["project"].start_date, last):
+        _send(world, month)
+
+
 def test_months_count_new_and_ended(small_project):
     months = _overview(small_project)
     assert (months[dt.date(2024, 2, 1)].new, months[dt.date(2024, 2, 1)].ended) == (1, 0)  # P1
@@ -38,8 +45,7 @@ def test_months_count_new_and_ended(small_project):
 
 
 def test_correcting_an_earlier_month_marks_later_sent_months_for_resending(small_project):
-    for month in (dt.date(2024, 2, 1), dt.date(2024, 3, 1), dt.date(2024, 4, 1)):
-        _send(small_project, month)
+    _send_through(small_project, dt.date(2024, 4, 1))
     assert {
         m.status
         for d, m in _overview(small_project).items()
@@ -56,16 +62,24 @@ def test_correcting_an_earlier_month_marks_later_sent_months_for_resending(small
     assert months[dt.date(2024, 3, 1)].status == "resend"
     assert months[dt.date(2024, 4, 1)].status == "resend"
     assert months[dt.date(2024, 5, 1)].status == "not_sent"
-    assert months[dt.date(2024, 1, 1)].status == "not_sent"
+    assert months[dt.date(2024, 1, 1)].status == "sent"
 
-    _send(small_project, dt.date(2024, 2, 1))  # resent: the rest are fine again
+    # SCB reads the months in order: February sent again means every later month already
+    # sent must be read in again after it, so March and April still wait …
+    _send(small_project, dt.date(2024, 2, 1))
     months = _overview(small_project)
     assert months[dt.date(2024, 2, 1)].status == "sent"
-    assert months[dt.date(2024, 3, 1)].status == "sent"
+    assert months[dt.date(2024, 3, 1)].status == "resend"
+    assert months[dt.date(2024, 4, 1)].status == "resend"
+    # … until they are sent again, in order.
+    _send(small_project, dt.date(2024, 3, 1))
+    _send(small_project, dt.date(2024, 4, 1))
+    months = _overview(small_project)
+    assert {months[dt.date(2024, m, 1)].status for m in (2, 3, 4)} == {"sent"}
 
 
 def test_personnummer_correction_is_detected(small_project):
-    _send(small_project, dt.date(2024, 3, 1))
+    _send_through(small_project, dt.date(2024, 3, 1))
     person = small_project["p"]["P6"].person
     person.personnummer = person.personnummer[:-1] + str((int(person.personnummer[-1]) + 1) % 10)
     person.save()
@@ -110,10 +124,19 @@ def test_contact_cannot_reach_scb(client, small_project):
 def test_scb_page_and_mark_sent(client, small_project, settings):
     client.force_login(small_project["coordinator"])
     project = small_project["project"]
+    _send_through(small_project, dt.date(2024, 2, 1))
     response = client.post(
         reverse("reporting:scb_mark_sent", args=[project.pk]), {"month": "2024-03-01"}
     )
     assert response.status_code == 302
+    assert (
+        selectors.scb_month(
+            access=project_access(small_project["coordinator"], project),
+            month=dt.date(2024, 3, 1),
+            today=TODAY,
+        ).status
+        == "sent"
+    )
     html = client.get(reverse("reporting:scb", args=[project.pk])).content.decode()
     assert "2024-03" in html
     response = client.post(
