@@ -248,7 +248,11 @@ class GoalMilestone(models.Model):
         verbose_name_plural = _("etappmål")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["goal", "date"], name="uniq_goal_milestone_date")
+            models.UniqueConstraint(
+                fields=["goal", "date"],
+                name="uniq_goal_milestone_date",
+                violation_error_message=_("Målet har redan ett etappmål med det datumet."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -195,7 +195,11 @@ class Participation(models.Model):
         verbose_name = _("deltagande")
         verbose_name_plural = _("deltaganden")
         constraints = [
-            models.UniqueConstraint(fields=["person", "project"], name="uniq_person_in_project"),
+            models.UniqueConstraint(
+                fields=["person", "project"],
+                name="uniq_person_in_project",
+                violation_error_message=_("Personen är redan deltagare i projektet."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="participation_end_after_start",

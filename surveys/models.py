@@ -244,7 +244,11 @@ class QuestionOption(models.Model):
         verbose_name_plural = _("svarsalternativ")
         ordering = ["question", "position", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "value"], name="uniq_option_value"),
+            models.UniqueConstraint(
+                fields=["question", "value"],
+                name="uniq_option_value",
+                violation_error_message=_("Frågan har redan ett svarsalternativ med det värdet."),
+            ),
         ]
 
     def __str__(self) -> str:

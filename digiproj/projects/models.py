@@ -255,7 +255,11 @@ class ProjectOrganisation(models.Model):
         verbose_name = _("deltagande organisation")
         verbose_name_plural = _("deltagande organisationer")
         constraints = [
-            models.UniqueConstraint(fields=["project", "organisation"], name="uniq_project_org")
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="uniq_project_org",
+                violation_error_message=_("Organisationen deltar redan i projektet."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -276,7 +280,13 @@ class UnitCost(models.Model):
         verbose_name_plural = _("enhetskostnader")
         ordering = ["year"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "year"], name="uniq_unit_cost_year")
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="uniq_unit_cost_year",
+                violation_error_message=_(
+                    "Det finns redan en enhetskostnad för det året. Ändra den i stället."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -309,7 +319,13 @@ class Membership(models.Model):
         verbose_name = _("roll i projekt")
         verbose_name_plural = _("roller i projekt")
         constraints = [
-            models.UniqueConstraint(fields=["user", "project"], name="uniq_membership"),
+            models.UniqueConstraint(
+                fields=["user", "project"],
+                name="uniq_membership",
+                violation_error_message=_(
+                    "Personen har redan en roll i projektet. Ändra den rollen i stället."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(role=Role.CONTACT) | Q(organisation__isnull=False),
                 name="contact_has_organisation",
