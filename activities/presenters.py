@@ -11,16 +11,18 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities import certificates, forms
 from activities import hours as counted_time
 from activities.certificates import CertificateState
-from activities.models import Activity, Certificate
+from activities.models import Activity, Certificate, Enrolment, Session
 from activities.selectors import certificates as certificate_selectors
 from activities.selectors import sessions as session_selectors
 from activities.selectors import time_totals
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
+from digiproj.projects.templatetags.dates import short_datetime
 from participants.models import Participation
 
 
@@ -142,3 +144,75 @@ def certificate_signatures(
             "when": _signed_at(certificate.manager_signed_at),
         }
     return [(_("Deltagarens underskrift"), participant), (_("Närmaste chefs underskrift"), manager)]
+
+
+# --- what a confirmation says (digiproj.confirm) ---------------------------------------------
+
+
+def session_text(session: Session) -> str:
+    return f"{session.activity.title}, {short_datetime(session.starts_at)}"
+
+
+def group_enrolment_lines(preview: session_selectors.GroupPreview, group_name: str) -> list[str]:
+    """Who gets a seat, who waits and who was already in, before the group is enrolled."""
+    count, free = preview["waiting"], preview["seats_left"]
+    lines = [
+        ngettext(
+            "%(count)s person i gruppen (%(group)s).",
+            "%(count)s personer i gruppen (%(group)s).",
+            preview["total"],
+        )
+        % {"count": preview["total"], "group": group_name},
+        ngettext(
+            "%(count)s anmäls till tillfället.",
+            "%(count)s anmäls till tillfället.",
+            preview["enrolled"],
+        )
+        % {"count": preview["enrolled"]},
+    ]
+    if count and free:
+        lines.append(
+            ngettext(
+                "%(count)s hamnar på reservlistan: tillfället har bara %(free)s lediga platser.",
+                "%(count)s hamnar på reservlistan: tillfället har bara %(free)s lediga platser.",
+                count,
+            )
+            % {"count": count, "free": free}
+        )
+    elif count:
+        lines.append(
+            ngettext(
+                "%(count)s hamnar på reservlistan: tillfället är fullt.",
+                "%(count)s hamnar på reservlistan: tillfället är fullt.",
+                count,
+            )
+            % {"count": count}
+        )
+    if preview["already"]:
+        lines.append(
+            ngettext(
+                "%(count)s är redan anmäld och berörs inte.",
+                "%(count)s är redan anmälda och berörs inte.",
+                preview["already"],
+            )
+            % {"count": preview["already"]}
+        )
+    return lines
+
+
+def cancellation_lines(enrolment: Enrolment, *, own: bool) -> list[str]:
+    """Whose enrolment goes (the participant's own, or a named person's) and what happens to
+    the seat."""
+    session = enrolment.session
+    if own:
+        lines = [_("Din anmälan till %(session)s avbokas.") % {"session": session_text(session)}]
+    else:
+        lines = [
+            _("Anmälan för %(name)s till %(session)s avbokas.")
+            % {"name": enrolment.participation.full_name, "session": session_text(session)}
+        ]
+    if enrolment.status == Enrolment.Status.WAITING:
+        lines.append(_("Platsen på reservlistan släpps."))
+    elif session.enrolments.filter(status=Enrolment.Status.WAITING).exists():
+        lines.append(_("Den första på reservlistan får platsen och ett mejl om det."))
+    return lines

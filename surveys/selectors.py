@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, NullIf
 from digiproj.collation import swedish
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
+from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.selectors import reported_gender_of_person
 
@@ -48,6 +49,9 @@ from .models import (
     Survey,
     SurveyExport,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 GROUP_BY = ("gender", "organisation", "role_group")
 
@@ -108,6 +112,55 @@ def round_recipients(*, round_: Round) -> QuerySet[Participation]:
     if round_.target_role_group:
         qs = qs.filter(role_group=round_.target_role_group)
     return qs
+
+
+class HeldAddress(TypedDict):
+    held_email: str
+    held_first_name: str
+
+
+AddressedInvitation: TypeAlias = "WithAnnotations[Invitation, HeldAddress]"
+
+
+def invitations_to_mail(*, round_: Round, reminder: bool) -> QuerySet[AddressedInvitation]:
+    """The invitations a send mails: those not yet sent, or with `reminder` those sent but
+    not answered and not reminded since the round's last reminder request. Annotated with
+    the address and first name this project holds (held_email, held_first_name); people
+    without an address are left out (they cannot be mailed)."""
+    if not reminder:
+        pending = round_.invitations.filter(sent_at__isnull=True)
+    else:
+        pending = round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False).filter(
+            Q(reminded_at__isnull=True) | Q(reminded_at__lt=round_.reminded_at)
+        )
+    held = participant_selectors.participation_in_project(
+        project_id=round_.survey.project_id, person=OuterRef("person_id")
+    )
+    return pending.annotate(
+        held_email=Subquery(held.values("email")[:1]),
+        held_first_name=Subquery(held.values("first_name")[:1]),
+    ).exclude(Q(held_email="") | Q(held_email__isnull=True))
+
+
+def round_mail_count(*, round_: Round, reminder: bool) -> int:
+    """How many mails a send would go out now (asked before sending to many): a reminder
+    to everyone invited who has not answered; invitations to the target group not yet
+    mailed, newcomers to the group included."""
+    if reminder:
+        return (
+            round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False)
+            .filter(
+                person__in=round_recipients(round_=round_).exclude(email="").values("person_id")
+            )
+            .count()
+        )
+    unsent = round_.invitations.filter(sent_at__isnull=True).values("person_id")
+    return (
+        round_recipients(round_=round_)
+        .exclude(email="")
+        .filter(Q(person_id__in=unsent) | ~Q(person__survey_invitations__round=round_))
+        .count()
+    )
 
 
 def invitation_for_token(*, token: str, project_id: int) -> Invitation | None:

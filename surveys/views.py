@@ -8,14 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from digiproj.confirm import confirmation_required
 from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from digiproj.projects.templatetags.dates import short_datetime
 from digiproj.storage import private_file_response
 
 from . import forms, permissions, results, selectors, services
-from .models import Invitation, Question, Section, SurveyExport
+from .models import Invitation, Question, Round, Section, SurveyExport
 
 
 def _ctx(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
@@ -243,6 +246,9 @@ def round_detail(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 def round_send(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     round_ = permissions.round_get_for_user(access, pk)
     reminder = request.POST.get("reminder") == "1"
+    page = _mail_confirmation(request, access, round_, reminder=reminder)
+    if page is not None:
+        return page
     try:
         services.round_invitations_request(round_=round_, reminder=reminder)
         messages.success(
@@ -254,6 +260,40 @@ def round_send(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("surveys:round", access.project.pk, round_.pk)
+
+
+def _mail_confirmation(
+    request: HttpRequest, access: ProjectAccess, round_: Round, *, reminder: bool
+) -> HttpResponse | None:
+    if reminder and not round_.invitations_sent_at:
+        return None  # nothing to confirm: the service says to send the invitations first
+    count = selectors.round_mail_count(round_=round_, reminder=reminder)
+    if reminder:
+        title = _("Skicka påminnelser för %(survey)s?")
+        line = ngettext(
+            "%(count)s person som inte har svarat får en påminnelse med e-post.",
+            "%(count)s personer som inte har svarat får en påminnelse med e-post.",
+            count,
+        )
+    else:
+        title = _("Skicka inbjudningar till %(survey)s?")
+        line = ngettext(
+            "%(count)s person i målgruppen får en inbjudan med e-post.",
+            "%(count)s personer i målgruppen får en inbjudan med e-post.",
+            count,
+        )
+    return confirmation_required(
+        request,
+        title=title % {"survey": round_.survey.title},
+        consequences=[
+            line % {"count": count},
+            _("Ett skickat mejl kan inte tas tillbaka. Svar tas emot till %(closes)s.")
+            % {"closes": short_datetime(round_.closes_at)},
+        ],
+        confirm_label=_("Skicka påminnelserna") if reminder else _("Skicka inbjudningarna"),
+        cancel_url=reverse("surveys:round", args=[access.project.pk, round_.pk]),
+        context={"project": access.project, "access": access},
+    )
 
 
 @project_permission_required("surveys.results")

@@ -201,3 +201,47 @@ def my_open_sessions(*, user_id: int) -> QuerySet[Session]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+# --- seats ----------------------------------------------------------------------------------
+
+
+def seats_left(session: Session) -> int | None:
+    """Free seats of the session (None: no limit). The one rule of who gets a seat: an
+    enrolment takes one while any is left, otherwise it goes on the waiting list."""
+    if session.capacity is None:
+        return None
+    taken = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    return max(session.capacity - taken, 0)
+
+
+class GroupPreview(TypedDict):
+    total: int
+    already: int
+    enrolled: int
+    waiting: int
+    seats_left: int | None
+
+
+def group_enrolment_preview(
+    *, session: Session, participations: QuerySet[Participation]
+) -> GroupPreview:
+    """What enrolling the group would do, by the rule of seats_left, before it is done."""
+    live = Enrolment.objects.filter(
+        session=session,
+        participation=OuterRef("pk"),
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITING],
+    )
+    counts = participations.aggregate(
+        total=Count("pk"), already=Count("pk", filter=Q(Exists(live)))
+    )
+    new = counts["total"] - counts["already"]
+    free = seats_left(session)
+    enrolled = new if free is None else min(new, free)
+    return GroupPreview(
+        total=counts["total"],
+        already=counts["already"],
+        enrolled=enrolled,
+        waiting=new - enrolled,
+        seats_left=free,
+    )

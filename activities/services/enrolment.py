@@ -22,6 +22,7 @@ from activities.models import (
 from digiproj.integrity import is_unique_violation
 from participants.models import Participation
 
+from ..selectors.sessions import seats_left
 from ._common import local_text as _local
 
 # --- enrolment --------------------------------------------------------------------------
@@ -101,9 +102,8 @@ def enrolment_create(
     )
     if existing:
         return EnrolmentResult(existing, created=False)
-    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
     enrolment = Enrolment(session=session, participation=participation, enrolled_by_id=by_user_id)
-    if session.capacity is None or enrolled < session.capacity:
+    if seats_left(session) != 0:
         enrolment.status = Enrolment.Status.ENROLLED
     else:
         last = session.enrolments.aggregate(m=Max("waiting_position"))["m"] or 0
@@ -187,8 +187,7 @@ def enrolment_cancel(
     enrolment.save()
     if not (was_enrolled and before_deadline):
         return None
-    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
-    if session.capacity is not None and enrolled >= session.capacity:
+    if seats_left(session) == 0:
         return None
     first = (
         session.enrolments.select_for_update()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,9 @@ from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from participants.models import Participation
 
+from . import _confirm
 from ._common import (
     MAX_CHOICES,
     PAGE_SIZE,
@@ -202,6 +204,20 @@ def _group_message(request: HttpRequest, result: services.GroupResult) -> None:
         messages.warning(request, warning)
 
 
+def _group(access: ProjectAccess, chosen: dict) -> tuple[QuerySet[Participation], str]:
+    """The group the form chose (in the user's scope) and its name in the confirmation."""
+    organisation, role_group = chosen["organisation"], chosen["role_group"]
+    group = services.participants_in_group(
+        participations=session_selectors.participation_choices(access=access),
+        organisation_id=organisation.pk if organisation else None,
+        role_group=role_group,
+    )
+    names = [organisation.name if organisation else _("alla organisationer")]
+    if role_group:
+        names.append(str(dict(Participation.RoleGroup.choices)[role_group]).lower())
+    return group, ", ".join(names)
+
+
 @require_POST
 @project_permission_required("activities.enrol")
 def enrol_group(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
@@ -210,12 +226,9 @@ def enrol_group(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
     if not form.is_valid():
         messages.error(request, _("Välj en organisation i listan."))
         return redirect("activities:session", access.project.pk, session.pk)
-    organisation = form.cleaned_data["organisation"]
-    group = services.participants_in_group(
-        participations=session_selectors.participation_choices(access=access),
-        organisation_id=organisation.pk if organisation else None,
-        role_group=form.cleaned_data["role_group"],
-    )
+    group, group_name = _group(access, form.cleaned_data)
+    if page := _confirm.group_enrolment(request, access, session, group, group_name):
+        return page
     try:
         result = services.enrolment_create_for_group(
             session=session, participations=group, by_user_id=access.user_id
@@ -234,6 +247,8 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
     if not (access.can("activities.enrol") or access.can("activities.participate")):
         raise Http404
     enrolment = permissions.enrolment_get_for_user(access, pk)
+    if page := _confirm.cancellation(request, access, enrolment):
+        return page
     try:
         promoted = services.enrolment_cancel(
             enrolment=enrolment,
@@ -245,11 +260,8 @@ def enrolment_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> Ht
     else:
         messages.success(request, _("Anmälan är avbokad."))
         if promoted and not access.is_participant:
-            messages.info(
-                request,
-                _("%(name)s flyttades upp från reservlistan och får ett mejl.")
-                % {"name": promoted.participation.full_name},
-            )
+            moved_up = _("%(name)s flyttades upp från reservlistan och får ett mejl.")
+            messages.info(request, moved_up % {"name": promoted.participation.full_name})
     if access.is_participant:
         return redirect("my_activities")
     return redirect("activities:session", access.project.pk, enrolment.session_id)

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj.confirm import confirmation_required
 from digiproj.forms import apply_validation_error
 
 from . import forms, selectors, services
@@ -119,7 +121,12 @@ def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
 @project_permission_required("project.edit")
 def project_team_remove(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     # Another project's role is a 404 like any object out of scope, not a message.
-    membership = get_object_or_404(Membership, project=access.project, pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), project=access.project, pk=pk
+    )
+    page = _role_removal_confirmation(request, access, membership)
+    if page is not None:
+        return page
     try:
         services.membership_remove(access=access, membership=membership)
     except ValidationError as error:
@@ -128,3 +135,28 @@ def project_team_remove(request: HttpRequest, access: ProjectAccess, pk: int) ->
     else:
         messages.success(request, _("Rollen är borttagen."))
     return redirect("project_team", project_id=access.project.pk)
+
+
+def _role_removal_confirmation(
+    request: HttpRequest, access: ProjectAccess, membership: Membership
+) -> HttpResponse | None:
+    email = membership.user.email
+    return confirmation_required(
+        request,
+        title=_("Ta bort rollen för %(email)s?") % {"email": email},
+        consequences=[
+            _("%(email)s har rollen %(role)s i %(project)s.")
+            % {
+                "email": email,
+                "role": membership.get_role_display().lower(),
+                "project": access.project.name,
+            },
+            _(
+                "Efter borttagningen kommer personen inte längre åt projektet. Det hen har "
+                "registrerat finns kvar, och rollen kan läggas till igen på den här sidan."
+            ),
+        ],
+        confirm_label=_("Ta bort rollen"),
+        cancel_url=reverse("project_team", args=[access.project.pk]),
+        context={"project": access.project, "access": access},
+    )

@@ -11,14 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation
-from participants import selectors as participant_selectors
 
 from ..models import (
     Invitation,
@@ -117,25 +115,15 @@ def invitation_url(invitation: Invitation) -> str:
 def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
     """Send each invitee one mail with their personal link (or one reminder to those who
     have not submitted). Safe to run again: sent mails are marked per invitation."""
+    from .. import selectors
+
     round_ = Round.objects.select_related("survey__project").get(pk=round_id)
     if not reminder:
         round_invitations_create(round_=round_)
-        pending = round_.invitations.filter(sent_at__isnull=True)
-    else:
-        if round_.reminded_at is None:
-            return 0
-        pending = round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False).filter(
-            Q(reminded_at__isnull=True) | Q(reminded_at__lt=round_.reminded_at)
-        )
+    elif round_.reminded_at is None:
+        return 0
     sent = 0
-    # The name and address this project holds for the person (they are per participation).
-    held = participant_selectors.participation_in_project(
-        project_id=round_.survey.project_id, person=OuterRef("person_id")
-    )
-    addressed = pending.annotate(
-        held_email=Subquery(held.values("email")[:1]),
-        held_first_name=Subquery(held.values("first_name")[:1]),
-    ).exclude(Q(held_email="") | Q(held_email__isnull=True))
+    addressed = selectors.invitations_to_mail(round_=round_, reminder=reminder)
     with translation.override(settings.LANGUAGE_CODE):
         for invitation in addressed.iterator(chunk_size=500):
             invitation.round = round_

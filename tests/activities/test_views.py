@@ -175,7 +175,8 @@ def test_group_enrolment_by_contact_is_limited_to_own_organisation(client, world
     ParticipationFactory(project=world.project, organisation=world.other_org)
     client.force_login(world.contact)
     client.post(
-        _url("enrol_group", world, world.session.pk), {"organisation": "", "role_group": ""}
+        _url("enrol_group", world, world.session.pk),
+        {"organisation": "", "role_group": "", "confirmed": "1"},
     )
     enrolled = set(world.session.enrolments.values_list("participation__organisation", flat=True))
     assert enrolled == {world.org.pk}
@@ -186,7 +187,16 @@ def test_participant_enrols_and_cancels_themself(client, world):
     response = client.post(_url("my_enrol", world, world.session.pk), follow=True)
     assert "Du är anmäld" in response.content.decode()
     enrolment = Enrolment.objects.get(participation=world.own)
+    # First the question, on a page of its own: nothing is cancelled yet.
     response = client.post(_url("cancel", world, enrolment.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Avboka anmälan?" in html
+    assert f"Din anmälan till {world.session.activity.title}" in html
+    assert 'name="confirmed" value="1"' in html
+    enrolment.refresh_from_db()
+    assert enrolment.status == "enrolled"
+    response = client.post(_url("cancel", world, enrolment.pk), {"confirmed": "1"})
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == "cancelled"

@@ -129,11 +129,33 @@ def test_contact_needs_an_organisation_of_the_project(client, coordinator):
 
 def test_coordinator_cannot_remove_own_role(client, coordinator):
     url = reverse("project_team_remove", args=[coordinator.project.pk, coordinator.pk])
-    client.post(url)
+    client.post(url, {"confirmed": "1"})
     assert Membership.objects.filter(pk=coordinator.pk).exists()
 
 
 def test_member_of_another_project_cannot_be_removed(client, coordinator):
     other = MembershipFactory()
-    client.post(reverse("project_team_remove", args=[coordinator.project.pk, other.pk]))
+    response = client.post(
+        reverse("project_team_remove", args=[coordinator.project.pk, other.pk]),
+        {"confirmed": "1"},
+    )
+    assert response.status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def test_removing_a_role_is_asked_about_on_a_page_of_its_own(client, coordinator):
+    project = coordinator.project
+    teacher = MembershipFactory(project=project, role=Membership.Role.TEACHER)
+    url = reverse("project_team_remove", args=[project.pk, teacher.pk])
+
+    asked = client.post(url)
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"Ta bort rollen för {teacher.user.email}?" in html
+    assert f"{teacher.user.email} har rollen utbildare i {project.name}." in html
+    assert f'href="{reverse("project_team", args=[project.pk])}"' in html  # Avbryt
+    assert Membership.objects.filter(pk=teacher.pk).exists()
+
+    done = client.post(url, {"confirmed": "1"}, follow=True)
+    assert "Rollen är borttagen." in done.content.decode()
+    assert not Membership.objects.filter(pk=teacher.pk).exists()

@@ -76,6 +76,12 @@ def test_activity_journey(setup, live_server, page: Page, tmp_path: Path):
         expect(page.get_by_text("Tillfället är skapat.")).to_be_visible()
         if days == 10:
             page.get_by_role("button", name="Anmäl gruppen").click()
+            # The question first, on its own page: who gets a seat, nothing done yet.
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Anmäla gruppen till")
+            expect(page.get_by_text("3 anmäls till tillfället.")).to_be_visible()
+            assert axe_violations(page) == []
+            assert Enrolment.objects.count() == 0
+            page.get_by_role("button", name="Anmäl gruppen").click()
             expect(page.get_by_text("3 anmälda")).to_be_visible()
             assert axe_violations(page) == []
             session_url = page.url

@@ -163,8 +163,14 @@ def test_round_create_and_send_invitations(
     )
     round_ = Round.objects.get(name="Höst")
     assert response["Location"] == reverse("surveys:round", args=[project.pk, round_.pk])
+    send = reverse("surveys:round_send", args=[project.pk, round_.pk])
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        asked = coordinator_client.post(send)
+    # Mail to many is asked about first, with how many it goes to; nothing is queued yet.
+    assert "1 person i målgruppen får en inbjudan med e-post." in asked.content.decode()
+    assert queued == []
     with django_capture_on_commit_callbacks(execute=True):
-        coordinator_client.post(reverse("surveys:round_send", args=[project.pk, round_.pk]))
+        coordinator_client.post(send, {"confirmed": "1"})
     assert round_.invitations.count() == 1
     assert len(mailoutbox) == 1
 
@@ -184,6 +190,29 @@ def test_reminder_before_the_invitations_were_sent_is_refused_and_nothing_is_que
     round_.refresh_from_db()
     assert round_.reminded_at is None
     assert mailoutbox == []
+
+
+def test_reminder_says_how_many_it_goes_to_and_sends_only_when_confirmed(
+    coordinator_client, survey_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    project, round_ = survey_world["project"], survey_world["round"]
+    coordinator_client.force_login(MembershipFactory(project=project).user)
+    Round.objects.filter(pk=round_.pk).update(invitations_sent_at=timezone.now())
+    round_.invitations.update(sent_at=timezone.now())  # sent, not answered
+    url = reverse("surveys:round_send", args=[project.pk, round_.pk])
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        asked = coordinator_client.post(url, {"reminder": "1"})
+    html = asked.content.decode()
+    assert "1 person som inte har svarat får en påminnelse med e-post." in html
+    assert 'name="reminder" value="1"' in html  # the choice travels with the confirmation
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url, {"reminder": "1", "confirmed": "1"})
+    assert len(mailoutbox) == 1
+    assert round_.invitations.get().reminded_at is not None
 
 
 @pytest.mark.parametrize("rows", [1, 10])

@@ -1,0 +1,51 @@
+"""Enrolling a group and cancelling an enrolment, asked before they are done
+(digiproj.confirm); the words come from the presenters."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from activities import presenters
+from activities.models import Enrolment, Session
+from activities.selectors import sessions as session_selectors
+from digiproj.confirm import confirmation_required
+from digiproj.projects.permissions import ProjectAccess
+from participants.models import Participation
+
+
+def group_enrolment(
+    request: HttpRequest,
+    access: ProjectAccess,
+    session: Session,
+    group: QuerySet[Participation],
+    group_name: str,
+) -> HttpResponse | None:
+    preview = session_selectors.group_enrolment_preview(session=session, participations=group)
+    return confirmation_required(
+        request,
+        title=_("Anmäla gruppen till %(session)s?") % {"session": presenters.session_text(session)},
+        consequences=presenters.group_enrolment_lines(preview, group_name),
+        confirm_label=_("Anmäl gruppen"),
+        cancel_url=reverse("activities:session", args=[access.project.pk, session.pk]),
+        context={"project": access.project, "access": access},
+    )
+
+
+def cancellation(
+    request: HttpRequest, access: ProjectAccess, enrolment: Enrolment
+) -> HttpResponse | None:
+    if access.is_participant:
+        back = reverse("my_activities")
+    else:
+        back = reverse("activities:session", args=[access.project.pk, enrolment.session_id])
+    return confirmation_required(
+        request,
+        title=_("Avboka anmälan?"),
+        consequences=presenters.cancellation_lines(enrolment, own=access.is_participant),
+        confirm_label=_("Avboka"),
+        cancel_url=back,
+        context={"project": access.project, "access": access},
+    )
