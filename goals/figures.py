@@ -20,6 +20,7 @@ from digiproj.dates import month_end, months_between
 from digiproj.numbers import round_half_up
 from participants.personnummer import Gender
 from participants.selectors import genders_for
+from surveys import suppression
 
 from .measures import (
     COUNT,
@@ -66,11 +67,28 @@ class Figure:
     num: float = 0.0
     den: int = 0
     suppressed: bool = False
+    secondary: bool = False  # hidden only so that a smaller group cannot be worked out
 
 
 def _exact(num: float | Decimal | int) -> Decimal:
     """A sum from the database as the decimal it stands for (see digiproj.numbers)."""
     return round_half_up(num, 10) if isinstance(num, float) else Decimal(num)
+
+
+def _protect_genders(by_gender: dict[str, Figure], overall: Figure, threshold: int) -> None:
+    """Hide a gender's figure that, with the overall one, would reveal a hidden gender's
+    (the one rule of surveys.suppression)."""
+    hidden = suppression.hidden_groups(
+        {g: f.n for g, f in by_gender.items()},
+        total=None if overall.suppressed else overall.n,
+        threshold=threshold,
+    )
+    for gender, why in hidden.items():
+        if why == "protects":
+            shown = by_gender[gender]
+            by_gender[gender] = Figure(
+                None, shown.n, shown.num, shown.den, suppressed=True, secondary=True
+            )
 
 
 def _figure(goal: Goal, num: float, den: int, n: int, threshold: int) -> Figure:
@@ -184,6 +202,8 @@ def goal_measure(goal: Goal, ctx: Context) -> Result:
     num, den = total(now)
     figure = _figure(goal, num, den, sum(sizes.values()), threshold)
     by_gender = {g: _figure(goal, *total(now, g), sizes.get(g, 0), threshold) for g in genders}
+    if goal.measure in SUPPRESSED_MEASURES:
+        _protect_genders(by_gender, figure, threshold)
     series = []
     for first in months:
         m_num, m_den = total(ym_of(first))

@@ -18,6 +18,7 @@ from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.personnummer import mask
 from surveys import selectors as survey_selectors
+from surveys import suppression
 from surveys.models import Invitation, Response, Round
 
 from .figures import Result, goal_measure
@@ -164,13 +165,16 @@ def baseline_mapping(
     )
     if chosen is None:
         return None, []
-    rows = survey_selectors.area_averages(
+    threshold = access.project.survey_anonymity_threshold
+    overall = survey_selectors.area_averages(access=access, round_id=chosen["pk"])
+    organisations = survey_selectors.area_averages(
         access=access, round_id=chosen["pk"], group_by="organisation"
     )
-    rows += survey_selectors.area_averages(access=access, round_id=chosen["pk"])
-    return chosen, survey_selectors.suppress(
-        rows, threshold=access.project.survey_anonymity_threshold
+    # The organisations are a breakdown of the overall row: judged against it (suppression).
+    suppression.suppress(
+        organisations, threshold=threshold, totals=suppression.totals_by_area(overall)
     )
+    return chosen, organisations + suppression.suppress(overall, threshold=threshold)
 
 
 def change_theory_get(*, access: ProjectAccess) -> ChangeTheory | None:

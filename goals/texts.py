@@ -73,8 +73,11 @@ def number_text(value: Decimal | None) -> str:
 
 
 def figure_text(result: Result, figure: Figure | None = None) -> str:
-    """A figure as the final report writes it: "64,0 %" or "för få svar (3)"."""
+    """A figure as the final report writes it: "64,0 %", "för få svar (3)" or, hidden so
+    that a smaller group cannot be worked out, "dold (7)"."""
     figure = figure or result.figure
+    if figure.secondary:
+        return str(_("dold (%(n)s)")) % {"n": figure.n}
     if figure.suppressed:
         return str(_("för få svar (%(n)s)")) % {"n": figure.n}
     if figure.value is None:

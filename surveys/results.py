@@ -13,7 +13,7 @@ from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import GENDER_CHOICES, Participation
 
-from . import forms, selectors, services
+from . import forms, selectors, services, suppression
 from .models import DigCompArea, Question, Round, Section
 
 
@@ -111,9 +111,11 @@ def _pivot(
     areas: list[DigCompArea],
     labels: dict[Any, str] | None,
     threshold: int,
+    totals: dict[Any, int] | None,
 ) -> list[dict[str, Any]]:
-    """Rows of (grp, area, figures, n) → one table row per group with a cell per area."""
-    selectors.suppress(rows, threshold=threshold)
+    """Rows of (grp, area, figures, n) → one table row per group with a cell per area;
+    `totals`: respondents per area overall, for a breakdown (see suppression)."""
+    suppression.suppress(rows, threshold=threshold, totals=totals)
     groups: dict[Any, dict[int, dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["grp"], {})[row["area"]] = row
@@ -150,14 +152,19 @@ def round_results(
             ("role_group", _("Per yrkesgrupp")),
         )
     ]
+    overall = selectors.area_averages(access=access, round_id=round_.pk)
+    totals = suppression.totals_by_area(overall)
     averages = [
         {
             "title": title,
             "rows": _pivot(
-                selectors.area_averages(access=access, round_id=round_.pk, group_by=key),
+                overall
+                if key is None
+                else selectors.area_averages(access=access, round_id=round_.pk, group_by=key),
                 areas,
                 group_labels,
                 threshold,
+                None if key is None else totals,
             ),
         }
         for key, title, group_labels in breakdowns
@@ -205,21 +212,24 @@ def round_results(
     change = None
     if not round_.anonymous and round_.purpose != Round.Purpose.BASELINE and baselines:
         chosen = next((b for b in baselines if b["pk"] == baseline_id), baselines[0])
+        paired = {
+            key: selectors.paired_change(
+                access=access, baseline_id=chosen["pk"], follow_up_id=round_.pk, group_by=key
+            )
+            for key, _title, _labels in breakdowns
+        }
+        paired_totals = suppression.totals_by_area(paired[None])
         change = {
             "baseline": chosen,
             "tables": [
                 {
                     "title": title,
                     "rows": _pivot(
-                        selectors.paired_change(
-                            access=access,
-                            baseline_id=chosen["pk"],
-                            follow_up_id=round_.pk,
-                            group_by=key,
-                        ),
+                        paired[key],
                         areas,
                         group_labels,
                         threshold,
+                        None if key is None else paired_totals,
                     ),
                 }
                 for key, title, group_labels in breakdowns

@@ -430,17 +430,6 @@ def areas() -> list[DigCompArea]:
     return list(DigCompArea.objects.order_by("number"))
 
 
-def suppress(rows: list[dict[str, Any]], *, threshold: int) -> list[dict[str, Any]]:
-    """Blank out every figure of a group smaller than the threshold (shown as "för få svar")."""
-    for row in rows:
-        row["suppressed"] = row["n"] < threshold
-        if row["suppressed"]:
-            for key in ("level", "baseline", "follow_up", "change"):
-                if key in row:
-                    row[key] = None
-    return rows
-
-
 def round_pair_for_period(
     *, access: ProjectAccess, start: dt.date, end: dt.date
 ) -> tuple[Round | None, Round | None]:

@@ -18,6 +18,7 @@ from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
 from surveys import selectors as survey_selectors
+from surveys import suppression
 from surveys.models import Round
 
 from .base import (
@@ -56,6 +57,7 @@ class PairedChange:
     suppressed: bool
     exact_before: Any
     exact_after: Any
+    secondary: bool = False  # hidden only so that a smaller group cannot be worked out
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class CompetencePresenter:
             averages = survey_selectors.area_averages(
                 access=self.access, round_id=round_.pk, organisation_id=self.organisation_id
             )
-            for row in survey_selectors.suppress(averages, threshold=self.threshold):
+            for row in suppression.suppress(averages, threshold=self.threshold):
                 rows.append(
                     AreaLevel(
                         area=row["area"],
@@ -143,6 +145,10 @@ class CompetencePresenter:
                 organisation_id=self.organisation_id,
             )
             exact = [(row["baseline"], row["follow_up"]) for row in rows]
+            # A breakdown is judged against the overall figures it adds up to.
+            totals = None
+            if group_by is not None:
+                totals = {row.area: row.n for row in self.change(None)}
             self._change[group_by] = [
                 PairedChange(
                     group=row["grp"],
@@ -152,11 +158,14 @@ class CompetencePresenter:
                     after=level(row["follow_up"]),
                     change=level(row["change"]),
                     suppressed=row["suppressed"],
+                    secondary=row["secondary"],
                     exact_before=None if row["suppressed"] else before,
                     exact_after=None if row["suppressed"] else after,
                 )
                 for row, (before, after) in zip(
-                    survey_selectors.suppress(rows, threshold=self.threshold), exact, strict=True
+                    suppression.suppress(rows, threshold=self.threshold, totals=totals),
+                    exact,
+                    strict=True,
                 )
             ]
         return self._change[group_by]
@@ -176,6 +185,8 @@ def paired_people(
     rounds = survey_selectors.round_list(access=access).filter(pk__in=[baseline_id, follow_up_id])
     if len(rounds) != 2 or any(r.anonymous for r in rounds):
         return None
+    if not _figure_shown(access, baseline_id, follow_up_id, area, gender, organisation_id):
+        return None  # a hidden figure is not shown person by person either
     people = survey_selectors.paired_people(
         access=access,
         baseline_id=baseline_id,
@@ -194,9 +205,40 @@ def paired_people(
         )
         for p in people
     ]
-    if len(rows) < access.project.survey_anonymity_threshold:
-        return None  # a suppressed group is not shown person by person either
     return rows
+
+
+def _figure_shown(
+    access: ProjectAccess,
+    baseline_id: int,
+    follow_up_id: int,
+    area: int,
+    gender: str | None,
+    organisation_id: int | None,
+) -> bool:
+    """Whether the page and the file show this figure: the same suppression, primary and
+    secondary (a gender's figure is judged against everyone's)."""
+
+    def change(group_by: str | None) -> list[dict[str, Any]]:
+        return survey_selectors.paired_change(
+            access=access,
+            baseline_id=baseline_id,
+            follow_up_id=follow_up_id,
+            group_by=group_by,
+            organisation_id=organisation_id,
+        )
+
+    threshold = access.project.survey_anonymity_threshold
+    if gender is None:
+        rows = suppression.suppress(change(None), threshold=threshold)
+    else:
+        totals = suppression.totals_by_area(change(None))
+        rows = [
+            r
+            for r in suppression.suppress(change("gender"), threshold=threshold, totals=totals)
+            if r["grp"] == gender
+        ]
+    return any(r["area"] == area and not r["suppressed"] for r in rows)
 
 
 @dataclass(frozen=True)
@@ -213,7 +255,6 @@ class Competence:
         competence = CompetencePresenter(
             access=access, period=period, organisation_id=run.organisation_id
         )
-        too_few = _("för få svar (under %(n)s)") % {"n": competence.threshold}
         levels = Table(
             title=_("Nivåer per område"),
             columns=[
@@ -229,7 +270,7 @@ class Competence:
                     f"{row.round.survey.title}: {row.round.name}",
                     row.n,
                     row.level,
-                    too_few if row.suppressed else "",
+                    suppression.remark(row, competence.threshold),
                 ]
                 for row in competence.levels
             ],
@@ -247,7 +288,7 @@ class Competence:
                 Column(_("Förändring"), "decimal", 12),
                 Column(_("Anmärkning"), "text", 24),
             ],
-            rows=_change_rows(competence, too_few) if competence.paired else [_not_paired_row()],
+            rows=_change_rows(competence) if competence.paired else [_not_paired_row()],
         )
         progress(70)
         return [levels, change]
@@ -281,7 +322,7 @@ def _not_paired_row() -> list[Any]:
     return ["", "", text, None, None, None, None, ""]
 
 
-def _change_rows(competence: CompetencePresenter, too_few: str) -> list[list[Any]]:
+def _change_rows(competence: CompetencePresenter) -> list[list[Any]]:
     """The paired change per grouping, organisations and role groups by name (Swedish)."""
     labels = dimension_labels(competence.access)
     rows: list[list[Any]] = []
@@ -301,7 +342,7 @@ def _change_rows(competence: CompetencePresenter, too_few: str) -> list[list[Any
                 row.before,
                 row.after,
                 row.change,
-                too_few if row.suppressed else "",
+                suppression.remark(row, competence.threshold),
             ]
             for row in changes
         )

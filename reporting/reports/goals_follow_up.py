@@ -17,6 +17,7 @@ from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
 from surveys import selectors as survey_selectors
+from surveys import suppression
 
 from .base import (
     Progress,
@@ -173,7 +174,7 @@ class GoalsFollowUp:
                     areas.get(row["area"], str(row["area"])),
                     row["n"],
                     level(row["level"]),
-                    _("för få svar") if row["suppressed"] else "",
+                    suppression.remark(row, access.project.survey_anonymity_threshold),
                 ]
             )
         return table

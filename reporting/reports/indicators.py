@@ -20,6 +20,7 @@ from reporting.builders import Column, Table
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
 from reporting.models import ReportRun
 from reporting.selectors import Period
+from surveys import suppression
 
 from .base import (
     COUNTED_TIME_RULE,
@@ -187,7 +188,6 @@ class Indicators:
         rows = competence.change("gender")
         if not rows:
             return table
-        too_few = _("för få svar (under %(n)s)") % {"n": competence.threshold}
         names = dimension_labels(access)["gender"][1]
         table.rows = [
             [
@@ -195,7 +195,7 @@ class Indicators:
                 competence.area_label(row.area),
                 row.n,
                 row.change,
-                too_few if row.suppressed else "",
+                suppression.remark(row, competence.threshold),
             ]
             for row in rows
         ]

@@ -670,7 +670,9 @@ def test_area_change():
     anna = rows[world.people["Anna"].pk]
     assert (anna["d1"], anna["d2"], anna["label"]) == (2, 4, "Testsson, Anna")
     # Women (2 + 0.5 + 0.5 + 0)/4 = 0.75; men: David and Erik, two under the threshold of 3.
-    assert result.by_gender[K].value == D("0.75")
+    # Shown, the women's 0.75 would give the men's away: (5 − 3)/2 = 1.0. Hidden too.
+    women = result.by_gender[K]
+    assert (women.value, women.secondary, women.num, women.den) == (None, True, 3.0, 4)
     assert result.by_gender[M].value is None
     assert result.by_gender[M].suppressed is True
     assert result.gap is None
@@ -696,8 +698,10 @@ def test_level_raised():
     assert {u: (r["d1"], r["d2"]) for u, r in rows.items()} == {
         u: (2, 1 if u in raised else 0) for u in rows
     }
-    # Women Anna, Cecilia of 4 = 50 %; men David, Erik: two, under the threshold.
-    assert result.by_gender[K].value == D("50.0")
+    # Women Anna, Cecilia of 4 = 50 %; men David, Erik: two, under the threshold. The
+    # women's 50 % with the total's 4 of 6 would give the men's 2 of 2 away: hidden too.
+    women = result.by_gender[K]
+    assert (women.value, women.secondary, women.num, women.den) == (None, True, 2.0, 4)
     assert result.by_gender[M].suppressed is True
     # Area 2 only: Cecilia of 6 = 16.67 %.
     assert _measure(world, _goal(world, G.LEVEL_RAISED, area=2)).figure.value == D("16.7")
@@ -720,8 +724,10 @@ def test_question_change():
     assert set(rows) == _pks(world.people, "Anna", "Britt", "Cecilia", "Frida", "David", "Erik")
     britt = rows[world.people["Britt"].pk]
     assert (float(britt["d1"]), float(britt["d2"])) == (3.0, 4.0)
-    # Women (2 + 1 + 0 + 1)/4 = 1.00; men two: suppressed.
-    assert result.by_gender[K].value == D("1.00")
+    # Women (2 + 1 + 0 + 1)/4 = 1.00; men two: suppressed, and so the women (with the
+    # total they would give the men's (5.5 − 4)/2 = 0.75 away).
+    women = result.by_gender[K]
+    assert (women.value, women.secondary, women.num, women.den) == (None, True, 4.0, 4)
     assert result.by_gender[M].suppressed is True
 
 
@@ -805,6 +811,25 @@ def test_small_survey_groups_are_blanked():
         False,
         1,
     )
+
+
+def test_a_gender_that_would_give_away_a_hidden_one_is_hidden_too():
+    from django.http import Http404
+
+    from goals import presenters
+
+    world = _world()
+    raised_goal = _goal(world, G.LEVEL_RAISED)
+    raised = _measure(world, raised_goal)
+    # Six paired (shown): four women, two men (David, Erik; under 3). The women's share with
+    # the total would give the men's away by subtraction, so it is hidden as well.
+    assert raised.figure.suppressed is False
+    men, women = raised.by_gender[M], raised.by_gender[K]
+    assert (men.value, men.suppressed, men.secondary) == (None, True, False)
+    assert (women.value, women.suppressed, women.secondary, women.n) == (None, True, True, 4)
+    assert raised.gap is None
+    with pytest.raises(Http404):  # nor are the women shown one by one
+        presenters.units_page(world.access["coordinator"], raised_goal, JUNE, K)
 
 
 def test_default_threshold_of_five():

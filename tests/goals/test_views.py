@@ -736,7 +736,9 @@ def test_units_404_for_a_blanked_survey_figure(client, surveyed):
 
 
 def test_units_404_for_a_blanked_gender_only(client, surveyed):
-    """Start: four respondents (shown), three women (shown), one man (blanked)."""
+    """Start: four respondents (shown), three women, one man (blanked). The women's 2.33
+    with everyone's 2.5 would give the man's level away ((4 × 2.5 − 7) / 1 = 3), so they
+    are hidden too, and neither gender is shown person by person."""
     goal = make_goal(
         surveyed["project"],
         title="Nivå vid start",
@@ -749,21 +751,20 @@ def test_units_404_for_a_blanked_gender_only(client, surveyed):
     row = _dashboard_row(client, surveyed, "coordinator", goal)
     assert (row["result"].figure.value, row["result"].figure.n) == (Decimal("2.5"), 4)
     women, men = row["result"].by_gender["K"], row["result"].by_gender["M"]
-    assert (women.value, women.n, women.suppressed) == (Decimal("2.33"), 3, False)
+    assert (women.value, women.n, women.suppressed, women.secondary) == (None, 3, True, True)
+    assert (women.num, women.den) == (7.0, 3)  # 1 + 2 + 4, kept behind the figure
     assert (men.value, men.n, men.suppressed) == (None, 1, True)
     assert [(g["value"], g["link"] is not None) for g in row["genders"]] == [
-        (figure_text(row["result"], women), True),
+        ("dold (3)", False),
         ("för få svar (1)", False),
     ]
+    assert figure_text(row["result"], women) == "dold (3)"
     assert _units(client, surveyed, goal, "M").status_code == 404
     everyone = _units(client, surveyed, goal)
     assert everyone.status_code == 200
     assert len(everyone.context["rows"]) == everyone.context["figure"].n == 4
     assert _table_rows(everyone.content.decode()) == 4
-    women = _units(client, surveyed, goal, "K")
-    assert women.status_code == 200
-    assert len(women.context["rows"]) == women.context["figure"].n == 3
-    assert sorted(r["num"] for r in women.context["rows"]) == [1, 2, 4]
+    assert _units(client, surveyed, goal, "K").status_code == 404
 
 
 def test_units_404_while_there_is_nothing_to_measure(client, world):
@@ -1052,15 +1053,17 @@ def test_mapping_shows_levels_per_organisation_and_blanks_small_groups(client, s
     assert response.context["chosen"]["name"] == "Start"
     table = {str(row["label"]): row["cells"][0] for row in response.context["table"]}  # area 1
     assert set(table) == {"Norra kommun", "Södra kommun", "Alla"}
-    assert (table["Norra kommun"]["level"], table["Norra kommun"]["n"]) == (3.0, 3)
+    # North 3 (3.0) with everyone's 2.5 over 4 would give South's one person away: hidden.
+    assert (table["Norra kommun"]["level"], table["Norra kommun"]["n"]) == (None, 3)
+    assert table["Norra kommun"]["secondary"] is True
     assert (table["Alla"]["level"], table["Alla"]["n"]) == (2.5, 4)
     assert table["Södra kommun"]["suppressed"]
     assert table["Södra kommun"]["level"] is None
     for row in response.context["table"]:
         assert row["cells"][1:] == [None] * (len(row["cells"]) - 1)  # no answers in 2–5
     html = response.content.decode()
-    assert "3,00" in html
-    assert "(n=3)" in html
+    assert "3,00" not in html
+    assert "dold (3)" in html
     assert "2,50" in html
     assert "(n=4)" in html
     assert "för få svar (1)" in html

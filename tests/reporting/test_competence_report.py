@@ -81,8 +81,11 @@ def test_paired_change_by_hand(levels):
     rows = _report(levels)["Parad förändring"][1:]
     overall = next(r for r in rows if r[0] == "Alla")
     assert overall[3:7] == (3, 3.0, 4.33, 1.33)
+    # Women 2: 3.0 → 4.5 (+1.5); shown, with everyone's they would give the one man's
+    # change away ((3 × 1.33 − 2 × 1.5) / 1 = +1), so they are hidden too.
     women = next(r for r in rows if r[0] == "Kön" and r[1] == "Kvinnor")
-    assert women[3:7] == (2, 3.0, 4.5, 1.5)
+    assert women[3:7] == (2, None, None, None)
+    assert women[7].startswith("dold: skulle avslöja")
     men = next(r for r in rows if r[0] == "Kön" and r[1] == "Män")
     assert men[3] == 1
     assert men[4:7] == (None, None, None)  # one person: suppressed
@@ -110,7 +113,9 @@ def test_contact_sees_only_own_organisation(levels):
 def test_indicators_include_competence_change_by_gender(levels):
     rows = run_report(levels, "indikatorer")["Kompetensförändring per kön"][1:]
     by_gender = {r[0]: r for r in rows}
-    assert by_gender["Kvinnor"][2:4] == (2, 1.5)
+    # The women (+1.5) would give the one man away with everyone's figure: hidden too.
+    assert by_gender["Kvinnor"][2:4] == (2, None)
+    assert by_gender["Kvinnor"][4].startswith("dold: skulle avslöja")
     assert by_gender["Män"][2:4] == (1, None)  # under the threshold of 2
 
 
@@ -124,9 +129,12 @@ def test_competence_page_and_the_people_behind_each_figure(client, levels):
     by_group = {str(g.label): g for g in area.groups}
     assert by_group["totalt"].row.n == 3
     assert by_group["män"].link is None  # one man: suppressed, no list of people
-    people = client.get(by_group["kvinnor"].link).context["people"]
-    assert len(people) == by_group["kvinnor"].row.n == 2
-    assert sorted(p.change for p in people) == [1.0, 2.0]  # P3 +1, P1 +2
+    # The women are hidden to protect him (see test_paired_change_by_hand): no list either.
+    assert by_group["kvinnor"].link is None
+    assert by_group["kvinnor"].row.secondary is True
+    people = client.get(by_group["totalt"].link).context["people"]
+    assert len(people) == by_group["totalt"].row.n == 3
+    assert sorted(p.change for p in people) == [1.0, 1.0, 2.0]  # P3 +1, the man +1, P1 +2
     assert all(p.personnummer.endswith("-****") for p in people)
 
 

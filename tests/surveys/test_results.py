@@ -10,7 +10,7 @@ from django.utils import timezone
 from digiproj.projects.models import Membership
 from digiproj.projects.permissions import ProjectAccess, project_access
 from participants.personnummer import Gender
-from surveys import selectors, services
+from surveys import selectors, services, suppression
 from surveys.models import Answer, Question, Response, Round
 from tests.factories import (
     InvitationFactory,
@@ -122,10 +122,10 @@ def test_groups_below_threshold_are_suppressed(paired):
         follow_up_id=paired["follow_up"].pk,
         group_by="gender",
     )
-    selectors.suppress(rows, threshold=2)
+    suppression.suppress(rows, threshold=2)
     assert rows
     assert all(r["suppressed"] and r["change"] is None for r in rows)  # one woman, one man
-    overall = selectors.suppress(
+    overall = suppression.suppress(
         selectors.paired_change(
             access=_coordinator(paired["project"]),
             baseline_id=paired["baseline"].pk,
