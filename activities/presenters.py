@@ -121,6 +121,28 @@ def my_activities(*, user_id: int, participations: list[Participation]) -> dict[
     }
 
 
+# The certificate states a participant has to act on: not signed, or changed since.
+_TO_SIGN = (CertificateState.UNSIGNED, CertificateState.VOID)
+
+
+def participant_todo(
+    *, user_id: int, participations: list[Participation], sessions: int = 3
+) -> dict[str, Any]:
+    """The participant's start page: certificates of months already over to sign (or sign
+    again), and her next sessions."""
+    this_month = timezone.localdate().replace(day=1)
+    to_sign = [
+        {"participation": participation, **row}
+        for participation in participations
+        for row in certificate_selectors.certificate_overview(participation=participation)
+        if row["month"] < this_month and row["state"] in _TO_SIGN
+    ]
+    upcoming = session_selectors.my_enrolments(user_id=user_id).filter(
+        session__ends_at__gte=timezone.now()
+    )
+    return {"to_sign": to_sign, "next_sessions": list(upcoming[:sessions])}
+
+
 def _signed_at(when: dt.datetime) -> str:
     return date_format(timezone.localtime(when), "Y-m-d H:i")
 

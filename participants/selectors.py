@@ -199,6 +199,18 @@ def correction_requests_open(*, participation: Participation) -> QuerySet[Correc
     return participation.correction_requests.filter(handled_at__isnull=True)
 
 
+def correction_requests_open_in_project(*, access: ProjectAccess) -> QuerySet[CorrectionRequest]:
+    """Open correction requests of the participants this user may see, oldest first: the
+    coordinator's to-do (each is handled on the participant's page)."""
+    return (
+        CorrectionRequest.objects.filter(
+            handled_at__isnull=True, participation__in=participation_list(access=access)
+        )
+        .select_related("participation")
+        .order_by("created_at", "pk")
+    )
+
+
 def participant_import_get(*, access: ProjectAccess, pk: int) -> ParticipantImport | None:
     """An upload in this project; a contact sees only their own organisation's uploads."""
     # The file's rows (up to the row limit) are only read by the import itself.

@@ -13,8 +13,10 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    Exists,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -25,7 +27,7 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYe
 from django.db.models.lookups import GreaterThan
 
 from digiproj.collation import swedish, swedish_key
-from digiproj.dates import months_between
+from digiproj.dates import month_start, months_between
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
@@ -350,13 +352,14 @@ class ScbMonth:
         return any(p.code == "month_not_over" for p in self.problems)
 
 
-def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
+def scb_overview(*, access: ProjectAccess, today: dt.date, checks: bool = True) -> list[ScbMonth]:
     """Every month of the project up to today, with what was sent, what must be resent, and
     what SCB's upload would refuse in each month not yet sent as it is now.
 
     SCB reads the files in order of the month: when an earlier month is corrected (its data
     differ from what was sent) or sent again, every later month already sent must be sent
-    again after it."""
+    again after it. `checks=False`: the statuses only, without reading the rows (a
+    dashboard's to-do)."""
     from .models import ScbSubmission
 
     figures = scb_month_figures(access=access)
@@ -409,7 +412,7 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
             last_sent_at = max(last_sent_at or entry.sent_at, entry.sent_at)
         if waiting_for is None and entry.status != "sent" and (entry.has_rows or entry.sent_at):
             waiting_for = entry.month
-    unsent = {m.month: m for m in months if m.status != "sent"}
+    unsent = {m.month: m for m in months if m.status != "sent"} if checks else {}
     for month, problems in scb_checks.row_problems(access=access, months=unsent).items():
         unsent[month].problems.extend(problems)
     return months
@@ -418,3 +421,35 @@ def scb_overview(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
 def scb_month(*, access: ProjectAccess, month: dt.date, today: dt.date) -> ScbMonth | None:
     """One month of the overview (None outside the project's months up to today)."""
     return next((m for m in scb_overview(access=access, today=today) if m.month == month), None)
+
+
+def scb_months_to_send(*, access: ProjectAccess, today: dt.date) -> list[ScbMonth]:
+    """Months over whose file SCB has not got as it is now: not sent with new or ended
+    participants, changed after sending, or to send again after an earlier one."""
+    return [
+        m
+        for m in scb_overview(access=access, today=today, checks=False)
+        if m.month < month_start(today)
+        and (m.status in ("changed", "resend") or (m.status == "not_sent" and m.has_rows))
+    ]
+
+
+def report_runs_failed(*, access: ProjectAccess, since: dt.datetime) -> QuerySet[Any]:
+    """Report runs that failed since `since`, the user's own (a coordinator: everyone's in
+    the project), newest first, unless the same report was made since."""
+    from .models import ReportRun
+
+    runs = ReportRun.objects.filter(
+        project=access.project, status=ReportRun.Status.FAILED, created_at__gte=since
+    )
+    if not access.is_coordinator:
+        runs = runs.filter(requested_by_id=access.user_id)
+    made_since = ReportRun.objects.filter(
+        project=access.project,
+        kind=OuterRef("kind"),
+        period_start=OuterRef("period_start"),
+        period_end=OuterRef("period_end"),
+        status=ReportRun.Status.DONE,
+        pk__gt=OuterRef("pk"),  # ordered later (ids grow)
+    )
+    return runs.exclude(Exists(made_since)).order_by("-created_at", "-pk")

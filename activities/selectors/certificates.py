@@ -194,3 +194,30 @@ def organisation_summary(
         for participation in participations
         for month, minutes in by_participation[participation.pk]
     ]
+
+
+def unsigned_count(*, access: ProjectAccess, month: dt.date) -> int:
+    """How many participants in scope have counted time in `month` without a certificate
+    signed by both them and a manager: the coordinator's to-do for the month just ended
+    (the hours page shows each certificate's exact state, void ones included)."""
+    month = month_start(month)
+    participations = Participation.objects.filter(project=access.project).filter(
+        access.participation_q()
+    )
+    with_time = {
+        pid
+        for pid, _ in hours_by_month(
+            participations=participations, start=month, end=month_end(month)
+        )
+    }
+    if not with_time:
+        return 0
+    signed = set(
+        Certificate.objects.filter(
+            participation_id__in=with_time,
+            month=month,
+            participant_signed_at__isnull=False,
+            manager_signed_at__isnull=False,
+        ).values_list("participation_id", flat=True)
+    )
+    return len(with_time - signed)

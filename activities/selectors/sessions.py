@@ -162,6 +162,29 @@ def self_report_list(*, access: ProjectAccess) -> QuerySet[SelfReportedTime]:
     )
 
 
+def sessions_led_between(
+    *, access: ProjectAccess, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Session]:
+    """The sessions this user leads (as the session's teacher or one of the activity's)
+    starting in [start, end), with how many are enrolled and how many are marked: a
+    teacher's to-do of attendance lists."""
+    return (
+        Session.objects.filter(activity__project=access.project, starts_at__gte=start)
+        .filter(starts_at__lt=end)
+        .filter(_teacher_q(access))
+        .select_related("activity")
+        .annotate(
+            enrolled_count=Count(
+                "enrolments",
+                filter=Q(enrolments__status=Enrolment.Status.ENROLLED),
+                distinct=True,
+            ),
+            marked_count=Count("attendances", distinct=True),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
 # --- the participant's own view ---------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ def test_coordinator_logs_in_and_sees_dashboard_in_swedish(demo, live_server, pa
     expect(page.get_by_role("heading", level=1)).to_contain_text("DIGILO")
     expect(page.get_by_role("table", name="Deltagare per kön")).to_be_visible()
     expect(page.get_by_text("Kvinnor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Att göra")).to_be_visible()  # the to-do first
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Deltagare", exact=True).click()
@@ -67,6 +68,7 @@ def test_participant_start_page_and_language_switch(demo, live_server, page: Pag
     page.set_viewport_size({"width": 375, "height": 800})
     login(page, live_server.url, participant.email, participant.password)
     expect(page.get_by_role("heading", name="Mina utbildningar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Att göra")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert axe_violations(page) == []
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -33,11 +33,10 @@ from django.db.models.functions import Coalesce, NullIf
 from digiproj.collation import swedish
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
-from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.selectors import reported_gender_of_person
 
-from .models import (
+from ..models import (
     Answer,
     AreaLevel,
     DigCompArea,
@@ -50,8 +49,27 @@ from .models import (
     SurveyExport,
 )
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+# Who is invited and mailed, and what a participant has to answer, live in .invitations;
+# imported here so that callers keep reading them as surveys.selectors.<name>.
+from .invitations import (
+    AddressedInvitation,
+    invitation_for_token,
+    invitations_for_person,
+    invitations_to_answer,
+    invitations_to_mail,
+    round_mail_count,
+    round_recipients,
+)
+
+__all__ = [
+    "AddressedInvitation",
+    "invitation_for_token",
+    "invitations_for_person",
+    "invitations_to_answer",
+    "invitations_to_mail",
+    "round_mail_count",
+    "round_recipients",
+]
 
 GROUP_BY = ("gender", "organisation", "role_group")
 
@@ -100,90 +118,6 @@ def round_list(*, access: ProjectAccess) -> QuerySet[Round]:
             ),
         )
         .order_by("-opens_at", "pk")
-    )
-
-
-def round_recipients(*, round_: Round) -> QuerySet[Participation]:
-    """The participations a round is sent to: the project, narrowed by organisation and/or
-    role group. (An activity target is added by the activities app, see Round.)"""
-    qs = Participation.objects.current().filter(project_id=round_.survey.project_id)
-    if round_.target_organisation_id:
-        qs = qs.filter(organisation_id=round_.target_organisation_id)
-    if round_.target_role_group:
-        qs = qs.filter(role_group=round_.target_role_group)
-    return qs
-
-
-class HeldAddress(TypedDict):
-    held_email: str
-    held_first_name: str
-
-
-AddressedInvitation: TypeAlias = "WithAnnotations[Invitation, HeldAddress]"
-
-
-def invitations_to_mail(*, round_: Round, reminder: bool) -> QuerySet[AddressedInvitation]:
-    """The invitations a send mails: those not yet sent, or with `reminder` those sent but
-    not answered and not reminded since the round's last reminder request. Annotated with
-    the address and first name this project holds (held_email, held_first_name); people
-    without an address are left out (they cannot be mailed)."""
-    if not reminder:
-        pending = round_.invitations.filter(sent_at__isnull=True)
-    else:
-        pending = round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False).filter(
-            Q(reminded_at__isnull=True) | Q(reminded_at__lt=round_.reminded_at)
-        )
-    held = participant_selectors.participation_in_project(
-        project_id=round_.survey.project_id, person=OuterRef("person_id")
-    )
-    return pending.annotate(
-        held_email=Subquery(held.values("email")[:1]),
-        held_first_name=Subquery(held.values("first_name")[:1]),
-    ).exclude(Q(held_email="") | Q(held_email__isnull=True))
-
-
-def round_mail_count(*, round_: Round, reminder: bool) -> int:
-    """How many mails a send would go out now (asked before sending to many): a reminder
-    to everyone invited who has not answered; invitations to the target group not yet
-    mailed, newcomers to the group included."""
-    if reminder:
-        return (
-            round_.invitations.filter(used_at__isnull=True, sent_at__isnull=False)
-            .filter(
-                person__in=round_recipients(round_=round_).exclude(email="").values("person_id")
-            )
-            .count()
-        )
-    unsent = round_.invitations.filter(sent_at__isnull=True).values("person_id")
-    return (
-        round_recipients(round_=round_)
-        .exclude(email="")
-        .filter(Q(person_id__in=unsent) | ~Q(person__survey_invitations__round=round_))
-        .count()
-    )
-
-
-def invitation_for_token(*, token: str, project_id: int) -> Invitation | None:
-    from .services import token_hash
-
-    if not token or len(token) > 100:
-        return None
-    return (
-        Invitation.objects.filter(
-            token_hash=token_hash(token), round__survey__project_id=project_id
-        )
-        .select_related("round__survey__project", "person")
-        .first()
-    )
-
-
-def invitations_for_person(*, access: ProjectAccess) -> QuerySet[Invitation]:
-    if access.person_id is None:  # staff: no invitations of their own
-        return Invitation.objects.none()
-    return (
-        Invitation.objects.filter(person_id=access.person_id, round__survey__project=access.project)
-        .select_related("round__survey")
-        .order_by("-round__opens_at")
     )
 
 
