@@ -55,8 +55,8 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, django_assert_num
     client.force_login(membership.user)
     url = reverse("project_dashboard", args=[project.pk])
     # session, user, MFA check, project, membership, counts, sessions, rounds; the to-do:
-    # correction requests (list, count), last month's time, failed runs, the SCB months
-    # (new, ended, sent)
+    # correction requests (list and count), last month's time, failed runs, and the SCB
+    # months: new, ended and sent
     with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 

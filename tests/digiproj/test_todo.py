@@ -52,6 +52,19 @@ def _attended_in_october(project, **participation):
     return person
 
 
+def _run(project, user, status, start=None, end=None):
+    """A run of the time report (tid) for [start, end] (the project's period by default)."""
+    return ReportRun.objects.create(
+        project=project,
+        kind="tid",
+        file_format="xlsx",
+        period_start=start or project.start_date,
+        period_end=end or project.end_date,
+        requested_by=user,
+        status=status,
+    )
+
+
 def _dashboard(client, user, project):
     client.force_login(user)
     return client.get(reverse("project_dashboard", args=[project.pk])).content.decode()
@@ -64,14 +77,8 @@ def test_coordinator_sees_what_waits_each_with_its_link(client):
         project, first_name="Anna", last_name="Ek", start_date=dt.date(2026, 9, 15)
     )
     CorrectionRequest.objects.create(participation=anna, message="Fel efternamn")
-    failed = ReportRun.objects.create(
-        project=project,
-        kind="tid",
-        file_format="xlsx",
-        period_start=dt.date(2026, 9, 1),
-        period_end=dt.date(2026, 10, 31),
-        requested_by=coordinator,
-        status=ReportRun.Status.FAILED,
+    failed = _run(
+        project, coordinator, ReportRun.Status.FAILED, dt.date(2026, 9, 1), dt.date(2026, 10, 31)
     )
 
     html = _dashboard(client, coordinator, project)
@@ -93,28 +100,12 @@ def test_what_is_done_leaves_the_list(client):
 
     person = ParticipationFactory(project=project, start_date=dt.date(2026, 10, 1))
     request = CorrectionRequest.objects.create(participation=person, message="Fel adress")
-    failed = ReportRun.objects.create(
-        project=project,
-        kind="tid",
-        file_format="xlsx",
-        period_start=project.start_date,
-        period_end=project.end_date,
-        requested_by=coordinator,
-        status=ReportRun.Status.FAILED,
-    )
+    _run(project, coordinator, ReportRun.Status.FAILED)
     assert "Inget väntar just nu." not in _dashboard(client, coordinator, project)
 
     request.handled_at = request.created_at
     request.save()
-    ReportRun.objects.create(  # the same report made again after it failed
-        project=project,
-        kind=failed.kind,
-        file_format="xlsx",
-        period_start=failed.period_start,
-        period_end=failed.period_end,
-        requested_by=coordinator,
-        status=ReportRun.Status.DONE,
-    )
+    _run(project, coordinator, ReportRun.Status.DONE)  # the same report, made after it failed
     # September (nothing in it) sent as it is; October sent with other data than now.
     for month, fingerprint in ((dt.date(2026, 9, 1), "0:0|0:0"), (dt.date(2026, 10, 1), "x")):
         ScbSubmission.objects.create(
