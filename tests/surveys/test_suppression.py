@@ -127,6 +127,7 @@ def _area_cells(html: str, caption: str) -> str:
     return html[start : html.index("</table>", start)]
 
 
+@pytest.mark.django_db  # the DigComp framework is put back for such tests
 def test_results_page_hides_the_women_with_the_men(client, ten):
     client.force_login(ten["coordinator"])
     url = reverse("surveys:results", args=[ten["project"].pk, ten["round"].pk])
@@ -141,6 +142,7 @@ def test_results_page_hides_the_women_with_the_men(client, ten):
     assert "5,7" not in by_organisation
 
 
+@pytest.mark.django_db  # the DigComp framework is put back for such tests
 def test_goals_mapping_and_its_file_hide_the_same(client, ten):
     from goals.selectors import baseline_mapping
 
@@ -171,6 +173,7 @@ def test_goals_mapping_and_its_file_hide_the_same(client, ten):
     assert "dold: skulle avslöja en grupp med färre än 5 svar" in [r[5] for r in mapping]
 
 
+@pytest.mark.django_db  # the DigComp framework is put back for such tests
 def test_competence_file_and_drilldown_hide_the_women_with_the_men(client, ten):
     project = ten["project"]
     follow_up = RoundFactory(survey=ten["round"].survey, purpose=Round.Purpose.FOLLOW_UP)
