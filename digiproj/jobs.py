@@ -30,7 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .storage import private_storage, private_upload_to
@@ -222,7 +222,11 @@ def job_claim(model: type[J], job_id: int, queryset: Any = None) -> J | None:
         with translation.override(job.language):
             job_fail(
                 job,
-                gettext("%(job)s avbröts efter %(n)s försök. %(again)s")
+                ngettext(
+                    "%(job)s avbröts efter %(n)s försök. %(again)s",
+                    "%(job)s avbröts efter %(n)s försök. %(again)s",
+                    job.attempts - 1,
+                )
                 % {"job": capfirst(job.job_noun), "n": job.attempts - 1, "again": job.job_again},
             )
         return None
@@ -339,8 +343,10 @@ def jobs_recover(model: type[Job]) -> int:
             with translation.override(job.language):
                 job_fail(
                     job,
-                    gettext(
-                        "Bakgrundsprocessen stannade %(n)s gånger, så %(job)s avbröts. %(again)s"
+                    ngettext(
+                        "Bakgrundsprocessen stannade %(n)s gång, så %(job)s avbröts. %(again)s",
+                        "Bakgrundsprocessen stannade %(n)s gånger, så %(job)s avbröts. %(again)s",
+                        spent,
                     )
                     % {"n": spent, "job": job.job_noun, "again": job.job_again},
                 )

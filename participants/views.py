@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -326,7 +327,11 @@ def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
     if upload.status == upload.Status.DONE:
         messages.success(
             request,
-            _("%(count)s deltagare importerades från %(file)s.")
+            ngettext(
+                "%(count)s deltagare importerades från %(file)s.",
+                "%(count)s deltagare importerades från %(file)s.",
+                upload.imported_count,
+            )
             % {"count": upload.imported_count, "file": upload.filename},
         )
         return redirect("participants:list", access.project.pk)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import (
     Activity,
@@ -181,9 +182,12 @@ def session_update(*, session: Session, confirm_moved: bool = False, **fields: A
         if taken["n"]:
             if not confirm_moved:
                 raise ValidationError(
-                    _(
+                    ngettext(
                         "Närvaro är redan registrerad för %(n)s deltagare på tillfället. "
-                        "Bekräfta att du vill flytta det, eller låt tiden vara."
+                        "Bekräfta att du vill flytta det, eller låt tiden vara.",
+                        "Närvaro är redan registrerad för %(n)s deltagare på tillfället. "
+                        "Bekräfta att du vill flytta det, eller låt tiden vara.",
+                        taken["n"],
                     )
                     % {"n": taken["n"]},
                     code="moved_after_attendance",

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, presenters, services
@@ -195,11 +196,14 @@ def enrol(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
 
 
 def _group_message(request: HttpRequest, result: services.GroupResult) -> None:
-    messages.success(
-        request,
-        _("%(enrolled)s anmälda, %(waiting)s på reservlistan, %(already)s var redan anmälda.")
-        % {"enrolled": result.enrolled, "waiting": result.waiting, "already": result.already},
-    )
+    parts = [
+        ngettext("%(count)s anmäld", "%(count)s anmälda", result.enrolled),
+        ngettext("%(count)s på reservlistan", "%(count)s på reservlistan", result.waiting),
+        ngettext("%(count)s var redan anmäld", "%(count)s var redan anmälda", result.already),
+    ]
+    counts = (result.enrolled, result.waiting, result.already)
+    done = ", ".join(part % {"count": n} for part, n in zip(parts, counts, strict=True))
+    messages.success(request, f"{done}.")
     for warning in result.warnings:
         messages.warning(request, warning)
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, services
@@ -44,9 +45,7 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Närvaron är sparad (%(n)s ändrade rader).") % {"n": changed}
-            )
+            messages.success(request, _saved_message(changed))
             return redirect("activities:attendance", access.project.pk, session.pk)
     history = session_selectors.attendance_history(access=access, session=session)[:20]
     return render(
@@ -54,6 +53,14 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
         "activities/attendance.html",
         ctx(access, session=session, form=form, history=history),
     )
+
+
+def _saved_message(changed: int) -> str:
+    return ngettext(
+        "Närvaron är sparad (%(n)s ändrad rad).",
+        "Närvaron är sparad (%(n)s ändrade rader).",
+        changed,
+    ) % {"n": changed}
 
 
 @project_permission_required("attendance.mark")

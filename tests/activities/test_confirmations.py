@@ -50,7 +50,7 @@ def test_group_enrolment_onto_a_waiting_list_says_who_waits_before_it_is_done(cl
 
     done = _group_post(client, world, confirmed="1")
     # The same figures, now done.
-    assert "1 anmälda, 2 på reservlistan, 1 var redan anmälda." in done.content.decode()
+    assert "1 anmäld, 2 på reservlistan, 1 var redan anmäld." in done.content.decode()
     statuses = list(world.session.enrolments.values_list("status", flat=True))
     assert sorted(statuses) == ["enrolled", "enrolled", "waiting", "waiting"]
 

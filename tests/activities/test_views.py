@@ -233,6 +233,25 @@ def test_attendance_requires_every_person_marked(client, world):
     assert row.marked_by == world.teacher
 
 
+def test_attendance_error_summary_gives_each_message_whole(client, world):
+    """The summary at the top repeats each row's message in full, not its first letter
+    ("Vera Vårgårdsson: M")."""
+    import re
+
+    EnrolmentFactory(session=world.session, participation=world.own)
+    EnrolmentFactory(session=world.session, participation=world.foreign)
+    client.force_login(world.coordinator)
+    url = _url("attendance", world, world.session.pk)
+    html = client.post(
+        url,
+        {f"p{world.own.pk}": "1", f"m{world.own.pk}": "121"},  # foreign: not marked
+    ).content.decode()
+    summary = dict(re.findall(r'<li><a href="#id_p\d+_0">([^<:]+): ([^<]+)</a></li>', html))
+    assert summary[world.foreign.full_name] == "Markera närvarande eller frånvarande."
+    assert summary[world.own.full_name].startswith("Kontrollera att detta värde är mindre än")
+    assert summary[world.own.full_name].endswith("120.")
+
+
 def test_contact_marks_only_own_organisation(client, world):
     EnrolmentFactory(session=world.session, participation=world.own)
     EnrolmentFactory(session=world.session, participation=world.foreign)
