@@ -10,6 +10,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
 
@@ -58,65 +59,82 @@ def normalize(value: str | int | float | None, *, spreadsheet: bool = False) -> 
     shown = unicodedata.normalize("NFKC", value or "").translate(_INVISIBLE).strip()
     raw = shown.translate(_DASHES).lstrip("'")  # 'text: an apostrophe Excel users type first
     if not raw:
-        raise ValidationError(_("Personnummer saknas."), code="required")
+        raise _refusal(gettext_noop("Personnummer saknas."), {}, "required")
     params = {"value": shown}
     if _SCIENTIFIC.fullmatch(raw):
-        raise ValidationError(
-            _(
+        raise _refusal(
+            gettext_noop(
                 "Personnumret %(value)s har blivit ett avrundat tal i Excel. Formatera "
                 "kolumnen som text, skriv in numren igen och ladda upp filen på nytt."
             ),
-            params=params,
-            code="format",
+            params,
+            "format",
         )
     compact = _SPACES_AND_DASHES.sub("", raw)
     plus = compact.count("+")
     digits = compact.replace("+", "")
     if not digits.isascii() or not digits.isdigit() or plus > 1:
-        raise ValidationError(
-            _(
+        raise _refusal(
+            gettext_noop(
                 "Personnumret %(value)s innehåller tecken som inte hör till ett "
                 "personnummer. Skriv bara siffror, till exempel ÅÅÅÅMMDD-NNNN."
             ),
-            params=params,
-            code="format",
+            params,
+            "format",
         )
     if spreadsheet and not plus and 7 <= len(digits) <= 9:
         digits = digits.zfill(10)
     if len(digits) not in (10, 12) or (plus and compact.index("+") != len(compact) - 5):
-        raise ValidationError(
-            _("Personnumret %(value)s ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
-            params=params,
-            code="format",
+        raise _refusal(
+            gettext_noop(
+                "Personnumret %(value)s ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."
+            ),
+            params,
+            "format",
         )
     number = digits if len(digits) == 12 else _with_century(digits, over_100=bool(plus))
     if not _date_part_valid(number):
-        raise ValidationError(
-            _("Personnumret %(value)s har ett datum som inte finns."), params=params, code="date"
+        raise _refusal(
+            gettext_noop("Personnumret %(value)s har ett datum som inte finns."), params, "date"
         )
     if _birth_day(number) > _today():
-        raise ValidationError(
-            _("Personnumret %(value)s har ett födelsedatum som inte har varit än."),
-            params=params,
-            code="date",
+        raise _refusal(
+            gettext_noop("Personnumret %(value)s har ett födelsedatum som inte har varit än."),
+            params,
+            "date",
         )
     if number[8:11] == "000":
-        raise ValidationError(
-            _(
+        raise _refusal(
+            gettext_noop(
                 "Personnumret %(value)s har 000 som födelsenummer, vilket aldrig delas ut. "
                 "Kontrollera numret."
             ),
-            params=params,
-            code="format",
+            params,
+            "format",
         )
     # The check digit by the library (the date is already known to be a real day).
     if not pnr_lib.valid(number):
-        raise ValidationError(
-            _("Personnumret %(value)s har fel kontrollsiffra. Kontrollera den sista siffran."),
-            params=params,
-            code="checksum",
+        raise _refusal(
+            gettext_noop(
+                "Personnumret %(value)s har fel kontrollsiffra. Kontrollera den sista siffran."
+            ),
+            params,
+            "checksum",
         )
     return number
+
+
+def _refusal(template: str, params: dict[str, str], code: str) -> ValidationError:
+    """A refusal in the active language that keeps its catalogue message apart (see
+    error_template), so that a stored import error is shown in its reader's language."""
+    error = ValidationError(gettext(template), params=params, code=code)
+    error.template = template  # type: ignore[attr-defined]
+    return error
+
+
+def error_template(error: ValidationError) -> str:
+    """The catalogue message (Swedish source) of a refusal by `normalize`."""
+    return getattr(error, "template", None) or error.messages[0]
 
 
 def _today() -> dt.date:

@@ -276,7 +276,7 @@ def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> 
         _context(
             access,
             upload=upload,
-            errors=upload.errors[:MAX_ERRORS_SHOWN],
+            errors=_shown_errors(upload.errors),
             rows_with_errors=len({e["row"] for e in upload.errors}),
             preview=upload.preview,
             ignored=importing.unrecognised_headers(upload.headers),
@@ -285,6 +285,11 @@ def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> 
             form=forms.ImportUploadForm(),
         ),
     )
+
+
+def _shown_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first problems, each in the reader's language whatever it was checked in."""
+    return [{**e, "message": importing.error_text(e)} for e in errors[:MAX_ERRORS_SHOWN]]
 
 
 def _defaults_form(

@@ -7,7 +7,7 @@ Safety: workbooks are opened with data_only=False so a formula is seen as a form
 refused, never evaluated; macro workbooks (.xlsm, vbaProject.bin) are refused unread.
 """
 
-from .checking import CheckResult, RowError, check_rows, preview_rows
+from .checking import CheckResult, RowError, check_rows, error_text, preview_rows
 from .columns import (
     COLUMNS,
     DATA_SHEET,
@@ -36,6 +36,7 @@ __all__ = [
     "check_rows",
     "check_upload",
     "column_header",
+    "error_text",
     "preview_rows",
     "read_table",
     "template_workbook",

@@ -6,11 +6,11 @@ project)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from digiproj.projects.models import Organisation, Project
 from digiproj.spreadsheets import starts_like_formula
@@ -31,12 +31,37 @@ from .reading import Table
 
 @dataclass
 class RowError:
+    """A problem of one row: where, and the catalogue message with its parameters (stored
+    apart, so that the preview shows it in its reader's language: error_text)."""
+
     row: int
     column: str
-    message: str
+    template: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return _render(self.template, self.params)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,  # as checked (the file's language), for logs and files
+            "template": self.template,
+            "params": self.params,
+        }
+
+
+def _render(template: str, params: dict[str, str]) -> str:
+    return gettext(template) % params if params else gettext(template)
+
+
+def error_text(error: dict[str, Any]) -> str:
+    """A stored row problem in the active language (older ones have only their text)."""
+    if "template" not in error:
+        return str(error.get("message", ""))
+    return _render(error["template"], error.get("params") or {})
 
 
 @dataclass
@@ -100,8 +125,10 @@ def _missing_headers(
             RowError(
                 1,
                 str(column.header),
-                _("Kolumnen ”%(column)s” saknas i rubrikraden. Använd mallens rubriker.")
-                % {"column": column.header},
+                gettext_noop(
+                    "Kolumnen ”%(column)s” saknas i rubrikraden. Använd mallens rubriker."
+                ),
+                {"column": str(column.header)},
             )
         )
     return missing
@@ -135,11 +162,11 @@ def _formulas(number: int, cells: dict[str, str]) -> list[RowError]:
         RowError(
             number,
             column_header(key),
-            _(
+            gettext_noop(
                 "Cellen börjar med %(sign)s och läses då som en formel. Formler tas "
                 "inte emot vid import: skriv in själva värdet utan = + - eller @ först."
-            )
-            % {"sign": f"”{text[0]}”"},
+            ),
+            {"sign": f"”{text[0]}”"},
         )
         for key, text in cells.items()
         if starts_like_formula(text)
@@ -155,7 +182,8 @@ def _check_row(
         RowError(
             number,
             str(column.header),
-            _("Uppgiften saknas. Fyll i %(column)s.") % {"column": column.header},
+            gettext_noop("Uppgiften saknas. Fyll i %(column)s."),
+            {"column": str(column.header)},
         )
         for column in COLUMNS
         if column.required and column.when_empty is None and not cells.get(column.key)
@@ -171,7 +199,7 @@ def _check_row(
             elif not column.required:
                 record[column.field] = column.empty
         except CellError as exc:
-            errors.append(RowError(number, str(column.header), exc.message))
+            errors.append(RowError(number, str(column.header), exc.template, exc.params))
     return record, errors
 
 
@@ -187,8 +215,8 @@ def _twice_in_file(record: dict[str, Any], first_row_of: dict[str, int]) -> list
         RowError(
             record["row"],
             column_header("personnummer"),
-            _("Personen finns redan på rad %(first)s i filen. Ta bort den ena raden.")
-            % {"first": first_row_of[number]},
+            gettext_noop("Personen finns redan på rad %(first)s i filen. Ta bort den ena raden."),
+            {"first": str(first_row_of[number])},
         )
     ]
 
@@ -210,11 +238,11 @@ def _already_in_project(
         RowError(
             record["row"],
             column_header("personnummer"),
-            _(
+            gettext_noop(
                 "%(pnr)s är redan deltagare i projektet. Ta bort raden, eller ändra "
                 "uppgifterna på personens sida."
-            )
-            % {"pnr": pnr.mask(record["personnummer"])},
+            ),
+            {"pnr": pnr.mask(record["personnummer"])},
         )
         for record in records
         if record["personnummer"] in existing

@@ -14,8 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from digiproj.projects.models import Organisation, Project
 
@@ -44,11 +43,18 @@ class ImportFileError(Exception):
 
 
 class CellError(Exception):
-    """What is wrong with one cell, in Swedish, saying what to write instead."""
+    """What is wrong with one cell, saying what to write instead: a message of the
+    catalogue (its Swedish source, marked with gettext_noop) and its parameters, kept apart
+    so that it is shown in the reader's language when it is shown (see checking.error_text)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, params: dict[str, Any] | None = None) -> None:
+        self.template = template
+        self.params = {k: str(v) for k, v in (params or {}).items()}
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return gettext(self.template) % self.params if self.params else gettext(self.template)
 
 
 class OrganisationMatcher:
@@ -97,12 +103,12 @@ def _personnummer(text: str, check: Check) -> str:
     try:
         return pnr.normalize(text, spreadsheet=True)
     except ValidationError as exc:
-        raise CellError(exc.messages[0]) from exc
+        raise CellError(pnr.error_template(exc), exc.params) from exc
 
 
 def _name(text: str, check: Check) -> str:
     if len(text) > 100:
-        raise CellError(_("Högst 100 tecken."))
+        raise CellError(gettext_noop("Högst 100 tecken."))
     return text
 
 
@@ -120,7 +126,9 @@ def _email(text: str, check: Check) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise CellError(_("”%(value)s” är ingen giltig e-postadress.") % {"value": email}) from exc
+        raise CellError(
+            gettext_noop("”%(value)s” är ingen giltig e-postadress."), {"value": email}
+        ) from exc
     return email
 
 
@@ -132,20 +140,20 @@ def _employer(text: str, check: Check) -> int:
     if fixed is not None:
         if found is None or found.pk != fixed.pk:
             raise CellError(
-                _(
+                gettext_noop(
                     "Du kan bara importera deltagare till %(org)s. Ta bort raden eller "
                     "lämna arbetsgivaren tom."
-                )
-                % {"org": fixed.name}
+                ),
+                {"org": fixed.name},
             )
         return fixed.pk
     if found is None:
         raise CellError(
-            _(
+            gettext_noop(
                 "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv "
                 "organisationsnumret för en av projektets organisationer."
-            )
-            % {"value": text}
+            ),
+            {"value": text},
         )
     return found.pk
 
@@ -154,7 +162,9 @@ def _employer_when_empty(check: Check) -> int:
     """A contact's rows may leave the employer empty (or the file leave the column out):
     every row is then theirs."""
     if check.organisations.fixed is None:
-        raise CellError(_("Uppgiften saknas. Fyll i arbetsgivarens organisationsnummer."))
+        raise CellError(
+            gettext_noop("Uppgiften saknas. Fyll i arbetsgivarens organisationsnummer.")
+        )
     return check.organisations.fixed.pk
 
 
@@ -180,8 +190,8 @@ def _one_of(choices: type[models.TextChoices], also: dict[str, str] | None = Non
         value = lookup(check).get(_norm(text))
         if value is None:
             raise CellError(
-                _("”%(value)s” är inget giltigt värde. Skriv något av: %(allowed)s.")
-                % {"value": text, "allowed": allowed_labels(choices)}
+                gettext_noop("”%(value)s” är inget giltigt värde. Skriv något av: %(allowed)s."),
+                {"value": text, "allowed": allowed_labels(choices)},
             )
         return value
 
@@ -244,7 +254,9 @@ def _salary(text: str, check: Check) -> str:
     """Kronor per year, as Swedish Excel writes them ("540 000,50 kr" too), kept with öre."""
     amount = _amount(text)
     if amount is None or amount < 0 or amount >= Decimal("100000000"):
-        raise CellError(_("Skriv lönekostnaden som ett belopp i kronor, till exempel 540000."))
+        raise CellError(
+            gettext_noop("Skriv lönekostnaden som ett belopp i kronor, till exempel 540000.")
+        )
     return str(amount.quantize(Decimal("0.01")))
 
 
@@ -261,7 +273,8 @@ def _date(text: str, check: Check) -> str:
     parsed = _plain_date(text)
     if parsed is None:
         raise CellError(
-            _("”%(value)s” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.") % {"value": text}
+            gettext_noop("”%(value)s” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD."),
+            {"value": text},
         )
     return parsed.isoformat()
 

@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from digiproj import jobs
 from digiproj.limits import MemoryLimitExceeded, run_with_memory_limit
 from digiproj.projects.models import Organisation, Project
 
+from ..importing.checking import RowError
 from ..models import Participation, Person
 from .identity import person_derived_fields
 
@@ -337,13 +339,13 @@ def _import_checked(upload: Any, *, user_id: int | None) -> int | list[dict[str,
             return _import_rows(project=upload.project, records=result.valid, user_id=user_id)
     except IntegrityError:
         return [
-            {
-                "row": 0,
-                "column": "",
-                "message": _(
+            RowError(
+                0,
+                "",
+                gettext_noop(
                     "Någon lade till deltagare samtidigt. Ingenting importerades; försök igen."
                 ),
-            }
+            ).as_dict()
         ]
 
 

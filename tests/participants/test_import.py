@@ -644,3 +644,27 @@ def test_files_never_read_are_deleted_when_no_worker_takes_them(setup, settings,
     assert "Ladda upp filen igen" in imp.error
     assert not imp.file
     assert not os.path.exists(path)
+
+
+def test_row_problems_are_shown_in_the_readers_language(client, setup):
+    """Checked while the uploader read Swedish; a colleague reading English sees the same
+    problems in English (stored as message and parameters, rendered when shown)."""
+    from django.conf import settings
+
+    good = participant_test_pnr(1)
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    rows = rows_for(setup["umea"], 2)
+    rows[0][0] = bad
+    rows[1][5] = "1 mars"
+    client.force_login(setup["coordinator"])
+    swedish = upload(client, setup["project"], xlsx(rows)).content.decode()
+    assert f"Personnumret {bad} har fel kontrollsiffra." in swedish
+    assert "”1 mars” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD." in swedish
+
+    import_ = ParticipantImport.objects.get()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("participants:import_preview", args=[setup["project"].pk, import_.pk])
+    english = client.get(url).content.decode()
+    assert f"The personal identity number {bad} has a wrong check digit." in english
+    assert "“1 mars” is not a date. Write the date as YYYY-MM-DD." in english
+    assert "fel kontrollsiffra" not in english
