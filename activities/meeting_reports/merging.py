@@ -155,6 +155,31 @@ def merge_reports(
                 minutes=whole_minutes(attended),
                 reports=tuple(sorted({report_index for report_index, _ in members})),
                 rows_outside=tuple(sorted(set(outside))),
+                upns=tuple(sorted({a.upn.casefold() for a in attendees if a.upn})),
             )
         )
     return people
+
+
+def combine_attendances(
+    people: Sequence[PersonAttendance],
+) -> tuple[tuple[AttendedInterval, ...], int]:
+    """The united intervals and the minutes of people of one merge who turn out to be one
+    participant (her laptop under her address, her phone under a name saved for her):
+    time on both counted once and rounded once, as merge_reports does within one person."""
+    united: list[AttendedInterval] = []
+    for interval in sorted(
+        (i for p in people for i in p.intervals), key=lambda i: (i.start, i.end)
+    ):
+        if united and interval.start <= united[-1].end:
+            last = united[-1]
+            united[-1] = AttendedInterval(
+                start=last.start,
+                end=max(last.end, interval.end),
+                sources=tuple(sorted(set(last.sources) | set(interval.sources))),
+                bases=last.bases | interval.bases,
+            )
+        else:
+            united.append(interval)
+    attended = sum((i.end - i.start for i in united), dt.timedelta())
+    return tuple(united), whole_minutes(attended)

@@ -142,3 +142,6 @@ class PersonAttendance:
     minutes: int
     reports: tuple[int, ...]
     rows_outside: tuple[RowRef, ...] = ()
+    # The case-folded UPNs among `identifiers`: a UPN names the sign-in account, so it is
+    # matched to a participant before an e-mail address (which may be a shared mailbox).
+    upns: tuple[str, ...] = field(default=(), repr=False)
