@@ -10,6 +10,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -554,3 +555,29 @@ def test_the_preview_takes_the_same_queries_for_1_and_30_people(
     client.get(url)
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_showing_the_changes_with_choices_keeps_them_and_writes_nothing(client):
+    project, org, coordinator, session = _setup()
+    sara = _person(project, org, session)
+    draft = _draft(session, coordinator, [InMeeting("Sara (telefon)")])
+    [unknown] = _plan(coordinator, draft).unknown
+    client.force_login(coordinator)
+    page = client.post(_url("attendance_import", project, draft.pk), {unknown.field: sara.pk})
+    assert [r.candidate.pk for r in page.context["plan"].rows] == [sara.pk]
+    assert f'<option value="{sara.pk}" selected>' in page.content.decode()
+    assert not Attendance.objects.exists()
+    assert not MeetingNameMapping.objects.exists()
+
+
+def test_someone_waiting_who_was_there_is_moved_up_after_the_deadline():
+    project, org, coordinator, session = _setup(capacity=1)
+    _person(project, org, session)
+    waiting = _person(project, org)
+    EnrolmentFactory(session=session, participation=waiting, status="waiting", waiting_position=1)
+    with pytest.raises(ValidationError, match="Sista anmälningsdag"):  # the session is over
+        services.enrolment_create(session=session, participation=waiting, by_user_id=None)
+    result = services.enrolment_create(
+        session=session, participation=waiting, by_user_id=coordinator.pk, present_at_session=True
+    )
+    assert (result.enrolment.status, result.enrolment.waiting_position) == ("enrolled", None)
