@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from digiproj.admin_access import PersonalDataAdminMixin
 
-from .models import Activity, Attendance, Certificate, Enrolment, SelfReportedTime, Session
+from .models import (
+    Activity,
+    Attendance,
+    Certificate,
+    Enrolment,
+    MeetingNameMapping,
+    SelfReportedTime,
+    Session,
+)
 
 
 @admin.register(Activity)
@@ -45,3 +53,14 @@ class CertificateAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["participation", "month", "participant_signed_at", "manager_signed_at"]
     raw_id_fields = ["participation", "participant_signed_by", "manager_signed_by"]
     exclude = ["manager_code_hash", "manager_token"]
+
+
+@admin.register(MeetingNameMapping)
+class MeetingNameMappingAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Where a name saved for the wrong participant by an attendance import is corrected
+    (or deleted, so the next import asks again)."""
+
+    list_display = ["name_key", "project", "participation", "saved_by", "saved_at"]
+    list_filter = ["project"]
+    search_fields = ["name_key"]
+    raw_id_fields = ["participation", "saved_by"]

@@ -15,7 +15,10 @@ from digiproj.forms import SwedishNumbersMixin, form_field, localize_numbers
 from digiproj.projects.models import Membership, Organisation, Project
 from participants.models import Participation
 
+from .meeting_reports.reading import MAX_BYTES
 from .models import Activity, SelfReportedTime, Session
+from .selectors.meeting_import import NOT_A_PARTICIPANT, ImportChoices, ImportMatch, ImportPlan
+from .services.meeting_import import MAX_FILES, ReportFile
 
 DIGCOMP_AREAS = [
     ("1", _("1 Informations- och datakunskap")),
@@ -69,7 +72,7 @@ class ParticipationChoiceField(forms.ModelChoiceField):
         return f"{obj.last_name}, {obj.first_name} ({obj.organisation.name})"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(SwedishNumbersMixin, forms.ModelForm):
     digcomp_areas = forms.MultipleChoiceField(
         label=_("DigComp-områden"),
         choices=DIGCOMP_AREAS,
@@ -85,7 +88,15 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["kind", "title", "description", "digcomp_areas", "target_group", "teachers"]
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "digcomp_areas",
+            "target_group",
+            "teachers",
+            "attendance_minimum_minutes",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -93,6 +104,12 @@ class ActivityForm(forms.ModelForm):
         form_field(self, "teachers", StaffMultipleChoiceField).queryset = staff_users(project)
         if self.instance.pk:
             self.initial["digcomp_areas"] = [str(a) for a in self.instance.digcomp_areas]
+        # Empty means the default: a form sent before the field existed still saves.
+        self.fields["attendance_minimum_minutes"].required = False
+
+    def clean_attendance_minimum_minutes(self) -> int:
+        value = self.cleaned_data.get("attendance_minimum_minutes")
+        return 1 if value is None else int(value)
 
 
 class SessionForm(SwedishNumbersMixin, forms.ModelForm):
@@ -305,3 +322,136 @@ class AttendanceForm(forms.Form):
             )
             for enrolment, _p, _m in self.rows
         ]
+
+
+# --- attendance from a meeting's report -------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files in one field; cleaned to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.txt,text/csv"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data] or [single(None, initial)]
+        return [single(data, initial)]
+
+
+MEETING_LOCALES = [
+    ("", _("Vet inte")),
+    ("sv-SE", _("Svenska (Sverige)")),
+    ("en-GB", _("Engelska (Storbritannien)")),
+    ("en-US", _("Engelska (USA)")),
+]
+
+
+class MeetingReportForm(forms.Form):
+    reports = MultipleFileField(
+        label=_("Närvarorapport"),
+        help_text=_(
+            "CSV-filen från fliken Närvaro i mötet i Teams, eller från Rapporter → Användning "
+            "i Zoom, som den laddades ner. Har mötet flera versioner av rapporten (det "
+            "startades om), välj alla: de slås ihop."
+        ),
+        error_messages={
+            "required": _("Välj filen med närvarorapporten."),
+            "empty": _(
+                "Filen är tom. Ladda ner närvarorapporten från Teams eller Zoom igen och "
+                "ladda upp den."
+            ),
+        },
+    )
+    locale = forms.ChoiceField(
+        label=_("Organisatörens språk i Teams eller Zoom"),
+        choices=MEETING_LOCALES,
+        required=False,
+        help_text=_(
+            "Behövs bara om datumen i filen kan läsas på två sätt: 3/4/2026 är 3 april i "
+            "Sverige och Storbritannien men 4 mars i USA."
+        ),
+    )
+
+    def clean_reports(self) -> list[ReportFile]:
+        files = self.cleaned_data["reports"]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(
+                _("Ladda upp högst %(n)s filer åt gången.") % {"n": MAX_FILES}
+            )
+        for upload in files:
+            if upload.size > MAX_BYTES:
+                raise forms.ValidationError(
+                    _(
+                        "%(name)s är större än %(limit)s MB, vilket ingen närvarorapport är. "
+                        "Kontrollera att du har valt rätt fil."
+                    )
+                    % {"name": upload.name, "limit": MAX_BYTES // (1024 * 1024)}
+                )
+        return [ReportFile(name=upload.name, data=upload.read()) for upload in files]
+
+
+class AttendanceImportForm(forms.Form):
+    """The preview's choices: who each unknown name is, whom to enrol, and the reason a late
+    change needs. The fields come from the plan without choices: choosing a name or an
+    enrolment changes neither the unknown names nor whom enrolling is offered for."""
+
+    reason = forms.CharField(
+        label=_("Skäl till ändring"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Krävs för sena ändringar: mer än 7 dagar efter tillfället eller "
+            "när en närvarorapport redan är underskriven."
+        ),
+    )
+
+    def __init__(self, data: Any = None, *, match: ImportMatch) -> None:
+        super().__init__(data)
+        self.base = match.plan()
+        options = [
+            ("", _("Välj …")),
+            (NOT_A_PARTICIPANT, _("Inte deltagare")),
+            *((str(c.pk), f"{c.name} ({c.organisation})") for c in match.enrolled),
+        ]
+        self.unknown_fields: list[tuple[Any, forms.BoundField]] = []
+        for unknown in self.base.unknown:
+            self.fields[unknown.field] = forms.ChoiceField(
+                label=_("Vem är %(name)s?") % {"name": " / ".join(unknown.names)},
+                choices=options,
+                required=False,
+            )
+            self.unknown_fields.append((unknown, self[unknown.field]))
+        self.enrol_fields: dict[int, forms.BoundField] = {}
+        for row in self.base.rows:
+            if row.enrol_offered:
+                name = f"anmal-{row.candidate.pk}"
+                self.fields[name] = forms.BooleanField(
+                    label=_("Anmäl %(name)s och registrera närvaron")
+                    % {"name": row.candidate.name},
+                    required=False,
+                    initial=True,
+                )
+                self.enrol_fields[row.candidate.pk] = self[name]
+
+    def choices(self) -> ImportChoices:
+        if not self.is_bound or not self.is_valid():
+            return ImportChoices()
+        names: dict[str, int | None] = {}
+        for unknown, _field in self.unknown_fields:
+            value = self.cleaned_data.get(unknown.field)
+            if value == NOT_A_PARTICIPANT:
+                names[unknown.key] = None
+            elif value:
+                names[unknown.key] = int(value)
+        enrol = frozenset(pk for pk in self.enrol_fields if self.cleaned_data.get(f"anmal-{pk}"))
+        return ImportChoices(names=names, enrol=enrol)
+
+    def rows_with_fields(self, plan: ImportPlan) -> list[tuple[Any, Any]]:
+        return [(row, self.enrol_fields.get(row.candidate.pk)) for row in plan.rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,16 @@ class Activity(models.Model):
         blank=True,
         related_name="taught_activities",
         verbose_name=_("utbildare"),
+    )
+    # Used when attendance is read from a meeting report: fewer minutes count as absent.
+    attendance_minimum_minutes = models.PositiveIntegerField(
+        _("Minsta antal minuter för att räknas som närvarande"),
+        default=1,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "Gäller närvaro som hämtas från Teams eller Zoom. Den som var med kortare tid "
+            "registreras som frånvarande."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -302,3 +313,80 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.user_id}"
+
+
+class MeetingNameMapping(models.Model):
+    """A display name in meeting reports that belongs to one participant of the project
+    (Teams shows a guest or a phone by the name typed, without an address), saved when an
+    attendance import is confirmed and used by the next import without asking. An empty
+    participation means "not a participant" (a guest, a colleague): not asked again either.
+    `name_key` is the parser's normalise_name of the display name."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    name_key = models.CharField(_("namn i mötesrapporten"), max_length=200)
+    participation = models.ForeignKey(
+        "participants.Participation",
+        verbose_name=_("deltagare"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sparad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("sparad"))
+
+    class Meta:
+        verbose_name = _("namn i mötesrapporter")
+        verbose_name_plural = _("namn i mötesrapporter")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name_key"], name="uniq_meeting_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.participation_id}"
+
+
+class AttendanceImport(models.Model):
+    """Attendance read from one or more meeting reports of a session, between its preview
+    and its confirm. Holds what was read (names, addresses, times), never the file; emptied
+    of it when confirmed or cancelled, and a draft older than DRAFT_VALID_FOR cannot be
+    confirmed (and is emptied by the periodic task). The status makes the confirm
+    idempotent: a confirm sent twice writes once."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        CONFIRMED = "confirmed", _("Bekräftad")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendance_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    locale = models.CharField(max_length=10, blank=True)
+    # Per file: its name, the report's kind and how its dates were read.
+    reports = models.JSONField(default=list)
+    # The merged attendance per person (activities.meeting_reports.people_to_json).
+    people = models.JSONField(default=list)
+    created_at = models.DateTimeField(_("uppladdad"))
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("närvaroimport")
+        verbose_name_plural = _("närvaroimporter")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.status}"

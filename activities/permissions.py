@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 
-from .models import Activity, Enrolment, SelfReportedTime, Session
+from .models import Activity, AttendanceImport, Enrolment, SelfReportedTime, Session
 from .selectors import sessions as session_selectors
 
 
@@ -112,3 +112,16 @@ def certificate_personnummer_shown(
     if access.can("participants.reveal_personnummer"):
         return PersonnummerShown.REVEALED
     return PersonnummerShown.MASKED
+
+
+def attendance_import_get_for_user(access: ProjectAccess, pk: int) -> AttendanceImport:
+    """An attendance import the user made themself, of a session whose attendance they may
+    mark. Anyone else's is a 404, a coordinator's too: a draft holds what that user's file
+    said, about people the other user may not see."""
+    return get_object_or_404(
+        AttendanceImport.objects.filter(
+            pk=pk,
+            created_by_id=access.user_id,
+            session__in=session_selectors.session_list(access=access).values("pk"),
+        ).select_related("session__activity")
+    )

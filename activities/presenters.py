@@ -11,11 +11,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from activities import certificates, forms
 from activities import hours as counted_time
 from activities.certificates import CertificateState
+from activities.meeting_reports import ReportFormat
 from activities.models import Activity, Certificate, Enrolment, Session
 from activities.selectors import certificates as certificate_selectors
 from activities.selectors import sessions as session_selectors
@@ -238,3 +239,34 @@ def cancellation_lines(enrolment: Enrolment, *, own: bool) -> list[str]:
     elif session.enrolments.filter(status=Enrolment.Status.WAITING).exists():
         lines.append(_("Den första på reservlistan får platsen och ett mejl om det."))
     return lines
+
+
+_DATE_ORDERS = {
+    "day_first": gettext_lazy("datumen lästes som dag/månad/år"),
+    "month_first": gettext_lazy("datumen lästes som månad/dag/år"),
+}
+_DATE_ORDER_SOURCES = {
+    "locale": gettext_lazy("efter organisatörens språk"),
+    "file": gettext_lazy("ett datum i filen kan bara läsas så"),
+    "session_day": gettext_lazy("bara så hamnar datumen på tillfällets dag"),
+}
+
+
+def attendance_import_files(reports: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """Each file of an attendance import: its name, what report it is and how its dates
+    were read (shown, because 3/4 read the wrong way would be a month's error)."""
+    shown = []
+    for report in reports:
+        dates = ""
+        if report.get("date_order"):
+            dates = str(_DATE_ORDERS[report["date_order"]])
+            if report.get("date_order_source"):
+                dates += " (" + str(_DATE_ORDER_SOURCES[report["date_order_source"]]) + ")"
+        shown.append(
+            {
+                "name": report["name"],
+                "kind": ReportFormat(report["format"]).label,
+                "dates": dates,
+            }
+        )
+    return shown

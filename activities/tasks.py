@@ -30,3 +30,9 @@ def enrolment_promotion_notify_task(self, enrolment_id: int) -> bool:
 def enrolment_reminders_send_task(self) -> int:
     # Idempotent: each enrolment is claimed through reminder_sent_at before its mail is sent.
     return services.enrolment_reminders_send()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def attendance_imports_expire_task(self) -> int:
+    # Idempotent: an emptied draft is no longer a draft, so a second run finds nothing.
+    return services.attendance_imports_expire()

@@ -18,6 +18,22 @@ urlpatterns = [
     path("tillfalle/<int:pk>/narvaro/", views.attendance, name="attendance"),
     path("tillfalle/<int:pk>/narvaro/utskrift/", views.attendance_print, name="attendance_print"),
     path("tillfalle/<int:pk>/narvaro.xlsx", views.attendance_xlsx, name="attendance_xlsx"),
+    path(
+        "tillfalle/<int:pk>/narvaro/fran-mote/",
+        views.attendance_import_upload,
+        name="attendance_import_upload",
+    ),
+    path("narvaroimport/<int:pk>/", views.attendance_import, name="attendance_import"),
+    path(
+        "narvaroimport/<int:pk>/bekrafta/",
+        views.attendance_import_confirm,
+        name="attendance_import_confirm",
+    ),
+    path(
+        "narvaroimport/<int:pk>/avbryt/",
+        views.attendance_import_cancel,
+        name="attendance_import_cancel",
+    ),
     path("tillfalle/<int:pk>/kalender.ics", views.session_ical, name="session_ical"),
     path("anmalan/<int:pk>/avboka/", views.enrolment_cancel, name="cancel"),
     path("tid/", views.self_report_list, name="self_reports"),

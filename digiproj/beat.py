@@ -25,4 +25,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "activities.tasks.enrolment_reminders_send_task",
         "schedule": 15 * 60.0,
     },
+    # Empty the attendance imports nobody confirmed within a day (they hold names and
+    # addresses read from a meeting's report). Hourly: a draft is kept at most about 25 hours.
+    "activities-attendance-imports-expire": {
+        "task": "activities.tasks.attendance_imports_expire_task",
+        "schedule": 60 * 60.0,
+    },
 }

@@ -1,4 +1,5 @@
-"""Writes of activities, sessions, enrolments, attendance, self-reported time and certificates.
+"""Writes of activities, sessions, enrolments, attendance (by hand, or imported from a meeting's
+report), self-reported time and certificates.
 
 Every write validates first and saves nothing on error (`@transaction.atomic` plus
 `ValidationError` with a Swedish message saying what is wrong and what to do). Callers use
@@ -14,9 +15,11 @@ from .activities import (
 from .attendance import (
     LATE_CHANGE_AFTER,
     AttendanceMark,
+    attendance_change_is_late,
     attendance_save,
     self_report_create,
     self_report_decide,
+    signed_certificate_ids,
 )
 from .certificates import (
     MANAGER_LINK_CLOSED,
@@ -38,16 +41,31 @@ from .enrolment import (
     enrolment_reminders_send,
     participants_in_group,
 )
+from .meeting_import import (
+    MAX_FILES,
+    ReportFile,
+    attendance_import_cancel,
+    attendance_import_confirm,
+    attendance_import_create,
+    attendance_imports_expire,
+)
 
 __all__ = [
     "LATE_CHANGE_AFTER",
     "MANAGER_LINK_CLOSED",
     "MANAGER_LINK_VALID_FOR",
+    "MAX_FILES",
     "AttendanceMark",
     "EnrolmentResult",
     "GroupResult",
+    "ReportFile",
     "activity_create",
     "activity_update",
+    "attendance_change_is_late",
+    "attendance_import_cancel",
+    "attendance_import_confirm",
+    "attendance_import_create",
+    "attendance_imports_expire",
     "attendance_save",
     "calendar_feed_get_or_create",
     "certificate_manager_link_check",
@@ -65,4 +83,5 @@ __all__ = [
     "self_report_decide",
     "session_create",
     "session_update",
+    "signed_certificate_ids",
 ]

@@ -21,7 +21,14 @@ from digiproj.projects.models import Membership, Project
 from ._common import local_text as _local
 
 MAX_SESSION_HOURS = 24
-ACTIVITY_FIELDS = ("kind", "title", "description", "digcomp_areas", "target_group")
+ACTIVITY_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "digcomp_areas",
+    "target_group",
+    "attendance_minimum_minutes",
+)
 SESSION_FIELDS = (
     "starts_at",
     "ends_at",
@@ -72,6 +79,7 @@ def activity_create(
     digcomp_areas: Iterable[Any] = (),
     target_group: str = "",
     teachers: Iterable[Any] = (),
+    attendance_minimum_minutes: int = 1,
 ) -> Activity:
     teachers = list(teachers)
     _check_teachers(project, teachers)
@@ -82,6 +90,7 @@ def activity_create(
         description=description,
         digcomp_areas=_clean_areas(digcomp_areas),
         target_group=target_group.strip(),
+        attendance_minimum_minutes=attendance_minimum_minutes,
     )
     activity.full_clean()
     activity.save()

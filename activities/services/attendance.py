@@ -39,13 +39,26 @@ class AttendanceMark:
     minutes: int | None = None
 
 
-def _signed_certificate_exists(participation_ids: Iterable[int], session: Session) -> bool:
+def signed_certificate_ids(participation_ids: Iterable[int], session: Session) -> set[int]:
+    """Those of the participations whose certificate for the session's month is signed."""
     month = month_start(local_date(session.starts_at))
-    return Certificate.objects.filter(
-        participation_id__in=list(participation_ids),
-        month=month,
-        participant_signed_at__isnull=False,
-    ).exists()
+    return set(
+        Certificate.objects.filter(
+            participation_id__in=list(participation_ids),
+            month=month,
+            participant_signed_at__isnull=False,
+        ).values_list("participation_id", flat=True)
+    )
+
+
+def attendance_change_is_late(
+    *, session: Session, now: dt.datetime, changed_ids: Iterable[int], signed_ids: set[int]
+) -> bool:
+    """The rule for a late change, which needs a reason: more than LATE_CHANGE_AFTER after
+    the session, or a change for someone whose certificate of that month is signed
+    (`signed_ids`, from signed_certificate_ids). The attendance list and the import from
+    a meeting report both ask it, so both ask for the reason in the same cases."""
+    return now > session.ends_at + LATE_CHANGE_AFTER or not signed_ids.isdisjoint(changed_ids)
 
 
 @transaction.atomic
@@ -114,8 +127,12 @@ def attendance_save(
         raise ValidationError(errors)
     if not to_save:
         return 0
-    late = now > session.ends_at + LATE_CHANGE_AFTER or _signed_certificate_exists(
-        [a.participation_id for a in to_save], session
+    changed_ids = [a.participation_id for a in to_save]
+    late = attendance_change_is_late(
+        session=session,
+        now=now,
+        changed_ids=changed_ids,
+        signed_ids=signed_certificate_ids(changed_ids, session),
     )
     reason = reason.strip()
     if late and not reason:

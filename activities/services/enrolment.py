@@ -75,9 +75,15 @@ def enrolment_create(
     participation: Participation,
     by_user_id: int | None,
     now: dt.datetime | None = None,
+    present_at_session: bool = False,
 ) -> EnrolmentResult:
     """Enrol one person. The session row is locked while seats are counted, so under any
-    concurrency the last seat goes to exactly one person; the rest go on the waiting list."""
+    concurrency the last seat goes to exactly one person; the rest go on the waiting list.
+
+    `present_at_session`: the person was at the session (an attendance import found her in
+    the meeting's report) and is enrolled afterwards so that her attendance can be saved.
+    The deadline and the seats are for planning who comes; they do not apply to someone who
+    came, so she is enrolled (moved up, if she was waiting) whatever they say."""
     now = now or timezone.now()
     session = (
         Session.objects.select_for_update(of=("self",))
@@ -86,7 +92,7 @@ def enrolment_create(
     )
     if participation.project_id != session.activity.project_id:
         raise ValidationError(_("Personen deltar inte i det här projektet."))
-    if now > _deadline(session):
+    if now > _deadline(session) and not present_at_session:
         raise ValidationError(
             _(
                 "Sista anmälningsdag för tillfället var %(deadline)s. Anmälan är stängd; "
@@ -100,10 +106,17 @@ def enrolment_create(
         .exclude(status=Enrolment.Status.CANCELLED)
         .first()
     )
+    if existing and present_at_session and existing.status == Enrolment.Status.WAITING:
+        existing.status, existing.waiting_position = Enrolment.Status.ENROLLED, None
+        existing.promoted_at = now
+        existing.full_clean()
+        existing.save()
+        return EnrolmentResult(existing, created=False)
     if existing:
         return EnrolmentResult(existing, created=False)
     enrolment = Enrolment(session=session, participation=participation, enrolled_by_id=by_user_id)
-    if seats_left(session) != 0:
+    # Someone who was at the session is enrolled whatever the seats (imported attendance).
+    if present_at_session or seats_left(session) != 0:
         enrolment.status = Enrolment.Status.ENROLLED
     else:
         last = session.enrolments.aggregate(m=Max("waiting_position"))["m"] or 0

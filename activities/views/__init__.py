@@ -34,6 +34,12 @@ from .hours import (
     my_calendar_feed,
     summary_xlsx,
 )
+from .meetings import (
+    attendance_import,
+    attendance_import_cancel,
+    attendance_import_confirm,
+    attendance_import_upload,
+)
 
 __all__ = [
     "activity_create",
@@ -41,6 +47,10 @@ __all__ = [
     "activity_edit",
     "activity_list",
     "attendance",
+    "attendance_import",
+    "attendance_import_cancel",
+    "attendance_import_confirm",
+    "attendance_import_upload",
     "attendance_print",
     "attendance_xlsx",
     "calendar",

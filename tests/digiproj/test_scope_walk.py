@@ -21,12 +21,14 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from activities import services as activity_services
 from activities.models import Certificate
 from digiproj.projects.models import Membership, ProjectOrganisation
 from goals.models import ChangeTheory, Goal
 from participants.models import CorrectionRequest, Invitation, RegistrationLink
 from reporting.models import ReportRun
 from surveys.models import Response, SurveyExport
+from tests.activities.meeting_samples import InMeeting, teams_report
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -117,6 +119,10 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "activities:attendance": "session",
     "activities:attendance_print": "session",
     "activities:attendance_xlsx": "session",
+    "activities:attendance_import_upload": "session",
+    "activities:attendance_import": "attendance_import",
+    "activities:attendance_import_confirm": "attendance_import",
+    "activities:attendance_import_cancel": "attendance_import",
     "activities:session_ical": "session",
     "activities:cancel": "enrolment",
     "activities:self_reports": None,
@@ -306,6 +312,21 @@ def _objects_for(side: Side, participations: list) -> None:
         import_=None,
     )
     ChangeTheory.objects.create(project=project, need=f"{project.name} behov")
+    # A draft of attendance read from the session's Teams report, naming the first person.
+    first = participations[0]
+    side.objects["attendance_import"] = activity_services.attendance_import_create(
+        session=session,
+        user_id=coordinator.pk,
+        files=[
+            activity_services.ReportFile(
+                "narvaro.csv",
+                teams_report(
+                    dt.date(YEAR, MONTH, 6),
+                    [InMeeting(f"{first.first_name} {first.last_name}", first.email)],
+                ),
+            )
+        ],
+    )
     from participants.models import ParticipantImport
 
     side.objects["import"] = ParticipantImport.objects.create(
