@@ -243,4 +243,8 @@ def round_results(
         "baselines": baselines,
         "change": change,
         "threshold": threshold,
+        # Who to remind, for the coordinator only, never for an anonymous round.
+        "not_answered": selectors.non_respondents(access=access, round_=round_)
+        if access.is_coordinator
+        else [],
     }

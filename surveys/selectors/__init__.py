@@ -57,6 +57,7 @@ from .invitations import (
     invitations_for_person,
     invitations_to_answer,
     invitations_to_mail,
+    non_respondents,
     round_mail_count,
     round_recipients,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "invitations_for_person",
     "invitations_to_answer",
     "invitations_to_mail",
+    "non_respondents",
     "round_mail_count",
     "round_recipients",
 ]

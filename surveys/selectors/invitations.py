@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from digiproj.collation import swedish_key
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
@@ -118,3 +119,35 @@ def invitations_to_answer(*, user_id: int) -> QuerySet[Invitation]:
         .select_related("round__survey__project")
         .order_by("round__closes_at", "pk")
     )
+
+
+class NotAnswered(TypedDict):
+    organisation: str
+    people: list[str]  # "Efternamn, Förnamn", in Swedish order
+
+
+def non_respondents(*, access: ProjectAccess, round_: Round) -> list[NotAnswered]:
+    """Who was invited to an identified round and has not answered, per organisation (the
+    employer when invited), names as this project holds them: for the coordinator to
+    remind in person. Nothing for an anonymous round, where who has answered is itself what
+    must not be known. One query."""
+    if round_.anonymous:
+        return []
+    held = participant_selectors.participation_in_project(
+        project_id=round_.survey.project_id, person=OuterRef("person_id")
+    )
+    rows = (
+        Invitation.objects.filter(access.response_q(), round=round_, used_at__isnull=True)
+        .annotate(
+            first_name=Subquery(held.values("first_name")[:1]),
+            last_name=Subquery(held.values("last_name")[:1]),
+        )
+        .values_list("organisation__name", "last_name", "first_name")
+    )
+    grouped: dict[str, list[str]] = {}
+    for organisation, last, first in rows:
+        grouped.setdefault(organisation or "", []).append(f"{last}, {first}")
+    return [
+        NotAnswered(organisation=name, people=sorted(people, key=swedish_key))
+        for name, people in sorted(grouped.items(), key=lambda item: swedish_key(item[0]))
+    ]

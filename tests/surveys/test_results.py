@@ -222,8 +222,8 @@ def test_results_query_count_does_not_grow(client, django_assert_num_queries, re
     client.force_login(coordinator.user)
     url = reverse("surveys:results", args=[project.pk, follow_up.pk])
     # 5 base + round, counts, areas, organisations, 4 area breakdowns, 3 for the survey's
-    # structure, distributions, baselines, 4 paired-change breakdowns.
-    with django_assert_num_queries(22):
+    # structure, distributions, baselines, 4 paired-change breakdowns, who has not answered.
+    with django_assert_num_queries(23):
         assert client.get(url).status_code == 200
 
 
@@ -354,3 +354,40 @@ def test_participant_profile_is_their_own_only(two_organisations):
         (w["follow_up"].pk, 6.0),
     }
     assert selectors.person_profile(access=access, person_id=w["a"].person_id) == []
+
+
+def test_results_page_summary_first_and_who_has_not_answered(client, paired):
+    """The summary (rate, everyone's levels and change) comes before the groups, which fold
+    away; the coordinator sees who has not answered, per organisation."""
+    project, follow_up = paired["project"], paired["follow_up"]
+    late = ParticipationFactory(project=project, organisation=paired["org"], last_name="Öberg")
+    InvitationFactory(round=follow_up, person=late.person, organisation=late.organisation)
+    coordinator = MembershipFactory(project=project)
+    client.force_login(coordinator.user)
+    html = client.get(reverse("surveys:results", args=[project.pk, follow_up.pk])).content.decode()
+    summary, rest = html.split('id="areas-heading"')
+    assert "Svarsfrekvens" in summary
+    assert "<caption>Alla svarande</caption>" in summary
+    assert "<details" not in summary
+    assert "<summary>Per kön</summary>" in rest
+    not_answered = html.split('id="not-answered-heading"')[1]
+    assert f"{late.last_name}, {late.first_name}" in not_answered
+    # Only she was invited by link and has not answered (the others answered without a link).
+    assert f"{paired['org'].name} (1)" in not_answered
+
+    contact = MembershipFactory(
+        project=project, role=Membership.Role.CONTACT, organisation=paired["org"]
+    )
+    client.force_login(contact.user)
+    html = client.get(reverse("surveys:results", args=[project.pk, follow_up.pk])).content.decode()
+    assert 'id="not-answered-heading"' not in html  # for the coordinator only
+
+
+def test_no_list_of_who_has_not_answered_for_an_anonymous_round(client, survey_world):
+    round_ = survey_world["round"]
+    round_.anonymous = True
+    round_.save()
+    coordinator = MembershipFactory(project=survey_world["project"])
+    client.force_login(coordinator.user)
+    url = reverse("surveys:results", args=[survey_world["project"].pk, round_.pk])
+    assert 'id="not-answered-heading"' not in client.get(url).content.decode()
