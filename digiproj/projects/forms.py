@@ -82,7 +82,10 @@ class MembershipForm(forms.Form):
     email = forms.EmailField(label=_("E-post"))
     first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Roll"), choices=Membership.ROLE_CHOICES)
+    # The least powerful role by default: a slip of the hand gives too little, never too much.
+    role = forms.ChoiceField(
+        label=_("Roll"), choices=Membership.ROLE_CHOICES, initial=Membership.Role.TEACHER
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),

@@ -159,3 +159,9 @@ def test_removing_a_role_is_asked_about_on_a_page_of_its_own(client, coordinator
     done = client.post(url, {"confirmed": "1"}, follow=True)
     assert "Rollen är borttagen." in done.content.decode()
     assert not Membership.objects.filter(pk=teacher.pk).exists()
+
+
+def test_team_form_offers_the_least_powerful_role_first(client, coordinator):
+    html = client.get(reverse("project_team", args=[coordinator.project.pk])).content.decode()
+    assert '<option value="teacher" selected>' in html
+    assert '<option value="coordinator" selected>' not in html

@@ -6,36 +6,29 @@ pages; a full date ("tisdag 8 december 2026") stays where a page is about one se
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import pgettext
 
+from digiproj.dates import STOCKHOLM, local_date
+
 register = template.Library()
 
 
-def short_date(value: dt.date | dt.datetime | None, *, today: dt.date | None = None) -> str:
+@register.filter
+def short_date(value: dt.date | dt.datetime | None) -> str:
     """ "tis 8 dec", or "tis 8 dec 2027" outside the current year. The day and month
     abbreviations are Django's own (D, b); the pattern is translated because Swedish writes
     the month in lower case ("8 dec") and English capitalises it ("Tue 8 Dec")."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        day = value.date()
-    else:
-        day = value
-    today = today or timezone.localdate()
-    if day.year == today.year:
-        return date_format(day, pgettext("short date, this year", "D j b"))
-    return date_format(day, pgettext("short date, another year", "D j b Y"))
-
-
-@register.filter(name="short_date")
-def short_date_filter(value: Any) -> str:
-    return short_date(value)
+        value = local_date(value) if timezone.is_aware(value) else value.date()
+    if value.year == timezone.localdate().year:
+        return date_format(value, pgettext("short date, this year", "D j b"))
+    return date_format(value, pgettext("short date, another year", "D j b Y"))
 
 
 @register.filter
@@ -43,5 +36,5 @@ def short_datetime(value: dt.datetime | None) -> str:
     """ "tis 8 dec 09:00": a session's start in a list."""
     if value is None:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{short_date(local)} {date_format(local, 'H:i')}"
+    local = timezone.localtime(value, STOCKHOLM) if timezone.is_aware(value) else value
+    return f"{short_date(local.date())} {date_format(local, 'H:i')}"
