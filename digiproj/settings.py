@@ -7,6 +7,7 @@ Redis; everything production needs is listed in `deploy/env.example`.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -332,6 +333,9 @@ PARTICIPANT_IMPORT_MEMORY_MB = env.int("DIGIPROJ_IMPORT_MEMORY_MB", default=1024
 REPORT_RUN_STEP_DELAY = env.float("DIGIPROJ_REPORT_STEP_DELAY", default=0.0)
 # surveys: absolute links in invitation mails (the site's public address).
 DIGIPROJ_BASE_URL = env.str("DIGIPROJ_BASE_URL", default="http://localhost:8000")
+# Whether the installation said where it is: links in mail are made from DIGIPROJ_BASE_URL, so
+# `check --deploy` fails without it (digiproj/checks.py) rather than mail localhost links.
+DIGIPROJ_BASE_URL_GIVEN = "DIGIPROJ_BASE_URL" in os.environ
 # participants: how long an invitation link works (absolute links use DIGIPROJ_BASE_URL).
 PARTICIPANT_INVITATION_DAYS = env.int("DIGIPROJ_INVITATION_DAYS", default=14)
 # Uploads with more rows than this are imported by a Celery worker after the confirm.

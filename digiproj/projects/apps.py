@@ -10,6 +10,6 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from digiproj import sqlite
+        from digiproj import checks, sqlite  # noqa: F401 (checks register themselves)
 
         connection_created.connect(sqlite.install, dispatch_uid="digiproj-sqlite-like")
