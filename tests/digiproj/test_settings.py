@@ -25,6 +25,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "DJANGO_SECRET_KEY": "k" * 20 + "Zq8#x!2mV$wP0rT9&yL4nB7^cF1hJ6@dS3",
         "DJANGO_SECURE": "1",
         "DJANGO_ALLOWED_HOSTS": "digiproj.example.se",
+        "DIGIPROJ_BASE_URL": "https://digiproj.example.se",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -35,6 +36,19 @@ def test_check_deploy_is_clean_with_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+    # Without the base URL the same settings fail, and say what to set.
+    del env["DIGIPROJ_BASE_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "digiproj.E002" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key():
