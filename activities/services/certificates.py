@@ -138,26 +138,49 @@ def certificate_request_manager(
     certificate.save()
     person = certificate.participation
     url = base_url + reverse("activities_manager_sign", args=[certificate.manager_token])
+    params = {
+        "name": person.full_name,
+        "month": date_format(certificate.month, "F Y"),
+        "project": certificate.participation.project.name,
+        "url": url,
+        "code": code,
+        "until": date_format(
+            timezone.localtime(certificate.manager_code_sent_at + MANAGER_LINK_VALID_FOR),
+            "Y-m-d H:i",
+        ),
+    }
+    # The link and the code travel in two mails: one mail that goes astray (forwarded, read
+    # over a shoulder) is not enough to sign in the manager's name.
     with translation.override("sv"):
-        subject = _("Närvarorapport att skriva under")
-        body = _(
-            "Hej!\n\n%(name)s har skrivit under sin närvarorapport för %(month)s i projektet "
-            "%(project)s och anger dig som närmaste chef.\n\nÖppna länken och skriv in "
-            "engångskoden för att granska och skriva under:\n%(url)s\n\nEngångskod: %(code)s\n"
-            "\nLänken och koden fungerar en gång och gäller till %(until)s.\n"
-        ) % {
-            "name": person.full_name,
-            "month": date_format(certificate.month, "F Y"),
-            "project": certificate.participation.project.name,
-            "url": url,
-            "code": code,
-            "until": date_format(
-                timezone.localtime(certificate.manager_code_sent_at + MANAGER_LINK_VALID_FOR),
-                "Y-m-d H:i",
+        mails = [
+            (
+                _("Närvarorapport att skriva under"),
+                _(
+                    "Hej!\n\n%(name)s har skrivit under sin närvarorapport för %(month)s i "
+                    "projektet %(project)s och anger dig som närmaste chef.\n\nÖppna länken för "
+                    "att granska och skriva under:\n%(url)s\n\nEngångskoden kommer i ett eget "
+                    "mejl. Länken och koden fungerar en gång och gäller till %(until)s.\n"
+                )
+                % params,
             ),
-        }
-    transaction.on_commit(lambda: send_mail(subject, body, None, [certificate.manager_email]))
+            (
+                _("Engångskod för närvarorapporten"),
+                _(
+                    "Hej!\n\nEngångskod: %(code)s\n\nSkriv in den på sidan som länken i det "
+                    "andra mejlet öppnar, för att skriva under %(name)s närvarorapport för "
+                    "%(month)s i projektet %(project)s. Koden gäller till %(until)s.\n"
+                )
+                % params,
+            ),
+        ]
+    to = [certificate.manager_email]
+    transaction.on_commit(lambda: _send_each(mails, to))
     return certificate
+
+
+def _send_each(mails: list[tuple[str, str]], to: list[str]) -> None:
+    for subject, body in mails:
+        send_mail(subject, body, None, to)
 
 
 # The codes certificate_manager_link_check raises: the link itself no longer works.

@@ -163,7 +163,9 @@ def certificate_request_manager(
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Chefen har fått ett mejl med länk och engångskod."))
+            messages.success(
+                request, _("Chefen har fått två mejl: ett med länken, ett med engångskoden.")
+            )
     return redirect("activities:certificate", access.project.pk, participation.pk, year, month)
 
 

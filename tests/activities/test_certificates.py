@@ -204,6 +204,20 @@ def test_manager_link_expires(world, march, client):
     assert "gäller till" in mail.outbox[-1].body  # the mail says how long
 
 
+def test_the_link_and_the_code_go_in_two_mails(world, march):
+    """One mail gone astray is not enough to sign in the manager's name."""
+    _cert, token, code = _sign_and_request(world)
+    link_mail, code_mail = mail.outbox
+    assert link_mail.to == code_mail.to == [MANAGER]
+    assert token in link_mail.body
+    assert code not in link_mail.body
+    assert "Engångskoden kommer i ett eget mejl." in link_mail.body
+    assert code in code_mail.body
+    assert token not in code_mail.body
+    assert world.own.project.name in code_mail.body
+    assert "gäller till" in code_mail.body
+
+
 def test_manager_link_closes_after_too_many_wrong_codes(world, march, client):
     _cert, token, code = _sign_and_request(world)
     url = reverse("activities_manager_sign", args=[token])
