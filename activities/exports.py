@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import icalendar
@@ -47,7 +47,7 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
 
 
 def certificate_pdf(
-    data: dict[str, Any], signatures: list[tuple[str, str]], *, personnummer: str
+    data: Mapping[str, Any], signatures: list[tuple[str, str]], *, personnummer: str
 ) -> bytes:
     """The närvarorapport. `personnummer` is what the reader may see (the caller decides, per
     role); the number in `data` is never printed."""
@@ -155,6 +155,24 @@ def summary_xlsx(organisation: str, rows: list[list[Any]]) -> bytes:
         _("Intygad"),
     ]
     return _xlsx([(_("Sammanställning"), [[organisation], [], header, *rows])])
+
+
+def session_event(session: Any, *, host: str) -> dict[str, Any]:
+    """A session as a calendar event. An online session's link is in LOCATION (where
+    Outlook shows it) and in DESCRIPTION as well (where every calendar shows it)."""
+    description = session.activity.description or ""
+    if session.online_url:
+        link = _("Länk till mötet: %(url)s") % {"url": session.online_url}
+        description = f"{description}\n\n{link}".strip()
+    return {
+        "uid": f"session-{session.pk}@{host}",
+        "start": session.starts_at,
+        "end": session.ends_at,
+        "summary": session.activity.title,
+        "location": session.place or session.online_url,
+        "url": session.online_url,
+        "description": description,
+    }
 
 
 def ical(events: Iterable[dict[str, Any]], *, name: str) -> bytes:

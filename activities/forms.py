@@ -215,10 +215,23 @@ class ManagerRequestForm(forms.Form):
 
 
 class ManagerSignForm(forms.Form):
+    """Sign, or decline with a comment (two buttons of one form: `decision`)."""
+
     name = forms.CharField(label=_("Ditt namn"), max_length=200)
     code = forms.CharField(
         label=_("Engångskod från e-postmeddelandet"), max_length=6, min_length=6, required=False
     )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        help_text=_("Krävs om du inte skriver under: vad stämmer inte?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    @property
+    def declines(self) -> bool:
+        return self.data.get("decision") == "reject"
 
 
 class MonthForm(forms.Form):

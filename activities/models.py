@@ -127,6 +127,8 @@ class Enrolment(models.Model):
     cancelled_at = models.DateTimeField(_("avbokad"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("flyttad från reservkön"), null=True, blank=True)
     promotion_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The confirmation (or waiting-list) mail went out: a redelivered task sends no second one.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -286,6 +288,12 @@ class Certificate(models.Model):
     )
     manager_signed_name = models.CharField(_("chefens namn"), max_length=200, blank=True)
     manager_signed_method = models.CharField(max_length=10, blank=True)  # "login" | "code"
+    # The manager answered the link by not signing, saying why (cleared by a new request).
+    manager_rejected_at = models.DateTimeField(_("chefen skrev inte under"), null=True, blank=True)
+    manager_rejected_name = models.CharField(_("chefens namn"), max_length=200, blank=True)
+    manager_rejection_comment = models.TextField(
+        _("chefens kommentar"), max_length=1000, blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["manager_code_hash", "manager_token"])
 

@@ -25,6 +25,18 @@ def enrolment_promotion_notify_task(self, enrolment_id: int) -> bool:
     acks_late=True,
     autoretry_for=(OperationalError, OSError),
     retry_backoff=True,
+    max_retries=5,
+)
+def enrolment_confirmation_send_task(self, enrolment_id: int) -> bool:
+    # Idempotent: the service marks confirmation_sent_at, so redelivery sends no second mail.
+    return services.enrolment_confirmation_send(enrolment_id=enrolment_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
     max_retries=3,
 )
 def enrolment_reminders_send_task(self) -> int:

@@ -6,11 +6,12 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -135,6 +136,8 @@ def certificate_request_manager(
     certificate.manager_code_hash = _code_hash(code)
     certificate.manager_code_attempts = 0
     certificate.manager_code_sent_at = timezone.now()
+    certificate.manager_rejected_at = None  # a new request: the earlier answer is past
+    certificate.manager_rejected_name = certificate.manager_rejection_comment = ""
     certificate.save()
     person = certificate.participation
     url = base_url + reverse("activities_manager_sign", args=[certificate.manager_token])
@@ -184,7 +187,9 @@ def _send_each(mails: list[tuple[str, str]], to: list[str]) -> None:
 
 
 # The codes certificate_manager_link_check raises: the link itself no longer works.
-MANAGER_LINK_CLOSED = frozenset({"used", "void", "unsigned", "expired", "locked", "self_manager"})
+MANAGER_LINK_CLOSED = frozenset(
+    {"used", "void", "unsigned", "expired", "locked", "self_manager", "rejected"}
+)
 
 
 def certificate_manager_link_check(
@@ -230,6 +235,14 @@ def certificate_manager_link_check(
             % {"days": MANAGER_LINK_VALID_FOR.days},
             code="expired",
         )
+    if certificate.manager_rejected_at is not None:
+        raise ValidationError(
+            _(
+                "Du har svarat att du inte skriver under, och deltagaren har fått din kommentar. "
+                "Länken fungerar inte längre."
+            ),
+            code="rejected",
+        )
     if certificate.manager_code_attempts >= MANAGER_CODE_MAX_ATTEMPTS:
         raise ValidationError(
             _("För många felaktiga försök. Be deltagaren eller samordnaren skicka en ny kod."),
@@ -258,11 +271,64 @@ def certificate_sign_manager(
     code: str = "",
     user: Any = None,
 ) -> Certificate:
-    """The manager signs, logged in with the address the request went to, or with the code.
+    """The manager signs, logged in with the address the request went to, or with the code;
+    she is mailed the signed report after the signature commits."""
+
+    def sign(certificate: Certificate, logged_in: bool) -> None:
+        certificate.manager_signed_at = timezone.now()
+        certificate.manager_signed_by = user if logged_in else None
+        certificate.manager_signed_name = name.strip()
+        certificate.manager_signed_method = "login" if logged_in else "code"
+        signed_id = certificate.pk
+        transaction.on_commit(lambda: certificate_signed_copy_send(certificate_id=signed_id))
+
+    return _manager_answers(certificate, name=name, code=code, user=user, answer=sign)
+
+
+def certificate_reject_manager(
+    *,
+    certificate: Certificate,
+    name: str,
+    comment: str,
+    code: str = "",
+    user: Any = None,
+) -> Certificate:
+    """The manager does not sign, saying why (verified like a signature); the link closes
+    and the participant is mailed the comment, to have the report put right."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {
+                "comment": _(
+                    "Skriv varför du inte skriver under, så att deltagaren vet vad som ska rättas."
+                )
+            }
+        )
+
+    def reject(certificate: Certificate, logged_in: bool) -> None:
+        certificate.manager_rejected_at = timezone.now()
+        certificate.manager_rejected_name = name.strip()
+        certificate.manager_rejection_comment = comment[:1000]
+        rejected_id = certificate.pk
+        transaction.on_commit(lambda: _rejection_mail(certificate_id=rejected_id))
+
+    return _manager_answers(certificate, name=name, code=code, user=user, answer=reject)
+
+
+def _manager_answers(
+    certificate: Certificate,
+    *,
+    name: str,
+    code: str,
+    user: Any,
+    answer: Callable[[Certificate, bool], None],
+) -> Certificate:
+    """The manager's answer to the link (a signature or a refusal), once.
 
     The manager is verified as another person than the participant (the address is none of
-    hers, and the signer is not logged in as her). A wrong code is counted in its own
-    committed transaction (then the error is raised), so the attempt limit holds."""
+    hers, and the signer is not logged in as her), and logged in with the address the
+    request went to or holding the code. A wrong code is counted in its own committed
+    transaction (then the error is raised), so the attempt limit holds."""
     wrong_code = False
     with transaction.atomic():
         certificate = (
@@ -288,12 +354,79 @@ def certificate_sign_manager(
         if not wrong_code:
             if not name.strip():
                 raise ValidationError({"name": _("Skriv ditt namn.")})
-            certificate.manager_signed_at = timezone.now()
-            certificate.manager_signed_by = user if logged_in else None
-            certificate.manager_signed_name = name.strip()
-            certificate.manager_signed_method = "login" if logged_in else "code"
+            answer(certificate, logged_in)
             certificate.manager_code_hash = ""  # one-time
             certificate.save()
     if wrong_code:
         raise ValidationError({"code": _("Fel kod. Kontrollera koden i e-postmeddelandet.")})
     return certificate
+
+
+def _rejection_mail(*, certificate_id: int) -> None:
+    """Tell the participant that the manager did not sign, and why."""
+    certificate = Certificate.objects.select_related("participation__project").get(
+        pk=certificate_id
+    )
+    participation = certificate.participation
+    if not participation.email:
+        return  # the coordinator sees it on the certificate page
+    with translation.override("sv"):
+        month = date_format(certificate.month, "F Y")
+        send_mail(
+            _("Din chef har inte skrivit under närvarorapporten för %(month)s") % {"month": month},
+            _(
+                "Hej %(name)s!\n\n%(manager)s har inte skrivit under din närvarorapport för "
+                "%(month)s i projektet %(project)s och skriver:\n\n%(comment)s\n\nKontakta "
+                "projektets samordnare om något ska rättas; sedan skriver du under igen och "
+                "ber chefen om en ny underskrift.\n"
+            )
+            % {
+                "name": participation.first_name,
+                "manager": certificate.manager_rejected_name,
+                "month": month,
+                "project": participation.project.name,
+                "comment": certificate.manager_rejection_comment,
+            },
+            None,
+            [participation.email],
+        )
+
+
+def certificate_signed_copy_send(*, certificate_id: int) -> None:
+    """Mail the manager who signed the certificate as signed, a PDF with who signed and when
+    on each line (her copy; the personnummer masked, as on her signing page)."""
+    from activities import exports, presenters
+
+    certificate = Certificate.objects.select_related(
+        "participation__person", "participation__project"
+    ).get(pk=certificate_id)
+    participation = certificate.participation
+    data = certificate_selectors.certificate_data(
+        participation=participation, month=certificate.month
+    )
+    state = certificates.certificate_state(certificate, data)
+    pdf = exports.certificate_pdf(
+        data,
+        presenters.certificate_signatures(certificate, state),
+        personnummer=certificate_personnummer(
+            access=None, participation=participation, context="manager_copy"
+        ),
+    )
+    with translation.override("sv"):
+        month = date_format(certificate.month, "F Y")
+        message = EmailMessage(
+            _("Underskriven närvarorapport: %(name)s, %(month)s")
+            % {"name": participation.full_name, "month": month},
+            _(
+                "Hej!\n\nTack för att du skrev under %(name)s närvarorapport för %(month)s i "
+                "projektet %(project)s. Den underskrivna rapporten är bifogad.\n"
+            )
+            % {
+                "name": participation.full_name,
+                "month": month,
+                "project": participation.project.name,
+            },
+            to=[certificate.manager_email],
+        )
+    message.attach(f"narvarorapport-{certificate.month:%Y-%m}.pdf", pdf, "application/pdf")
+    message.send()

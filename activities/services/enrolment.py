@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -137,6 +138,10 @@ def enrolment_create(
             .get()
         )
         return EnrolmentResult(existing, created=False)
+    from activities import tasks
+
+    # celery-types predates Task.delay_on_commit (Celery 5.4): the stubs lack it.
+    tasks.enrolment_confirmation_send_task.delay_on_commit(enrolment.pk)  # type: ignore[attr-defined]
     return EnrolmentResult(
         enrolment, created=True, warnings=_overlap_warnings(session, participation)
     )
@@ -220,6 +225,70 @@ def enrolment_cancel(
     # celery-types predates Task.delay_on_commit (Celery 5.4): the stubs lack it.
     tasks.enrolment_promotion_notify_task.delay_on_commit(first.pk)  # type: ignore[attr-defined]
     return first
+
+
+def enrolment_confirmation_send(*, enrolment_id: int) -> bool:
+    """Mail the person just enrolled a confirmation with the session as a calendar file, or,
+    on the waiting list, that she waits and will be mailed if she moves up. Once per
+    enrolment; returns whether a mail was sent."""
+    from urllib.parse import urlsplit
+
+    from django.core.mail import EmailMessage
+
+    from activities import exports
+
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("session__activity__project", "participation")
+            .filter(pk=enrolment_id)
+            .first()
+        )
+        if enrolment is None or enrolment.confirmation_sent_at is not None:
+            return False
+        enrolment.confirmation_sent_at = timezone.now()
+        enrolment.save(update_fields=["confirmation_sent_at", "updated_at"])
+        person, session = enrolment.participation, enrolment.session
+        if enrolment.status == Enrolment.Status.CANCELLED or not person.email:
+            return False
+        params = {
+            "name": person.first_name,
+            "title": session.activity.title,
+            "when": _local(session.starts_at),
+            "where": session.place or session.online_url or "–",
+            "project": session.activity.project.name,
+        }
+        with translation.override("sv"):
+            if enrolment.status == Enrolment.Status.WAITING:
+                subject = _("Reservlista: %(title)s") % params
+                body = (
+                    _(
+                        "Hej %(name)s!\n\nTillfället %(title)s %(when)s i projektet %(project)s är "
+                        "fullt. Du står på reservlistan och får ett mejl om en plats blir ledig.\n"
+                    )
+                    % params
+                )
+            else:
+                subject = _("Du är anmäld: %(title)s") % params
+                body = (
+                    _(
+                        "Hej %(name)s!\n\nDu är anmäld till %(title)s %(when)s i projektet "
+                        "%(project)s.\nPlats: %(where)s\n\nTillfället finns i den bifogade "
+                        "kalenderfilen. Kan du inte komma? Avboka under Mina aktiviteter.\n"
+                    )
+                    % params
+                )
+        message = EmailMessage(subject, body, to=[person.email])
+        if enrolment.status == Enrolment.Status.ENROLLED:
+            host = urlsplit(settings.DIGIPROJ_BASE_URL).hostname or "digiproj"
+            event = exports.session_event(session, host=host)
+            message.attach(
+                "tillfalle.ics",
+                exports.ical([event], name=session.activity.title),
+                "text/calendar",
+            )
+        transaction.on_commit(message.send)
+    return True
 
 
 def enrolment_promotion_notify(*, enrolment_id: int) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from activities import exports
 from activities.models import Session
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
@@ -43,12 +44,4 @@ def organisations_for(access: ProjectAccess) -> QuerySet[Organisation]:
 
 
 def session_event(request: HttpRequest, session: Session) -> dict[str, Any]:
-    return {
-        "uid": f"session-{session.pk}@{request.get_host()}",
-        "start": session.starts_at,
-        "end": session.ends_at,
-        "summary": session.activity.title,
-        "location": session.place or session.online_url,
-        "url": session.online_url,
-        "description": session.activity.description,
-    }
+    return exports.session_event(session, host=request.get_host())

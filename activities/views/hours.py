@@ -232,12 +232,13 @@ def manager_sign(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.certificate_manager_link_check(cert, user=request.user, data=data)
         if request.method == "POST" and form.is_valid() and _manager_signs(request, cert, form):
-            messages.success(request, _("Tack! Närvarorapporten är underskriven."))
             return redirect("activities_manager_sign", token)
     except ValidationError as error:
         # Signed: the link did its job (200). Refused to the participant herself: 403.
         # Expired, locked or void: gone (410).
-        status = {"used": 200, "self_manager": 403}.get(getattr(error, "code", ""), 410)
+        status = {"used": 200, "rejected": 200, "self_manager": 403}.get(
+            getattr(error, "code", ""), 410
+        )
         return _manager_link_closed(request, " ".join(error.messages), status=status)
     report = certificate_selectors.certificate_for_manager(cert, data)
     return render(request, "activities/manager_sign.html", {"report": report, "form": form})
@@ -253,13 +254,16 @@ def _unknown_link_message() -> str:
 def _manager_signs(request: HttpRequest, cert: Certificate, form: forms.ManagerSignForm) -> bool:
     """Sign as the manager; a mistake (wrong code, no name) goes on the form (False). Raises
     the link's ValidationError when the link closed meanwhile (a second click), to say so."""
+    answer = {"name": form.cleaned_data["name"], "code": form.cleaned_data["code"]}
     try:
-        services.certificate_sign_manager(
-            certificate=cert,
-            name=form.cleaned_data["name"],
-            code=form.cleaned_data["code"],
-            user=request.user,
-        )
+        if form.declines:
+            services.certificate_reject_manager(
+                certificate=cert, comment=form.cleaned_data["comment"], user=request.user, **answer
+            )
+            messages.success(request, _("Tack. Deltagaren har fått din kommentar."))
+        else:
+            services.certificate_sign_manager(certificate=cert, user=request.user, **answer)
+            messages.success(request, _("Tack! Närvarorapporten är underskriven."))
     except ValidationError as error:
         if getattr(error, "code", None) in services.MANAGER_LINK_CLOSED:
             raise

@@ -218,6 +218,74 @@ def test_the_link_and_the_code_go_in_two_mails(world, march):
     assert "gäller till" in code_mail.body
 
 
+def test_the_manager_gets_the_signed_report_as_a_pdf(world, march):
+    cert, _token, code = _sign_and_request(world)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.certificate_sign_manager(certificate=cert, name="Chef Chefsson", code=code)
+    (copy,) = mail.outbox
+    assert copy.to == [MANAGER]
+    assert world.own.full_name in copy.subject
+    (name, content, mimetype) = copy.attachments[0]
+    assert (name, mimetype) == ("narvarorapport-2026-03.pdf", "application/pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Chef Chefsson" in text  # who signed, on her line
+    assert "digitalt underskrivet" in text
+    number = world.own.person.personnummer
+    assert number not in text  # masked on the manager's copy
+    assert f"{number[:8]}-****" in text
+
+
+def test_the_manager_can_decline_with_a_comment_and_the_participant_is_told(world, march, client):
+    cert, token, code = _sign_and_request(world)
+    url = reverse("activities_manager_sign", args=[token])
+    # Declining needs a reason; nothing is recorded without one.
+    missing = client.post(url, {"name": "Chef Chefsson", "code": code, "decision": "reject"})
+    assert "Skriv varför du inte skriver under" in missing.content.decode()
+    cert.refresh_from_db()
+    assert cert.manager_rejected_at is None
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        done = client.post(
+            url,
+            {
+                "name": "Chef Chefsson",
+                "code": code,
+                "decision": "reject",
+                "comment": "Den 12 mars var hon på semester.",
+            },
+            follow=True,
+        )
+    assert "Deltagaren har fått din kommentar" in done.content.decode()
+    cert.refresh_from_db()
+    assert (cert.manager_signed_at, cert.manager_rejected_name) == (None, "Chef Chefsson")
+    (told,) = mail.outbox
+    assert told.to == [world.own.email]
+    assert "Den 12 mars var hon på semester." in told.body
+    # The link is answered: it does not sign afterwards.
+    again = client.post(url, {"name": "Chef Chefsson", "code": code, "decision": "sign"})
+    assert "Du har svarat att du inte skriver under" in again.content.decode()
+    cert.refresh_from_db()
+    assert cert.manager_signed_at is None
+    # The participant sees why, and may ask again: a new request clears the answer.
+    client.force_login(world.participant_user)
+    page = client.get(
+        reverse("activities:certificate", args=[world.project.pk, world.own.pk, 2026, 3])
+    ).content.decode()
+    assert "Chef Chefsson (närmaste chef) skrev inte under" in page
+    _cert, _token, _code = _sign_and_request_again(cert)
+    cert.refresh_from_db()
+    assert cert.manager_rejected_at is None
+
+
+def _sign_and_request_again(cert):
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.certificate_request_manager(certificate=cert, email=MANAGER, base_url="")
+    cert.refresh_from_db()
+    return cert, cert.manager_token, _code(mail.outbox[-1].body)
+
+
 def test_manager_link_closes_after_too_many_wrong_codes(world, march, client):
     _cert, token, code = _sign_and_request(world)
     url = reverse("activities_manager_sign", args=[token])
