@@ -274,6 +274,9 @@ class Certificate(models.Model):
     participant_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The coordinator sent the month for signing (the participant was mailed): a row can
+    # exist before anyone signs.
+    sign_requested_at = models.DateTimeField(_("skickad för underskrift"), null=True, blank=True)
     manager_email = models.EmailField(_("chefens e-post"), blank=True)
     # NULL, not "", while unset: many certificates have no token and the column is unique.
     manager_token = models.CharField(  # noqa: DJ001

@@ -50,18 +50,56 @@ def calendar_week(*, access: ProjectAccess, monday: dt.date) -> dict[str, Any]:
     }
 
 
+SIGNING_LABELS = {
+    "signed": gettext_lazy("Underskriven"),
+    "participant_signed": gettext_lazy("Väntar på chefen"),
+    "sent": gettext_lazy("Skickad, väntar på deltagaren"),
+    "": gettext_lazy("Inte skickad"),
+}
+
+
 def hours_overview_rows(
-    project: Project, participations: Iterable[Participation], minutes: dict[int, int]
+    project: Project,
+    participations: Iterable[Participation],
+    minutes: dict[int, int],
+    states: dict[int, str],
 ) -> list[dict[str, Any]]:
-    """One row per participant: the month's counted minutes and the hours reported."""
+    """One row per participant: the month's counted minutes, the hours reported and where
+    the certificate stands (nothing to sign without time)."""
     return [
         {
             "participation": p,
             "minutes": minutes.get(p.pk, 0),
             "hours": counted_time.hours_for_month(minutes.get(p.pk, 0), project.hour_rounding),
+            "signing": SIGNING_LABELS[states.get(p.pk, "")] if minutes.get(p.pk) else "–",
         }
         for p in participations
     ]
+
+
+def send_for_signing_lines(*, month: str, count: int, without_address: int) -> list[str]:
+    """What "send for signing" will do, for its confirmation page."""
+    lines = [
+        ngettext(
+            "%(count)s deltagare med tid i %(month)s får ett mejl om att skriva under sin "
+            "närvarorapport.",
+            "%(count)s deltagare med tid i %(month)s får var sitt mejl om att skriva under sin "
+            "närvarorapport.",
+            count,
+        )
+        % {"count": count, "month": month},
+        _("Den som redan har skrivit under eller redan har fått mejlet får inget nytt."),
+    ]
+    if without_address:
+        lines.append(
+            ngettext(
+                "%(count)s deltagare saknar e-postadress och får inget mejl.",
+                "%(count)s deltagare saknar e-postadress och får inget mejl.",
+                without_address,
+            )
+            % {"count": without_address}
+        )
+    return lines
 
 
 def _certified_label(state: CertificateState) -> str:

@@ -16,20 +16,8 @@ from . import services
     max_retries=5,
 )
 def enrolment_promotion_notify_task(self, enrolment_id: int) -> bool:
-    # Idempotent: the service marks promotion_notified_at, so redelivery sends no second mail.
+    # Idempotent: digiproj.mail's send_once, so redelivery sends no second mail.
     return services.enrolment_promotion_notify(enrolment_id=enrolment_id)
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def enrolment_confirmation_send_task(self, enrolment_id: int) -> bool:
-    # Idempotent: the service marks confirmation_sent_at, so redelivery sends no second mail.
-    return services.enrolment_confirmation_send(enrolment_id=enrolment_id)
 
 
 @shared_task(
@@ -40,7 +28,7 @@ def enrolment_confirmation_send_task(self, enrolment_id: int) -> bool:
     max_retries=3,
 )
 def enrolment_reminders_send_task(self) -> int:
-    # Idempotent: each enrolment is claimed through reminder_sent_at before its mail is sent.
+    # Idempotent: each reminder is sent once (digiproj.mail's send_once).
     return services.enrolment_reminders_send()
 
 

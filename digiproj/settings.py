@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "digiproj.accounts",
     "digiproj.projects",
+    "digiproj.mail",
     "participants",
     "surveys",
     "activities",
@@ -142,7 +143,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A new staff member's welcome mail links to choosing a password: then she is straight in
+# (through MFA where she has it; allauth's login runs its stages).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[digiproj] "
 # Logins are limited by their failures only (see digiproj.accounts.login_limits): a class
 # or a municipality behind one NAT address must not stop each other. Per account at one

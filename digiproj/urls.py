@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import views as activity_views
 
 from . import health, views
+from .accounts import views as account_views
 from .projects import views as project_views
 
 admin.site.site_header = _("digiproj – administration")
@@ -46,6 +47,8 @@ urlpatterns = [
     path("p/<int:project_id>/enkater/", include("surveys.urls")),
     path("", include("participants.urls_public")),
     path("accounts/", include("allauth.urls")),
+    # Before Django's own: the same switch, which also keeps the choice on the account.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -201,15 +201,7 @@ def unsigned_count(*, access: ProjectAccess, month: dt.date) -> int:
     signed by both them and a manager: the coordinator's to-do for the month just ended
     (the hours page shows each certificate's exact state, void ones included)."""
     month = month_start(month)
-    participations = Participation.objects.filter(project=access.project).filter(
-        access.participation_q()
-    )
-    with_time = {
-        pid
-        for pid, _ in hours_by_month(
-            participations=participations, start=month, end=month_end(month)
-        )
-    }
+    with_time = _with_time(access=access, month=month)
     if not with_time:
         return 0
     signed = set(
@@ -221,3 +213,53 @@ def unsigned_count(*, access: ProjectAccess, month: dt.date) -> int:
         ).values_list("participation_id", flat=True)
     )
     return len(with_time - signed)
+
+
+def _with_time(*, access: ProjectAccess, month: dt.date) -> set[int]:
+    """The participations in scope with counted time in `month`."""
+    participations = Participation.objects.filter(project=access.project).filter(
+        access.participation_q()
+    )
+    return {
+        pid
+        for pid, _ in hours_by_month(
+            participations=participations, start=month, end=month_end(month)
+        )
+    }
+
+
+def to_send_for_signing(*, access: ProjectAccess, month: dt.date) -> tuple[list[int], int]:
+    """Whom "send for signing" mails: those in scope with counted time in `month` who have
+    neither signed it nor been sent it. Returns (their participation ids, of them with an
+    address), and how many of them have no address (the coordinator is told)."""
+    month = month_start(month)
+    with_time = _with_time(access=access, month=month)
+    done = set(
+        Certificate.objects.filter(participation_id__in=with_time, month=month)
+        .exclude(participant_signed_at__isnull=True, sign_requested_at__isnull=True)
+        .values_list("participation_id", flat=True)
+    )
+    waiting = with_time - done
+    reachable = sorted(
+        Participation.objects.filter(pk__in=waiting).exclude(email="").values_list("pk", flat=True)
+    )
+    return reachable, len(waiting) - len(reachable)
+
+
+def signing_states(*, participation_ids: list[int], month: dt.date) -> dict[int, str]:
+    """The hours page's column: where each one's certificate of `month` stands, from the
+    stored signatures (one query for a page). "void" (changed since signing) is worked out
+    on the certificate's own page, which has its data."""
+    states: dict[int, str] = {}
+    for pid, requested, participant, manager in Certificate.objects.filter(
+        participation_id__in=participation_ids, month=month_start(month)
+    ).values_list(
+        "participation_id", "sign_requested_at", "participant_signed_at", "manager_signed_at"
+    ):
+        if manager:
+            states[pid] = "signed"
+        elif participant:
+            states[pid] = "participant_signed"
+        elif requested:
+            states[pid] = "sent"
+    return states

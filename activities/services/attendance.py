@@ -23,6 +23,7 @@ from activities.models import (
 )
 from digiproj.dates import local_date, month_start
 from digiproj.integrity import unique_or_message
+from digiproj.mail import services as mail
 from participants.models import Participation
 
 # Attendance changed this long after a session ended is a late change and needs a reason.
@@ -128,11 +129,9 @@ def attendance_save(
     if not to_save:
         return 0
     changed_ids = [a.participation_id for a in to_save]
+    signed_ids = signed_certificate_ids(changed_ids, session)
     late = attendance_change_is_late(
-        session=session,
-        now=now,
-        changed_ids=changed_ids,
-        signed_ids=signed_certificate_ids(changed_ids, session),
+        session=session, now=now, changed_ids=changed_ids, signed_ids=signed_ids
     )
     reason = reason.strip()
     if late and not reason:
@@ -150,7 +149,25 @@ def attendance_save(
         attendance._change_reason = reason  # type: ignore[attr-defined]
         attendance.full_clean()
         attendance.save()
+    _signatures_void_notify(session=session, participation_ids=signed_ids, reason=reason)
     return len(to_save)
+
+
+def _signatures_void_notify(*, session: Session, participation_ids: set[int], reason: str) -> None:
+    """A signed month changed: its signatures no longer hold (the certificate's hash no
+    longer matches), so the participant is mailed to sign again; once per signed version."""
+    certificates = Certificate.objects.filter(
+        participation_id__in=participation_ids,
+        month=month_start(local_date(session.starts_at)),
+        participant_signed_at__isnull=False,
+    ).values_list("pk", "content_hash")
+    for pk, content_hash in certificates:
+        mail.request(
+            "certificate_changed",
+            once_per=f"{pk}:{content_hash}",
+            certificate_id=pk,
+            reason=reason,
+        )
 
 
 # --- self-reported time -----------------------------------------------------------------

@@ -11,10 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -25,6 +23,7 @@ from activities.models import (
 from activities.selectors import certificates as certificate_selectors
 from digiproj import dates
 from digiproj.integrity import unique_or_message
+from digiproj.mail import services as mail
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants import services as participant_services
@@ -38,7 +37,7 @@ MANAGER_LINK_VALID_FOR = dt.timedelta(days=14)
 # --- certificates -----------------------------------------------------------------------
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
@@ -117,9 +116,7 @@ def _self_manager_message() -> str:
 
 
 @transaction.atomic
-def certificate_request_manager(
-    *, certificate: Certificate, email: str, base_url: str
-) -> Certificate:
+def certificate_request_manager(*, certificate: Certificate, email: str) -> Certificate:
     """Send the nearest manager a link and a one-time code to sign with."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     state = certificate_selectors.certificate_state_now(certificate)
@@ -131,59 +128,20 @@ def certificate_request_manager(
         raise ValidationError({"email": _self_manager_message()}, code="self_manager")
     certificate.manager_email = email.strip().lower()
     certificate.full_clean()
-    code = f"{secrets.randbelow(10**6):06d}"
     certificate.manager_token = secrets.token_urlsafe(32)
-    certificate.manager_code_hash = _code_hash(code)
+    certificate.manager_code_hash = ""
     certificate.manager_code_attempts = 0
     certificate.manager_code_sent_at = timezone.now()
     certificate.manager_rejected_at = None  # a new request: the earlier answer is past
     certificate.manager_rejected_name = certificate.manager_rejection_comment = ""
     certificate.save()
-    person = certificate.participation
-    url = base_url + reverse("activities_manager_sign", args=[certificate.manager_token])
-    params = {
-        "name": person.full_name,
-        "month": date_format(certificate.month, "F Y"),
-        "project": certificate.participation.project.name,
-        "url": url,
-        "code": code,
-        "until": date_format(
-            timezone.localtime(certificate.manager_code_sent_at + MANAGER_LINK_VALID_FOR),
-            "Y-m-d H:i",
-        ),
-    }
-    # The link and the code travel in two mails: one mail that goes astray (forwarded, read
-    # over a shoulder) is not enough to sign in the manager's name.
-    with translation.override("sv"):
-        mails = [
-            (
-                _("Närvarorapport att skriva under"),
-                _(
-                    "Hej!\n\n%(name)s har skrivit under sin närvarorapport för %(month)s i "
-                    "projektet %(project)s och anger dig som närmaste chef.\n\nÖppna länken för "
-                    "att granska och skriva under:\n%(url)s\n\nEngångskoden kommer i ett eget "
-                    "mejl. Länken och koden fungerar en gång och gäller till %(until)s.\n"
-                )
-                % params,
-            ),
-            (
-                _("Engångskod för närvarorapporten"),
-                _(
-                    "Hej!\n\nEngångskod: %(code)s\n\nSkriv in den på sidan som länken i det "
-                    "andra mejlet öppnar, för att skriva under %(name)s närvarorapport för "
-                    "%(month)s i projektet %(project)s. Koden gäller till %(until)s.\n"
-                )
-                % params,
-            ),
-        ]
-    to = [certificate.manager_email]
-    transaction.on_commit(lambda: _send_each(mails, to))
+    # The worker makes the one-time code where it mails it (activities.mails.manager_sign).
+    mail.request(
+        "manager_sign",
+        once_per=f"{certificate.pk}:{certificate.manager_code_sent_at.timestamp()}",
+        certificate_id=certificate.pk,
+    )
     return certificate
-
-
-def _send_each(mails: list[tuple[str, str]], to: list[str]) -> None:
-    for subject, body in mails:
-        send_mail(subject, body, None, to)
 
 
 # The codes certificate_manager_link_check raises: the link itself no longer works.
@@ -279,8 +237,11 @@ def certificate_sign_manager(
         certificate.manager_signed_by = user if logged_in else None
         certificate.manager_signed_name = name.strip()
         certificate.manager_signed_method = "login" if logged_in else "code"
-        signed_id = certificate.pk
-        transaction.on_commit(lambda: certificate_signed_copy_send(certificate_id=signed_id))
+        mail.request(
+            "certificate_signed_copy",
+            once_per=f"{certificate.pk}:{certificate.manager_signed_at.timestamp()}",
+            certificate_id=certificate.pk,
+        )
 
     return _manager_answers(certificate, name=name, code=code, user=user, answer=sign)
 
@@ -309,8 +270,11 @@ def certificate_reject_manager(
         certificate.manager_rejected_at = timezone.now()
         certificate.manager_rejected_name = name.strip()
         certificate.manager_rejection_comment = comment[:1000]
-        rejected_id = certificate.pk
-        transaction.on_commit(lambda: _rejection_mail(certificate_id=rejected_id))
+        mail.request(
+            "certificate_rejected",
+            once_per=f"{certificate.pk}:{certificate.manager_rejected_at.timestamp()}",
+            certificate_id=certificate.pk,
+        )
 
     return _manager_answers(certificate, name=name, code=code, user=user, answer=reject)
 
@@ -347,7 +311,7 @@ def _manager_answers(
         if not logged_in:
             if not certificate.manager_code_hash:
                 raise ValidationError(_("Koden är redan använd eller har inte skickats."))
-            if not hmac.compare_digest(certificate.manager_code_hash, _code_hash(code.strip())):
+            if not hmac.compare_digest(certificate.manager_code_hash, code_hash(code.strip())):
                 certificate.manager_code_attempts += 1
                 certificate.save(update_fields=["manager_code_attempts"])
                 wrong_code = True
@@ -362,71 +326,56 @@ def _manager_answers(
     return certificate
 
 
-def _rejection_mail(*, certificate_id: int) -> None:
-    """Tell the participant that the manager did not sign, and why."""
-    certificate = Certificate.objects.select_related("participation__project").get(
-        pk=certificate_id
-    )
-    participation = certificate.participation
-    if not participation.email:
-        return  # the coordinator sees it on the certificate page
-    with translation.override("sv"):
-        month = date_format(certificate.month, "F Y")
-        send_mail(
-            _("Din chef har inte skrivit under närvarorapporten för %(month)s") % {"month": month},
-            _(
-                "Hej %(name)s!\n\n%(manager)s har inte skrivit under din närvarorapport för "
-                "%(month)s i projektet %(project)s och skriver:\n\n%(comment)s\n\nKontakta "
-                "projektets samordnare om något ska rättas; sedan skriver du under igen och "
-                "ber chefen om en ny underskrift.\n"
-            )
-            % {
-                "name": participation.first_name,
-                "manager": certificate.manager_rejected_name,
-                "month": month,
-                "project": participation.project.name,
-                "comment": certificate.manager_rejection_comment,
-            },
-            None,
-            [participation.email],
-        )
-
-
-def certificate_signed_copy_send(*, certificate_id: int) -> None:
-    """Mail the manager who signed the certificate as signed, a PDF with who signed and when
-    on each line (her copy; the personnummer masked, as on her signing page)."""
+def certificate_signed_pdf(certificate: Certificate) -> bytes:
+    """The report as the manager signed it, with who signed and when on each line (her
+    copy: the personnummer masked, as on her signing page)."""
     from activities import exports, presenters
 
-    certificate = Certificate.objects.select_related(
-        "participation__person", "participation__project"
-    ).get(pk=certificate_id)
     participation = certificate.participation
     data = certificate_selectors.certificate_data(
         participation=participation, month=certificate.month
     )
     state = certificates.certificate_state(certificate, data)
-    pdf = exports.certificate_pdf(
+    return exports.certificate_pdf(
         data,
         presenters.certificate_signatures(certificate, state),
         personnummer=certificate_personnummer(
             access=None, participation=participation, context="manager_copy"
         ),
     )
-    with translation.override("sv"):
-        month = date_format(certificate.month, "F Y")
-        message = EmailMessage(
-            _("Underskriven närvarorapport: %(name)s, %(month)s")
-            % {"name": participation.full_name, "month": month},
-            _(
-                "Hej!\n\nTack för att du skrev under %(name)s närvarorapport för %(month)s i "
-                "projektet %(project)s. Den underskrivna rapporten är bifogad.\n"
-            )
-            % {
-                "name": participation.full_name,
-                "month": month,
-                "project": participation.project.name,
-            },
-            to=[certificate.manager_email],
+
+
+@transaction.atomic
+def certificates_send_for_signing(
+    *, access: ProjectAccess, month: dt.date, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Mail everyone in scope with counted time in an ended `month`, who has neither signed
+    nor been sent it, that her certificate is ready to sign. Returns (mailed, without an
+    address). A second send (a double click) finds them sent and mails no one again."""
+    access.require("hours.approve")
+    now = now or timezone.now()
+    month = dates.month_start(month)
+    if dates.month_end(month) >= timezone.localdate(now):
+        raise ValidationError(
+            _("%(month)s är inte slut ännu. Närvarorapporten skrivs under när månaden är slut.")
+            % {"month": date_format(month, "F Y")},
+            code="month_not_over",
         )
-    message.attach(f"narvarorapport-{certificate.month:%Y-%m}.pdf", pdf, "application/pdf")
-    message.send()
+    participation_ids, without_address = certificate_selectors.to_send_for_signing(
+        access=access, month=month
+    )
+    for participation_id in participation_ids:
+        certificate, _created = Certificate.objects.select_for_update().get_or_create(
+            participation_id=participation_id, month=month
+        )
+        if certificate.sign_requested_at or certificate.participant_signed_at:
+            continue  # a parallel send got there first
+        certificate.sign_requested_at = now
+        certificate.save(update_fields=["sign_requested_at"])
+        mail.request(
+            "certificate_to_sign",
+            once_per=f"{certificate.pk}:{now.timestamp()}",
+            participation_id=participation_id,
+            month=month.isoformat(),
+        )
+    return len(participation_ids), without_address

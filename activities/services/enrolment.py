@@ -7,12 +7,10 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import (
@@ -21,6 +19,7 @@ from activities.models import (
     Session,
 )
 from digiproj.integrity import is_unique_violation
+from digiproj.mail import services as mail
 from participants.models import Participation
 
 from ..selectors.sessions import seats_left
@@ -138,10 +137,11 @@ def enrolment_create(
             .get()
         )
         return EnrolmentResult(existing, created=False)
-    from activities import tasks
-
-    # celery-types predates Task.delay_on_commit (Celery 5.4): the stubs lack it.
-    tasks.enrolment_confirmation_send_task.delay_on_commit(enrolment.pk)  # type: ignore[attr-defined]
+    mail.request(
+        "enrolment_confirmation",
+        once_per=enrolment.pk,
+        enrolment_id=enrolment.pk,
+    )
     return EnrolmentResult(
         enrolment, created=True, warnings=_overlap_warnings(session, participation)
     )
@@ -203,6 +203,12 @@ def enrolment_cancel(
     enrolment.cancelled_at = now
     enrolment.full_clean()
     enrolment.save()
+    mail.request(
+        "enrolment_cancelled",
+        once_per=enrolment.pk,
+        enrolment_id=enrolment.pk,
+        by_staff=by_user_id is None or by_user_id != enrolment.participation.user_id,
+    )
     if not (was_enrolled and before_deadline):
         return None
     if seats_left(session) == 0:
@@ -220,120 +226,21 @@ def enrolment_cancel(
     first.promoted_at = now
     first.full_clean()
     first.save()
-    from activities import tasks
-
-    # celery-types predates Task.delay_on_commit (Celery 5.4): the stubs lack it.
-    tasks.enrolment_promotion_notify_task.delay_on_commit(first.pk)  # type: ignore[attr-defined]
+    mail.request("enrolment_promoted", once_per=first.pk, enrolment_id=first.pk)
     return first
-
-
-def enrolment_confirmation_send(*, enrolment_id: int) -> bool:
-    """Mail the person just enrolled a confirmation with the session as a calendar file, or,
-    on the waiting list, that she waits and will be mailed if she moves up. Once per
-    enrolment; returns whether a mail was sent."""
-    from urllib.parse import urlsplit
-
-    from django.core.mail import EmailMessage
-
-    from activities import exports
-
-    with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("session__activity__project", "participation")
-            .filter(pk=enrolment_id)
-            .first()
-        )
-        if enrolment is None or enrolment.confirmation_sent_at is not None:
-            return False
-        enrolment.confirmation_sent_at = timezone.now()
-        enrolment.save(update_fields=["confirmation_sent_at", "updated_at"])
-        person, session = enrolment.participation, enrolment.session
-        if enrolment.status == Enrolment.Status.CANCELLED or not person.email:
-            return False
-        params = {
-            "name": person.first_name,
-            "title": session.activity.title,
-            "when": _local(session.starts_at),
-            "where": session.place or session.online_url or "–",
-            "project": session.activity.project.name,
-        }
-        with translation.override("sv"):
-            if enrolment.status == Enrolment.Status.WAITING:
-                subject = _("Reservlista: %(title)s") % params
-                body = (
-                    _(
-                        "Hej %(name)s!\n\nTillfället %(title)s %(when)s i projektet %(project)s är "
-                        "fullt. Du står på reservlistan och får ett mejl om en plats blir ledig.\n"
-                    )
-                    % params
-                )
-            else:
-                subject = _("Du är anmäld: %(title)s") % params
-                body = (
-                    _(
-                        "Hej %(name)s!\n\nDu är anmäld till %(title)s %(when)s i projektet "
-                        "%(project)s.\nPlats: %(where)s\n\nTillfället finns i den bifogade "
-                        "kalenderfilen. Kan du inte komma? Avboka under Mina aktiviteter.\n"
-                    )
-                    % params
-                )
-        message = EmailMessage(subject, body, to=[person.email])
-        if enrolment.status == Enrolment.Status.ENROLLED:
-            host = urlsplit(settings.DIGIPROJ_BASE_URL).hostname or "digiproj"
-            event = exports.session_event(session, host=host)
-            message.attach(
-                "tillfalle.ics",
-                exports.ical([event], name=session.activity.title),
-                "text/calendar",
-            )
-        transaction.on_commit(message.send)
-    return True
 
 
 def enrolment_promotion_notify(*, enrolment_id: int) -> bool:
     """Mail the person moved up from the waiting list, once. Returns whether a mail was sent."""
-    with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("session__activity", "participation__person")
-            .filter(pk=enrolment_id)
-            .first()
-        )
-        if (
-            enrolment is None
-            or enrolment.promotion_notified_at is not None
-            or enrolment.status != Enrolment.Status.ENROLLED
-        ):
-            return False
-        person = enrolment.participation
-        if person.email:
-            with translation.override("sv"):
-                send_mail(
-                    _("Du har fått en plats: %(title)s")
-                    % {"title": enrolment.session.activity.title},
-                    _(
-                        "Hej %(name)s!\n\nEn plats har blivit ledig och du är nu anmäld till "
-                        "%(title)s %(when)s.\n\nKan du inte komma? Avboka under Mina aktiviteter."
-                    )
-                    % {
-                        "name": person.first_name,
-                        "title": enrolment.session.activity.title,
-                        "when": _local(enrolment.session.starts_at),
-                    },
-                    None,
-                    [person.email],
-                )
-        enrolment.promotion_notified_at = timezone.now()
-        enrolment.save(update_fields=["promotion_notified_at", "updated_at"])
-    return True
+    return bool(mail.send("enrolment_promoted", enrolment_id, {"enrolment_id": enrolment_id}))
 
 
 def enrolment_reminders_send(
     *, now: dt.datetime | None = None, ahead: dt.timedelta | None = None
 ) -> int:
-    """Remind everyone enrolled in a session starting within `ahead` (default 24 h). Each
-    enrolment is claimed with a conditional update first, so a rerun never mails twice."""
+    """Remind everyone enrolled in a session starting within `ahead` (default 24 h), once
+    per enrolment (digiproj.mail's send_once: a rerun, or two beat runs at once, mail no
+    one twice). Returns how many were mailed."""
     now = now or timezone.now()
     ahead = ahead or dt.timedelta(hours=24)
     due = Enrolment.objects.filter(
@@ -342,35 +249,7 @@ def enrolment_reminders_send(
         session__starts_at__gt=now,
         session__starts_at__lte=now + ahead,
     ).values_list("pk", flat=True)
-    sent = 0
-    for pk in list(due):
-        with transaction.atomic():
-            if not Enrolment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            ):
-                continue  # another worker got there first
-            enrolment = Enrolment.objects.select_related(
-                "session__activity", "participation__person"
-            ).get(pk=pk)
-            person = enrolment.participation
-            if not person.email:
-                continue
-            session = enrolment.session
-            with translation.override("sv"):
-                send_mail(
-                    _("Påminnelse: %(title)s") % {"title": session.activity.title},
-                    _("Hej %(name)s!\n\nVälkommen till %(title)s %(when)s, %(where)s.")
-                    % {
-                        "name": person.first_name,
-                        "title": session.activity.title,
-                        "when": _local(session.starts_at),
-                        "where": session.place or session.online_url,
-                    },
-                    None,
-                    [person.email],
-                )
-            sent += 1
-    return sent
+    return sum(mail.send("enrolment_reminder", pk, {"enrolment_id": pk}) for pk in list(due))
 
 
 # --- calendar feed ----------------------------------------------------------------------

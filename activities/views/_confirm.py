@@ -1,15 +1,20 @@
-"""Enrolling a group and cancelling an enrolment, asked before they are done
+"""Enrolling a group, cancelling an enrolment and mailing a month's certificates, asked
+before they are done
 (digiproj.confirm); the words come from the presenters."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities import presenters
 from activities.models import Enrolment, Session
+from activities.selectors import certificates as certificate_selectors
 from activities.selectors import sessions as session_selectors
 from digiproj.confirm import confirmation_required
 from digiproj.projects.permissions import ProjectAccess
@@ -46,6 +51,25 @@ def cancellation(
         title=_("Avboka anmälan?"),
         consequences=presenters.cancellation_lines(enrolment, own=access.is_participant),
         confirm_label=_("Avboka"),
+        cancel_url=back,
+        context={"project": access.project, "access": access},
+    )
+
+
+def send_for_signing(
+    request: HttpRequest, access: ProjectAccess, *, month: dt.date, back: str
+) -> HttpResponse | None:
+    recipients, without_address = certificate_selectors.to_send_for_signing(
+        access=access, month=month
+    )
+    when = date_format(month, "F Y")
+    return confirmation_required(
+        request,
+        title=_("Skicka närvarorapporterna för %(month)s för underskrift?") % {"month": when},
+        consequences=presenters.send_for_signing_lines(
+            month=when, count=len(recipients), without_address=without_address
+        ),
+        confirm_label=_("Skicka mejlen"),
         cancel_url=back,
         context={"project": access.project, "access": access},
     )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities import certificates, exports, forms, permissions, presenters, services
@@ -27,6 +28,7 @@ from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
 
+from . import _confirm
 from ._common import (
     PAGE_SIZE,
     XLSX,
@@ -53,7 +55,10 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     month = form.month_or(dates.month_start(timezone.localdate()))
     participations, minutes = time_totals.hours_overview(access=access, month=month)
     page = paginate(request, participations, PAGE_SIZE)
-    rows = presenters.hours_overview_rows(access.project, page, minutes)
+    states = certificate_selectors.signing_states(
+        participation_ids=[p.pk for p in page], month=month
+    )
+    rows = presenters.hours_overview_rows(access.project, page, minutes, states)
     return render(
         request,
         "activities/hours_overview.html",
@@ -63,9 +68,36 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             month=month,
             page=page,
             rows=rows,
+            month_over=dates.month_end(month) < timezone.localdate(),
             organisations=organisations_for(access),
         ),
     )
+
+
+@require_POST
+@project_permission_required("hours.approve")
+def certificates_send(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Send the month's certificates for signing, after a confirmation with the count."""
+    form = forms.MonthForm(request.POST)
+    month = form.month_or(dates.month_start(timezone.localdate()))
+    back = f"{reverse('activities:hours', args=[access.project.pk])}?month={month:%Y-%m}"
+    if (page := _confirm.send_for_signing(request, access, month=month, back=back)) is not None:
+        return page
+    try:
+        sent, _missing = services.certificates_send_for_signing(access=access, month=month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s närvarorapport är skickad för underskrift.",
+                "%(count)s närvarorapporter är skickade för underskrift.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect(back)
 
 
 def _certificate_context(access: ProjectAccess, participation: Any, month: dt.date) -> dict:
@@ -155,11 +187,7 @@ def certificate_request_manager(
         messages.error(request, _("Skriv en giltig e-postadress till chefen."))
     else:
         try:
-            services.certificate_request_manager(
-                certificate=cert,
-                email=form.cleaned_data["email"],
-                base_url=request.build_absolute_uri("/").rstrip("/"),
-            )
+            services.certificate_request_manager(certificate=cert, email=form.cleaned_data["email"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

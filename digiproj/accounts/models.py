@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,10 @@ class User(AbstractUser):
     # Django's documented way to drop an inherited field; the stubs type `username` as a field.
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-postadress"), unique=True)
+    # The language chosen in the platform (saved when it is switched): mail is written in it.
+    language = models.CharField(
+        _("språk"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

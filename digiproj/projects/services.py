@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from digiproj.accounts.models import User
+from digiproj.mail import services as mail
 
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess
@@ -113,7 +113,7 @@ def membership_add(
     organisation_id: int | None,
 ) -> tuple[Membership, bool]:
     """Give someone a staff role in the project. A new address gets an account without a
-    password; the caller sends the set-your-password mail. Returns (membership, new user)."""
+    password, and is mailed a link to choose one. Returns (membership, new user)."""
     access.require("project.edit")
     if (
         organisation_id
@@ -146,15 +146,9 @@ def membership_add(
         raise ValidationError(
             {"email": _("%(email)s har redan en roll i projektet.") % {"email": email}}
         ) from exc
+    # Which project and role; for a new account, the link to choose a password.
+    mail.request("staff_welcome", once_per=membership.pk, membership_id=membership.pk)
     return membership, created
-
-
-def password_link_send(request: HttpRequest, user: User) -> None:
-    """Mail a new account the link to choose a password (allauth's reset mail; it builds the
-    link from the request). Call after membership_add has committed."""
-    reset = ResetPasswordForm(data={"email": user.email})
-    if reset.is_valid():
-        reset.save(request)
 
 
 @transaction.atomic

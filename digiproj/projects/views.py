@@ -104,12 +104,11 @@ def project_team(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             if new_user:
-                services.password_link_send(request, membership.user)
                 added = _(
-                    "%(email)s är tillagd och har fått ett mejl med en länk för att välja lösenord."
+                    "%(email)s är tillagd och får ett mejl med en länk för att välja lösenord."
                 )
             else:
-                added = _("%(email)s är tillagd.")
+                added = _("%(email)s är tillagd och får ett mejl om sin nya roll.")
             messages.success(request, added % {"email": membership.user.email})
             return redirect("project_team", project_id=access.project.pk)
     members = selectors.membership_list(access=access)

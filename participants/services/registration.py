@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiproj.integrity import unique_or_message
+from digiproj.mail import services as mail
 from digiproj.projects.models import Organisation, Project
 
 from .. import personnummer as pnr
@@ -98,10 +99,7 @@ def invitation_send(*, invitation_id: int) -> None:
     """Mail the invitation link. Idempotent: an invitation already sent, used or expired is
     left alone, so a redelivered task sends nothing twice. Only the token's hash is stored;
     the mail is sent inside the transaction, so a failed send leaves it unsent for a retry."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
     from ..models import Invitation
 
@@ -122,18 +120,15 @@ def invitation_send(*, invitation_id: int) -> None:
         invitation.token_hash = _token_hash(token)
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["token_hash", "sent_at"])
-        with translation.override("sv"):
-            path = reverse("selfservice:invitation", args=[token])
-            context = {
+        mail.compose(
+            "invitation",
+            to=invitation.email,
+            project=invitation.project,
+            context={
                 "invitation": invitation,
-                "url": settings.DIGIPROJ_BASE_URL.rstrip("/") + path,
-            }
-            send_mail(
-                subject=_("Inbjudan till %(project)s") % {"project": invitation.project.name},
-                message=render_to_string("participants/mail/invitation.txt", context),
-                from_email=None,
-                recipient_list=[invitation.email],
-            )
+                "url": mail.absolute_url(reverse("selfservice:invitation", args=[token])),
+            },
+        ).send()
 
 
 def invitation_for_token(token: str) -> tuple[Any, str]:
@@ -215,12 +210,17 @@ def _verified_login(*, email: str, password_hash: str, first_name: str, last_nam
     new one with the password chosen in the form. The address is marked verified."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
+    from django.utils import translation
 
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, first_name=first_name.strip(), last_name=last_name.strip()
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            # The language she registered in: her mail is written in it.
+            language=translation.get_language() or "",
         )
         user.password = password_hash
         user.save(update_fields=["password"])
@@ -303,8 +303,6 @@ def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
     project. The account and the participation are created when the mailed link is
     followed (registration_confirm)."""
     from django.contrib.auth.hashers import make_password
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
@@ -336,19 +334,17 @@ def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
         token_hash=_token_hash(token),
         expires_at=timezone.now() + dt.timedelta(days=registration_confirm_days()),
     )
-    with translation.override("sv"):
-        path = reverse("selfservice:register_confirm", args=[token])
-        context = {
-            "project": link.project,
-            "url": settings.DIGIPROJ_BASE_URL.rstrip("/") + path,
+    # She has no account yet: the mail is in the language she registered in.
+    mail.compose(
+        "registration_confirm",
+        to=email,
+        project=link.project,
+        language=translation.get_language(),
+        context={
+            "url": mail.absolute_url(reverse("selfservice:register_confirm", args=[token])),
             "expires_at": pending.expires_at,
-        }
-        send_mail(
-            subject=_("Bekräfta din registrering i %(project)s") % {"project": link.project.name},
-            message=render_to_string("participants/mail/registration_confirm.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+        },
+    ).send()
 
 
 def registration_pending_for_token(token: str) -> tuple[Any, str]:

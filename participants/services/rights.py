@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digiproj.mail import services as mail
+
 from ..models import Participation, Person
 
 audit_log = logging.getLogger("digiproj.audit")
@@ -55,6 +57,7 @@ def correction_request_submit(*, user_id: int, message: str) -> tuple[int, bool]
                 request.save()
         except IntegrityError:
             continue  # the same request from a parallel submit got there first
+        _coordinators_notify(request)
         created += 1
     return len(participations), created > 0
 
@@ -80,7 +83,14 @@ def correction_request_create(*, participation: Participation, message: str) -> 
             return CorrectionRequest.objects.get(
                 participation=participation, message_key=key, handled_at__isnull=True
             )
+        _coordinators_notify(request)
     return request
+
+
+def _coordinators_notify(request: Any) -> None:
+    """The project's coordinators are mailed that a correction is asked for (art. 16: an
+    answer within a month); the request itself is read on the platform, not in mail."""
+    mail.request("correction_request", once_per=request.pk, correction_id=request.pk)
 
 
 @transaction.atomic

@@ -7,15 +7,14 @@ import hashlib
 import secrets
 from base64 import urlsafe_b64encode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from digiproj.mail import services as mail
 from digiproj.projects.models import Organisation
 
 from ..models import (
@@ -109,7 +108,7 @@ def invitation_url(invitation: Invitation) -> str:
         "surveys:answer",
         args=[invitation.round.survey.project_id, invitation_token(invitation)],
     )
-    return settings.DIGIPROJ_BASE_URL.rstrip("/") + path
+    return mail.absolute_url(path)
 
 
 def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
@@ -117,25 +116,24 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
     have not submitted). Safe to run again: sent mails are marked per invitation."""
     from .. import selectors
 
-    round_ = Round.objects.select_related("survey__project").get(pk=round_id)
+    round_ = Round.objects.select_related("survey__project__owner").get(pk=round_id)
     if not reminder:
         round_invitations_create(round_=round_)
     elif round_.reminded_at is None:
         return 0
     sent = 0
     addressed = selectors.invitations_to_mail(round_=round_, reminder=reminder)
-    with translation.override(settings.LANGUAGE_CODE):
-        for invitation in addressed.iterator(chunk_size=500):
-            invitation.round = round_
-            _invitation_mail(
-                invitation,
-                email=invitation.held_email,
-                first_name=invitation.held_first_name,
-                reminder=reminder,
-            )
-            field = "reminded_at" if reminder else "sent_at"
-            Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
-            sent += 1
+    for invitation in addressed.iterator(chunk_size=500):
+        invitation.round = round_
+        _invitation_mail(
+            invitation,
+            email=invitation.held_email,
+            first_name=invitation.held_first_name,
+            reminder=reminder,
+        )
+        field = "reminded_at" if reminder else "sent_at"
+        Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
+        sent += 1
     if not reminder:
         Round.objects.filter(pk=round_.pk, invitations_sent_at__isnull=True).update(
             invitations_sent_at=timezone.now()
@@ -147,26 +145,17 @@ def _invitation_mail(
     invitation: Invitation, *, email: str, first_name: str, reminder: bool
 ) -> None:
     round_ = invitation.round
-    params = {
-        "name": first_name,
-        "survey": round_.survey.title,
-        "project": round_.survey.project.name,
-        "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
-        "url": invitation_url(invitation),
-    }
-    subject = (_("Påminnelse: %(survey)s") if reminder else _("Enkät: %(survey)s")) % params
-    body = (
-        _(
-            "Hej %(name)s!\n\n"
-            "Du är inbjuden att svara på enkäten ”%(survey)s” i projektet %(project)s.\n"
-            "Svara senast %(closes)s via din personliga länk:\n\n%(url)s\n\n"
-            "Länken är personlig; dela den inte. Du kan spara och fortsätta senare.\n"
-        )
-        % params
-    )
-    if round_.anonymous:
-        body += _("Enkäten är anonym: dina svar sparas utan koppling till dig.\n")
-    send_mail(subject, body, None, [email])
+    mail.compose(
+        "survey_invitation",
+        to=email,
+        project=round_.survey.project,
+        context={
+            "name": first_name,
+            "round": round_,
+            "reminder": reminder,
+            "url": invitation_url(invitation),
+        },
+    ).send()
 
 
 def round_invitations_request(*, round_: Round, reminder: bool = False) -> None:

@@ -68,7 +68,7 @@ def _sign_and_request(world, email: str = MANAGER) -> tuple[Certificate, str, st
     )
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):  # the mail goes after commit
-        services.certificate_request_manager(certificate=cert, email=email, base_url="")
+        services.certificate_request_manager(certificate=cert, email=email)
     cert.refresh_from_db()
     return cert, cert.manager_token, _code(mail.outbox[-1].body)
 
@@ -281,7 +281,7 @@ def test_the_manager_can_decline_with_a_comment_and_the_participant_is_told(worl
 def _sign_and_request_again(cert):
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.certificate_request_manager(certificate=cert, email=MANAGER, base_url="")
+        services.certificate_request_manager(certificate=cert, email=MANAGER)
     cert.refresh_from_db()
     return cert, cert.manager_token, _code(mail.outbox[-1].body)
 

@@ -138,12 +138,14 @@ def test_cancellation_promotes_first_waiting_and_mails_once(
     promoted.refresh_from_db()
     assert promoted.status == "enrolled"
     assert promoted.promotion_notified_at is not None
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [b.email]
-    assert b.person.personnummer not in mail.outbox[0].body
+    # The one cancelled is told so; the one moved up gets one mail, with the calendar file.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([a.email, b.email])
+    (moved_up,) = [m for m in mail.outbox if m.to == [b.email]]
+    assert b.person.personnummer not in moved_up.body
+    assert [name for name, _content, _type in moved_up.attachments] == ["tillfalle.ics"]
     # Redelivery of the same task sends nothing more.
     assert tasks.enrolment_promotion_notify_task(promoted.pk) is False
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
     assert Enrolment.objects.get(participation=c).status == "waiting"
 
 
@@ -155,7 +157,9 @@ def test_cancelling_a_waiting_place_promotes_nobody(world, django_capture_on_com
     waiting = services.enrolment_create(session=world.session, participation=b, by_user_id=None)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.enrolment_cancel(enrolment=waiting.enrolment, by_user_id=None) is None
-    assert mail.outbox == []
+    # Only the one who left the queue is told; nobody moved up.
+    assert [m.to for m in mail.outbox] == [[b.email]]
+    assert "Avbokad" in mail.outbox[0].subject
 
 
 def test_cancellation_after_deadline_is_refused(world):

@@ -8,6 +8,7 @@ import pytest
 
 from activities import services, tasks
 from activities.models import Enrolment
+from digiproj.mail.models import SentMail
 from tests.factories import ParticipationFactory, SessionFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,13 @@ def test_cancellation_promotes_first_waiting_with_one_mail_through_broker(celery
     first = services.enrolment_create(session=session, participation=a, by_user_id=None)
     services.enrolment_create(session=session, participation=b, by_user_id=None)
     services.enrolment_create(session=session, participation=c, by_user_id=None)
+    # Their three confirmations (two of them waiting-list mails) go out first.
+    assert _wait_for(
+        lambda: (
+            SentMail.objects.filter(kind="enrolment_confirmation", sent_at__isnull=False).count()
+            == 3
+        )
+    )
     before = len(celery_worker.mails())
 
     promoted = services.enrolment_cancel(enrolment=first.enrolment, by_user_id=None)
@@ -39,11 +47,15 @@ def test_cancellation_promotes_first_waiting_with_one_mail_through_broker(celery
             pk=promoted.pk, promotion_notified_at__isnull=False
         ).exists()
     )
+    # The one who cancelled is told so; the one moved up gets one mail.
+    assert _wait_for(
+        lambda: SentMail.objects.filter(kind="enrolment_cancelled", sent_at__isnull=False).exists()
+    )
     mails = celery_worker.mails()[before:]
-    assert len(mails) == 1
-    assert b.email in mails[0]
-    assert session.activity.title in mails[0]
+    assert len(mails) == 2
+    (moved_up,) = [m for m in mails if b.email in m]
+    assert session.activity.title in moved_up
 
     # A second delivery of the same task is a no-op in the worker.
     assert tasks.enrolment_promotion_notify_task.delay(promoted.pk).get(timeout=30) is False
-    assert len(celery_worker.mails()[before:]) == 1
+    assert len(celery_worker.mails()[before:]) == 2

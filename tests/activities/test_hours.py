@@ -235,7 +235,7 @@ def test_manager_can_sign_logged_in_with_the_requested_address(world, month):
     cert = services.certificate_sign_participant(
         participation=world.own, month=MARCH, user_id=world.participant_user.pk
     )
-    services.certificate_request_manager(certificate=cert, email=world.contact.email, base_url="")
+    services.certificate_request_manager(certificate=cert, email=world.contact.email)
     services.certificate_sign_manager(certificate=cert, name="Kontakt", user=world.contact)
     cert.refresh_from_db()
     assert cert.manager_signed_by == world.contact
@@ -267,7 +267,7 @@ def test_organisation_summary_sheet(world, month, client):
     cert = services.certificate_sign_participant(
         participation=world.own, month=MARCH, user_id=world.participant_user.pk
     )
-    services.certificate_request_manager(certificate=cert, email=world.contact.email, base_url="")
+    services.certificate_request_manager(certificate=cert, email=world.contact.email)
     services.certificate_sign_manager(certificate=cert, name="Kontakt", user=world.contact)
     client.force_login(world.coordinator)
     url = reverse("activities:summary_xlsx", args=[world.project.pk])

@@ -98,26 +98,32 @@ def test_organisation_is_added_with_a_valid_number_only(client, coordinator):
     assert "deltar redan i projektet" in response.content.decode()
 
 
-def test_new_contact_gets_an_account_and_a_mail(client, coordinator):
+def test_new_contact_gets_an_account_and_a_mail(
+    client, coordinator, django_capture_on_commit_callbacks
+):
     org = ProjectOrganisationFactory(project=coordinator.project).organisation
     url = reverse("project_team", args=[coordinator.project.pk])
-    response = client.post(
-        url,
-        {
-            "email": "Ny.Kontakt@Example.test",
-            "first_name": "Ny",
-            "last_name": "Kontakt",
-            "role": "contact",
-            "organisation": org.pk,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "email": "Ny.Kontakt@Example.test",
+                "first_name": "Ny",
+                "last_name": "Kontakt",
+                "role": "contact",
+                "organisation": org.pk,
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="ny.kontakt@example.test")
     assert not user.has_usable_password()
     assert EmailAddress.objects.get(user=user).verified
     membership = Membership.objects.get(user=user)
     assert (membership.role, membership.organisation) == ("contact", org)
-    assert mail.outbox[0].to == ["ny.kontakt@example.test"]
+    (welcome,) = mail.outbox
+    assert welcome.to == ["ny.kontakt@example.test"]
+    assert coordinator.project.name in welcome.subject
+    assert "/accounts/password/reset/key/" in welcome.body
 
 
 def test_contact_needs_an_organisation_of_the_project(client, coordinator):

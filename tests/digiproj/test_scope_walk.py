@@ -128,6 +128,7 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "activities:self_reports": None,
     "activities:self_report_decide": "selfreport",
     "activities:hours": None,
+    "activities:certificates_send": None,
     "activities:summary_xlsx": None,
     "activities:certificate": "certificate",
     "activities:certificate_file": "certificate",
