@@ -55,7 +55,7 @@ KINDS: dict[str, Any] = {
     ),
     "workplaces": ngettext_lazy("%(count)s arbetsplats", "%(count)s arbetsplatser", "n"),
     "survey_texts": ngettext_lazy("%(count)s fritextsvar", "%(count)s fritextsvar", "n"),
-    "comments": ngettext_lazy("%(count)s kommentar eller motivering", "%(count)s kommentarer", "n"),
+    "comments": ngettext_lazy("%(count)s kommentar", "%(count)s kommentarer", "n"),
     "drafts": ngettext_lazy("%(count)s utkast", "%(count)s utkast", "n"),
     "files": ngettext_lazy("%(count)s fil", "%(count)s filer", "n"),
     "history": ngettext_lazy("%(count)s historikrad", "%(count)s historikrader", "n"),
