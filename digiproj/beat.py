@@ -31,4 +31,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "activities.tasks.attendance_imports_expire_task",
         "schedule": 60 * 60.0,
     },
+    # Make the personal data of every project past its retain_until anonymous
+    # (digiproj/retention.py). Daily: the date is a day, and a project already done is
+    # skipped, so a run that failed or was missed is simply made up the next night.
+    "projects-retention": {
+        "task": "digiproj.projects.tasks.retention_run_due_task",
+        "schedule": 24 * 60 * 60.0,
+    },
 }

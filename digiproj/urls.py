@@ -32,6 +32,7 @@ urlpatterns = [
         name="project_organisations",
     ),
     path("p/<int:project_id>/team/", project_views.project_team, name="project_team"),
+    path("p/<int:project_id>/gallring/", project_views.project_retention, name="project_retention"),
     path(
         "p/<int:project_id>/team/<int:pk>/ta-bort/",
         project_views.project_team_remove,

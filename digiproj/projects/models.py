@@ -340,3 +340,31 @@ class Membership(models.Model):
             raise ValidationError(
                 {"organisation": _("En kontaktperson måste höra till en organisation.")}
             )
+
+
+class RetentionRecord(models.Model):
+    """What the retention run removed from a project after its `retain_until`: when, what
+    triggered it, and how many of each kind (counts only, never the data). Its existence
+    marks the project as anonymised, so a second run does nothing; the unique project makes
+    two runs at once end with one record."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schemalagd körning (varje dygn)")
+        COMMAND = "command", _("Kommandot retention_report --execute")
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="retention_record"
+    )
+    retain_until = models.DateField(_("arkiveras till"))
+    ran_at = models.DateTimeField(_("kördes"))
+    trigger = models.CharField(_("startad av"), max_length=10, choices=Trigger.choices)
+    # kind -> how many were removed or made anonymous (digiproj.projects.retention.KINDS).
+    counts = models.JSONField(_("antal"), default=dict)
+
+    class Meta:
+        verbose_name = _("gallring")
+        verbose_name_plural = _("gallringar")
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project.diarienummer} {self.ran_at:%Y-%m-%d}"

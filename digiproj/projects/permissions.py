@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "project.view": frozenset(Role),
     "project.dashboard": frozenset(STAFF | {Role.TEACHER}),
     "project.edit": frozenset(MANAGERS),
+    # The retention page: what goes after retain_until and what went (counts only).
+    "project.retention": frozenset(MANAGERS),
     "participants.view": frozenset(STAFF),
     "participants.edit": frozenset(STAFF),
     "participants.import": frozenset(STAFF),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiproj import retention
 from digiproj.confirm import confirmation_required
 from digiproj.forms import apply_validation_error
 
@@ -159,3 +160,12 @@ def _role_removal_confirmation(
         cancel_url=reverse("project_team", args=[access.project.pk]),
         context={"project": access.project, "access": access},
     )
+
+
+@project_permission_required("project.retention")
+def project_retention(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """The data protection officer's dry run: what the retention run removes after
+    retain_until and when, or what it removed (counts only, never a value)."""
+    preview = retention.retention_preview(access.project)
+    context = {"access": access, "project": access.project, "preview": preview}
+    return render(request, "projects/retention.html", context)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from digiproj.mail import services as mail
 
 from ..models import Participation, Person
+from . import anonymisation
 
 audit_log = logging.getLogger("digiproj.audit")
 
@@ -103,25 +104,6 @@ def correction_request_handle(*, correction: Any, user_id: int) -> None:
     )
 
 
-def _login_delete_if_unused(*, user_id: int | None) -> None:
-    """Delete a participant's login once nothing uses it: not another participation (in this
-    or any other project: that project linked it and still holds it), not a staff role."""
-    from django.contrib.auth import get_user_model
-
-    from digiproj.projects.models import Membership
-
-    if user_id is None:
-        return
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None or user.is_staff or user.is_superuser:
-        return
-    if Participation.objects.filter(user_id=user_id).exists():
-        return
-    if Membership.objects.filter(user_id=user_id).exists():
-        return
-    user.delete()
-
-
 @transaction.atomic
 def person_erase(*, participation: Participation, user_id: int) -> str:
     """Erase a participant's personal data in one project as far as the law allows. Returns
@@ -142,11 +124,12 @@ def person_erase(*, participation: Participation, user_id: int) -> str:
       blanked in this participation's audit trail, which would otherwise still hold them.
     - From `retain_until` on, the participation is marked erased (it leaves every list and
       report), its name and gender override are replaced and its history removed; the shared
-      identity (personnummer) is anonymised only when no other project still holds the
-      person.
-    """
-    from ..models import Invitation
+      identity (personnummer) is anonymised only when no other project still needs it (one
+      whose own retention has not run: anonymisation.participations_needing_identity).
 
+    Each rule is one function of services.anonymisation, which the retention run after
+    `retain_until` (participants.retention) applies to a whole project.
+    """
     participation = Participation.objects.select_for_update().get(pk=participation.pk)
     project = participation.project
     today = timezone.localdate()
@@ -157,30 +140,27 @@ def person_erase(*, participation: Participation, user_id: int) -> str:
     participation.contact_erased_at = timezone.now()
     participation._change_reason = _("Radering av kontaktuppgifter")
     participation.save()
-    Participation.history.filter(id=participation.pk).update(email="", phone="", user=None)
-    Invitation.objects.filter(participation=participation).update(email="")
-    _login_delete_if_unused(user_id=login_id)
+    this = Participation.objects.filter(pk=participation.pk)
+    anonymisation.participations_contact_erase(this)
+    anonymisation.logins_delete(anonymisation.logins_unused_after([login_id], besides=[]))
     audit_log.info(
         "person erased (contact data): participation=%s by=%s", participation.pk, user_id
     )
     if project.retain_until is None or today < project.retain_until:
         return "contact"
 
-    Participation.objects.filter(pk=participation.pk).update(
+    this.update(
         erased_at=timezone.now(),
-        first_name=_("Raderad"),
-        last_name="",
         gender_override="",
         gender_override_reason="",
         protected_identity=False,
     )
+    anonymisation.participations_anonymise(this)
     Participation.history.filter(id=participation.pk).delete()
     person = Person.objects.select_for_update().get(pk=participation.person_id)
-    others = Participation.objects.current().filter(person=person).exclude(pk=participation.pk)
-    if not others.exists() and not person.personnummer.startswith("X"):
-        person.personnummer = f"X{person.pk:011d}"
-        person.birth_date = person.birth_date.replace(month=1, day=1)
-        person.save()
-        Person.history.filter(id=person.pk).delete()
+    if not anonymisation.participations_needing_identity(
+        person.pk, besides=[participation.pk]
+    ).exists():
+        anonymisation.identity_anonymise(person)
     audit_log.info("person anonymised: participation=%s by=%s", participation.pk, user_id)
     return "anonymised"

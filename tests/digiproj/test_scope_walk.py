@@ -60,6 +60,7 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "project_unit_cost": None,
     "project_organisations": None,
     "project_team": None,
+    "project_retention": None,
     "project_team_remove": "membership",
     "participants:list": None,
     "participants:create": None,
