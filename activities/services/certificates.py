@@ -181,6 +181,20 @@ def certificate_request_manager(
     return certificate
 
 
+@transaction.atomic
+def certificate_ask_manager(*, certificate: Certificate, email: str, base_url: str) -> Certificate:
+    """Ask the nearest manager to sign (certificate_request_manager checks the address and
+    sends the link and the code), and keep the address on the participation, so that next
+    month's request is filled in with it. Nothing is kept when the request is refused."""
+    certificate = certificate_request_manager(
+        certificate=certificate, email=email, base_url=base_url
+    )
+    participant_services.participation_manager_set(
+        participation=certificate.participation, email=certificate.manager_email
+    )
+    return certificate
+
+
 def _send_each(mails: list[tuple[str, str]], to: list[str]) -> None:
     for subject, body in mails:
         send_mail(subject, body, None, to)

@@ -88,7 +88,7 @@ def certificate(
     participation = permissions.participation_for_hours(access, participation_id)
     context = _certificate_context(access, participation, _month(year, month))
     context["request_form"] = forms.ManagerRequestForm(
-        initial={"email": context["certificate"].manager_email if context["certificate"] else ""}
+        initial=forms.ManagerRequestForm.initial_for(participation, context["certificate"])
     )
     context["files_personnummer"] = permissions.certificate_personnummer_shown(
         access, participation
@@ -155,7 +155,7 @@ def certificate_request_manager(
         messages.error(request, _("Skriv en giltig e-postadress till chefen."))
     else:
         try:
-            services.certificate_request_manager(
+            services.certificate_ask_manager(
                 certificate=cert,
                 email=form.cleaned_data["email"],
                 base_url=request.build_absolute_uri("/").rstrip("/"),
