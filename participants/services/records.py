@@ -253,8 +253,10 @@ def participation_manager_set(*, participation: Participation, email: str) -> Pa
         return participation  # the same manager as last month: nothing to record
     if participation.manager_email:
         participation.manager_name = ""
-    participation.manager_email = email
-    participation.full_clean(exclude=["gender"])
+    # Only the address is checked: an old record's other fields must not stop a request.
+    participation.manager_email = Participation._meta.get_field("manager_email").clean(
+        email, participation
+    )
     participation._change_reason = _("Närmaste chef angiven för närvarorapporten")
     participation.save(update_fields=["manager_email", "manager_name", "updated_at"])
     return participation
