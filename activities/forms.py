@@ -16,7 +16,7 @@ from digiproj.projects.models import Membership, Organisation, Project
 from participants.models import Participation
 
 from .meeting_reports.reading import MAX_BYTES
-from .models import Activity, SelfReportedTime, Session
+from .models import Activity, Certificate, SelfReportedTime, Session
 from .selectors.meeting_import import NOT_A_PARTICIPANT, ImportChoices, ImportMatch, ImportPlan
 from .services.meeting_import import MAX_FILES, ReportFile
 
@@ -210,8 +210,18 @@ class SelfReportForm(SwedishNumbersMixin, forms.ModelForm):
 class ManagerRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Närmaste chefens e-postadress"),
-        help_text=_("Chefen får en länk och en engångskod för att skriva under."),
+        help_text=_(
+            "Chefen får en länk och en engångskod för att skriva under. Adressen sparas som "
+            "deltagarens närmaste chef och fylls i här nästa månad."
+        ),
     )
+
+    @staticmethod
+    def initial_for(participation: Participation, certificate: Certificate | None) -> dict:
+        """The nearest manager kept on the participation; else the address this month's
+        request went to (a request made before managers were kept)."""
+        email = participation.manager_email or (certificate.manager_email if certificate else "")
+        return {"email": email}
 
 
 class ManagerSignForm(forms.Form):

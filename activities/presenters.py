@@ -21,6 +21,7 @@ from activities.models import Activity, Certificate, Enrolment, Session
 from activities.selectors import certificates as certificate_selectors
 from activities.selectors import sessions as session_selectors
 from activities.selectors import time_totals
+from digiproj.dates import STOCKHOLM
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from digiproj.projects.templatetags.dates import short_datetime
@@ -183,26 +184,35 @@ def participant_todo(
 
 
 def _signed_at(when: dt.datetime) -> str:
-    return date_format(timezone.localtime(when), "Y-m-d H:i")
+    return date_format(timezone.localtime(when, STOCKHOLM), "Y-m-d H:i")
+
+
+def _manager_method(certificate: Certificate) -> str:
+    if certificate.manager_signed_method == "login":
+        return _("inloggad med %(email)s") % {"email": certificate.manager_email}
+    return _("med engångskod skickad till %(email)s") % {"email": certificate.manager_email}
 
 
 def certificate_signatures(
     certificate: Certificate | None, state: CertificateState
 ) -> list[tuple[str, str]]:
-    """The signature lines of a certificate file. Only signatures on the data as they are
-    (not void) are printed; only a verified other person's signature reads "digitalt
-    underskrivet" for the manager, otherwise the line stays empty, to be signed on paper."""
+    """The signature lines of a certificate file: who signed, when (Stockholm time) and how.
+    Only signatures on the data as they are (not void) are printed; only a verified other
+    person's signature reads "digitalt underskrivet" for the manager, otherwise the line
+    stays empty, to be signed on paper."""
     valid = state in (CertificateState.PARTICIPANT_SIGNED, CertificateState.SIGNED)
     participant = manager = ""
     if certificate and valid and certificate.participant_signed_at:
-        participant = _("digitalt underskrivet %(when)s") % {
-            "when": _signed_at(certificate.participant_signed_at)
+        participant = _("%(name)s, digitalt underskrivet %(when)s (inloggad i digiproj)") % {
+            "name": certificate.participation.full_name,
+            "when": _signed_at(certificate.participant_signed_at),
         }
     if certificate and valid and certificates.manager_signature_verified(certificate):
         assert certificate.manager_signed_at is not None  # verified means signed
-        manager = _("%(name)s, digitalt underskrivet %(when)s") % {
+        manager = _("%(name)s, digitalt underskrivet %(when)s (%(method)s)") % {
             "name": certificate.manager_signed_name,
             "when": _signed_at(certificate.manager_signed_at),
+            "method": _manager_method(certificate),
         }
     return [(_("Deltagarens underskrift"), participant), (_("Närmaste chefs underskrift"), manager)]
 

@@ -108,6 +108,15 @@ class ParticipantForm(PlausibleAmountsMixin, _RecordFields):
     gender_override_reason = forms.CharField(
         label=_("Skäl till ändrat kön"), max_length=200, required=False
     )
+    manager_name = forms.CharField(label=_("Närmaste chef"), max_length=200, required=False)
+    manager_email = forms.EmailField(
+        label=_("Närmaste chefs e-post"),
+        required=False,
+        help_text=_(
+            "Chefen som skriver under närvarorapporterna. Adressen fylls i när rapporten "
+            "skickas till chefen, så att den inte behöver skrivas varje månad."
+        ),
+    )
     consent_given = forms.BooleanField(
         label=_("Personen har fått information om behandlingen av personuppgifter"),
         required=False,
@@ -128,6 +137,8 @@ class ParticipantForm(PlausibleAmountsMixin, _RecordFields):
         "gender_override_reason",
         "organisation",
         "workplace",
+        "manager_name",
+        "manager_email",
         "role_group",
         "isced",
         "employment_status",
@@ -211,6 +222,8 @@ _RECORD_FIELDS = (
     "gender_override_reason",
     "protected_identity",
     "workplace",
+    "manager_name",
+    "manager_email",
     "role_group",
     "isced",
     "employment_status",

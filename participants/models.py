@@ -152,6 +152,10 @@ class Participation(models.Model):
         _("kontaktuppgifter raderade"), null=True, blank=True, editable=False
     )
     workplace = models.CharField(_("arbetsplats/enhet"), max_length=200, blank=True)
+    # Närmaste chef, who signs the monthly certificates: kept here so that the request to sign
+    # is not typed again every month (the certificate keeps the address each request went to).
+    manager_name = models.CharField(_("närmaste chef"), max_length=200, blank=True)
+    manager_email = models.EmailField(_("närmaste chefs e-post"), blank=True)
     role_group = models.CharField(
         _("yrkesgrupp"), max_length=10, choices=RoleGroup.choices, default=RoleGroup.ADMIN_STAFF
     )

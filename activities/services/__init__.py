@@ -24,6 +24,7 @@ from .attendance import (
 from .certificates import (
     MANAGER_LINK_CLOSED,
     MANAGER_LINK_VALID_FOR,
+    certificate_ask_manager,
     certificate_manager_link_check,
     certificate_personnummer,
     certificate_reject_manager,
@@ -70,6 +71,7 @@ __all__ = [
     "attendance_imports_expire",
     "attendance_save",
     "calendar_feed_get_or_create",
+    "certificate_ask_manager",
     "certificate_manager_link_check",
     "certificate_personnummer",
     "certificate_reject_manager",

@@ -144,6 +144,18 @@ def certificate_request_manager(*, certificate: Certificate, email: str) -> Cert
     return certificate
 
 
+@transaction.atomic
+def certificate_ask_manager(*, certificate: Certificate, email: str) -> Certificate:
+    """Ask the nearest manager to sign (certificate_request_manager checks the address and
+    has the link and the code mailed), and keep the address on the participation, so that
+    next month's request is filled in with it. Nothing is kept when the request is refused."""
+    certificate = certificate_request_manager(certificate=certificate, email=email)
+    participant_services.participation_manager_set(
+        participation=certificate.participation, email=certificate.manager_email
+    )
+    return certificate
+
+
 # The codes certificate_manager_link_check raises: the link itself no longer works.
 MANAGER_LINK_CLOSED = frozenset(
     {"used", "void", "unsigned", "expired", "locked", "self_manager", "rejected"}

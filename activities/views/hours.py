@@ -120,7 +120,7 @@ def certificate(
     participation = permissions.participation_for_hours(access, participation_id)
     context = _certificate_context(access, participation, _month(year, month))
     context["request_form"] = forms.ManagerRequestForm(
-        initial={"email": context["certificate"].manager_email if context["certificate"] else ""}
+        initial=forms.ManagerRequestForm.initial_for(participation, context["certificate"])
     )
     context["files_personnummer"] = permissions.certificate_personnummer_shown(
         access, participation
@@ -187,7 +187,7 @@ def certificate_request_manager(
         messages.error(request, _("Skriv en giltig e-postadress till chefen."))
     else:
         try:
-            services.certificate_request_manager(certificate=cert, email=form.cleaned_data["email"])
+            services.certificate_ask_manager(certificate=cert, email=form.cleaned_data["email"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

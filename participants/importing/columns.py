@@ -451,6 +451,23 @@ COLUMNS: tuple[Column, ...] = (
         parse=_date,
         empty=None,
     ),
+    # Närmaste chef, who signs the monthly certificates (kept so nobody types it each month).
+    Column(
+        "manager_name",
+        gettext_lazy("Närmaste chef"),
+        False,
+        ("chef", "chefens namn", "närmaste chefens namn", "manager", "manager name"),
+        gettext_lazy("Chefen som skriver under närvarorapporterna. Kan lämnas tom."),
+        parse=_cut_to(200),
+    ),
+    Column(
+        "manager_email",
+        gettext_lazy("Chefens e-post"),
+        False,
+        ("närmaste chefs e-post", "chefens e-postadress", "chef e-post", "manager email"),
+        gettext_lazy("Dit närvarorapporten skickas för chefens underskrift. Kan lämnas tom."),
+        parse=_email,
+    ),
 )
 
 

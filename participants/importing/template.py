@@ -28,7 +28,9 @@ def template_workbook(project: Project, organisations: Iterable[Organisation]) -
     for cell in data[1]:
         cell.font = Font(bold=True)
     for letter, width in zip(
-        "ABCDEFGHIJKLM", (16, 14, 16, 16, 26, 14, 20, 22, 20, 16, 16, 12, 16), strict=False
+        "ABCDEFGHIJKLMNO",
+        (16, 14, 16, 16, 26, 14, 20, 22, 20, 16, 16, 12, 16, 22, 26),
+        strict=False,
     ):
         data.column_dimensions[letter].width = width
     data.freeze_panes = "A2"

@@ -34,6 +34,7 @@ from .records import (
     participant_update,
     participation_create,
     participation_end,
+    participation_manager_set,
     participation_reopen,
 )
 from .registration import (
@@ -84,6 +85,7 @@ __all__ = [
     "participant_update",
     "participation_create",
     "participation_end",
+    "participation_manager_set",
     "participation_reopen",
     "participation_set_personnummer",
     "person_derived_fields",

@@ -68,13 +68,19 @@ def logins_delete(user_ids: list[int]) -> int:
 
 
 def participation_contact_rules(ids: list[int], *, history: bool = True) -> list[Rule]:
-    """Email, phone and the link to the login go, from the participations, their history
+    """Email, phone, the nearest manager kept for the certificates and the link to the
+    login go, from the participations, their history
     (unless the caller rewrites it whole: participation_anonymise_rules) and the invitations
     they were registered through. The login itself: logins_unused_after."""
     rows = Participation.objects.filter(pk__in=ids)
     rules = [
         Rule("contacts", rows.exclude(email=""), {"email": ""}),
         Rule("contacts", rows.exclude(phone=""), {"phone": ""}),
+        Rule(
+            "contacts",
+            rows.exclude(manager_name="", manager_email=""),
+            {"manager_name": "", "manager_email": ""},
+        ),
         Rule("links", rows.exclude(user=None), {"user": None}),
         Rule(
             "contacts",
@@ -87,9 +93,13 @@ def participation_contact_rules(ids: list[int], *, history: bool = True) -> list
             Rule(
                 "history",
                 Participation.history.filter(id__in=ids).filter(
-                    ~Q(email="") | ~Q(phone="") | Q(user__isnull=False)
+                    ~Q(email="")
+                    | ~Q(phone="")
+                    | ~Q(manager_name="")
+                    | ~Q(manager_email="")
+                    | Q(user__isnull=False)
                 ),
-                {"email": "", "phone": "", "user": None},
+                {"email": "", "phone": "", "manager_name": "", "manager_email": "", "user": None},
             )
         )
     return rules

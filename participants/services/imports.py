@@ -264,6 +264,8 @@ def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: in
                 gender_from_number=person_derived_fields(r["personnummer"])["gender_from_number"],
                 organisation_id=r["organisation_id"],
                 workplace=r["workplace"],
+                manager_name=r["manager_name"],
+                manager_email=r["manager_email"],
                 role_group=r["role_group"],
                 isced=r["isced"],
                 employment_status=r["employment_status"],

@@ -106,6 +106,8 @@ def participant_add(
     consent_given: bool = False,
     consent_method: str = "",
     protected_identity: bool = False,
+    manager_name: str = "",
+    manager_email: str = "",
     **participation_fields: Any,
 ) -> Participation:
     """Add one person to a project. A number another project already holds joins the shared
@@ -133,6 +135,8 @@ def participant_add(
         gender_override_reason=gender_override_reason.strip() if gender_override else "",
         consent_given_at=timezone.now() if consent_given else None,
         consent_method=consent_method if consent_given else "",
+        manager_name=manager_name.strip(),
+        manager_email=manager_email.strip().lower(),
         **participation_fields,
     )
 
@@ -153,12 +157,15 @@ def participant_update(
     gender_override_reason: str = "",
     consent_given: bool = False,
     consent_method: str = "",
+    manager_name: str | None = None,
+    manager_email: str | None = None,
     **participation_fields: Any,
 ) -> Participation:
-    """Edit one project's record of a participant. Contact data, the protected-identity flag
-    and the personnummer left as None are kept (the form offers them only to those who may
-    change them). Only this participation is written; a corrected personnummer goes through
-    participation_set_personnummer, which never rewrites another project's identity."""
+    """Edit one project's record of a participant. Contact data, the nearest manager, the
+    protected-identity flag and the personnummer left as None are kept (the form offers them
+    only to those who may change them). Only this participation is written; a corrected
+    personnummer goes through participation_set_personnummer, which never rewrites another
+    project's identity."""
     project = participation.project
     _check_organisation(project=project, organisation=organisation)
     _check_gender_override(
@@ -176,6 +183,10 @@ def participant_update(
         participation.phone = phone.strip()
     if protected_identity is not None:
         participation.protected_identity = protected_identity
+    if manager_name is not None:
+        participation.manager_name = manager_name.strip()
+    if manager_email is not None:
+        participation.manager_email = manager_email.strip().lower()
     participation.gender_override = gender_override
     participation.gender_override_reason = gender_override_reason.strip() if gender_override else ""
     participation.organisation = organisation
@@ -228,4 +239,24 @@ def participation_reopen(*, participation: Participation) -> Participation:
     participation.end_date = None
     participation.end_reason = ""
     participation.save(update_fields=["end_date", "end_reason", "updated_at"])
+    return participation
+
+
+@transaction.atomic
+def participation_manager_set(*, participation: Participation, email: str) -> Participation:
+    """Keep the address a certificate was last sent to as the participation's nearest manager,
+    so that next month's request is filled in with it. A new address replaces the stored
+    one, and with it the stored name, which belonged to the manager before."""
+    email = email.strip().lower()
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.manager_email == email:
+        return participation  # the same manager as last month: nothing to record
+    if participation.manager_email:
+        participation.manager_name = ""
+    # Only the address is checked: an old record's other fields must not stop a request.
+    participation.manager_email = Participation._meta.get_field("manager_email").clean(
+        email, participation
+    )
+    participation._change_reason = _("Närmaste chef angiven för närvarorapporten")
+    participation.save(update_fields=["manager_email", "manager_name", "updated_at"])
     return participation

@@ -118,10 +118,11 @@ def person_erase(*, participation: Participation, user_id: int) -> str:
     they hold, and a login another project linked is kept (only this project's link goes).
 
     - Before `retain_until` (or when the project has none yet), only what the funder does not
-      require is removed: email, phone and the link to the login (the login itself is deleted
-      when nothing else uses it). Name, personnummer, employer, dates, education level and
-      the participation stay, because reports and audits need them. Email and phone are also
-      blanked in this participation's audit trail, which would otherwise still hold them.
+      require is removed: email, phone, the nearest manager kept for the certificates and
+      the link to the login (the login itself is deleted when nothing else uses it). Name,
+      personnummer, employer, dates, education level and the participation stay, because
+      reports and audits need them. Email, phone and the manager are also blanked in this
+      participation's audit trail, which would otherwise still hold them.
     - From `retain_until` on, the participation is marked erased (it leaves every list and
       report), its name and gender override are replaced and its history removed; the shared
       identity (personnummer) is anonymised only when no other project still needs it (one
@@ -136,6 +137,7 @@ def person_erase(*, participation: Participation, user_id: int) -> str:
     login_id = participation.user_id
     participation.email = ""
     participation.phone = ""
+    participation.manager_name = participation.manager_email = ""
     participation.user = None
     participation.contact_erased_at = timezone.now()
     participation._change_reason = _("Radering av kontaktuppgifter")

@@ -38,6 +38,8 @@ ALL_HEADERS = [
     "Årlig lönekostnad",
     "Startdatum",
     "Information lämnad",
+    "Närmaste chef",
+    "Chefens e-post",
 ]
 
 
@@ -76,6 +78,8 @@ def test_a_full_row_is_stored_with_every_column_parsed(project_with_orgs):
         "540 000,50 kr",
         "20240301",
         "2024-02-01 00:00:00",
+        " Chef Chefsson ",
+        "Chef@Example.SE",
     ]
     result = check_rows(project=project, table=table([row]))
     assert result.errors == []
@@ -95,6 +99,8 @@ def test_a_full_row_is_stored_with_every_column_parsed(project_with_orgs):
             "annual_salary_cost": "540000.50",
             "start_date": "2024-03-01",
             "consent_date": "2024-02-01",
+            "manager_name": "Chef Chefsson",
+            "manager_email": "chef@example.se",
         }
     ]
     # Every column stores its value, in the template's order.
@@ -113,6 +119,8 @@ def test_a_full_row_is_stored_with_every_column_parsed(project_with_orgs):
         "annual_salary_cost",
         "start_date",
         "consent_date",
+        "manager_name",
+        "manager_email",
     ]
 
 
@@ -137,6 +145,8 @@ def test_empty_optional_cells_take_the_defaults(project_with_orgs):
         "annual_salary_cost": None,
         "start_date": "2024-03-01",
         "consent_date": None,
+        "manager_name": "",
+        "manager_email": "",
     }
 
 
@@ -385,7 +395,7 @@ def test_template_instructions_give_each_columns_rule(project_with_orgs):
     workbook = openpyxl.load_workbook(io.BytesIO(template_workbook(project, [umea])))
     rows = [tuple(c.value for c in row) for row in workbook["Instruktioner"].iter_rows()]
     start = rows.index(("Kolumn", "Obligatorisk", "Så skriver du"))
-    assert rows[start + 1 : start + 14] == [
+    assert rows[start + 1 : start + 16] == [
         (
             "Personnummer",
             "Ja",
@@ -428,6 +438,12 @@ def test_template_instructions_give_each_columns_rule(project_with_orgs):
             "Nej",
             "Datum då personen fick information om behandlingen, ÅÅÅÅ-MM-DD. "
             "Registreras som given på papper.",
+        ),
+        ("Närmaste chef", "Nej", "Chefen som skriver under närvarorapporterna. Kan lämnas tom."),
+        (
+            "Chefens e-post",
+            "Nej",
+            "Dit närvarorapporten skickas för chefens underskrift. Kan lämnas tom.",
         ),
     ]
     assert [c.value for c in workbook["Deltagare"][1]] == ALL_HEADERS

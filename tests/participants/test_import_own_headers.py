@@ -190,3 +190,48 @@ def test_a_default_of_another_project_is_refused_and_nothing_is_written(client, 
     client.post(reverse("participants:import_confirm", args=[project.pk, pending.pk]))
     assert Participation.objects.count() == 0
     assert Person.objects.count() == 0
+
+
+# --- #14 item 2: the nearest manager, kept for the monthly certificates ----------------------
+
+
+@pytest.mark.parametrize(
+    ("name_header", "email_header"),
+    [
+        ("Närmaste chef", "Chefens e-post"),
+        ("Chef", "Närmaste chefs e-post"),
+        ("Manager", "Manager email"),
+    ],
+)
+def test_the_nearest_manager_columns_are_imported(client, project_setup, name_header, email_header):
+    project, org, coordinator = project_setup
+    headers = ["Personnr", "Förnamn", "Efternamn", "Förvaltning", "Anställd från",
+               name_header, email_header]  # fmt: skip
+    rows = [
+        [int(LEAP), "Anna", "Al", org.name, dt.date(2024, 4, 1), " Cecilia Chef ",
+         "Cecilia.Chef@Example.SE"],
+        [int(NOUGHT[2:]), "Erik", "Ek", org.name, dt.date(2024, 3, 1), "", ""],
+    ]  # fmt: skip
+    assert unrecognised_headers(headers) == []
+    client.force_login(coordinator)
+    page = upload(client, project, hr_file(rows, headers)).content.decode()
+    assert "Inga fel hittades" in page, page
+    pending = ParticipantImport.objects.get()
+    client.post(reverse("participants:import_confirm", args=[project.pk, pending.pk]))
+    by_name = {p.first_name: p for p in Participation.objects.all()}
+    assert (by_name["Anna"].manager_name, by_name["Anna"].manager_email) == (
+        "Cecilia Chef",
+        "cecilia.chef@example.se",
+    )
+    assert (by_name["Erik"].manager_name, by_name["Erik"].manager_email) == ("", "")
+
+
+def test_a_manager_address_that_is_none_is_said_for_its_row(client, project_setup):
+    project, org, coordinator = project_setup
+    headers = ["Personnr", "Förnamn", "Efternamn", "Förvaltning", "Anställd från",
+               "Chefens e-post"]  # fmt: skip
+    rows = [[int(LEAP), "Anna", "Al", org.name, dt.date(2024, 4, 1), "chef på skolan"]]
+    client.force_login(coordinator)
+    page = upload(client, project, hr_file(rows, headers)).content.decode()
+    assert "1 rad behöver rättas" in page
+    assert "”chef på skolan” är ingen giltig e-postadress." in page
