@@ -306,7 +306,11 @@ class AttendanceForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, rows: list[Any], length: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rows: list[Any], length: int, all_present: bool = False, **kwargs: Any
+    ) -> None:
+        """`all_present`: everyone is shown as present, for the teacher to change the few
+        who were not before saving (nothing is saved until she does)."""
         super().__init__(*args, **kwargs)
         self.rows = []
         for enrolment in rows:
@@ -327,7 +331,9 @@ class AttendanceForm(forms.Form):
             )
             self.fields[f"p{pid}"] = presence
             self.fields[f"m{pid}"] = minutes
-            if enrolment.att_present is not None:
+            if all_present:
+                self.initial[f"p{pid}"] = "1"
+            elif enrolment.att_present is not None:
                 self.initial[f"p{pid}"] = "1" if enrolment.att_present else "0"
                 if enrolment.att_present and enrolment.att_minutes != length:
                     self.initial[f"m{pid}"] = enrolment.att_minutes

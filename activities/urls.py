@@ -15,6 +15,7 @@ urlpatterns = [
     path("tillfalle/<int:pk>/andra/", views.session_edit, name="session_edit"),
     path("tillfalle/<int:pk>/anmal/", views.enrol, name="enrol"),
     path("tillfalle/<int:pk>/anmal-grupp/", views.enrol_group, name="enrol_group"),
+    path("anmal-markerade/", views.enrol_chosen, name="enrol_chosen"),
     path("tillfalle/<int:pk>/narvaro/", views.attendance, name="attendance"),
     path("tillfalle/<int:pk>/narvaro/utskrift/", views.attendance_print, name="attendance_print"),
     path("tillfalle/<int:pk>/narvaro.xlsx", views.attendance_xlsx, name="attendance_xlsx"),

@@ -49,7 +49,7 @@ def list_search(request: HttpRequest, access: ProjectAccess) -> HttpResponse | L
         if isinstance(outcome, HttpResponse):
             return outcome
         return ListSearch(outcome, status=400)
-    return _list_filters(request, access)
+    return list_filters(request, access)
 
 
 def _filter_form(access: ProjectAccess, data: Any) -> forms.ParticipantFilterForm:
@@ -60,7 +60,7 @@ def _filter_form(access: ProjectAccess, data: Any) -> forms.ParticipantFilterFor
     return form
 
 
-def _list_filters(request: HttpRequest, access: ProjectAccess) -> ListSearch:
+def list_filters(request: HttpRequest, access: ProjectAccess) -> ListSearch:
     """The filters of the list's URL; ?nr= is looked up in the session."""
     data = request.GET.copy()
     key = data.get("nr", "")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 app_name = "participants"
 
 urlpatterns = [
     path("", views.participant_list, name="list"),
     path("ny/", views.participant_create, name="create"),
+    path("flera/", views_bulk.participant_bulk, name="bulk"),
     path("import/", views.import_upload, name="import"),
     path("import/mall.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),

@@ -20,7 +20,7 @@ from digiproj.pagination import paginate
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import forms, import_forms, importing, list_search, permissions, selectors, services
+from . import bulk, forms, import_forms, importing, list_search, permissions, selectors, services
 from .models import Participation
 
 PAGE_SIZE = 50
@@ -53,7 +53,13 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
     return render(
         request,
         "participants/participant_list.html",
-        _context(access, page=page, form=search.form, can_edit=access.can("participants.edit")),
+        _context(
+            access,
+            page=page,
+            form=search.form,
+            can_edit=access.can("participants.edit"),
+            bulk_actions=bulk.ACTIONS.items(),
+        ),
         status=search.status,
     )
 

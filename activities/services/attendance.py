@@ -26,6 +26,8 @@ from digiproj.integrity import unique_or_message
 from digiproj.mail import services as mail
 from participants.models import Participation
 
+from ._common import local_text
+
 # Attendance changed this long after a session ended is a late change and needs a reason.
 LATE_CHANGE_AFTER = dt.timedelta(days=7)
 
@@ -74,6 +76,12 @@ def attendance_save(
     """Save a session's attendance list, all rows or none. Returns how many rows changed."""
     now = now or timezone.now()
     session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at > now:
+        raise ValidationError(
+            _("Tillfället har inte börjat än (%(start)s). Närvaron registreras när det har börjat.")
+            % {"start": local_text(session.starts_at)},
+            code="not_started",
+        )
     length = session.duration_minutes
     enrolled = {
         e.participation_id: e.participation

@@ -23,6 +23,7 @@ from .attendance import (
     self_report_decide,
     self_report_list,
 )
+from .chosen import enrol_chosen
 from .hours import (
     certificate,
     certificate_file,
@@ -61,6 +62,7 @@ __all__ = [
     "certificate_sign",
     "certificates_send",
     "enrol",
+    "enrol_chosen",
     "enrol_group",
     "enrolment_cancel",
     "hours_overview",

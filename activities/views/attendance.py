@@ -32,8 +32,7 @@ from ._common import (
 @project_permission_required("attendance.mark")
 def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
     session = permissions.session_get_for_user(access, pk)
-    rows = list(session_selectors.attendance_sheet(access=access, session=session))
-    form = forms.AttendanceForm(request.POST or None, rows=rows, length=session.duration_minutes)
+    form = _attendance_form(request, access, session)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.attendance_save(
@@ -48,10 +47,23 @@ def attendance(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
             messages.success(request, _saved_message(changed))
             return redirect("activities:attendance", access.project.pk, session.pk)
     history = session_selectors.attendance_history(access=access, session=session)[:20]
+    started = session.starts_at <= timezone.now()
     return render(
         request,
         "activities/attendance.html",
-        ctx(access, session=session, form=form, history=history),
+        ctx(access, session=session, form=form, history=history, started=started),
+    )
+
+
+def _attendance_form(
+    request: HttpRequest, access: ProjectAccess, session: Session
+) -> forms.AttendanceForm:
+    """The list; ?alla=narvarande shows everyone present, to change the few who were not."""
+    return forms.AttendanceForm(
+        request.POST or None,
+        rows=list(session_selectors.attendance_sheet(access=access, session=session)),
+        length=session.duration_minutes,
+        all_present=request.GET.get("alla") == "narvarande",
     )
 
 

@@ -6,6 +6,7 @@ them from here.
 
 from __future__ import annotations
 
+from .bulk import participations_end_many, participations_invite, participations_update_many
 from .identity import (
     participation_set_personnummer,
     person_derived_fields,
@@ -88,6 +89,9 @@ __all__ = [
     "participation_manager_set",
     "participation_reopen",
     "participation_set_personnummer",
+    "participations_end_many",
+    "participations_invite",
+    "participations_update_many",
     "person_derived_fields",
     "person_erase",
     "person_get_or_create",

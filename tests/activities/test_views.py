@@ -211,7 +211,39 @@ def test_participant_cannot_cancel_someone_else(client, world):
 # --- attendance -------------------------------------------------------------------------
 
 
+def _started(session) -> None:
+    """Attendance is kept once a session has begun: this one began an hour ago."""
+    session.starts_at = timezone.now() - dt.timedelta(hours=1)
+    session.ends_at = session.starts_at + dt.timedelta(hours=2)
+    session.save()
+
+
+def test_attendance_waits_until_the_session_has_started(client, world):
+    EnrolmentFactory(session=world.session, participation=world.own)
+    client.force_login(world.teacher)
+    url = _url("attendance", world, world.session.pk)
+    page = client.get(url).content.decode()
+    assert "Tillfället har inte börjat än." in page
+    assert f'name="p{world.own.pk}"' not in page
+    response = client.post(url, {f"p{world.own.pk}": "1"})
+    assert "Tillfället har inte börjat än" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_everyone_can_be_marked_present_at_once_then_saved(client, world):
+    _started(world.session)
+    EnrolmentFactory(session=world.session, participation=world.own)
+    EnrolmentFactory(session=world.session, participation=world.foreign)
+    client.force_login(world.teacher)
+    url = _url("attendance", world, world.session.pk)
+    page = client.get(url, {"alla": "narvarande"}).content.decode()
+    assert page.count('value="1" id="id_p') == 2
+    assert page.count("required checked") == 2  # both shown present, nothing saved yet
+    assert not Attendance.objects.exists()
+
+
 def test_attendance_requires_every_person_marked(client, world):
+    _started(world.session)
     EnrolmentFactory(session=world.session, participation=world.own)
     EnrolmentFactory(session=world.session, participation=world.foreign)
     client.force_login(world.teacher)
@@ -236,6 +268,7 @@ def test_attendance_requires_every_person_marked(client, world):
 def test_attendance_error_summary_gives_each_message_whole(client, world):
     """The summary at the top repeats each row's message in full, not its first letter
     ("Vera Vårgårdsson: M")."""
+    _started(world.session)
     import re
 
     EnrolmentFactory(session=world.session, participation=world.own)
