@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery import _state as _celery_state
 from django.conf import settings
 from django.core.cache import cache
 
@@ -52,6 +53,12 @@ def _test_settings(settings, tmp_path, request) -> Iterator[None]:
     celery_app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
     yield
     celery_app.conf.task_always_eager = eager_before
+    # An eager task marks the process "joins would block" while it runs and puts the old
+    # value back after, unlocked: eager tasks in 20 threads at once (the parallel-enrolment
+    # tests, each enrolment asking for its mail) can leave it marked, and every later
+    # result.get() in this process would then refuse ("Never call result.get() within a
+    # task"). A worker process sets it on purpose; a test process must start each test clear.
+    _celery_state._set_task_join_will_block(False)
 
 
 @dataclass
