@@ -209,7 +209,7 @@ class Goal(models.Model):
             )
         if m in self.PAIRED and self.round_id and self.round_id == self.baseline_round_id:
             errors["round"] = _("Uppföljningen måste vara en annan omgång än nulägesmätningen.")
-        elif m in self.PAIRED and self.round_id and self.baseline_round_id:
+        elif m in self.PAIRED and self.round and self.baseline_round:
             # Levels of two DigComp versions are not comparable (surveys.digcomp).
             before, after = self.baseline_round.digcomp_version, self.round.digcomp_version
             if not digcomp.comparable(before, after):

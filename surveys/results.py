@@ -3,6 +3,7 @@ the already aggregated rows into tables. No per-respondent loops here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import F
@@ -267,8 +268,8 @@ def round_results(
 def _change(
     access: ProjectAccess,
     round_: Round,
-    chosen: dict[str, Any],
-    breakdowns: list[tuple[str | None, str, dict[Any, str] | None]],
+    chosen: Mapping[str, Any],
+    breakdowns: Sequence[tuple[str | None, str, dict[Any, str] | None]],
     areas: list[DigCompArea],
     threshold: int,
 ) -> dict[str, Any]:
