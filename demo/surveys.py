@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from digiproj.projects.models import Project
 from participants.models import Participation
+from surveys import digcomp
 from surveys import services as survey_services
 from surveys.models import Answer, DigCompArea, Question, Response, Round, Survey
 
@@ -24,7 +25,9 @@ def seed_survey(
     # DigComp ships as migration data; a test database flushed between tests may lack it.
     if Survey.objects.filter(project=project).exists() or not DigCompArea.objects.exists():
         return
-    survey = survey_services.digcomp_survey_create(project=project)
+    # A finished project ran before DigComp 3.0 (November 2025): it used 2.2.
+    version = digcomp.LATEST if live else digcomp.Version.V2_2
+    survey = survey_services.digcomp_survey_create(project=project, version=version)
     if live:
         today = timezone.now()
         round_ = survey_services.round_create(

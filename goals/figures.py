@@ -20,7 +20,7 @@ from digiproj.dates import month_end, months_between
 from digiproj.numbers import round_half_up
 from participants.personnummer import Gender
 from participants.selectors import genders_for
-from surveys import suppression
+from surveys import digcomp, suppression
 
 from .measures import (
     COUNT,
@@ -32,6 +32,7 @@ from .measures import (
     Context,
     fetch,
     goal_rounds,
+    rounds_comparable,
     unit_query,
     ym_of,
 )
@@ -134,6 +135,7 @@ class Result:
     definition: str = ""
     unit: str = ""
     genders: list[str] = field(default_factory=list)
+    version_note: str = ""  # why a pair of rounds of two DigComp versions is not measured
 
     @property
     def status_label(self) -> str:
@@ -237,7 +239,14 @@ def goal_measure(goal: Goal, ctx: Context) -> Result:
         definition=str(DEFINITIONS[goal.measure]),
         unit=str(UNIT_LABELS[KIND_OF[goal.measure]]),
         genders=genders,
+        version_note=_version_note(baseline, measured),
     )
+
+
+def _version_note(baseline: dict | None, measured: dict | None) -> str:
+    if baseline is None or measured is None or rounds_comparable(baseline, measured):
+        return ""
+    return digcomp.not_comparable_message(baseline["version"], measured["version"])
 
 
 def _gender_gap(

@@ -19,7 +19,7 @@ from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
 from surveys.models import Question, Round
-from surveys.selectors import areas
+from surveys.selectors import area_labels
 
 from .measures import AVERAGED_KINDS
 from .models import ChangeTheory, Goal
@@ -181,7 +181,7 @@ class GoalForm(SwedishNumbersMixin, forms.ModelForm):
         choices["activity_kind"].choices = [("", _("Alla typer")), *Activity.Kind.choices]
         choices["area"].choices = [
             ("", _("Alla områden (minst ett)")),
-            *((a.number, f"{a.number}. {a.name}") for a in areas()),
+            *area_labels(project=project).items(),
         ]
         seen: dict[str, str] = {}
         questions = (

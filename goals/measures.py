@@ -32,6 +32,7 @@ from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.selectors import reported_gender, reported_gender_of_person
+from surveys import digcomp
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
 from surveys.selectors import response_gender
 
@@ -101,7 +102,15 @@ class Context:
         if self._rounds is None:
             rows = (
                 Round.objects.filter(survey__project=self.access.project, opens_at__lt=self.end)
-                .values("pk", "name", "purpose", "opens_at", "anonymous", "survey_id")
+                .values(
+                    "pk",
+                    "name",
+                    "purpose",
+                    "opens_at",
+                    "anonymous",
+                    "survey_id",
+                    version=F("survey__digcomp_version"),
+                )
                 .order_by("opens_at", "pk")
             )
             self._rounds = [dict(row) for row in rows]
@@ -124,8 +133,10 @@ class Context:
 
 def goal_rounds(goal: Goal, ctx: Context) -> tuple[dict | None, dict | None]:
     """(baseline, measured round) a survey goal reads at the date: the ones chosen, or else
-    the first baseline round and the latest follow-up round opened by then (for one-round
-    measures: the latest round of any purpose). Rounds must hold the goal's questions."""
+    the latest follow-up round opened by then and the first baseline round of its DigComp
+    version (of any version only when it has none: the pair is then not measured, see
+    unit_query); for one-round measures the latest round of any purpose. Rounds must hold
+    the goal's questions."""
     if goal.measure not in SURVEY_MEASURES:
         return None, None
     rounds = ctx.rounds()
@@ -134,20 +145,20 @@ def goal_rounds(goal: Goal, ctx: Context) -> tuple[dict | None, dict | None]:
         rounds = [r for r in rounds if codes.get(r["survey_id"], set()) & wanted]
     if goal.measure in PAIRED_MEASURES:
         rounds = [r for r in rounds if not r["anonymous"]]
-    baseline = None
-    if goal.measure in PAIRED_MEASURES:
-        if goal.baseline_round_id:
-            baseline = ctx.round_by_pk(goal.baseline_round_id)
-        else:
-            baseline = next((r for r in rounds if r["purpose"] == Round.Purpose.BASELINE), None)
+    paired = goal.measure in PAIRED_MEASURES
+    chosen = ctx.round_by_pk(goal.baseline_round_id) if paired and goal.baseline_round_id else None
     if goal.round_id:
         measured = ctx.round_by_pk(goal.round_id)
     else:
-        candidates = [r for r in rounds if r is not baseline]
-        if goal.measure in PAIRED_MEASURES:
+        candidates = [r for r in rounds if chosen is None or r["pk"] != chosen["pk"]]
+        if paired:
             candidates = [r for r in candidates if r["purpose"] == Round.Purpose.FOLLOW_UP]
         measured = candidates[-1] if candidates else None
-    return baseline, measured
+    if not paired or chosen is not None:
+        return chosen, measured
+    baselines = [r for r in rounds if r["purpose"] == Round.Purpose.BASELINE]
+    same = [r for r in baselines if measured is not None and r["version"] == measured["version"]]
+    return next(iter(same or baselines), None), measured
 
 
 # --- unit queries per measure ---------------------------------------------------------------
@@ -429,7 +440,16 @@ def unit_query(goal: Goal, ctx: Context) -> tuple[str, list[Any]] | None:
     baseline, measured = goal_rounds(goal, ctx)
     if measured is None or (kind in PAIRED_MEASURES and baseline is None):
         return None
+    if kind in PAIRED_MEASURES and not rounds_comparable(baseline, measured):
+        return None  # levels of two DigComp versions are not compared (surveys.digcomp)
     return _survey(goal, ctx, baseline, measured)
+
+
+def rounds_comparable(baseline: dict | None, measured: dict | None) -> bool:
+    """Whether a paired goal's two rounds are of one DigComp version."""
+    if baseline is None or measured is None:
+        return True
+    return digcomp.comparable(baseline["version"], measured["version"])
 
 
 def fetch(sql: str, params: list[Any]) -> list[tuple]:

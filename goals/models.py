@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from digiproj.projects.models import Organisation, Project
+from surveys import digcomp
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -208,6 +209,11 @@ class Goal(models.Model):
             )
         if m in self.PAIRED and self.round_id and self.round_id == self.baseline_round_id:
             errors["round"] = _("Uppföljningen måste vara en annan omgång än nulägesmätningen.")
+        elif m in self.PAIRED and self.round and self.baseline_round:
+            # Levels of two DigComp versions are not comparable (surveys.digcomp).
+            before, after = self.baseline_round.digcomp_version, self.round.digcomp_version
+            if not digcomp.comparable(before, after):
+                errors["round"] = digcomp.not_comparable_message(before, after)
         if (
             m in self.PERCENT
             and self.target_value is not None

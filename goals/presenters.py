@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from digiproj.collation import swedish_key
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
+from surveys import digcomp
 from surveys import selectors as survey_selectors
 
 from . import selectors, services
@@ -181,7 +182,8 @@ def diagram(theory: ChangeTheory | None, goal_list: list[Goal]) -> dict[str, Any
 def mapping_page(access: ProjectAccess, round_id: int | None) -> dict[str, Any]:
     """Kartläggning as a table: one line per organisation (then all), one cell per area."""
     chosen, rows = selectors.baseline_mapping(access=access, round_id=round_id)
-    areas = survey_selectors.areas()
+    version = chosen["version"] if chosen else digcomp.LATEST
+    areas = survey_selectors.areas(version=version)
     labels = dict(
         participant_selectors.project_organisations(project=access.project).values_list(
             "pk", "name"
@@ -199,6 +201,7 @@ def mapping_page(access: ProjectAccess, round_id: int | None) -> dict[str, Any]:
     ]
     return {
         "chosen": chosen,
+        "version_label": digcomp.label(version),
         "areas": areas,
         "table": table,
         "threshold": access.project.survey_anonymity_threshold,

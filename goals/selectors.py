@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +160,7 @@ def baseline_mapping(
             if round_id
             else rounds.filter(purpose=Round.Purpose.BASELINE).order_by("opens_at", "pk")
         )
-        .values("pk", "name", "opens_at", "anonymous")
+        .values("pk", "name", "opens_at", "anonymous", version=F("survey__digcomp_version"))
         .first()
     )
     if chosen is None:

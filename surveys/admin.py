@@ -23,18 +23,20 @@ from .models import (
 
 @admin.register(DigCompArea)
 class DigCompAreaAdmin(admin.ModelAdmin):
-    list_display = ("number", "name_sv", "name_en")
+    list_display = ("version", "number", "name_sv", "name_en")
+    list_filter = ("version",)
 
 
 @admin.register(DigCompCompetence)
 class DigCompCompetenceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_sv", "name_en", "area")
-    list_filter = ("area",)
+    list_display = ("version", "code", "name_sv", "name_en", "area")
+    list_filter = ("version", "area")
 
 
 @admin.register(DigCompLevel)
 class DigCompLevelAdmin(admin.ModelAdmin):
-    list_display = ("level", "band", "label_sv")
+    list_display = ("version", "level", "band", "label_sv")
+    list_filter = ("version",)
 
 
 class SectionInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from digiproj.forms import form_field, localize_numbers
 from digiproj.projects.models import Organisation, Project
 from participants.models import Participation
 
+from .digcomp import LATEST, Version
 from .models import DigCompCompetence, Question, Round, Section, Survey
 
 
@@ -85,7 +86,26 @@ def initial_for(questions: list[Question], answers: dict[int, Any]) -> dict[str,
 class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
-        fields = ["title", "description"]
+        fields = ["title", "description", "digcomp_version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_locked:
+            # Shown, not editable: the answers were given on this version's scale.
+            field = self.fields["digcomp_version"]
+            field.disabled = True
+            field.help_text = _(
+                "Låst: enkäten har svar, och de gäller den här versionen. Skapa en ny enkät "
+                "för att använda en annan DigComp-version."
+            )
+
+
+class DigCompSurveyForm(forms.Form):
+    """The version of the ready self-assessment (the newest preselected)."""
+
+    digcomp_version = forms.ChoiceField(
+        label=_("DigComp-version"), choices=Version.choices, initial=LATEST
+    )
 
 
 class SectionForm(forms.ModelForm):
@@ -141,6 +161,11 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the survey's own DigComp version counts in its profiles.
+        competence = form_field(self, "competence", forms.ModelChoiceField)
+        competence.queryset = DigCompCompetence.objects.filter(
+            version=section.survey.digcomp_version
+        ).order_by("code")
         form_field(
             self, "show_if_question", forms.ModelChoiceField
         ).queryset = Question.objects.filter(

@@ -1,5 +1,5 @@
-"""Surveys (versioned, sections → questions → options), the DigComp 2.2 framework as data,
-rounds sent to a target group, personal invitations, responses and their answers."""
+"""Surveys (versioned, sections → questions → options), the DigComp frameworks (2.2 and 3.0)
+as data, rounds sent to a target group, personal invitations, responses and their answers."""
 
 from __future__ import annotations
 
@@ -9,91 +9,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from digiproj.jobs import Job
 from digiproj.projects.models import Organisation, Project
 
+from .digcomp import LATEST, Version
+from .framework import DigCompArea, DigCompCompetence, DigCompLevel
+from .framework import localized as _localized
+
+# The framework models live in .framework; they are imported from here as before.
+__all__ = ["DONT_KNOW", "DigCompArea", "DigCompCompetence", "DigCompLevel"]
+
 # "Vet inte" on a DigComp level question: stored as 0 and left out of every mean.
 DONT_KNOW = 0
-
-
-def _localized(obj: models.Model, field: str) -> str:
-    """The English text when the page is in English and one is given, else the Swedish."""
-    if (get_language() or "sv").startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, f"{field}_sv")
-
-
-class DigCompArea(models.Model):
-    """One of the five DigComp 2.2 competence areas (shipped by a data migration)."""
-
-    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
-    name_sv = models.CharField(_("namn (svenska)"), max_length=100)
-    name_en = models.CharField(_("namn (engelska)"), max_length=100)
-
-    class Meta:
-        verbose_name = _("DigComp-område")
-        verbose_name_plural = _("DigComp-områden")
-        ordering = ["number"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.name}"
-
-    @property
-    def name(self) -> str:
-        return _localized(self, "name")
-
-
-class DigCompCompetence(models.Model):
-    area = models.ForeignKey(DigCompArea, on_delete=models.PROTECT, related_name="competences")
-    code = models.CharField(_("kod"), max_length=5, unique=True)  # "1.1" … "5.4"
-    name_sv = models.CharField(_("namn (svenska)"), max_length=150)
-    name_en = models.CharField(_("namn (engelska)"), max_length=150)
-    description_sv = models.CharField(_("beskrivning"), max_length=300)
-
-    class Meta:
-        verbose_name = _("DigComp-kompetens")
-        verbose_name_plural = _("DigComp-kompetenser")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    @property
-    def name(self) -> str:
-        return _localized(self, "name")
-
-
-class DigCompLevel(models.Model):
-    """The eight DigComp 2.2 proficiency levels, in four bands, in plain Swedish."""
-
-    class Band(models.TextChoices):
-        FOUNDATION = "foundation", _("Grundläggande")
-        INTERMEDIATE = "intermediate", _("Medel")
-        ADVANCED = "advanced", _("Avancerad")
-        SPECIALISED = "specialised", _("Högt specialiserad")
-
-    level = models.PositiveSmallIntegerField(_("nivå"), unique=True)
-    band = models.CharField(_("nivågrupp"), max_length=12, choices=Band.choices)
-    label_sv = models.CharField(_("text (svenska)"), max_length=200)
-    label_en = models.CharField(_("text (engelska)"), max_length=200)
-
-    class Meta:
-        verbose_name = _("DigComp-nivå")
-        verbose_name_plural = _("DigComp-nivåer")
-        ordering = ["level"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=8), name="digcomp_level_1_to_8"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.level}: {self.label_sv}"
 
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
@@ -106,6 +35,18 @@ class Survey(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # The framework its level questions, profiles and paired change use. Rounds follow
+    # their survey's, so every round has one; fixed once the survey has answers.
+    digcomp_version = models.CharField(
+        _("DigComp-version"),
+        max_length=3,
+        choices=Version.choices,
+        default=LATEST,
+        help_text=_(
+            "Ramverket som DigComp-frågorna, profilerna och förändringen bygger på. Kan "
+            "ändras tills enkäten har fått svar."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the first answer is saved: from then on questions cannot change, so every
     # answer keeps meaning what it meant. Changes go into a new version (a copy).
@@ -323,6 +264,11 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def digcomp_version(self) -> str:
+        """The round's DigComp version: its survey's (a round cannot have another)."""
+        return self.survey.digcomp_version
 
     @property
     def target_role_group_label(self) -> str:

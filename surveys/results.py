@@ -3,8 +3,10 @@ the already aggregated rows into tables. No per-respondent loops here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,7 @@ from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import GENDER_CHOICES, Participation
 
-from . import forms, selectors, services, suppression
+from . import digcomp, forms, selectors, services, suppression
 from .models import DigCompArea, Question, Round, Section
 
 
@@ -59,12 +61,18 @@ def preview_pages(sections: list[Section]) -> list[tuple[int, Section, forms.Ans
     return pages
 
 
-def profile(rows: list[selectors.ProfileRow]) -> dict[str, Any] | None:
+def profile(rows: list[selectors.ProfileRow]) -> list[dict[str, Any]] | None:
     """A person's level per DigComp area in each round they submitted (baseline first), from
-    selectors.person_profile or person_profile_for_invitation."""
+    selectors.person_profile or person_profile_for_invitation: one table per DigComp
+    version, newest version first, since levels of two versions are not comparable."""
     if not rows:
         return None
-    areas = selectors.areas()
+    versions = sorted({row["version"] for row in rows}, reverse=True)
+    return [_version_profile(v, [r for r in rows if r["version"] == v]) for v in versions]
+
+
+def _version_profile(version: str, rows: list[selectors.ProfileRow]) -> dict[str, Any]:
+    areas = selectors.areas(version=version)
     rounds: list[dict[str, Any]] = []
     for row in rows:
         if not rounds or rounds[-1]["id"] != row["round_id"]:
@@ -86,11 +94,26 @@ def profile(rows: list[selectors.ProfileRow]) -> dict[str, Any] | None:
                 {
                     "round": round_,
                     "level": level,
+                    "main": _main(version, level),
                     "percent": round(level / 8 * 100, 1) if level is not None else 0,
                 }
             )
         table.append({"area": area, "values": values})
-    return {"rounds": rounds, "rows": table}
+    return {
+        "version": version,
+        "label": digcomp.label(version),
+        "scale": digcomp.scale_text(version),
+        "rounds": rounds,
+        "rows": table,
+    }
+
+
+def _main(version: str, level: float | None) -> digcomp.MainLevel | None:
+    """The main level shown beside a figure: for DigComp 3.0, whose results are read by its
+    four main levels; 2.2's pages show the sub-level scale as they always did."""
+    if version != digcomp.Version.V3_0:
+        return None
+    return digcomp.main_level(version, level)
 
 
 def _group_labels(project_id: int) -> dict[str, dict[Any, str]]:
@@ -112,10 +135,16 @@ def _pivot(
     labels: dict[Any, str] | None,
     threshold: int,
     totals: dict[Any, int] | None,
+    version: str = "",
 ) -> list[dict[str, Any]]:
     """Rows of (grp, area, figures, n) → one table row per group with a cell per area;
     `totals`: respondents per area overall, for a breakdown (see suppression)."""
     suppression.suppress(rows, threshold=threshold, totals=totals)
+    for row in rows:
+        if not row["suppressed"]:
+            row["main"] = _main(version, row.get("level"))
+            row["main_before"] = _main(version, row.get("baseline"))
+            row["main_after"] = _main(version, row.get("follow_up"))
     groups: dict[Any, dict[int, dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["grp"], {})[row["area"]] = row
@@ -142,7 +171,8 @@ def round_results(
     threshold = project.survey_anonymity_threshold
     counts = selectors.response_counts(access=access, round_id=round_.pk)
     counts["rate"] = round(counts["answered"] / counts["invited"] * 100) if counts["invited"] else 0
-    areas = selectors.areas()
+    version = round_.digcomp_version
+    areas = selectors.areas(version=version)
     labels = _group_labels(project.pk)
     breakdowns = [(None, _("Alla svarande"), None)] + [
         (key, title, labels[key])
@@ -165,6 +195,7 @@ def round_results(
                 group_labels,
                 threshold,
                 None if key is None else totals,
+                version,
             ),
         }
         for key, title, group_labels in breakdowns
@@ -207,35 +238,19 @@ def round_results(
         )
         .exclude(pk=round_.pk)
         .order_by("-opens_at")
-        .values("pk", "name")
+        .values("pk", "name", version=F("survey__digcomp_version"))
     )
     change = None
     if not round_.anonymous and round_.purpose != Round.Purpose.BASELINE and baselines:
-        chosen = next((b for b in baselines if b["pk"] == baseline_id), baselines[0])
-        paired = {
-            key: selectors.paired_change(
-                access=access, baseline_id=chosen["pk"], follow_up_id=round_.pk, group_by=key
-            )
-            for key, _title, _labels in breakdowns
-        }
-        paired_totals = suppression.totals_by_area(paired[None])
-        change = {
-            "baseline": chosen,
-            "tables": [
-                {
-                    "title": title,
-                    "rows": _pivot(
-                        paired[key],
-                        areas,
-                        group_labels,
-                        threshold,
-                        None if key is None else paired_totals,
-                    ),
-                }
-                for key, title, group_labels in breakdowns
-            ],
-        }
+        # By default the latest baseline in this round's version: one of another version
+        # has nothing to pair with.
+        same = [b for b in baselines if b["version"] == version]
+        chosen = next((b for b in baselines if b["pk"] == baseline_id), (same or baselines)[0])
+        change = _change(access, round_, chosen, breakdowns, areas, threshold)
     return {
+        "version": version,
+        "version_label": digcomp.label(version),
+        "scale": digcomp.scale_text(version),
         "counts": counts,
         "areas": areas,
         "averages": averages,
@@ -247,4 +262,48 @@ def round_results(
         "not_answered": selectors.non_respondents(access=access, round_=round_)
         if access.is_coordinator
         else [],
+    }
+
+
+def _change(
+    access: ProjectAccess,
+    round_: Round,
+    chosen: Mapping[str, Any],
+    breakdowns: Sequence[tuple[str | None, str, dict[Any, str] | None]],
+    areas: list[DigCompArea],
+    threshold: int,
+) -> dict[str, Any]:
+    """The paired change against the chosen baseline, per breakdown; for a baseline of
+    another DigComp version no tables, only the reason."""
+    version = round_.digcomp_version
+    if not digcomp.comparable(chosen["version"], version):
+        return {
+            "baseline": chosen,
+            "tables": [],
+            "not_comparable": digcomp.not_comparable_message(chosen["version"], version),
+        }
+    paired = {
+        key: selectors.paired_change(
+            access=access, baseline_id=chosen["pk"], follow_up_id=round_.pk, group_by=key
+        )
+        for key, _title, _labels in breakdowns
+    }
+    paired_totals = suppression.totals_by_area(paired[None])
+    return {
+        "baseline": chosen,
+        "not_comparable": "",
+        "tables": [
+            {
+                "title": title,
+                "rows": _pivot(
+                    paired[key],
+                    areas,
+                    group_labels,
+                    threshold,
+                    None if key is None else paired_totals,
+                    version,
+                ),
+            }
+            for key, title, group_labels in breakdowns
+        ],
     }

@@ -37,13 +37,16 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 def survey_list(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     surveys = list(selectors.survey_list(access=access))
     rounds = list(selectors.round_list(access=access))
-    return render(request, "surveys/survey_list.html", _ctx(access, surveys=surveys, rounds=rounds))
+    context = _ctx(access, surveys=surveys, rounds=rounds, digcomp_form=forms.DigCompSurveyForm())
+    return render(request, "surveys/survey_list.html", context)
 
 
 @require_POST
 @project_permission_required("surveys.edit")
 def digcomp_create(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    survey = services.digcomp_survey_create(project=access.project)
+    form = forms.DigCompSurveyForm(request.POST)
+    version = form.cleaned_data["digcomp_version"] if form.is_valid() else ""
+    survey = services.digcomp_survey_create(project=access.project, version=version)
     messages.success(request, _("Enkäten ”%(title)s” är skapad.") % {"title": survey.title})
     return redirect("surveys:detail", access.project.pk, survey.pk)
 
@@ -62,12 +65,15 @@ def survey_edit(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRes
     survey = permissions.survey_get_for_user(access, pk)
     form = forms.SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        services.survey_update(survey=survey, **form.cleaned_data)
-        return redirect("surveys:detail", access.project.pk, survey.pk)
+        try:
+            services.survey_update(survey=survey, **form.cleaned_data)
+            return redirect("surveys:detail", access.project.pk, survey.pk)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
     return render(
         request,
         "surveys/form.html",
-        _ctx(access, form=form, survey=survey, heading=_("Ändra enkätens namn")),
+        _ctx(access, form=form, survey=survey, heading=_("Ändra enkäten")),
     )
 
 

@@ -205,12 +205,22 @@ def _digcomp_framework(request, _django_db_marker) -> None:
     DigComp framework (shipped as data) back for a database test that runs after one."""
     if request.node.get_closest_marker("django_db") is None:
         return
+    load_digcomp_frameworks()
+
+
+def load_digcomp_frameworks() -> None:
+    """DigComp 2.2 and 3.0 as their data migrations write them, unless already there."""
     from django.apps import apps as django_apps
 
-    from surveys.models import DigCompArea
+    from surveys.models import DigCompArea, DigCompCompetence, DigCompLevel
 
-    if not DigCompArea.objects.exists():
-        importlib.import_module("surveys.migrations.0003_digcomp_framework").load(django_apps, None)
+    if DigCompArea.objects.exists():
+        return
+    # 0003 wrote 2.2 before rows had a version (0008 marked them 2.2): do the same.
+    importlib.import_module("surveys.migrations.0003_digcomp_framework").load(django_apps, None)
+    for model in (DigCompArea, DigCompCompetence, DigCompLevel):
+        model.objects.filter(version="").update(version="2.2")
+    importlib.import_module("surveys.migrations.0009_digcomp_3_0").load(django_apps, None)
 
 
 class JobQueue(list):

@@ -17,8 +17,8 @@ from participants import personnummer as pnr
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
+from surveys import digcomp, suppression
 from surveys import selectors as survey_selectors
-from surveys import suppression
 from surveys.models import Round
 
 from .base import (
@@ -94,20 +94,50 @@ class CompetencePresenter:
         )
         self.threshold = self.access.project.survey_anonymity_threshold
 
-    @cached_property
-    def area_names(self) -> dict[int, str]:
-        """The DigComp areas: number -> name."""
-        return {a.number: a.name for a in survey_selectors.areas()}
+    @property
+    def version(self) -> str:
+        """The DigComp version the change is in: the follow-up's (else the baseline's)."""
+        round_ = self.follow_up or self.baseline
+        return round_.digcomp_version if round_ else digcomp.LATEST
 
-    def area_label(self, number: int) -> str:
-        name = self.area_names.get(number)
+    @property
+    def version_note(self) -> str:
+        """Why there is no change when the two rounds are of different DigComp versions."""
+        baseline, follow_up = self.baseline, self.follow_up
+        if baseline and follow_up and baseline.digcomp_version != follow_up.digcomp_version:
+            return digcomp.not_comparable_message(
+                baseline.digcomp_version, follow_up.digcomp_version
+            )
+        return ""
+
+    @cached_property
+    def _names(self) -> dict[str, dict[int, str]]:
+        versions = {r.digcomp_version for r in (self.baseline, self.follow_up) if r}
+        return {
+            v: {a.number: a.name for a in survey_selectors.areas(version=v)}
+            for v in versions | {self.version}
+        }
+
+    @property
+    def area_names(self) -> dict[int, str]:
+        """The DigComp areas of the compared version: number -> name."""
+        return self._names[self.version]
+
+    def area_label(self, number: int, version: str | None = None) -> str:
+        name = self._names.get(version or self.version, {}).get(number)
         return f"{number} {name}" if name is not None else str(number)
 
     @property
     def paired(self) -> bool:
-        """Whether there is a paired comparison: both rounds, neither anonymous."""
+        """Whether there is a paired comparison: both rounds, neither anonymous, one
+        DigComp version."""
         baseline, follow_up = self.baseline, self.follow_up
-        return bool(baseline and follow_up and not (baseline.anonymous or follow_up.anonymous))
+        return bool(
+            baseline
+            and follow_up
+            and not (baseline.anonymous or follow_up.anonymous)
+            and not self.version_note
+        )
 
     @cached_property
     def levels(self) -> list[AreaLevel]:
@@ -263,14 +293,16 @@ class Competence:
                 Column(_("Antal svar"), "int", 10),
                 Column(_("Medelnivå (1–8)"), "decimal", 14),
                 Column(_("Anmärkning"), "text", 24),
+                Column(_("DigComp-version"), "text", 14),
             ],
             rows=[
                 [
-                    competence.area_label(row.area),
+                    competence.area_label(row.area, row.round.digcomp_version),
                     f"{row.round.survey.title}: {row.round.name}",
                     row.n,
                     row.level,
                     suppression.remark(row, competence.threshold),
+                    digcomp.label(row.round.digcomp_version),
                 ]
                 for row in competence.levels
             ],
@@ -287,8 +319,11 @@ class Competence:
                 Column(_("Efter"), "decimal", 10),
                 Column(_("Förändring"), "decimal", 12),
                 Column(_("Anmärkning"), "text", 24),
+                Column(_("DigComp-version"), "text", 14),
             ],
-            rows=_change_rows(competence) if competence.paired else [_not_paired_row()],
+            rows=_change_rows(competence)
+            if competence.paired
+            else [_not_paired_row(competence.version_note)],
         )
         progress(70)
         return [levels, change]
@@ -311,15 +346,20 @@ class Competence:
                 "Omgångar: den första nulägesmätningen och den senaste uppföljningen som öppnat "
                 "senast periodens sista dag."
             ),
+            _(
+                "DigComp-version: varje omgång följer sin enkäts version (2.2 eller 3.0). "
+                "Förändring beräknas bara mellan omgångar med samma version; nulägesmätningen "
+                "väljs därför i uppföljningens version när en sådan finns."
+            ),
         ]
 
 
-def _not_paired_row() -> list[Any]:
-    text = _(
+def _not_paired_row(version_note: str = "") -> list[Any]:
+    text = version_note or _(
         "Ingen parad jämförelse: det behövs en nulägesmätning och en "
         "uppföljning med identifierade svar."
     )
-    return ["", "", text, None, None, None, None, ""]
+    return ["", "", text, None, None, None, None, "", ""]
 
 
 def _change_rows(competence: CompetencePresenter) -> list[list[Any]]:
@@ -343,6 +383,7 @@ def _change_rows(competence: CompetencePresenter) -> list[list[Any]]:
                 row.after,
                 row.change,
                 suppression.remark(row, competence.threshold),
+                digcomp.label(competence.version),
             ]
             for row in changes
         )

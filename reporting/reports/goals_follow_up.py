@@ -16,8 +16,8 @@ from participants.selectors import gender_labels, genders_for
 from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
+from surveys import digcomp, suppression
 from surveys import selectors as survey_selectors
-from surveys import suppression
 
 from .base import (
     Progress,
@@ -84,6 +84,8 @@ class GoalsFollowUp:
         for result, _depth in results:
             goal, figure = result.goal, result.figure
             rounds = " → ".join(r["name"] for r in (result.baseline, result.measured) if r)
+            if result.measured:  # the figures are of the measured round's DigComp version
+                rounds = f"{rounds} (DigComp {result.measured['version']})"
             overview.rows.append(
                 [
                     goal.title,
@@ -154,7 +156,8 @@ class GoalsFollowUp:
     def _mapping(self, access: ProjectAccess) -> Table:
         chosen, rows = baseline_mapping(access=access)
         orgs = dimension_labels(access)["organisation"][1]
-        areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas()}
+        version = chosen["version"] if chosen else digcomp.LATEST
+        areas = {a.number: f"{a.number} {a.name}" for a in survey_selectors.areas(version=version)}
         table = Table(
             title=_("Kartläggning"),
             columns=[
@@ -169,7 +172,7 @@ class GoalsFollowUp:
         for row in rows:
             table.rows.append(
                 [
-                    chosen["name"] if chosen else "",
+                    f"{chosen['name']} (DigComp {version})" if chosen else "",
                     orgs.get(row["grp"], _("Alla")) if row["grp"] else _("Alla"),
                     areas.get(row["area"], str(row["area"])),
                     row["n"],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 from participants import selectors as participant_selectors
 from reporting.reports.competence import CompetencePresenter, PairedChange, paired_people
+from surveys import digcomp
 
 from .common import ReportPage, figure_params, report_context
 
@@ -84,6 +85,8 @@ def competence_overview(request: HttpRequest, access: ProjectAccess) -> HttpResp
         follow_up=competence.follow_up,
         areas=_area_lines(competence, drill),
         threshold=competence.threshold,
+        version_label=digcomp.label(competence.version),
+        version_note=competence.version_note,
     )
     return render(request, "reporting/competence.html", context)
 

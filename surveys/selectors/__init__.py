@@ -6,6 +6,10 @@ A person's level per DigComp area is the mean of that area's answered level item
 is computed in the database when a response is submitted (`services.area_levels_compute`)
 and stored as AreaLevel rows; `area_levels()` reads them. Group figures are means of those
 per-person levels, computed in the database, one query per breakdown.
+
+An area level means something only within its survey's DigComp version (surveys.digcomp):
+every pairing of two rounds joins on the version too, so levels of different versions are
+never subtracted from each other, whoever calls.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
 from participants.selectors import reported_gender_of_person
 
+from .. import digcomp
 from ..models import (
     Answer,
     AreaLevel,
@@ -170,8 +175,8 @@ def area_levels(
     *, access: ProjectAccess, round_ids: list[int], organisation_id: int | None = None
 ) -> QuerySet:
     """One row per (submitted response, area): that person's level in the area (see module
-    doc), with the response's person and group snapshot. Columns: person, gender, org,
-    role_group, area, level."""
+    doc), with the response's person and group snapshot and its survey's DigComp version.
+    Columns: person, gender, org, role_group, area, level, version."""
     qs = AreaLevel.objects.filter(
         _submitted(access, organisation_id), response__round_id__in=round_ids
     )
@@ -182,6 +187,7 @@ def area_levels(
         gender=response_gender(),
         org=F("response__organisation_id"),
         role_group=F("response__role_group"),
+        version=F("response__round__survey__digcomp_version"),
     ).order_by()
 
 
@@ -237,8 +243,9 @@ def paired_change(
 ) -> list[dict[str, Any]]:
     """Per area (and group): follow-up level minus baseline level, averaged over the people
     who have a level in that area in both rounds; n is the number of such people. Groups
-    follow the follow-up response's snapshot. Anonymous rounds have no person to pair.
-    One query: the two rounds' level rows joined on person and area."""
+    follow the follow-up response's snapshot. Anonymous rounds have no person to pair, and
+    rounds of different DigComp versions have nothing to pair (no rows). One query: the two
+    rounds' level rows joined on person, area and version."""
     try:
         base_sql, base_params = area_levels(
             access=access, round_ids=[baseline_id], organisation_id=organisation_id
@@ -257,6 +264,7 @@ def paired_change(
         f"SELECT {grp} AS grp, f.area AS area, AVG(b.level) AS baseline, "  # noqa: S608
         f"AVG(f.level) AS follow_up, AVG(f.level - b.level) AS change, COUNT(*) AS n "
         f"FROM ({follow_sql}) f JOIN ({base_sql}) b ON b.person = f.person AND b.area = f.area "
+        f"AND b.version = f.version "
         f"WHERE f.person IS NOT NULL GROUP BY {group}f.area ORDER BY 1, 2"
     )
     return _run(sql, [*follow_params, *base_params])
@@ -272,6 +280,7 @@ class ProfileRow(TypedDict):
     round_name: str
     purpose: str
     opens_at: dt.datetime
+    version: str
 
 
 def person_profile(*, access: ProjectAccess, person_id: int | None = None) -> list[ProfileRow]:
@@ -305,6 +314,7 @@ def _person_profile(scope: Q) -> list[ProfileRow]:
             round_name=F("response__round__name"),
             purpose=F("response__round__purpose"),
             opens_at=F("response__round__opens_at"),
+            version=F("response__round__survey__digcomp_version"),
         )
         .order_by("opens_at", "round_id", "area")
     )
@@ -362,23 +372,42 @@ def response_counts(
     }
 
 
-def areas() -> list[DigCompArea]:
-    return list(DigCompArea.objects.order_by("number"))
+def areas(*, version: str) -> list[DigCompArea]:
+    """The five areas of a DigComp version (their names differ between versions)."""
+    return list(DigCompArea.objects.filter(version=version).order_by("number"))
+
+
+def area_labels(*, project: Project) -> dict[int, str]:
+    """{area number: "1. name"} in the DigComp versions the project's surveys use (newest
+    first, "a / b" when they name the area differently); the newest version's before any
+    survey exists. For choosing an area, which means the same number in every version."""
+    used = Survey.objects.filter(project=project).values_list("digcomp_version", flat=True)
+    versions = sorted(set(used), reverse=True) or [digcomp.LATEST]
+    names: dict[int, list[str]] = {}
+    for area in DigCompArea.objects.filter(version__in=versions).order_by("-version", "number"):
+        if area.name not in names.setdefault(area.number, []):
+            names[area.number].append(area.name)
+    return {number: f"{number}. {' / '.join(n)}" for number, n in sorted(names.items())}
 
 
 def round_pair_for_period(
     *, access: ProjectAccess, start: dt.date, end: dt.date
 ) -> tuple[Round | None, Round | None]:
-    """The rounds a competence report compares for a period: the first baseline round that
-    opened by the period's end, and the last follow-up round that opened by then (preferring
-    one that opened within the period)."""
+    """The rounds a competence report compares for a period: the last follow-up round that
+    opened by the period's end (preferring one that opened within the period), and the
+    first baseline round that opened by then in the follow-up's DigComp version; only when
+    there is none, the first baseline of another version (the report then says why it
+    shows no change)."""
     rounds = Round.objects.filter(
         survey__project=access.project, opens_at__date__lte=end
     ).select_related("survey")
-    baseline = rounds.filter(purpose=Round.Purpose.BASELINE).order_by("opens_at", "pk").first()
     follow_ups = rounds.filter(purpose=Round.Purpose.FOLLOW_UP).order_by("-opens_at", "-pk")
     follow_up = follow_ups.filter(opens_at__date__gte=start).first() or follow_ups.first()
-    return baseline, follow_up
+    baselines = rounds.filter(purpose=Round.Purpose.BASELINE).order_by("opens_at", "pk")
+    baseline = None
+    if follow_up is not None:
+        baseline = baselines.filter(survey__digcomp_version=follow_up.digcomp_version).first()
+    return baseline or baselines.first(), follow_up
 
 
 def paired_people(
@@ -395,7 +424,12 @@ def paired_people(
     levels. One query."""
     scope = _submitted(access, organisation_id) & Q(area=area)
     before = AreaLevel.objects.filter(
-        scope, response__round_id=baseline_id, response__person_id=OuterRef("response__person_id")
+        scope,
+        response__round_id=baseline_id,
+        response__person_id=OuterRef("response__person_id"),
+        response__round__survey__digcomp_version=OuterRef(
+            "response__round__survey__digcomp_version"
+        ),
     ).values("level")[:1]
     qs = AreaLevel.objects.filter(
         scope, response__round_id=follow_up_id, response__person__isnull=False

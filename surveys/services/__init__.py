@@ -16,9 +16,7 @@ from .answering import (
 )
 from .builder import (
     LIKERT_LABELS,
-    MOTIVATION_ITEMS,
     default_options,
-    digcomp_survey_create,
     question_create,
     question_delete,
     question_move,
@@ -31,7 +29,9 @@ from .builder import (
     survey_create,
     survey_ensure_unlocked,
     survey_update,
+    survey_version_ensure_changeable,
 )
+from .digcomp import MOTIVATION_ITEMS, digcomp_survey_create
 from .exports import (
     survey_export_request,
     survey_export_run,
@@ -81,6 +81,7 @@ __all__ = [
     "survey_export_request",
     "survey_export_run",
     "survey_update",
+    "survey_version_ensure_changeable",
     "token_hash",
     "visible_answers",
 ]

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Project
 
+from .. import digcomp
 from ..models import (
     DONT_KNOW,
     Answer,
-    DigCompArea,
+    DigCompCompetence,
     DigCompLevel,
     Question,
     QuestionOption,
@@ -45,20 +46,58 @@ def survey_ensure_unlocked(survey: Survey) -> None:
 
 
 @transaction.atomic
-def survey_create(*, project: Project, title: str, description: str = "") -> Survey:
-    survey = Survey(project=project, title=title.strip(), description=description.strip())
+def survey_create(
+    *, project: Project, title: str, description: str = "", digcomp_version: str = ""
+) -> Survey:
+    survey = Survey(
+        project=project,
+        title=title.strip(),
+        description=description.strip(),
+        digcomp_version=digcomp_version or digcomp.LATEST,
+    )
     survey.full_clean()
     survey.save()
     return survey
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, title: str, description: str = "") -> Survey:
-    # Title and description do not change what answers mean, so a locked survey may be renamed.
+def survey_update(
+    *, survey: Survey, title: str, description: str = "", digcomp_version: str = ""
+) -> Survey:
+    # Title and description do not change what answers mean, so a locked survey may be
+    # renamed; its DigComp version does, so that is fixed once answers exist.
+    fields = ["title", "description"]
+    version = digcomp_version or survey.digcomp_version
+    stored = Survey.objects.values_list("digcomp_version", flat=True).get(pk=survey.pk)
+    if version != stored:
+        survey_version_ensure_changeable(survey, version)
+        fields.append("digcomp_version")
     survey.title, survey.description = title.strip(), description.strip()
+    survey.digcomp_version = version
     survey.full_clean()
-    survey.save(update_fields=["title", "description"])
+    survey.save(update_fields=fields)
     return survey
+
+
+def survey_version_ensure_changeable(survey: Survey, version: str) -> None:
+    """A survey's DigComp version may change only while nothing depends on it: no answers
+    (their levels were given on the old version's scale texts) and no question tied to a
+    competence of the old version (it would count in an area of another framework)."""
+    if Survey.objects.filter(pk=survey.pk, locked_at__isnull=False).exists():
+        message = _(
+            "Enkäten har redan svar, så DigComp-versionen kan inte ändras. Skapa en ny enkät "
+            "med den andra versionen i stället."
+        )
+        raise ValidationError({"digcomp_version": ValidationError(message, code="locked")})
+    tied = Question.objects.filter(section__survey=survey, competence__isnull=False).exclude(
+        competence__version=version
+    )
+    if tied.exists():
+        message = _(
+            "Frågorna är kopplade till kompetenser i DigComp %(old)s. Ta bort kopplingarna, "
+            "eller skapa en ny DigComp-självskattning med version %(new)s."
+        ) % {"old": survey.digcomp_version, "new": version}
+        raise ValidationError({"digcomp_version": ValidationError(message, code="version_in_use")})
 
 
 @transaction.atomic
@@ -158,11 +197,15 @@ def question_move(*, question: Question, direction: str) -> None:
     Question.objects.bulk_update(questions, ["order"])
 
 
-def default_options(kind: str) -> list[tuple[int, str, str]]:
+def default_options(kind: str, version: str = digcomp.LATEST) -> list[tuple[int, str, str]]:
+    """A scale question's options; a DigComp level question's are its version's sub-levels."""
     if kind == Question.Kind.LIKERT:
         return list(LIKERT_LABELS)
     if kind == Question.Kind.DIGCOMP_LEVEL:
-        levels = [(lv.level, lv.label_sv, lv.label_en) for lv in DigCompLevel.objects.all()]
+        levels = [
+            (lv.level, lv.label_sv, lv.label_en)
+            for lv in DigCompLevel.objects.filter(version=version).order_by("level")
+        ]
         return [*levels, (DONT_KNOW, "Vet inte", "Don't know")]
     return []
 
@@ -241,6 +284,7 @@ def question_create(
         show_if_values=show_if_values or [],
     )
     question.full_clean(exclude=["show_if_question"])
+    _validate_competence(section.survey, competence_id)
     _validate_condition(
         section=section, show_if_question=show_if_question, show_if_values=show_if_values or []
     )
@@ -249,11 +293,24 @@ def question_create(
     return question
 
 
+def _validate_competence(survey: Survey, competence_id: int | None) -> None:
+    """A question counts in the profile of its survey's DigComp version only."""
+    if competence_id is None:
+        return
+    if not DigCompCompetence.objects.filter(
+        pk=competence_id, version=survey.digcomp_version
+    ).exists():
+        message = _("Välj en kompetens i enkätens version, DigComp %(version)s.") % {
+            "version": survey.digcomp_version
+        }
+        raise ValidationError({"competence": ValidationError(message, code="competence_version")})
+
+
 def _options_replace(question: Question, options: list[tuple[int, str, str]] | None) -> None:
     if question.kind == Question.Kind.DIGCOMP_LEVEL or (
         question.kind == Question.Kind.LIKERT and not options
     ):
-        options = default_options(question.kind)
+        options = default_options(question.kind, question.section.survey.digcomp_version)
     if question.is_choice and not options:
         raise ValidationError(
             {"options": _("Frågan behöver minst två svarsalternativ, ett per rad.")},
@@ -292,6 +349,7 @@ def question_update(
     question.show_if_question = show_if_question
     question.show_if_values = show_if_values or []
     question.full_clean(exclude=["show_if_question"])
+    _validate_competence(question.section.survey, question.competence_id)
     _validate_condition(
         section=question.section,
         show_if_question=show_if_question,
@@ -365,12 +423,14 @@ def survey_copy(*, survey: Survey, new_version: bool) -> Survey:
             description=survey.description,
             version=(top or survey.version) + 1,
             previous_version=survey,
+            digcomp_version=survey.digcomp_version,
         )
     else:
         copy = Survey(
             project_id=survey.project_id,
             title=_("Kopia av %(title)s") % {"title": survey.title},
             description=survey.description,
+            digcomp_version=survey.digcomp_version,
         )
     copy.full_clean()
     copy.save()
@@ -406,84 +466,3 @@ def survey_copy(*, survey: Survey, new_version: bool) -> Survey:
         question.show_if_question = question_map[controller]
         question.save(update_fields=["show_if_question"])
     return copy
-
-
-MOTIVATION_ITEMS = [
-    (
-        "Jag tycker att det är roligt att lära mig nya digitala verktyg.",
-        "I enjoy learning new digital tools.",
-    ),
-    (
-        "Jag känner mig trygg när jag använder digitala verktyg i arbetet.",
-        "I feel confident using digital tools at work.",
-    ),
-    ("Digital kompetens är viktig i mitt arbete.", "Digital competence matters in my work."),
-    (
-        "Jag har tid i arbetet att utveckla min digitala kompetens.",
-        "I have time at work to develop my digital competence.",
-    ),
-]
-
-
-@transaction.atomic
-def digcomp_survey_create(*, project: Project) -> Survey:
-    """The ready DigComp 2.2 self-assessment: one part per area, one level question per
-    competence (1–8 plus "vet inte"), and a short Likert part on motivation."""
-    survey = survey_create(
-        project=project,
-        title=_("Digital kompetens — självskattning"),
-        description=_(
-            "Skatta hur du klarar olika digitala uppgifter i dag, enligt EU:s ramverk DigComp "
-            "2.2. Det finns inga rätta svar; välj det som stämmer bäst."
-        ),
-    )
-    levels = default_options(Question.Kind.DIGCOMP_LEVEL)
-    areas = DigCompArea.objects.prefetch_related("competences").order_by("number")
-    order = 0
-    for area in areas:
-        section = Section.objects.create(
-            survey=survey,
-            order=order,
-            title_sv=f"{area.number}. {area.name_sv}",
-            title_en=f"{area.number}. {area.name_en}",
-            description_sv=_("Hur väl klarar du följande? Välj den nivå som stämmer bäst."),
-        )
-        order += 1
-        for q_order, competence in enumerate(area.competences.order_by("code")):
-            question = Question.objects.create(
-                section=section,
-                order=q_order,
-                kind=Question.Kind.DIGCOMP_LEVEL,
-                code="K" + competence.code.replace(".", "_"),
-                text_sv=f"{competence.code} {competence.name_sv}",
-                text_en=f"{competence.code} {competence.name_en}",
-                help_sv=competence.description_sv,
-                competence=competence,
-                required=True,
-            )
-            QuestionOption.objects.bulk_create(
-                QuestionOption(question=question, value=v, position=i, label_sv=sv, label_en=en)
-                for i, (v, sv, en) in enumerate(levels)
-            )
-    section = Section.objects.create(
-        survey=survey,
-        order=order,
-        title_sv=_("Motivation och inställning"),
-        title_en="Motivation and attitude",
-        description_sv=_("Hur väl stämmer påståendena in på dig?"),
-    )
-    for q_order, (text_sv, text_en) in enumerate(MOTIVATION_ITEMS):
-        question = Question.objects.create(
-            section=section,
-            order=q_order,
-            kind=Question.Kind.LIKERT,
-            code=f"M{q_order + 1}",
-            text_sv=text_sv,
-            text_en=text_en,
-            required=True,
-        )
-        QuestionOption.objects.bulk_create(
-            QuestionOption(question=question, value=v, position=i, label_sv=sv, label_en=en)
-            for i, (v, sv, en) in enumerate(LIKERT_LABELS)
-        )
-    return survey

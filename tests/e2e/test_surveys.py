@@ -4,16 +4,15 @@ leaves halfway, comes back, finishes and sees the profile; the coordinator's pag
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from surveys import services
 from surveys.models import Response, Round
+from tests.conftest import load_digcomp_frameworks
 from tests.e2e.helpers import axe_violations, login
 from tests.factories import (
     MembershipFactory,
@@ -31,9 +30,10 @@ PHONE = {"width": 375, "height": 740}
 @pytest.fixture
 def invited():
     # Transactional tests flush the tables, data migrations included: load DigComp again.
-    importlib.import_module("surveys.migrations.0003_digcomp_framework").load(django_apps, None)
+    load_digcomp_frameworks()
     project = ProjectFactory()
-    survey = services.digcomp_survey_create(project=project)
+    # The flow below reads 2.2's names; 3.0's self-assessment is the same flow.
+    survey = services.digcomp_survey_create(project=project, version="2.2")
     round_ = RoundFactory(survey=survey, name="Nulägesmätning", purpose=Round.Purpose.BASELINE)
     participation = ParticipationFactory(project=project)
     services.round_invitations_create(round_=round_)

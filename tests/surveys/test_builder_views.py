@@ -34,8 +34,22 @@ def test_coordinator_creates_the_digcomp_survey_with_the_button(coordinator_clie
     survey = Survey.objects.get(project=project)
     assert response["Location"] == reverse("surveys:detail", args=[project.pk, survey.pk])
     html = coordinator_client.get(response["Location"]).content.decode()
-    assert "5. Problemlösning" in html
+    # New surveys use the newest framework unless the coordinator picks another.
+    assert survey.digcomp_version == "3.0"
+    assert "5. Identifiera och lösa problem" in html
     assert "Motivation och inställning" in html
+
+
+def test_coordinator_may_create_the_digcomp_2_2_survey(coordinator_client):
+    project = coordinator_client.project
+    response = coordinator_client.post(
+        reverse("surveys:digcomp_create", args=[project.pk]), {"digcomp_version": "2.2"}
+    )
+    survey = Survey.objects.get(project=project)
+    assert survey.digcomp_version == "2.2"
+    html = coordinator_client.get(response["Location"]).content.decode()
+    assert "5. Problemlösning" in html
+    assert "Ramverk: DigComp 2.2." in html
 
 
 def test_contact_may_list_but_not_create(client):
