@@ -55,7 +55,10 @@ class ProjectOrganisationForm(forms.Form):
         label=_("Namn"),
         max_length=200,
         required=False,
-        help_text=_("Behövs bara för en organisation som inte finns i digiproj ännu."),
+        help_text=_(
+            "Behövs för en organisation som inte finns i digiproj ännu, och för en av flera "
+            "enheter med samma organisationsnummer (till exempel Komvux och Lärcentrum)."
+        ),
     )
     kind = forms.ChoiceField(label=_("Typ"), choices=Organisation.Kind.choices)
     role = forms.ChoiceField(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_organisationsnummer
@@ -36,6 +37,11 @@ STAFF_ROLES = (Role.COORDINATOR, Role.CONTACT, Role.TEACHER)
 
 
 class Organisation(models.Model):
+    """An employer or partner, or one unit of one (a kommun's Komvux and its Lärcentrum take
+    part apart but share the kommun's organisationsnummer). So the number alone is not unique:
+    number and name together are. Reports that name an employer to the funder (the SCB file)
+    use the number, which every unit carries."""
+
     class Kind(models.TextChoices):
         KOMMUN = "kommun", _("Kommun")
         REGION = "region", _("Region")
@@ -46,7 +52,7 @@ class Organisation(models.Model):
     organisationsnummer = models.CharField(
         _("organisationsnummer"),
         max_length=11,
-        unique=True,
+        db_index=True,
         validators=[validate_organisationsnummer],
         help_text=_("Tio siffror, till exempel 212000-2742."),
     )
@@ -56,6 +62,16 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                F("organisationsnummer"),
+                Lower("name"),
+                name="uniq_organisation_unit",
+                violation_error_message=_(
+                    "Det finns redan en organisation med det organisationsnumret och namnet."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

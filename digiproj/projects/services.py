@@ -80,18 +80,46 @@ def unit_cost_set(*, access: ProjectAccess, year: int, sek_per_hour: Decimal) ->
     return cost
 
 
+def organisation_find_or_create(
+    *, organisationsnummer: str, name: str, kind: str = Organisation.Kind.KOMMUN
+) -> Organisation:
+    """The organisation, or unit of one, with this number and name; made the first time it is
+    seen. Units of one organisation share its number (a kommun's Komvux and Lärcentrum), so
+    without a name only a number that one organisation has is enough."""
+    number = normalize_organisationsnummer(organisationsnummer)
+    name = name.strip()
+    units = Organisation.objects.filter(organisationsnummer=number)
+    if name:
+        found = units.filter(name__iexact=name).first()
+        if found is not None:
+            return found
+        organisation = Organisation(organisationsnummer=number, name=name, kind=kind)
+        organisation.full_clean()
+        organisation.save()
+        return organisation
+    candidates = list(units[:2])
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        message = _("Ingen organisation har numret %(number)s ännu. Skriv organisationens namn.")
+    else:
+        message = _(
+            "Flera enheter har organisationsnumret %(number)s. Skriv namnet på den enhet som "
+            "ska delta."
+        )
+    raise ValidationError({"name": message % {"number": number}})
+
+
 @transaction.atomic
 def project_organisation_add(
     *, access: ProjectAccess, organisationsnummer: str, name: str, kind: str, role: str
 ) -> ProjectOrganisation:
-    """Add an organisation to the project, creating it the first time its number is seen."""
+    """Add an organisation (or one of its units) to the project, creating it the first time
+    its number and name are seen."""
     access.require("project.edit")
-    number = normalize_organisationsnummer(organisationsnummer)
-    organisation, created = Organisation.objects.get_or_create(
-        organisationsnummer=number, defaults={"name": name.strip(), "kind": kind}
+    organisation = organisation_find_or_create(
+        organisationsnummer=organisationsnummer, name=name, kind=kind
     )
-    if created:
-        organisation.full_clean()
     if ProjectOrganisation.objects.filter(
         project=access.project, organisation=organisation
     ).exists():
@@ -182,12 +210,9 @@ def project_start(
     the one write that takes no ProjectAccess. Everything after it goes through the pages.
     Without a password the coordinator chooses one through "Glömt lösenord" on the login page
     (the address is vouched for by whoever runs the command)."""
-    number = normalize_organisationsnummer(owner_organisationsnummer)
-    owner, created = Organisation.objects.get_or_create(
-        organisationsnummer=number, defaults={"name": owner_name.strip()}
+    owner = organisation_find_or_create(
+        organisationsnummer=owner_organisationsnummer, name=owner_name
     )
-    if created:
-        owner.full_clean()
     project = Project(
         diarienummer=diarienummer.strip(),
         name=name.strip(),
