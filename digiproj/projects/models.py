@@ -311,7 +311,9 @@ class UnitCost(models.Model):
 
 class Membership(models.Model):
     """A staff role in one project. Participants are not members: their role comes from
-    their participation (participants.Participation) linked to their login."""
+    their participation (participants.Participation) linked to their login. A contact person
+    for several organisations has one row per organisation; nobody has two roles in a project
+    (services.membership_add refuses a second one)."""
 
     Role = Role  # the one Role enum, so Membership.Role.CONTACT keeps reading naturally
     ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
@@ -335,11 +337,22 @@ class Membership(models.Model):
         verbose_name = _("roll i projekt")
         verbose_name_plural = _("roller i projekt")
         constraints = [
+            # One role per person and project, except that a contact person may be it for
+            # several organisations (one row each): the rows together are her scope.
             models.UniqueConstraint(
                 fields=["user", "project"],
+                condition=~Q(role=Role.CONTACT),
                 name="uniq_membership",
                 violation_error_message=_(
                     "Personen har redan en roll i projektet. Ändra den rollen i stället."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "project", "organisation"],
+                condition=Q(role=Role.CONTACT),
+                name="uniq_contact_membership",
+                violation_error_message=_(
+                    "Personen är redan kontaktperson för den organisationen i projektet."
                 ),
             ),
             models.CheckConstraint(

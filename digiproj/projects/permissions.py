@@ -71,7 +71,8 @@ class ProjectAccess:
     project: Project
     role: Role
     user_id: int
-    organisation_id: int | None = None  # set for contacts
+    # A contact's organisations (one or several, sorted); empty for every other role.
+    organisation_ids: tuple[int, ...] = ()
     person_id: int | None = None  # set for participants
 
     def can(self, action: str) -> bool:
@@ -98,22 +99,27 @@ class ProjectAccess:
         return self.role == Role.PARTICIPANT
 
     @property
-    def organisation_scope(self) -> int | None:
-        """The organisation this user's figures are always limited to (a contact's own), or
-        None when they see the whole project and may choose an organisation. For what a page
-        offers and what an order records; selectors filter with the Q helpers below, which
-        also shut out the roles that see no organisation's rows."""
-        return self.organisation_id if self.role == Role.CONTACT else None
+    def organisation_scope(self) -> tuple[int, ...] | None:
+        """The organisations this user's figures are always limited to (a contact's own, one
+        or several), or None when they see the whole project and may choose an organisation.
+        For what a page offers and what an order records; selectors filter with the Q helpers
+        below, which also shut out the roles that see no organisation's rows."""
+        return self.organisation_ids if self.role == Role.CONTACT else None
 
     def as_contact_of(self, organisation_id: int) -> ProjectAccess:
         """This user's access narrowed to one organisation, as its contact person has it
         (a coordinator's report for one organisation)."""
-        return replace(self, role=Role.CONTACT, organisation_id=organisation_id)
+        return replace(self, role=Role.CONTACT, organisation_ids=(organisation_id,))
+
+    def _own_organisations_q(self, field: str) -> Q:
+        if len(self.organisation_ids) == 1:
+            return Q(**{field: self.organisation_ids[0]})
+        return Q(**{f"{field}__in": self.organisation_ids})
 
     def organisation_q(self, path: str = "organisation") -> Q:
         """Filter for rows belonging to an organisation: a contact sees only their own."""
         if self.role == Role.CONTACT:
-            return Q(**{f"{path}_id": self.organisation_id})
+            return self._own_organisations_q(f"{path}_id")
         if self.role in MANAGERS:
             return Q()
         return Q(pk__in=[])
@@ -130,7 +136,7 @@ class ProjectAccess:
         if self.role in MANAGERS:
             return Q()
         if self.role == Role.CONTACT:
-            return Q(**{f"{prefix}organisation_id": self.organisation_id})
+            return self._own_organisations_q(f"{prefix}organisation_id")
         if self.role == Role.PARTICIPANT:
             return Q(**{f"{prefix}person_id": self.person_id})
         return Q(pk__in=[])
@@ -155,18 +161,13 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
     if user.is_superuser:
         access = ProjectAccess(project=project, role=Role.ADMIN, user_id=user.pk)
     else:
-        membership = (
-            Membership.objects.filter(user=user, project=project)
-            .values("role", "organisation_id")
-            .first()
-        )
-        if membership:
-            access = ProjectAccess(
-                project=project,
-                role=Role(membership["role"]),
-                user_id=user.pk,
-                organisation_id=membership["organisation_id"],
+        memberships = list(
+            Membership.objects.filter(user=user, project=project).values_list(
+                "role", "organisation_id"
             )
+        )
+        if memberships:
+            access = _staff_access(project, user.pk, memberships)
         else:
             participation = (
                 apps.get_model("participants", "Participation")
@@ -186,6 +187,21 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
             )
     cache[project.pk] = access
     return access
+
+
+def _staff_access(
+    project: Project, user_id: int, memberships: list[tuple[str, int | None]]
+) -> ProjectAccess:
+    """The access of a staff member's rows: one role, or a contact's rows for several
+    organisations together. Should a person ever hold another role beside contact rows
+    (membership_add refuses it), the other role alone counts, never a mix."""
+    other = sorted(Role(role) for role, _org in memberships if role != Role.CONTACT)
+    if other:
+        return ProjectAccess(project=project, role=other[0], user_id=user_id)
+    organisations = tuple(sorted({org for _role, org in memberships if org is not None}))
+    return ProjectAccess(
+        project=project, role=Role.CONTACT, user_id=user_id, organisation_ids=organisations
+    )
 
 
 def project_get_for_user(user: User, pk: int, *, action: str = "project.view") -> ProjectAccess:

@@ -141,7 +141,8 @@ def membership_add(
     organisation_id: int | None,
 ) -> tuple[Membership, bool]:
     """Give someone a staff role in the project. A new address gets an account without a
-    password, and is mailed a link to choose one. Returns (membership, new user)."""
+    password, and is mailed a link to choose one. A contact person may be added again for
+    another organisation; any other second role is refused. Returns (membership, new user)."""
     access.require("project.edit")
     if (
         organisation_id
@@ -153,6 +154,8 @@ def membership_add(
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
+    if user is not None:
+        _refuse_a_second_role(access=access, user=user, email=email, role=role)
     if user is None:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
@@ -172,11 +175,29 @@ def membership_add(
             membership.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"email": _("%(email)s har redan en roll i projektet.") % {"email": email}}
+            {
+                "organisation": _(
+                    "%(email)s är redan kontaktperson för den organisationen i projektet."
+                )
+                % {"email": email}
+            }
         ) from exc
     # Which project and role; for a new account, the link to choose a password.
     mail.request("staff_welcome", once_per=membership.pk, membership_id=membership.pk)
     return membership, created
+
+
+def _refuse_a_second_role(*, access: ProjectAccess, user: User, email: str, role: str) -> None:
+    roles = set(
+        Membership.objects.filter(user=user, project=access.project).values_list("role", flat=True)
+    )
+    if not roles:
+        return
+    if role == Membership.Role.CONTACT and roles == {Membership.Role.CONTACT}:
+        return  # contact for one more organisation; the same one twice is the constraint's
+    raise ValidationError(
+        {"email": _("%(email)s har redan en roll i projektet.") % {"email": email}}
+    )
 
 
 @transaction.atomic
