@@ -6,7 +6,7 @@ Every view and queryset goes through here. An object outside the user's scope is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -190,7 +190,7 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
 
 
 def _staff_access(
-    project: Project, user_id: int, memberships: list[tuple[str, int | None]]
+    project: Project, user_id: int, memberships: Sequence[tuple[str, int | None]]
 ) -> ProjectAccess:
     """The access of a staff member's rows: one role, or a contact's rows for several
     organisations together. Should a person ever hold another role beside contact rows
