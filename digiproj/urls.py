@@ -17,7 +17,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/worker", health.healthz_worker, name="healthz_worker"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
+    path("projekt/nytt/", project_views.project_create, name="project_create"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
+    path("p/<int:project_id>/kopiera/", project_views.project_copy, name="project_copy"),
+    path("p/<int:project_id>/arkivera/", project_views.project_archive, name="project_archive"),
     path(
         "p/<int:project_id>/installningar/", project_views.project_settings, name="project_settings"
     ),

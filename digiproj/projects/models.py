@@ -234,12 +234,24 @@ class Project(models.Model):
             errors["end_date"] = _("Slutdatum kan inte ligga före startdatum.")
         if self.esf_support and self.total_budget and self.esf_support > self.total_budget:
             errors["esf_support"] = _("ESF-stödet kan inte vara större än budgeten.")
+        elif self._support_above_rate():
+            # The support is the rate's share of the eligible costs at most; one krona is
+            # left for rounding in the decision.
+            errors["eu_cofinancing_rate"] = _(
+                "ESF-stödet är %(share)s %% av budgeten, mer än medfinansieringsgraden "
+                "%(rate)s %%. Kontrollera beloppen och graden i beslutet."
+            ) % {"share": self.esf_support_share, "rate": self.eu_cofinancing_rate}
         for phase in ("analysis", "implementation", "closing"):
             start, end = getattr(self, f"{phase}_start"), getattr(self, f"{phase}_end")
             if start and end and end < start:
                 errors[f"{phase}_end"] = _("Fasen kan inte sluta innan den börjar.")
         if errors:
             raise ValidationError(errors)
+
+    def _support_above_rate(self) -> bool:
+        if not (self.esf_support and self.total_budget) or self.eu_cofinancing_rate is None:
+            return False
+        return bool(self.esf_support > self.total_budget * self.eu_cofinancing_rate / 100 + 1)
 
     @property
     def is_esf_plus(self) -> bool:

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Project, Role
 
@@ -35,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "project.view": frozenset(Role),
     "project.dashboard": frozenset(STAFF | {Role.TEACHER}),
     "project.edit": frozenset(MANAGERS),
+    # A new project from this one's settings and organisations (the copier coordinates it).
+    "project.copy": frozenset(MANAGERS),
+    "project.archive": frozenset(MANAGERS),
     # The retention page: what goes after retain_until and what went (counts only).
     "project.retention": frozenset(MANAGERS),
     "participants.view": frozenset(STAFF),
@@ -64,6 +68,66 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+# What an archived project still allows: it is read, reported on and audited until its
+# retain_until, but nothing in it changes any more. Erasure stays possible: a person's right to
+# it does not end with the project. Copying makes a new project and leaves this one as it is.
+READABLE_WHEN_ARCHIVED = frozenset(
+    {
+        "project.view",
+        "project.dashboard",
+        "project.retention",
+        "project.copy",
+        "participants.view",
+        "participants.reveal_personnummer",
+        "participants.erase",
+        "participants.history",
+        "surveys.view",
+        "surveys.results",
+        "surveys.export",
+        "activities.view",
+        "hours.view",
+        "reports.view",
+        "reports.full_personnummer",
+        "reports.scb",
+        "goals.view",
+    }
+)
+
+
+class ProjectArchived(PermissionDenied):
+    """A change asked of an archived project: a 403 whose page says why."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Projektet är arkiverat och kan inte ändras längre. Uppgifterna och "
+                "rapporterna går fortfarande att läsa."
+            )
+        )
+
+
+def may_create_projects(user: User) -> bool:
+    """Only a platform admin starts a project from a grant decision: before it exists there is
+    no project role that could vouch for one. (A coordinator starts one by copying their own,
+    the "project.copy" action.)"""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def platform_admin_required(
+    view: Callable[..., Response],
+) -> Callable[..., Response]:
+    """Decorate a view only a platform admin may use: login first, then 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> Response:
+        if not may_create_projects(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class ProjectAccess:
     """What one user may do in one project, worked out once per request."""
@@ -76,11 +140,16 @@ class ProjectAccess:
     person_id: int | None = None  # set for participants
 
     def can(self, action: str) -> bool:
+        if self.project.archived and action not in READABLE_WHEN_ARCHIVED:
+            return False
         return self.role in PERMISSIONS[action]
 
     def require(self, action: str) -> None:
-        if not self.can(action):
-            raise PermissionDenied
+        if self.can(action):
+            return
+        if self.project.archived and self.role in PERMISSIONS[action]:
+            raise ProjectArchived
+        raise PermissionDenied
 
     @property
     def is_coordinator(self) -> bool:

@@ -1,4 +1,5 @@
-"""Writes of the core: a coordinator's project settings, its organisations and its team."""
+"""Writes of the core: projects from their grant decisions (new, copied, archived), a
+coordinator's project settings, its organisations and its team."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from digiproj.accounts.models import User
 from digiproj.mail import services as mail
 
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
-from .permissions import ProjectAccess
+from .permissions import ProjectAccess, may_create_projects, project_access
 from .validators import normalize_organisationsnummer
 
 PROJECT_SETTINGS_FIELDS = [
@@ -262,3 +263,137 @@ def project_start(
         user.set_unusable_password()
     user.save()
     return Membership.objects.create(user=user, project=project, role=Membership.Role.COORDINATOR)
+
+
+# What a new project takes from the one it is copied from: how the project is run, not what
+# its own grant decision says (number, name, dates, phases, money, planned participants and
+# retention come from the new decision) and nothing about people.
+COPIED_SETTINGS = [
+    "owner",
+    "region",
+    "programme_period",
+    "programme_area",
+    "specific_objective",
+    "intervention_code",
+    "eu_cofinancing_rate",
+    "cofinancing_method",
+    "unit_cost_year",
+    "annual_hours_basis",
+    "eligible_hours_per_year",
+    "hour_rounding",
+    "mfa_required",
+    "survey_anonymity_threshold",
+]
+
+
+def _as_owner_error(error: ValidationError) -> ValidationError:
+    """An owner organisation's error on the project form's owner fields."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError({"owner_organisationsnummer": error.messages})
+    names = {"name": "owner_name", "organisationsnummer": "owner_organisationsnummer"}
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in error.error_dict.items()}
+    )
+
+
+def _project_save(project: Project) -> Project:
+    project.full_clean()
+    project.save()
+    ProjectOrganisation.objects.create(
+        project=project, organisation=project.owner, role=ProjectOrganisation.Role.OWNER
+    )
+    return project
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user: User,
+    fields: dict[str, Any],
+    owner_organisationsnummer: str,
+    owner_name: str,
+    owner_kind: str,
+    coordinator_email: str = "",
+    coordinator_first_name: str = "",
+    coordinator_last_name: str = "",
+) -> Project:
+    """A project from its grant decision, by a platform admin. The owner organisation takes
+    part from the start; a first coordinator named here is mailed by membership_add."""
+    if not may_create_projects(user):
+        raise PermissionDenied
+    try:
+        owner = organisation_find_or_create(
+            organisationsnummer=owner_organisationsnummer, name=owner_name, kind=owner_kind
+        )
+    except ValidationError as error:
+        raise _as_owner_error(error) from error
+    project = _project_save(Project(**fields, owner=owner))
+    if coordinator_email:
+        access = project_access(user, project)
+        assert access is not None  # a platform admin reaches every project
+        _coordinator_add(
+            access,
+            email=coordinator_email,
+            first_name=coordinator_first_name,
+            last_name=coordinator_last_name,
+        )
+    return project
+
+
+def _coordinator_add(access: ProjectAccess, *, email: str, first_name: str, last_name: str) -> None:
+    try:
+        membership_add(
+            access=access,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=Membership.Role.COORDINATOR,
+            organisation_id=None,
+        )
+    except ValidationError as error:
+        raise ValidationError({"coordinator_email": error.messages}) from error
+
+
+@transaction.atomic
+def project_copy(
+    *, access: ProjectAccess, user: User, fields: dict[str, Any], copy_team: bool
+) -> Project:
+    """A new project (its own diarienummer, dates and money from its new decision) with the
+    settings, unit costs and organisations of `access.project`, coordinated by the copier.
+    With `copy_team`, the others of the team get the same roles again (and the mail that
+    says so). Participants, activities and surveys stay with the old project."""
+    access.require("project.copy")
+    source = access.project
+    copied = {name: getattr(source, name) for name in COPIED_SETTINGS}
+    project = _project_save(Project(**copied, **fields))
+    for link in source.project_organisations.exclude(organisation=source.owner):
+        ProjectOrganisation.objects.create(
+            project=project, organisation_id=link.organisation_id, role=link.role
+        )
+    years = range(project.start_date.year, project.end_date.year + 1)
+    for cost in source.unit_costs.filter(year__in=years):
+        UnitCost.objects.create(project=project, year=cost.year, sek_per_hour=cost.sek_per_hour)
+    # The copier asked for the project, so no mail tells them of their own role in it.
+    Membership.objects.create(user=user, project=project, role=Membership.Role.COORDINATOR)
+    if copy_team:
+        new_access = project_access(user, project)
+        assert new_access is not None
+        team = source.memberships.exclude(user=user).select_related("user")
+        for membership in team.order_by("pk"):
+            membership_add(
+                access=new_access,
+                email=membership.user.email,
+                first_name=membership.user.first_name,
+                last_name=membership.user.last_name,
+                role=membership.role,
+                organisation_id=membership.organisation_id,
+            )
+    return project
+
+
+@transaction.atomic
+def project_archive(*, access: ProjectAccess) -> None:
+    """Make the project read-only (permissions.READABLE_WHEN_ARCHIVED): it is listed apart,
+    nothing in it changes, its data and reports stay readable until retain_until."""
+    access.require("project.archive")
+    Project.objects.filter(pk=access.project.pk).update(archived=True)

@@ -1,4 +1,5 @@
-"""A coordinator's project settings, organisations and team."""
+"""Projects from their grant decisions (new, copied, archived); a coordinator's project
+settings, organisations and team."""
 
 from __future__ import annotations
 
@@ -13,10 +14,84 @@ from django.views.decorators.http import require_POST
 from digiproj import retention
 from digiproj.confirm import confirmation_required
 from digiproj.forms import apply_validation_error
+from digiproj.http import AuthenticatedHttpRequest
 
 from . import forms, selectors, services
 from .models import Membership, ProjectOrganisation, UnitCost
-from .permissions import ProjectAccess, project_permission_required
+from .permissions import ProjectAccess, platform_admin_required, project_permission_required
+
+
+@platform_admin_required
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new project from its grant decision, with its owner and first coordinator."""
+    form = forms.ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                user=request.user, fields=form.project_fields(), **form.owner_and_coordinator()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Projektet %(name)s är skapat.") % {"name": project.name})
+            return redirect("project_organisations", project_id=project.pk)
+    status = 400 if form.errors else 200
+    return render(request, "projects/project_create.html", {"form": form}, status=status)
+
+
+@project_permission_required("project.copy")
+def project_copy(request: AuthenticatedHttpRequest, access: ProjectAccess) -> HttpResponse:
+    """A new project with this one's settings, unit costs and organisations."""
+    draft = selectors.project_copy_draft(access=access)
+    form = forms.ProjectCopyForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_copy(
+                access=access,
+                user=request.user,
+                fields=form.project_fields(),
+                copy_team=form.cleaned_data["copy_team"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Projektet %(name)s är skapat.") % {"name": project.name})
+            return redirect("project_settings", project_id=project.pk)
+    context = {"access": access, "project": access.project, "form": form}
+    return render(
+        request, "projects/project_copy.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@project_permission_required("project.archive")
+def project_archive(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    page = _archive_confirmation(request, access)
+    if page is not None:
+        return page
+    services.project_archive(access=access)
+    messages.success(request, _("Projektet är arkiverat."))
+    return redirect("project_dashboard", project_id=access.project.pk)
+
+
+def _archive_confirmation(request: HttpRequest, access: ProjectAccess) -> HttpResponse | None:
+    return confirmation_required(
+        request,
+        title=_("Arkivera %(name)s?") % {"name": access.project.name},
+        consequences=[
+            _(
+                "Ingenting i projektet kan ändras efteråt: deltagare, aktiviteter, närvaro, "
+                "enkäter, mål och inställningar blir skrivskyddade."
+            ),
+            _(
+                "Uppgifterna och rapporterna går att läsa till gallringen, och projektet visas "
+                "under Arkiverade projekt på startsidan."
+            ),
+        ],
+        confirm_label=_("Arkivera projektet"),
+        cancel_url=reverse("project_settings", args=[access.project.pk]),
+        context={"project": access.project, "access": access},
+    )
 
 
 @project_permission_required("project.edit")

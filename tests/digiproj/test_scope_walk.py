@@ -56,6 +56,8 @@ YEAR, MONTH = 2024, 5
 # object but the project map to None. A route missing here fails `test_every_route_is_known`.
 PROJECT_ROUTES: dict[str, str | None] = {
     "project_dashboard": None,
+    "project_copy": None,
+    "project_archive": None,
     "project_settings": None,
     "project_unit_cost": None,
     "project_organisations": None,
@@ -168,6 +170,7 @@ PROJECT_ROUTES: dict[str, str | None] = {
 # framework's own (login, MFA, language). They are walked as each user for 500s and leaks.
 OWN_ROUTES = {
     "home",
+    "project_create",
     "my_activities",
     "selfservice:my_data",
     "selfservice:my_consent",
