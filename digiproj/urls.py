@@ -34,6 +34,26 @@ urlpatterns = [
         project_views.project_organisations,
         name="project_organisations",
     ),
+    path(
+        "p/<int:project_id>/organisationer/lista/",
+        project_views.project_organisations_list,
+        name="project_organisations_list",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/lista/spara/",
+        project_views.project_organisations_list_save,
+        name="project_organisations_list_save",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/<int:pk>/andra/",
+        project_views.project_organisation_edit,
+        name="project_organisation_edit",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/<int:pk>/ta-bort/",
+        project_views.project_organisation_remove,
+        name="project_organisation_remove",
+    ),
     path("p/<int:project_id>/team/", project_views.project_team, name="project_team"),
     path("p/<int:project_id>/gallring/", project_views.project_retention, name="project_retention"),
     path(

@@ -237,3 +237,34 @@ class ProjectCopyForm(_DecisionForm):
         model = Project
         fields = COPY_FIELDS
         widgets = _date_widgets(COPY_FIELDS)
+
+
+class OrganisationListForm(forms.Form):
+    """A list of organisations, pasted or as a file (organisation_lists reads either)."""
+
+    text = forms.CharField(
+        label=_("Klistra in listan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "En organisation per rad: organisationsnummer; namn; typ; roll. Rader kopierade "
+            "från Excel går också bra. Tom typ blir kommun, tom roll deltagande arbetsgivare."
+        ),
+    )
+    file = forms.FileField(
+        label=_("eller ladda upp en fil"),
+        required=False,
+        help_text=_("Excel (.xlsx) eller CSV med samma fyra kolumner, högst 2 MB."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("text", "").strip() and not data.get("file"):
+            raise forms.ValidationError(_("Klistra in en lista eller välj en fil."))
+        return data
+
+
+class ProjectOrganisationEditForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(label=_("Typ"), choices=Organisation.Kind.choices)
+    role = forms.ChoiceField(label=_("Roll i projektet"), choices=ProjectOrganisation.Role.choices)

@@ -293,6 +293,10 @@ class ProjectOrganisation(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_role_display()}"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
 
 class UnitCost(models.Model):
     """The funder's unit cost (schablon) for salary group 1, per year of the call."""

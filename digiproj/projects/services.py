@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from digiproj.accounts.models import User
 from digiproj.mail import services as mail
 
+from . import organisation_lists
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess, may_create_projects, project_access
 from .validators import normalize_organisationsnummer
@@ -129,6 +131,94 @@ def project_organisation_add(
     link.full_clean()
     link.save()
     return link
+
+
+@transaction.atomic
+def project_organisations_add_list(
+    *, access: ProjectAccess, lines: list[tuple[int, list[str]]]
+) -> list[ProjectOrganisation]:
+    """Add a checked list of organisations to the project: every row, or none when any row
+    is wrong (the list is checked again here, on the rows as they are saved)."""
+    access.require("project.edit")
+    rows = organisation_lists.check(access.project, lines)
+    wrong = [row for row in rows if row.errors]
+    if wrong:
+        raise ValidationError(
+            _("%(count)s rader behöver rättas. Ingenting har sparats.") % {"count": len(wrong)}
+        )
+    return [
+        project_organisation_add(
+            access=access,
+            organisationsnummer=row.organisationsnummer,
+            name=row.name,
+            kind=row.kind,
+            role=row.role,
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def project_organisation_update(
+    *, access: ProjectAccess, link: ProjectOrganisation, name: str, kind: str, role: str
+) -> ProjectOrganisation:
+    """Change an organisation's role in the project, and its name and kind while no other
+    project has it (they are the organisation's own, shared by every project it is in)."""
+    access.require("project.edit")
+    if link.project_id != access.project.pk:
+        raise Http404
+    owner = ProjectOrganisation.Role.OWNER
+    if role != link.role and owner in (role, link.role):
+        raise ValidationError({"role": _("Projektägaren ändras av plattformens administratör.")})
+    organisation = link.organisation
+    if (name.strip(), kind) != (organisation.name, organisation.kind):
+        if organisation_shared(link):
+            raise ValidationError(
+                _(
+                    "Organisationen deltar i fler projekt, så namn och typ ändras av "
+                    "plattformens administratör."
+                )
+            )
+        organisation.name, organisation.kind = name.strip(), kind
+        organisation.full_clean()
+        organisation.save()
+    link.role = role
+    link.full_clean()
+    link.save()
+    return link
+
+
+def organisation_shared(link: ProjectOrganisation) -> bool:
+    return link.organisation.project_organisations.exclude(project_id=link.project_id).exists()
+
+
+@transaction.atomic
+def project_organisation_remove(*, access: ProjectAccess, link: ProjectOrganisation) -> None:
+    """Take an organisation out of the project; refused, with the reason, while participants
+    or contact persons of the project belong to it."""
+    access.require("project.edit")
+    if link.project_id != access.project.pk:
+        raise Http404
+    if link.role == ProjectOrganisation.Role.OWNER:
+        raise ValidationError(_("Projektägaren kan inte tas bort ur projektet."))
+    name = link.organisation.name
+    people = access.project.participations.filter(organisation_id=link.organisation_id).count()
+    if people:
+        raise ValidationError(
+            ngettext(
+                "%(name)s kan inte tas bort: %(count)s deltagare i projektet hör till den.",
+                "%(name)s kan inte tas bort: %(count)s deltagare i projektet hör till den.",
+                people,
+            )
+            % {"name": name, "count": people}
+        )
+    contacts = access.project.memberships.filter(organisation_id=link.organisation_id).count()
+    if contacts:
+        raise ValidationError(
+            _("%(name)s kan inte tas bort: ta först bort dess kontaktpersoner i projektteamet.")
+            % {"name": name}
+        )
+    link.delete()
 
 
 @transaction.atomic

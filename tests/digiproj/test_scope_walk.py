@@ -61,6 +61,10 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "project_settings": None,
     "project_unit_cost": None,
     "project_organisations": None,
+    "project_organisations_list": None,
+    "project_organisations_list_save": None,
+    "project_organisation_edit": "project_organisation",
+    "project_organisation_remove": "project_organisation",
     "project_team": None,
     "project_retention": None,
     "project_team_remove": "membership",
@@ -295,6 +299,7 @@ def _objects_for(side: Side, participations: list) -> None:
         question=question,
         round=round_,
         membership=Membership.objects.get(user=side.users["teacher"], project=project),
+        project_organisation=ProjectOrganisation.objects.filter(project=project).first(),
         reglink=RegistrationLink.objects.create(
             project=project, created_by=coordinator, slug=f"lank-{project.pk}"
         ),
