@@ -160,7 +160,7 @@ def seed_organisations() -> dict[str, Organisation]:
     orgs = {}
     for name, (number, kind) in ORGANISATIONS.items():
         orgs[name], _ = Organisation.objects.get_or_create(
-            organisationsnummer=number, defaults={"name": name, "kind": kind}
+            organisationsnummer=number, name=name, defaults={"kind": kind}
         )
     return orgs
 

@@ -17,7 +17,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/worker", health.healthz_worker, name="healthz_worker"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
+    path("projekt/nytt/", project_views.project_create, name="project_create"),
     path("p/<int:project_id>/", views.project_dashboard, name="project_dashboard"),
+    path("p/<int:project_id>/kopiera/", project_views.project_copy, name="project_copy"),
+    path("p/<int:project_id>/arkivera/", project_views.project_archive, name="project_archive"),
     path(
         "p/<int:project_id>/installningar/", project_views.project_settings, name="project_settings"
     ),
@@ -30,6 +33,26 @@ urlpatterns = [
         "p/<int:project_id>/organisationer/",
         project_views.project_organisations,
         name="project_organisations",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/lista/",
+        project_views.project_organisations_list,
+        name="project_organisations_list",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/lista/spara/",
+        project_views.project_organisations_list_save,
+        name="project_organisations_list_save",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/<int:pk>/andra/",
+        project_views.project_organisation_edit,
+        name="project_organisation_edit",
+    ),
+    path(
+        "p/<int:project_id>/organisationer/<int:pk>/ta-bort/",
+        project_views.project_organisation_remove,
+        name="project_organisation_remove",
     ),
     path("p/<int:project_id>/team/", project_views.project_team, name="project_team"),
     path("p/<int:project_id>/gallring/", project_views.project_retention, name="project_retention"),

@@ -18,7 +18,11 @@ from activities.selectors import sessions as activity_sessions
 from digiproj.dates import local_midnight, month_start
 from digiproj.http import AuthenticatedHttpRequest
 from digiproj.projects import selectors as project_selectors
-from digiproj.projects.permissions import ProjectAccess, project_permission_required
+from digiproj.projects.permissions import (
+    ProjectAccess,
+    may_create_projects,
+    project_permission_required,
+)
 from participants import selectors as participant_selectors
 from reporting import selectors as report_selectors
 from surveys import selectors as survey_selectors
@@ -29,7 +33,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff_projects = project_selectors.staff_projects_for_user(user=request.user)
     user_id = request.user.pk
     participations = list(participant_selectors.participations_for_user(user_id=user_id))
-    context: dict[str, Any] = {"staff_projects": staff_projects, "participations": participations}
+    context: dict[str, Any] = {
+        "staff_projects": staff_projects,
+        "archived_projects": project_selectors.archived_projects_for_user(user=request.user),
+        "may_create_projects": may_create_projects(request.user),
+        "participations": participations,
+    }
     if participations:  # the participant's to-do: what to answer, sign and attend
         context["to_answer"] = list(survey_selectors.invitations_to_answer(user_id=user_id))
         context.update(

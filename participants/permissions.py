@@ -37,13 +37,15 @@ def participant_import_get_for_user(access: ProjectAccess, pk: int) -> Participa
 
 def import_organisation_for(access: ProjectAccess) -> Organisation | None:
     """A contact imports only into their own organisation; a coordinator into any of the
-    project's organisations (named per row)."""
+    project's organisations (named per row). A contact for several organisations imports
+    into the first of them by name: the import names no organisation per row for a contact,
+    and never one outside her scope."""
     if access.is_coordinator:
         return None
     # Besides coordinators only contacts import, and a contact always has an organisation
     # (the constraint contact_has_organisation).
-    assert access.organisation_id is not None
-    return Organisation.objects.get(pk=access.organisation_id)
+    assert access.organisation_ids
+    return Organisation.objects.filter(pk__in=access.organisation_ids).order_by("name").first()
 
 
 def correction_get(participation: Participation, pk: int) -> CorrectionRequest:

@@ -43,9 +43,15 @@ class PeriodForm(forms.Form):
         project = access.project
         self.fields["period_start"].initial = project.start_date
         self.fields["period_end"].initial = project.end_date
-        if access.is_contact:
+        scope = access.organisation_scope
+        if scope is not None and len(scope) == 1:
             # A contact's figures are their organisation's; no choice to offer.
             del self.fields["organisation"]
+        elif scope is not None:
+            # A contact for several organisations: all of them, or one.
+            form_field(
+                self, "organisation", forms.ModelChoiceField
+            ).queryset = Organisation.objects.filter(pk__in=scope).order_by("name")
         else:
             form_field(
                 self, "organisation", forms.ModelChoiceField

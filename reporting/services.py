@@ -54,9 +54,13 @@ def report_run_create(
         )
     if file_format not in ReportFormat.values:
         raise ValidationError({"file_format": _("Välj Excel eller CSV.")})
-    if access.organisation_scope is not None:
-        # A contact's reports always cover their own organisation only.
-        organisation_id = access.organisation_scope
+    scope = access.organisation_scope
+    if scope is not None:
+        # A contact's reports always cover one of their own organisations.
+        if organisation_id not in scope:
+            if len(scope) != 1:
+                raise ValidationError({"organisation": _("Välj en av dina organisationer.")})
+            organisation_id = scope[0]
     elif (
         organisation_id
         and not ProjectOrganisation.objects.filter(

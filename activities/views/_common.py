@@ -32,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def organisations_for(access: ProjectAccess) -> QuerySet[Organisation]:
     """The organisations a page offers to choose from: a contact only their own."""
     if access.organisation_scope is not None:
-        return Organisation.objects.filter(pk=access.organisation_scope)
+        return Organisation.objects.filter(pk__in=access.organisation_scope).order_by("name")
     return (
         Organisation.objects.filter(
             Q(project_organisations__project=access.project)

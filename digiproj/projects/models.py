@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_organisationsnummer
@@ -36,6 +37,11 @@ STAFF_ROLES = (Role.COORDINATOR, Role.CONTACT, Role.TEACHER)
 
 
 class Organisation(models.Model):
+    """An employer or partner, or one unit of one (a kommun's Komvux and its Lärcentrum take
+    part apart but share the kommun's organisationsnummer). So the number alone is not unique:
+    number and name together are. Reports that name an employer to the funder (the SCB file)
+    use the number, which every unit carries."""
+
     class Kind(models.TextChoices):
         KOMMUN = "kommun", _("Kommun")
         REGION = "region", _("Region")
@@ -46,7 +52,7 @@ class Organisation(models.Model):
     organisationsnummer = models.CharField(
         _("organisationsnummer"),
         max_length=11,
-        unique=True,
+        db_index=True,
         validators=[validate_organisationsnummer],
         help_text=_("Tio siffror, till exempel 212000-2742."),
     )
@@ -56,6 +62,16 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                F("organisationsnummer"),
+                Lower("name"),
+                name="uniq_organisation_unit",
+                violation_error_message=_(
+                    "Det finns redan en organisation med det organisationsnumret och namnet."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -218,12 +234,24 @@ class Project(models.Model):
             errors["end_date"] = _("Slutdatum kan inte ligga före startdatum.")
         if self.esf_support and self.total_budget and self.esf_support > self.total_budget:
             errors["esf_support"] = _("ESF-stödet kan inte vara större än budgeten.")
+        elif self._support_above_rate():
+            # The support is the rate's share of the eligible costs at most; one krona is
+            # left for rounding in the decision.
+            errors["eu_cofinancing_rate"] = _(
+                "ESF-stödet är %(share)s %% av budgeten, mer än medfinansieringsgraden "
+                "%(rate)s %%. Kontrollera beloppen och graden i beslutet."
+            ) % {"share": self.esf_support_share, "rate": self.eu_cofinancing_rate}
         for phase in ("analysis", "implementation", "closing"):
             start, end = getattr(self, f"{phase}_start"), getattr(self, f"{phase}_end")
             if start and end and end < start:
                 errors[f"{phase}_end"] = _("Fasen kan inte sluta innan den börjar.")
         if errors:
             raise ValidationError(errors)
+
+    def _support_above_rate(self) -> bool:
+        if not (self.esf_support and self.total_budget) or self.eu_cofinancing_rate is None:
+            return False
+        return bool(self.esf_support > self.total_budget * self.eu_cofinancing_rate / 100 + 1)
 
     @property
     def is_esf_plus(self) -> bool:
@@ -265,6 +293,10 @@ class ProjectOrganisation(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_role_display()}"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
 
 class UnitCost(models.Model):
     """The funder's unit cost (schablon) for salary group 1, per year of the call."""
@@ -295,7 +327,9 @@ class UnitCost(models.Model):
 
 class Membership(models.Model):
     """A staff role in one project. Participants are not members: their role comes from
-    their participation (participants.Participation) linked to their login."""
+    their participation (participants.Participation) linked to their login. A contact person
+    for several organisations has one row per organisation; nobody has two roles in a project
+    (services.membership_add refuses a second one)."""
 
     Role = Role  # the one Role enum, so Membership.Role.CONTACT keeps reading naturally
     ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
@@ -319,11 +353,22 @@ class Membership(models.Model):
         verbose_name = _("roll i projekt")
         verbose_name_plural = _("roller i projekt")
         constraints = [
+            # One role per person and project, except that a contact person may be it for
+            # several organisations (one row each): the rows together are her scope.
             models.UniqueConstraint(
                 fields=["user", "project"],
+                condition=~Q(role=Role.CONTACT),
                 name="uniq_membership",
                 violation_error_message=_(
                     "Personen har redan en roll i projektet. Ändra den rollen i stället."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "project", "organisation"],
+                condition=Q(role=Role.CONTACT),
+                name="uniq_contact_membership",
+                violation_error_message=_(
+                    "Personen är redan kontaktperson för den organisationen i projektet."
                 ),
             ),
             models.CheckConstraint(

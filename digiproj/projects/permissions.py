@@ -6,7 +6,7 @@ Every view and queryset goes through here. An object outside the user's scope is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Project, Role
 
@@ -35,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "project.view": frozenset(Role),
     "project.dashboard": frozenset(STAFF | {Role.TEACHER}),
     "project.edit": frozenset(MANAGERS),
+    # A new project from this one's settings and organisations (the copier coordinates it).
+    "project.copy": frozenset(MANAGERS),
+    "project.archive": frozenset(MANAGERS),
     # The retention page: what goes after retain_until and what went (counts only).
     "project.retention": frozenset(MANAGERS),
     "participants.view": frozenset(STAFF),
@@ -64,6 +68,66 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+# What an archived project still allows: it is read, reported on and audited until its
+# retain_until, but nothing in it changes any more. Erasure stays possible: a person's right to
+# it does not end with the project. Copying makes a new project and leaves this one as it is.
+READABLE_WHEN_ARCHIVED = frozenset(
+    {
+        "project.view",
+        "project.dashboard",
+        "project.retention",
+        "project.copy",
+        "participants.view",
+        "participants.reveal_personnummer",
+        "participants.erase",
+        "participants.history",
+        "surveys.view",
+        "surveys.results",
+        "surveys.export",
+        "activities.view",
+        "hours.view",
+        "reports.view",
+        "reports.full_personnummer",
+        "reports.scb",
+        "goals.view",
+    }
+)
+
+
+class ProjectArchived(PermissionDenied):
+    """A change asked of an archived project: a 403 whose page says why."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Projektet är arkiverat och kan inte ändras längre. Uppgifterna och "
+                "rapporterna går fortfarande att läsa."
+            )
+        )
+
+
+def may_create_projects(user: User) -> bool:
+    """Only a platform admin starts a project from a grant decision: before it exists there is
+    no project role that could vouch for one. (A coordinator starts one by copying their own,
+    the "project.copy" action.)"""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def platform_admin_required(
+    view: Callable[..., Response],
+) -> Callable[..., Response]:
+    """Decorate a view only a platform admin may use: login first, then 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> Response:
+        if not may_create_projects(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class ProjectAccess:
     """What one user may do in one project, worked out once per request."""
@@ -71,15 +135,21 @@ class ProjectAccess:
     project: Project
     role: Role
     user_id: int
-    organisation_id: int | None = None  # set for contacts
+    # A contact's organisations (one or several, sorted); empty for every other role.
+    organisation_ids: tuple[int, ...] = ()
     person_id: int | None = None  # set for participants
 
     def can(self, action: str) -> bool:
+        if self.project.archived and action not in READABLE_WHEN_ARCHIVED:
+            return False
         return self.role in PERMISSIONS[action]
 
     def require(self, action: str) -> None:
-        if not self.can(action):
-            raise PermissionDenied
+        if self.can(action):
+            return
+        if self.project.archived and self.role in PERMISSIONS[action]:
+            raise ProjectArchived
+        raise PermissionDenied
 
     @property
     def is_coordinator(self) -> bool:
@@ -98,22 +168,27 @@ class ProjectAccess:
         return self.role == Role.PARTICIPANT
 
     @property
-    def organisation_scope(self) -> int | None:
-        """The organisation this user's figures are always limited to (a contact's own), or
-        None when they see the whole project and may choose an organisation. For what a page
-        offers and what an order records; selectors filter with the Q helpers below, which
-        also shut out the roles that see no organisation's rows."""
-        return self.organisation_id if self.role == Role.CONTACT else None
+    def organisation_scope(self) -> tuple[int, ...] | None:
+        """The organisations this user's figures are always limited to (a contact's own, one
+        or several), or None when they see the whole project and may choose an organisation.
+        For what a page offers and what an order records; selectors filter with the Q helpers
+        below, which also shut out the roles that see no organisation's rows."""
+        return self.organisation_ids if self.role == Role.CONTACT else None
 
     def as_contact_of(self, organisation_id: int) -> ProjectAccess:
         """This user's access narrowed to one organisation, as its contact person has it
         (a coordinator's report for one organisation)."""
-        return replace(self, role=Role.CONTACT, organisation_id=organisation_id)
+        return replace(self, role=Role.CONTACT, organisation_ids=(organisation_id,))
+
+    def _own_organisations_q(self, field: str) -> Q:
+        if len(self.organisation_ids) == 1:
+            return Q(**{field: self.organisation_ids[0]})
+        return Q(**{f"{field}__in": self.organisation_ids})
 
     def organisation_q(self, path: str = "organisation") -> Q:
         """Filter for rows belonging to an organisation: a contact sees only their own."""
         if self.role == Role.CONTACT:
-            return Q(**{f"{path}_id": self.organisation_id})
+            return self._own_organisations_q(f"{path}_id")
         if self.role in MANAGERS:
             return Q()
         return Q(pk__in=[])
@@ -130,7 +205,7 @@ class ProjectAccess:
         if self.role in MANAGERS:
             return Q()
         if self.role == Role.CONTACT:
-            return Q(**{f"{prefix}organisation_id": self.organisation_id})
+            return self._own_organisations_q(f"{prefix}organisation_id")
         if self.role == Role.PARTICIPANT:
             return Q(**{f"{prefix}person_id": self.person_id})
         return Q(pk__in=[])
@@ -155,18 +230,13 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
     if user.is_superuser:
         access = ProjectAccess(project=project, role=Role.ADMIN, user_id=user.pk)
     else:
-        membership = (
-            Membership.objects.filter(user=user, project=project)
-            .values("role", "organisation_id")
-            .first()
-        )
-        if membership:
-            access = ProjectAccess(
-                project=project,
-                role=Role(membership["role"]),
-                user_id=user.pk,
-                organisation_id=membership["organisation_id"],
+        memberships = list(
+            Membership.objects.filter(user=user, project=project).values_list(
+                "role", "organisation_id"
             )
+        )
+        if memberships:
+            access = _staff_access(project, user.pk, memberships)
         else:
             participation = (
                 apps.get_model("participants", "Participation")
@@ -186,6 +256,21 @@ def project_access(user: User, project: Project) -> ProjectAccess | None:
             )
     cache[project.pk] = access
     return access
+
+
+def _staff_access(
+    project: Project, user_id: int, memberships: Sequence[tuple[str, int | None]]
+) -> ProjectAccess:
+    """The access of a staff member's rows: one role, or a contact's rows for several
+    organisations together. Should a person ever hold another role beside contact rows
+    (membership_add refuses it), the other role alone counts, never a mix."""
+    other = sorted(Role(role) for role, _org in memberships if role != Role.CONTACT)
+    if other:
+        return ProjectAccess(project=project, role=other[0], user_id=user_id)
+    organisations = tuple(sorted({org for _role, org in memberships if org is not None}))
+    return ProjectAccess(
+        project=project, role=Role.CONTACT, user_id=user_id, organisation_ids=organisations
+    )
 
 
 def project_get_for_user(user: User, pk: int, *, action: str = "project.view") -> ProjectAccess:

@@ -74,7 +74,7 @@ def test_anonymous_has_no_access(world):
 
 def test_contact_access_is_scoped_to_their_organisation(world):
     access = project_access(world["contact"], world["project"])
-    assert access.organisation_id == world["contact_org"].pk
+    assert access.organisation_ids == (world["contact_org"].pk,)
 
 
 def test_participant_access_carries_their_person(world):

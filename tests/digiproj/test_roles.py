@@ -133,13 +133,15 @@ def test_memberships_offer_only_the_staff_roles():
     [
         (Role.ADMIN, False, False, False, None),
         (Role.COORDINATOR, False, False, False, None),
-        (Role.CONTACT, True, False, False, 7),
+        (Role.CONTACT, True, False, False, (7,)),
         (Role.TEACHER, False, True, False, None),
         (Role.PARTICIPANT, False, False, True, None),
     ],
 )
 def test_access_answers_the_role_questions(role, contact, teacher, participant, scope):
-    access = ProjectAccess(project=ProjectFactory.build(), role=role, user_id=1, organisation_id=7)
+    access = ProjectAccess(
+        project=ProjectFactory.build(), role=role, user_id=1, organisation_ids=(7,)
+    )
     assert (access.is_contact, access.is_teacher, access.is_participant) == (
         contact,
         teacher,
@@ -154,6 +156,6 @@ def test_as_contact_of_narrows_a_coordinator_to_one_organisation():
     coordinator = ProjectAccess(project=ProjectFactory(), role=Role.COORDINATOR, user_id=1)
     narrowed = coordinator.as_contact_of(org.pk)
     assert narrowed.is_contact
-    assert narrowed.organisation_scope == org.pk
+    assert narrowed.organisation_scope == (org.pk,)
     assert narrowed.organisation_q() == models.Q(organisation_id=org.pk)
     assert coordinator.organisation_scope is None  # the original is untouched

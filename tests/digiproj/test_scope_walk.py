@@ -56,9 +56,15 @@ YEAR, MONTH = 2024, 5
 # object but the project map to None. A route missing here fails `test_every_route_is_known`.
 PROJECT_ROUTES: dict[str, str | None] = {
     "project_dashboard": None,
+    "project_copy": None,
+    "project_archive": None,
     "project_settings": None,
     "project_unit_cost": None,
     "project_organisations": None,
+    "project_organisations_list": None,
+    "project_organisations_list_save": None,
+    "project_organisation_edit": "project_organisation",
+    "project_organisation_remove": "project_organisation",
     "project_team": None,
     "project_retention": None,
     "project_team_remove": "membership",
@@ -170,6 +176,7 @@ PROJECT_ROUTES: dict[str, str | None] = {
 # framework's own (login, MFA, language). They are walked as each user for 500s and leaks.
 OWN_ROUTES = {
     "home",
+    "project_create",
     "my_activities",
     "selfservice:my_data",
     "selfservice:my_consent",
@@ -294,6 +301,7 @@ def _objects_for(side: Side, participations: list) -> None:
         question=question,
         round=round_,
         membership=Membership.objects.get(user=side.users["teacher"], project=project),
+        project_organisation=ProjectOrganisation.objects.filter(project=project).first(),
         reglink=RegistrationLink.objects.create(
             project=project, created_by=coordinator, slug=f"lank-{project.pk}"
         ),
