@@ -132,6 +132,10 @@ class OrganisationAliasForm(forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if name := self.initial.get("name"):
+            self.fields["organisation"].label = _("Organisationen som ”%(name)s” betyder") % {
+                "name": name
+            }
 
 
 class ImportConfirmForm(forms.Form):

@@ -296,3 +296,30 @@ def test_an_empty_cell_never_blanks_what_the_project_holds(hr):
     assert result.errors == []
     assert result.plan.updates == []  # workplace and address kept, isced stays as it is
     assert result.plan.unchanged == 1
+
+
+def test_a_contact_updates_only_their_own_people_and_sees_only_theirs_missing(client, hr):
+    from digiproj.projects.models import Membership
+
+    pitea = ProjectOrganisationFactory(
+        project=hr["project"], organisation__name="Piteå"
+    ).organisation
+    ParticipationFactory(
+        project=hr["project"],
+        organisation=pitea,
+        person=PersonFactory(personnummer=participant_test_pnr(20)),
+        first_name="Per",
+        last_name="Pitebo",
+    )
+    contact = MembershipFactory(
+        project=hr["project"], role=Membership.Role.CONTACT, organisation=hr["org"]
+    ).user
+    client.force_login(contact)
+    rows = [*monthly_file(hr), row(20, "Per", "Pitebo", hr["org"])]
+    page = upload(client, hr["project"], workbook(rows))
+    pending = page.context["upload"]
+    assert [(e["row"], e["code"]) for e in pending.errors] == [(8, "other_employer")]
+    assert "Per Pitebo" not in page.content.decode()  # another employer's person: not shown
+    plan = page.context["plan"]
+    assert [m["name"] for m in plan["missing"]] == ["David Dahl"]  # not Piteå's people
+    assert (plan["new"], plan["updated"]) == (3, 2)
