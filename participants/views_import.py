@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digiproj.forms import apply_validation_error
@@ -208,15 +209,19 @@ def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> Http
 
 
 def _done_message(upload: Any) -> str:
-    return _(
-        "Importen från %(file)s är klar: %(new)s nya deltagare, %(updated)s med ändrade "
-        "uppgifter, %(ended)s avslutade."
-    ) % {
-        "file": upload.filename,
-        "new": upload.imported_count,
-        "updated": upload.updated_count,
-        "ended": upload.ended_count,
-    }
+    done = ngettext(
+        "%(count)s deltagare importerades från %(file)s.",
+        "%(count)s deltagare importerades från %(file)s.",
+        upload.imported_count,
+    ) % {"count": upload.imported_count, "file": upload.filename}
+    if not (upload.updated_count or upload.ended_count):
+        return done
+    return (
+        done
+        + " "
+        + _("%(updated)s fick ändrade uppgifter och %(ended)s avslutades.")
+        % {"updated": upload.updated_count, "ended": upload.ended_count}
+    )
 
 
 @require_POST

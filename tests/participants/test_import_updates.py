@@ -152,7 +152,7 @@ def test_the_missing_are_ended_on_the_chosen_date(client, hr):
     response = confirm(
         client, hr, pending, end_missing="on", end_date="2025-01-31", end_reason="left_employer"
     )
-    assert "1 avslutade" in response.content.decode()
+    assert "2 fick ändrade uppgifter och 1 avslutades" in response.content.decode()
     hr["david"].refresh_from_db()
     hr["eva"].refresh_from_db()
     assert (hr["david"].end_date, hr["david"].end_reason) == (dt.date(2025, 1, 31), "left_employer")
