@@ -287,7 +287,7 @@ class ParticipantImport(Job):
     job_task = "participants.tasks.participant_import_run_task"
     job_noun = _("importen")
     job_again = _("Ladda upp filen igen.")
-    job_data_fields = {"headers": [], "rows": [], "preview": [], "errors": []}
+    job_data_fields = {"headers": [], "rows": [], "preview": [], "errors": [], "changes": {}}
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
     # Set when a contact (or --organisation) imports: every row must belong to it.
@@ -311,8 +311,16 @@ class ParticipantImport(Job):
     # cell would hold it: organisationsnummer, ÅÅÅÅ-MM-DD, a stored choice). Nothing else
     # fills an empty cell: without a choice it stays empty (Okänd for a choice column).
     defaults = models.JSONField(default=dict, blank=True)
+    # The file's headers (header_key form) -> import column ("" not imported), as chosen or
+    # remembered for the project (import_models.ImportHeaderMapping).
+    mapping = models.JSONField(default=dict, blank=True)
+    # What the import will do, worked out at the last check: new people, changes to people
+    # already in the project (old -> new), who is missing from the file (importing.plan).
+    changes = models.JSONField(default=dict, blank=True)
     row_count = models.PositiveIntegerField(default=0)
-    imported_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)  # new people
+    updated_count = models.PositiveIntegerField(default=0)  # people already in the project
+    ended_count = models.PositiveIntegerField(default=0)  # missing from the file, ended
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -469,3 +477,7 @@ class PendingRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} #{self.pk}"
+
+
+# Kept in their own module (this one is long); imported here so Django finds them.
+from .import_models import ImportHeaderMapping, OrganisationAlias  # noqa: E402, F401

@@ -35,6 +35,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES_AND_DASHES = re.compile(r"[\s\-]+")
 # What Excel shows (and writes to CSV) for a 12-digit number in a General cell: 1,99506E+11.
 _SCIENTIFIC = re.compile(r"\d[.,]\d+e\+?\d+", re.IGNORECASE)
+# A number cell that a program wrote out with its decimals (CSV from a script: 9506269902.0).
+_WHOLE_NUMBER_TEXT = re.compile(r"\d{7,12}[.,]0+")
 
 
 def normalize(value: str | int | float | None, *, spreadsheet: bool = False) -> str:
@@ -48,8 +50,9 @@ def normalize(value: str | int | float | None, *, spreadsheet: bool = False) -> 
     10-digit number for someone 100 or older (the century otherwise is the latest one that
     gives a year not after this one, as Skatteverket writes it); samordningsnummer (day + 60).
     `spreadsheet`: the value is a file's cell, where Excel drops a number's leading zeros
-    (0506269902 becomes 506269902): 7 to 9 bare digits are padded to 10. A number (int or
-    float) is always such a cell."""
+    (0506269902 becomes 506269902): 7 to 9 bare digits are padded to 10, and a whole number
+    written with decimals ("9506269902.0") is read as that number. A number (int or float)
+    is always such a cell."""
     if isinstance(value, bool):  # a bool is an int, but never a number somebody typed
         value = str(value)
     if isinstance(value, float) and value.is_integer():
@@ -70,6 +73,8 @@ def normalize(value: str | int | float | None, *, spreadsheet: bool = False) -> 
             params,
             "format",
         )
+    if spreadsheet and _WHOLE_NUMBER_TEXT.fullmatch(raw):
+        raw = re.split(r"[.,]", raw)[0]  # 9506269902.0: a number cell written out as text
     compact = _SPACES_AND_DASHES.sub("", raw)
     plus = compact.count("+")
     digits = compact.replace("+", "")

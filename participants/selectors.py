@@ -324,6 +324,21 @@ def invitation_list(*, access: ProjectAccess) -> QuerySet[Any]:
     )
 
 
+def invitation_prefill(*, invitation: Any) -> dict[str, Any]:
+    """What the registration form of an invitation starts with when the project already
+    holds the invited address (an imported person, not yet with a login): the record's own
+    values, so the person checks them instead of typing them again. Never the personnummer:
+    typing it is what joins the login to the record."""
+    record = (
+        Participation.objects.filter(
+            project_id=invitation.project_id, email__iexact=invitation.email, user__isnull=True
+        )
+        .values("first_name", "last_name", "phone", "workplace", "role_group", "isced")
+        .first()
+    )
+    return dict(record) if record else {}
+
+
 def registration_link_list(*, access: ProjectAccess) -> QuerySet[Any]:
     from .models import RegistrationLink
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -10,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -20,7 +18,7 @@ from digiproj.pagination import paginate
 from digiproj.projects.models import Organisation
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
-from . import bulk, forms, import_forms, importing, list_search, permissions, selectors, services
+from . import bulk, forms, list_search, permissions, selectors, services
 from .models import Participation
 
 PAGE_SIZE = 50
@@ -221,141 +219,7 @@ def person_erase(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpRe
 
 
 # ---------------------------------------------------------------------------------------------
-# Import
-
-MAX_ERRORS_SHOWN = 1000
-
-
-@project_permission_required("participants.import")
-def import_template(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    response = HttpResponse(
-        importing.template_workbook(access.project, selectors.organisation_choices(access=access)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="deltagarmall.xlsx"'
-    return response
-
-
-@project_permission_required("participants.import")
-def import_upload(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
-    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = services.participant_import_upload(
-                project=access.project,
-                organisation=permissions.import_organisation_for(access),
-                user_id=access.user_id,
-                upload=form.cleaned_data["file"],
-            )
-        except importing.ImportFileError as exc:
-            form.add_error("file", exc.message)
-        except ValidationError as exc:  # the broker is down: nothing was kept
-            apply_validation_error(form, exc)
-            return _import_upload_page(request, access, form, status=503)
-        else:
-            return redirect("participants:import_preview", access.project.pk, upload.pk)
-    return _import_upload_page(request, access, form)
-
-
-def _import_upload_page(
-    request: HttpRequest, access: ProjectAccess, form: forms.ImportUploadForm, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "participants/import_upload.html",
-        _context(access, form=form, own_organisation=permissions.import_organisation_for(access)),
-        status=status,
-    )
-
-
-@project_permission_required("participants.import")
-def import_preview(request: HtmxHttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
-    upload = permissions.participant_import_get_for_user(access, pk)
-    if request.htmx:  # the progress poll
-        return render(
-            request, "participants/_import_progress.html", _context(access, upload=upload)
-        )
-    defaults_form = _defaults_form(access, upload)
-    return render(
-        request,
-        "participants/import_preview.html",
-        _context(
-            access,
-            upload=upload,
-            errors=_shown_errors(upload.errors),
-            rows_with_errors=len({e["row"] for e in upload.errors}),
-            preview=upload.preview,
-            ignored=importing.unrecognised_headers(upload.headers),
-            blanks=importing.blank_counts(upload.headers, upload.rows, defaults_form.shown()),
-            defaults_form=defaults_form,
-            form=forms.ImportUploadForm(),
-        ),
-    )
-
-
-def _shown_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The first problems, each in the reader's language whatever it was checked in."""
-    return [{**e, "message": importing.error_text(e)} for e in errors[:MAX_ERRORS_SHOWN]]
-
-
-def _defaults_form(
-    access: ProjectAccess, upload: Any, data: Any = None
-) -> import_forms.ImportDefaultsForm:
-    fixed = permissions.import_organisation_for(access)
-    return import_forms.ImportDefaultsForm(
-        data,
-        organisations=None if fixed else selectors.organisation_choices(access=access),
-        defaults=upload.defaults,
-    )
-
-
-@require_POST
-@project_permission_required("participants.import")
-def import_defaults(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
-    upload = permissions.participant_import_get_for_user(access, pk)
-    form = _defaults_form(access, upload, request.POST)
-    if form.is_valid():
-        services.participant_import_set_defaults(upload=upload, defaults=form.defaults())
-        messages.success(request, _("Valen för tomma celler är sparade och raderna kontrollerade."))
-    else:
-        for message in form.errors.as_data().values():
-            messages.error(request, " ".join(str(m) for e in message for m in e.messages))
-    return redirect("participants:import_preview", access.project.pk, upload.pk)
-
-
-@require_POST
-@project_permission_required("participants.import")
-def import_confirm(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
-    upload = permissions.participant_import_get_for_user(access, pk)
-    if upload.row_count > settings.PARTICIPANT_IMPORT_SYNC_ROWS:
-        try:
-            services.participant_import_enqueue(upload=upload)
-        except ValidationError as exc:  # the broker is down: the preview stays as it was
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect("participants:import_preview", access.project.pk, upload.pk)
-    upload = services.participant_import_confirm(upload_id=upload.pk, user_id=access.user_id)
-    if upload.status == upload.Status.DONE:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s deltagare importerades från %(file)s.",
-                "%(count)s deltagare importerades från %(file)s.",
-                upload.imported_count,
-            )
-            % {"count": upload.imported_count, "file": upload.filename},
-        )
-        return redirect("participants:list", access.project.pk)
-    return redirect("participants:import_preview", access.project.pk, upload.pk)
-
-
-@require_POST
-@project_permission_required("participants.import")
-def import_cancel(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResponse:
-    upload = permissions.participant_import_get_for_user(access, pk)
-    services.participant_import_cancel(upload=upload)
-    messages.info(request, _("Importen är avbruten. Ingenting sparades."))
-    return redirect("participants:import", access.project.pk)
+# The import's views are in views_import.py.
 
 
 # ---------------------------------------------------------------------------------------------

@@ -150,7 +150,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found, reason = services.invitation_for_token(token)
     if found is None:
         return _unusable(request, reason)
-    form = forms.RegistrationForm(request.POST or None, organisations=_employer_choices(found))
+    form = forms.RegistrationForm(
+        request.POST or None,
+        organisations=_employer_choices(found),
+        initial=selectors.invitation_prefill(invitation=found),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, data=form.cleaned_data)

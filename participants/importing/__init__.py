@@ -7,27 +7,34 @@ Safety: workbooks are opened with data_only=False so a formula is seen as a form
 refused, never evaluated; macro workbooks (.xlsm, vbaProject.bin) are refused unread.
 """
 
-from .checking import CheckResult, RowError, check_rows, error_text, preview_rows
+from .checking import CheckResult, RowError, check_rows, error_text
 from .columns import (
     COLUMNS,
     DATA_SHEET,
     MAX_FILE_BYTES,
+    UNKNOWN_EMPLOYER,
     Column,
     ImportFileError,
-    blank_counts,
     column_header,
-    unrecognised_headers,
 )
+from .mapping import IGNORED, Mapping, blank_counts, suggest_mapping, unrecognised_headers
+from .plan import UPDATED_FIELDS, Plan
 from .reading import Table, _cell_text, check_archive, check_upload, read_table
+from .rejected import rejected_rows_workbook
 from .template import template_workbook
 
 __all__ = [
     "COLUMNS",
     "DATA_SHEET",
+    "IGNORED",
     "MAX_FILE_BYTES",
+    "UNKNOWN_EMPLOYER",
+    "UPDATED_FIELDS",
     "CheckResult",
     "Column",
     "ImportFileError",
+    "Mapping",
+    "Plan",
     "RowError",
     "Table",
     "_cell_text",
@@ -37,8 +44,9 @@ __all__ = [
     "check_upload",
     "column_header",
     "error_text",
-    "preview_rows",
     "read_table",
+    "rejected_rows_workbook",
+    "suggest_mapping",
     "template_workbook",
     "unrecognised_headers",
 ]

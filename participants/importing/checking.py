@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_noop
 
 from digiproj.projects.models import Organisation, Project
 from digiproj.spreadsheets import starts_like_formula
 
 from .. import personnummer as pnr
-from ..models import Participation
 from .columns import (
     COLUMNS,
     CellError,
@@ -24,8 +22,9 @@ from .columns import (
     Column,
     OrganisationMatcher,
     column_header,
-    column_positions,
 )
+from .mapping import Mapping, column_positions
+from .plan import Plan, plan_rows
 from .reading import Table
 
 
@@ -38,6 +37,7 @@ class RowError:
     column: str
     template: str
     params: dict[str, str] = field(default_factory=dict)
+    code: str = "invalid"  # the kind of problem, for callers and tests ("checksum", "required"…)
 
     @property
     def message(self) -> str:
@@ -50,6 +50,7 @@ class RowError:
             "message": self.message,  # as checked (the file's language), for logs and files
             "template": self.template,
             "params": self.params,
+            "code": self.code,
         }
 
 
@@ -66,8 +67,10 @@ def error_text(error: dict[str, Any]) -> str:
 
 @dataclass
 class CheckResult:
-    valid: list[dict[str, Any]]
+    valid: list[dict[str, Any]]  # every valid row's record: new people and people to update
     errors: list[dict[str, Any]]
+    plan: Plan = field(default_factory=Plan)
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_rows(
@@ -76,35 +79,74 @@ def check_rows(
     table: Table,
     organisation: Organisation | None = None,
     defaults: dict[str, str] | None = None,
+    mapping: Mapping | None = None,
 ) -> CheckResult:
-    """Every problem of every row, in Swedish, naming row and column; nothing is saved.
+    """Every problem of every row, in Swedish, naming row and column, and what the valid
+    rows would do (plan.plan_rows); nothing is saved.
 
     `organisation` is set when a contact (or --organisation) imports: rows may leave the
     employer empty and may not name another one. `defaults` (column key -> cell text) fills
     the empty cells of those columns, chosen in the preview; each is checked by the
-    column's rule like a typed cell.
+    column's rule like a typed cell. `mapping` says which header is which column
+    (mapping.column_positions).
     """
     defaults = {k: v for k, v in (defaults or {}).items() if v}
-    positions = column_positions(table.headers)
+    positions = column_positions(table.headers, mapping)
     check = Check(organisations=OrganisationMatcher(project, organisation))
     errors = _missing_headers(positions, check, defaults)
     if errors:
         return CheckResult(valid=[], errors=[e.as_dict() for e in errors])
     first_row_of: dict[str, int] = {}
     valid: list[dict[str, Any]] = []
+    typed_in: dict[int, set[str]] = {}  # row -> the columns the row itself filled in
     for raw in table.rows:
-        number, cells = raw[0], _cells_by_key(raw[1:], positions)
-        cells = {**cells, **{k: v for k, v in defaults.items() if not cells.get(k)}}
+        number, typed = raw[0], _cells_by_key(raw[1:], positions)
+        cells = {**typed, **{k: v for k, v in defaults.items() if not typed.get(k)}}
         row_errors = _formulas(number, cells)
         if not row_errors:
             record, row_errors = _check_row(number, cells, check)
+            typed_in[number] = {k for k, v in typed.items() if v}
             row_errors += _twice_in_file(record, first_row_of)
             if not row_errors:
                 valid.append(record)
         errors += row_errors
-    valid, in_project = _already_in_project(project, valid)
-    errors = sorted(errors + in_project, key=lambda e: e.row)
-    return CheckResult(valid=valid, errors=[e.as_dict() for e in errors])
+    plan, refused = plan_rows(
+        project=project,
+        organisation=organisation,
+        records=valid,
+        typed_in=typed_in,
+        seen=set(first_row_of),
+        defaulted=set(defaults),
+    )
+    refused_rows = {id(record) for record, _template, _params in refused}
+    errors += [
+        RowError(record["row"], column_header("personnummer"), template, params, "other_employer")
+        for record, template, params in refused
+    ]
+    valid = [r for r in valid if id(r) not in refused_rows]
+    errors.sort(key=lambda e: e.row)
+    return CheckResult(
+        valid=valid,
+        errors=[e.as_dict() for e in errors],
+        plan=plan,
+        preview=_preview(valid[:10], check),
+    )
+
+
+def _preview(records: list[dict[str, Any]], check: Check) -> list[dict[str, Any]]:
+    """The first valid rows as the preview shows them: personnummer masked, the employer by
+    the name it was matched to."""
+    names = check.organisations.names
+    return [
+        {
+            "row": r["row"],
+            "name": f"{r['first_name']} {r['last_name']}".strip(),
+            "personnummer": pnr.mask(r["personnummer"]),
+            "organisation": names.get(r["organisation_id"], ""),
+            "start_date": r.get("start_date", ""),
+        }
+        for r in records
+    ]
 
 
 def _missing_headers(
@@ -129,6 +171,7 @@ def _missing_headers(
                     "Kolumnen ”%(column)s” saknas i rubrikraden. Använd mallens rubriker."
                 ),
                 {"column": str(column.header)},
+                "missing_column",
             )
         )
     return missing
@@ -167,6 +210,7 @@ def _formulas(number: int, cells: dict[str, str]) -> list[RowError]:
                 "inte emot vid import: skriv in själva värdet utan = + - eller @ först."
             ),
             {"sign": f"”{text[0]}”"},
+            "formula",
         )
         for key, text in cells.items()
         if starts_like_formula(text)
@@ -184,6 +228,7 @@ def _check_row(
             str(column.header),
             gettext_noop("Uppgiften saknas. Fyll i %(column)s."),
             {"column": str(column.header)},
+            "required",
         )
         for column in COLUMNS
         if column.required and column.when_empty is None and not cells.get(column.key)
@@ -199,7 +244,7 @@ def _check_row(
             elif not column.required:
                 record[column.field] = column.empty
         except CellError as exc:
-            errors.append(RowError(number, str(column.header), exc.template, exc.params))
+            errors.append(RowError(number, str(column.header), exc.template, exc.params, exc.code))
     return record, errors
 
 
@@ -217,62 +262,6 @@ def _twice_in_file(record: dict[str, Any], first_row_of: dict[str, int]) -> list
             column_header("personnummer"),
             gettext_noop("Personen finns redan på rad %(first)s i filen. Ta bort den ena raden."),
             {"first": str(first_row_of[number])},
+            "twice_in_file",
         )
     ]
-
-
-def _already_in_project(
-    project: Project, records: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[RowError]]:
-    """The records whose person is not yet in the project, and a problem for each that is.
-    One query per chunk, not one per row."""
-    numbers = [r["personnummer"] for r in records]
-    existing: set[str] = set()
-    for start in range(0, len(numbers), 5000):
-        existing.update(
-            Participation.objects.filter(
-                project=project, person__personnummer__in=numbers[start : start + 5000]
-            ).values_list("person__personnummer", flat=True)
-        )
-    errors = [
-        RowError(
-            record["row"],
-            column_header("personnummer"),
-            gettext_noop(
-                "%(pnr)s är redan deltagare i projektet. Ta bort raden, eller ändra "
-                "uppgifterna på personens sida."
-            ),
-            {"pnr": pnr.mask(record["personnummer"])},
-        )
-        for record in records
-        if record["personnummer"] in existing
-    ]
-    return [r for r in records if r["personnummer"] not in existing], errors
-
-
-def preview_rows(headers: list[str], rows: list[list[Any]], limit: int = 10) -> list[dict]:
-    """The first rows as the preview shows them (personnummer masked)."""
-    positions = column_positions(headers)
-    shown = []
-    for raw in rows[:limit]:
-        cells = raw[1:]
-
-        def get(key: str, cells: list[Any] = cells) -> str:
-            position = positions.get(key)
-            return str(cells[position]) if position is not None and position < len(cells) else ""
-
-        number = get("personnummer")
-        try:
-            masked = pnr.mask(pnr.normalize(number, spreadsheet=True))
-        except ValidationError:
-            masked = "–"
-        shown.append(
-            {
-                "row": raw[0],
-                "name": f"{get('first_name')} {get('last_name')}".strip(),
-                "personnummer": masked,
-                "organisation": get("organisation"),
-                "start_date": get("start_date"),
-            }
-        )
-    return shown

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from digiproj.projects.models import Organisation, Project
 
 from .. import personnummer as pnr
+from ..import_models import OrganisationAlias, header_key
 from ..models import Participation
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
@@ -47,9 +48,12 @@ class CellError(Exception):
     catalogue (its Swedish source, marked with gettext_noop) and its parameters, kept apart
     so that it is shown in the reader's language when it is shown (see checking.error_text)."""
 
-    def __init__(self, template: str, params: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, template: str, params: dict[str, Any] | None = None, code: str = "invalid"
+    ) -> None:
         self.template = template
         self.params = {k: str(v) for k, v in (params or {}).items()}
+        self.code = code  # what kind of problem: a personnummer's "format", "date", "checksum"…
         super().__init__(self.message)
 
     @property
@@ -58,8 +62,9 @@ class CellError(Exception):
 
 
 class OrganisationMatcher:
-    """The project's organisations, found by organisationsnummer (with or without dash) or by
-    name (case-insensitive)."""
+    """The project's organisations, found by organisationsnummer (with or without dash), by
+    name (case-insensitive) or by a name the project taught the import (OrganisationAlias:
+    "Lärcentrum Alingsås" for Alingsås kommun)."""
 
     def __init__(self, project: Project, fixed: Organisation | None) -> None:
         self.fixed = fixed
@@ -67,7 +72,15 @@ class OrganisationMatcher:
             Organisation.objects.filter(project_organisations__project=project).distinct()
         )
         self.by_number = {re.sub(r"\D", "", o.organisationsnummer): o for o in self.organisations}
-        self.by_name = {_norm(o.name): o for o in self.organisations}
+        by_pk = {o.pk: o for o in self.organisations}
+        # An alias of an organisation that has left the project matches nothing.
+        self.by_name = {
+            alias.key: by_pk[alias.organisation_id]
+            for alias in OrganisationAlias.objects.filter(project=project)
+            if alias.organisation_id in by_pk
+        }
+        self.by_name.update({_norm(o.name): o for o in self.organisations})
+        self.names = {o.pk: o.name for o in self.organisations}
 
     def find(self, text: str) -> Organisation | None:
         digits = re.sub(r"\D", "", text)
@@ -103,7 +116,7 @@ def _personnummer(text: str, check: Check) -> str:
     try:
         return pnr.normalize(text, spreadsheet=True)
     except ValidationError as exc:
-        raise CellError(pnr.error_template(exc), exc.params) from exc
+        raise CellError(pnr.error_template(exc), exc.params, exc.code or "invalid") from exc
 
 
 def _name(text: str, check: Check) -> str:
@@ -132,6 +145,13 @@ def _email(text: str, check: Check) -> str:
     return email
 
 
+# The preview offers to name the employer such a cell means (an OrganisationAlias).
+UNKNOWN_EMPLOYER = gettext_noop(
+    "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv organisationsnumret för en av "
+    "projektets organisationer, eller koppla namnet till en av dem nedan."
+)
+
+
 def _employer(text: str, check: Check) -> int:
     """The employer's id, found among the project's organisations. A contact's import names
     only their own organisation (or none: see _employer_when_empty)."""
@@ -148,13 +168,7 @@ def _employer(text: str, check: Check) -> int:
             )
         return fixed.pk
     if found is None:
-        raise CellError(
-            gettext_noop(
-                "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv "
-                "organisationsnumret för en av projektets organisationer."
-            ),
-            {"value": text},
-        )
+        raise CellError(UNKNOWN_EMPLOYER, {"value": text}, "unknown_employer")
     return found.pk
 
 
@@ -204,41 +218,6 @@ _ISCED_SPELLINGS = {
     **{f"isced {band}": band for band in ("0-2", "3-4", "5-8")},
     "okänd": Participation.Isced.UNKNOWN,
 }
-
-
-def unrecognised_headers(headers: list[str]) -> list[str]:
-    """The file's headers no column is known by: their cells are not imported, and the
-    preview lists them so nothing is dropped unseen."""
-    known = column_positions(headers)
-    used = set(known.values())
-    return [h for i, h in enumerate(headers) if h.strip() and i not in used]
-
-
-def blank_counts(
-    headers: list[str], rows: list[list[Any]], chosen: dict[str, str] | None = None
-) -> list[dict[str, Any]]:
-    """For each column whose empty cells get a value (one chosen for the file in `chosen`,
-    column key -> the value as shown, or a choice column's Okänd), how many rows leave it
-    empty and what they get, so the preview says it before anything is saved."""
-    chosen = chosen or {}
-    positions = column_positions(headers)
-    counts = []
-    for column in COLUMNS:
-        if column.key in chosen:
-            value = chosen[column.key]
-        elif column.choices is not None:
-            value = str(dict(column.choices.choices).get(column.empty, column.empty))
-        else:
-            continue
-        position = positions.get(column.key)
-        empty = sum(
-            1
-            for raw in rows
-            if position is None or position + 1 >= len(raw) or not str(raw[position + 1]).strip()
-        )
-        if empty:
-            counts.append({"column": str(column.header), "value": value, "rows": empty})
-    return counts
 
 
 def _amount(text: str) -> Decimal | None:
@@ -471,25 +450,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).replace("*", "").strip().lower().split())
-
-
-def column_positions(headers: list[str]) -> dict[str, int]:
-    """Each known column's place in the header row (0-based; the first of two same columns
-    counts), found by header, alias or key in any case, a trailing * ignored."""
-    mapping: dict[str, str] = {}
-    for column in COLUMNS:
-        mapping[_norm(str(column.header))] = column.key
-        mapping[_norm(column.key)] = column.key
-        for alias in column.aliases:
-            mapping[_norm(alias)] = column.key
-    positions: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        key = mapping.get(_norm(header))
-        if key and key not in positions:
-            positions[key] = position
-    return positions
+_norm = header_key
 
 
 def column_header(key: str) -> str:

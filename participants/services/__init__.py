@@ -17,7 +17,10 @@ from .identity import (
     personnummer_reveal,
     personnummer_reveal_bulk,
 )
+from .import_teaching import import_mapping_set, import_mapping_suggest, organisation_alias_add
+from .import_writes import EndMissing
 from .imports import (
+    ImportChoice,
     ImportRowsInvalid,
     participant_import_cancel,
     participant_import_confirm,
@@ -62,16 +65,21 @@ from .rights import (
 
 __all__ = [
     "INVITATION_SALT",
+    "EndMissing",
+    "ImportChoice",
     "ImportRowsInvalid",
     "correction_request_create",
     "correction_request_handle",
     "correction_request_submit",
+    "import_mapping_set",
+    "import_mapping_suggest",
     "invitation_accept",
     "invitation_create",
     "invitation_for_token",
     "invitation_resend",
     "invitation_send",
     "invitation_valid_days",
+    "organisation_alias_add",
     "participant_add",
     "participant_import_cancel",
     "participant_import_confirm",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,8 @@ from digiproj.limits import MemoryLimitExceeded, run_with_memory_limit
 from digiproj.projects.models import Organisation, Project
 
 from ..importing.checking import RowError
-from ..models import Participation, Person
-from .identity import person_derived_fields
+from .import_teaching import import_mapping_suggest
+from .import_writes import EndMissing, Written, import_plan_write
 
 
 def participant_import_prepare(
@@ -38,7 +39,10 @@ def participant_import_prepare(
     from ..models import ParticipantImport
 
     table = importing.read_table(data, filename)
-    result = importing.check_rows(project=project, table=table, organisation=organisation)
+    mapping = import_mapping_suggest(project=project, headers=table.headers)
+    result = importing.check_rows(
+        project=project, table=table, organisation=organisation, mapping=mapping
+    )
     return ParticipantImport.objects.create(
         project=project,
         organisation=organisation,
@@ -49,11 +53,16 @@ def participant_import_prepare(
         language=translation.get_language() or settings.LANGUAGE_CODE,
         headers=table.headers,
         rows=table.rows,
-        errors=result.errors,
-        preview=importing.preview_rows(table.headers, table.rows),
+        mapping=mapping,
+        **_checked(result),
         row_count=len(table.rows),
         finished_at=timezone.now(),
     )
+
+
+def _checked(result: Any) -> dict[str, Any]:
+    """What an upload keeps of a check: the problems, the plan and the first rows."""
+    return {"errors": result.errors, "changes": result.plan.summary(), "preview": result.preview}
 
 
 def participant_import_in_worker(upload: Any) -> bool:
@@ -186,8 +195,9 @@ def _check_stored(upload: Any) -> None:
         jobs.job_fail(upload, exc.message)
         return
     jobs.job_renew(upload, progress=50)
+    mapping = import_mapping_suggest(project=upload.project, headers=table.headers)
     result = importing.check_rows(
-        project=upload.project, table=table, organisation=upload.organisation
+        project=upload.project, table=table, organisation=upload.organisation, mapping=mapping
     )
     upload.file.delete(save=False)
     jobs.job_finish(
@@ -196,8 +206,8 @@ def _check_stored(upload: Any) -> None:
         file="",
         headers=table.headers,
         rows=table.rows,
-        errors=result.errors,
-        preview=importing.preview_rows(table.headers, table.rows),
+        mapping=mapping,
+        **_checked(result),
         row_count=len(table.rows),
     )
 
@@ -215,75 +225,25 @@ def _import_queued(upload: Any) -> None:
             .exists()
         ):
             raise jobs.JobSuperseded
-        outcome = _import_checked(upload, user_id=upload.created_by_id)
-        if isinstance(outcome, int):
-            ended = jobs.job_finish(upload, imported_count=outcome, imported_at=timezone.now())
+        choice = ImportChoice.from_stored(upload.changes.get("confirm") or {})
+        outcome = _import_checked(upload, user_id=upload.created_by_id, choice=choice)
+        if outcome.written is not None:
+            ended = jobs.job_finish(upload, **_done_fields(outcome.written))
         else:
-            ended = jobs.job_finish(upload, status=ParticipantImport.Status.PENDING, errors=outcome)
+            ended = jobs.job_finish(
+                upload, status=ParticipantImport.Status.PENDING, **outcome.stored
+            )
         if not ended:
             raise jobs.JobSuperseded
 
 
-def _import_rows(*, project: Project, records: list[dict[str, Any]], user_id: int | None) -> int:
-    """Create the people and participations of checked rows in bulk, with their history.
-    Must run inside the caller's transaction (all or nothing)."""
-    from django.contrib.auth import get_user_model
-    from simple_history.utils import bulk_create_with_history
-
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    numbers = [r["personnummer"] for r in records]
-    existing: dict[str, int] = {}
-    for start in range(0, len(numbers), 5000):
-        existing.update(
-            Person.objects.filter(personnummer__in=numbers[start : start + 5000]).values_list(
-                "personnummer", "pk"
-            )
-        )
-    # Only the identity is shared (see Person); the names and contact data of the file are
-    # held by this project's participations, and nothing another project holds is read.
-    new_people = [
-        Person(personnummer=r["personnummer"], **person_derived_fields(r["personnummer"]))
-        for r in records
-        if r["personnummer"] not in existing
-    ]
-    if new_people:
-        created = bulk_create_with_history(new_people, Person, batch_size=2000, default_user=user)
-        existing.update({p.personnummer: p.pk for p in created})
-    now = timezone.now()
-    participations = []
-    for r in records:
-        consent = r.get("consent_date")
-        participations.append(
-            Participation(
-                person_id=existing[r["personnummer"]],
-                project=project,
-                first_name=r["first_name"],
-                last_name=r["last_name"],
-                email=r["email"],
-                phone=r["phone"],
-                gender_from_number=person_derived_fields(r["personnummer"])["gender_from_number"],
-                organisation_id=r["organisation_id"],
-                workplace=r["workplace"],
-                manager_name=r["manager_name"],
-                manager_email=r["manager_email"],
-                role_group=r["role_group"],
-                isced=r["isced"],
-                employment_status=r["employment_status"],
-                annual_salary_cost=r["annual_salary_cost"],
-                start_date=dt.date.fromisoformat(r["start_date"]),
-                consent_given_at=(
-                    timezone.make_aware(
-                        dt.datetime.combine(dt.date.fromisoformat(consent), dt.time(12))
-                    )
-                    if consent
-                    else None
-                ),
-                consent_method=Participation.ConsentMethod.PAPER if consent else "",
-                created_at=now,
-            )
-        )
-    bulk_create_with_history(participations, Participation, batch_size=2000, default_user=user)
-    return len(participations)
+def _done_fields(written: Written) -> dict[str, Any]:
+    return {
+        "imported_count": written.new,
+        "updated_count": written.updated,
+        "ended_count": written.ended,
+        "imported_at": timezone.now(),
+    }
 
 
 class ImportRowsInvalid(ValidationError):
@@ -294,6 +254,11 @@ class ImportRowsInvalid(ValidationError):
         self.row_errors = errors
 
 
+_CONFLICT = gettext_noop(
+    "Någon lade till deltagare samtidigt. Ingenting importerades; försök igen."
+)
+
+
 def participant_import_rows(
     *,
     project: Project,
@@ -301,76 +266,126 @@ def participant_import_rows(
     table: Any,
     user_id: int | None,
     dry_run: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> int:
-    """Check and import a table in one transaction: every row or none. Used by the
-    management command; raises ImportRowsInvalid with every row's problems."""
+    """Check and import a table in one transaction: every row or none; people already in
+    the project are updated (nobody is ended). Used by the management command and the
+    bench; raises ImportRowsInvalid with every row's problems. Returns the rows written."""
     from .. import importing
 
+    if mapping is None:
+        mapping = import_mapping_suggest(project=project, headers=table.headers)
     with transaction.atomic():
-        result = importing.check_rows(project=project, table=table, organisation=organisation)
+        result = importing.check_rows(
+            project=project, table=table, organisation=organisation, mapping=mapping
+        )
         if result.errors:
             raise ImportRowsInvalid(result.errors)
         if dry_run:
             return len(result.valid)
         try:
             with transaction.atomic():
-                return _import_rows(project=project, records=result.valid, user_id=user_id)
+                written = import_plan_write(project=project, plan=result.plan, user_id=user_id)
         except IntegrityError as exc:
-            raise ValidationError(
-                _("Någon lade till deltagare samtidigt. Ingenting importerades; försök igen."),
-                code="conflict",
-            ) from exc
+            raise ValidationError(_(_CONFLICT), code="conflict") from exc
+        return written.total
 
 
-def _import_checked(upload: Any, *, user_id: int | None) -> int | list[dict[str, Any]]:
-    """Re-check an upload's rows now and import them all, or none: the number imported, or
-    the rows' problems. Runs inside the caller's transaction."""
+@dataclass(frozen=True)
+class ImportChoice:
+    """What the user chose in the preview: all rows or only the valid ones, and whether
+    those missing from the file are ended (and on which date, for which reason)."""
+
+    valid_only: bool = False
+    end: EndMissing | None = None
+
+    def stored(self) -> dict[str, Any]:
+        end = self.end
+        return {
+            "valid_only": self.valid_only,
+            "end_on": end.on.isoformat() if end else None,
+            "end_reason": end.reason if end else "",
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> ImportChoice:
+        end_on = data.get("end_on")
+        end = EndMissing(dt.date.fromisoformat(end_on), data["end_reason"]) if end_on else None
+        return cls(valid_only=bool(data.get("valid_only")), end=end)
+
+
+@dataclass
+class _Outcome:
+    written: Written | None = None
+    stored: dict[str, Any] = field(default_factory=dict)  # the upload's fields when not
+
+
+def _recheck(upload: Any, *, defaults: dict[str, str] | None = None) -> Any:
     from .. import importing
 
-    table = importing.Table(headers=upload.headers, rows=upload.rows)
-    result = importing.check_rows(
+    return importing.check_rows(
         project=upload.project,
-        table=table,
+        table=importing.Table(headers=upload.headers, rows=upload.rows),
         organisation=upload.organisation,
-        defaults=upload.defaults,
+        defaults=upload.defaults if defaults is None else defaults,
+        mapping=upload.mapping,
     )
-    if result.errors:
-        return result.errors
+
+
+def _import_checked(upload: Any, *, user_id: int | None, choice: ImportChoice) -> _Outcome:
+    """Re-check an upload's rows now and write its plan whole, or nothing: the numbers
+    written, or what the upload shows instead (its rows' problems, or a plan that changed
+    since it was shown: the project changed meanwhile, so it is shown again to confirm).
+    Runs inside the caller's transaction."""
+    result = _recheck(upload)
+    stored = _checked(result)
+    shown = (upload.changes or {}).get("fingerprint")
+    if result.errors and not (choice.valid_only and result.valid):
+        return _Outcome(stored=stored)
+    if stored["changes"]["fingerprint"] != shown:
+        stored["changes"]["replanned"] = True
+        return _Outcome(stored=stored)
     try:
         with transaction.atomic():
-            return _import_rows(project=upload.project, records=result.valid, user_id=user_id)
+            written = import_plan_write(
+                project=upload.project, plan=result.plan, user_id=user_id, end=choice.end
+            )
     except IntegrityError:
-        return [
-            RowError(
-                0,
-                "",
-                gettext_noop(
-                    "Någon lade till deltagare samtidigt. Ingenting importerades; försök igen."
-                ),
-            ).as_dict()
-        ]
+        return _Outcome(stored={"errors": [RowError(0, "", _CONFLICT).as_dict()]})
+    except ValidationError as exc:
+        return _Outcome(stored={"errors": [RowError(0, "", exc.messages[0]).as_dict()]})
+    return _Outcome(written=written)
 
 
-def participant_import_confirm(*, upload_id: int, user_id: int | None) -> Any:
-    """Import a previewed (small) upload in the request: re-checked now, then all rows or
-    none. Idempotent: the row is locked, and an upload that is no longer pending is returned
-    unchanged, so a double-clicked confirm imports once. The rows are deleted after import."""
+def participant_import_confirm(
+    *, upload_id: int, user_id: int | None, choice: ImportChoice | None = None
+) -> Any:
+    """Import a previewed (small) upload in the request: re-checked now, then its whole plan
+    or nothing. Idempotent: the row is locked, and an upload that is no longer pending is
+    returned unchanged, so a double-clicked confirm imports once. The rows are deleted
+    after import."""
     from ..models import ParticipantImport
 
     with transaction.atomic():
-        upload = ParticipantImport.objects.select_for_update().get(pk=upload_id)
+        upload = (
+            ParticipantImport.objects.select_for_update(of=("self",))
+            .select_related("project", "organisation")
+            .get(pk=upload_id)
+        )
         if upload.status != ParticipantImport.Status.PENDING:
             return upload
-        outcome = _import_checked(upload, user_id=user_id)
-        if isinstance(outcome, int):
+        outcome = _import_checked(upload, user_id=user_id, choice=choice or ImportChoice())
+        if outcome.written is not None:
             upload.status = ParticipantImport.Status.DONE
             upload.stage = ParticipantImport.Stage.IMPORT
-            upload.imported_count = outcome
-            upload.imported_at = upload.finished_at = timezone.now()
+            for name, value in _done_fields(outcome.written).items():
+                setattr(upload, name, value)
+            upload.finished_at = upload.imported_at
             for name, empty in upload.job_data_fields.items():
-                setattr(upload, name, type(empty)())  # a fresh empty list
+                setattr(upload, name, type(empty)())  # a fresh empty list or dict
         else:
-            upload.errors = outcome
+            for name, value in outcome.stored.items():
+                setattr(upload, name, value)
         upload.save()
         return upload
 
@@ -379,7 +394,6 @@ def participant_import_set_defaults(*, upload: Any, defaults: dict[str, str]) ->
     """Keep what a pending upload's empty cells get (chosen in its preview) and check its
     rows again with them, so the preview shows the rows' problems as the import will see
     them. Nothing is imported."""
-    from .. import importing
     from ..models import ParticipantImport
 
     with transaction.atomic():
@@ -390,27 +404,28 @@ def participant_import_set_defaults(*, upload: Any, defaults: dict[str, str]) ->
         )
         if upload.status != ParticipantImport.Status.PENDING:
             return upload
-        result = importing.check_rows(
-            project=upload.project,
-            table=importing.Table(headers=upload.headers, rows=upload.rows),
-            organisation=upload.organisation,
-            defaults=defaults,
-        )
+        result = _recheck(upload, defaults=defaults)
         upload.defaults = defaults
-        upload.errors = result.errors
-        upload.save(update_fields=["defaults", "errors"])
+        for name, value in _checked(result).items():
+            setattr(upload, name, value)
+        upload.save(update_fields=["defaults", "errors", "changes", "preview"])
         return upload
 
 
-def participant_import_enqueue(*, upload: Any) -> bool:
-    """Hand a large confirmed upload to a worker (the web request would take too long).
-    The conditional update makes a double click enqueue once. With the broker down the
-    upload goes back to its preview and the ValidationError says so."""
+def participant_import_enqueue(*, upload: Any, choice: ImportChoice | None = None) -> bool:
+    """Hand a large confirmed upload to a worker (the web request would take too long),
+    with the user's choice. The conditional update makes a double click enqueue once. With
+    the broker down the upload goes back to its preview and the ValidationError says so."""
     from ..models import ParticipantImport
 
+    changes = {**(upload.changes or {}), "confirm": (choice or ImportChoice()).stored()}
     claimed = ParticipantImport.objects.filter(
         pk=upload.pk, status=ParticipantImport.Status.PENDING
-    ).update(status=ParticipantImport.Status.QUEUED, stage=ParticipantImport.Stage.IMPORT)
+    ).update(
+        status=ParticipantImport.Status.QUEUED,
+        stage=ParticipantImport.Stage.IMPORT,
+        changes=changes,
+    )
     if not claimed:
         return False
 

@@ -159,7 +159,13 @@ def invitation_for_token(token: str) -> tuple[Any, str]:
 
 
 def _join_project(
-    *, project: Project, organisation: Organisation, user: Any, email: str, data: dict[str, Any]
+    *,
+    project: Project,
+    organisation: Organisation,
+    user: Any,
+    email: str,
+    data: dict[str, Any],
+    organisation_chosen: bool = False,
 ) -> Participation | None:
     """Link a login whose address was just proved (an invitation link or a confirmation
     mail) to its participation in this one project; never to another project's.
@@ -177,11 +183,13 @@ def _join_project(
     if existing is not None:
         if existing.user_id is None and existing.email and existing.email.lower() == email:
             existing.user = user
-            fields = ["user", "updated_at"]
+            chosen = organisation if organisation_chosen else None
+            fields = ["user", "updated_at", *_answers_kept(existing, data, chosen)]
             if not existing.consent_given_at:
                 existing.consent_given_at = timezone.now()
                 existing.consent_method = Participation.ConsentMethod.DIGITAL
                 fields += ["consent_given_at", "consent_method"]
+            existing.full_clean()
             existing.save(update_fields=fields)
             return existing
         if existing.user_id == user.pk:
@@ -203,6 +211,29 @@ def _join_project(
         isced=data["isced"],
         user=user,
     )
+
+
+# What the registration form asks that the participation keeps.
+_ANSWERED = ("first_name", "last_name", "phone", "workplace", "role_group", "isced")
+
+
+def _answers_kept(
+    existing: Participation, data: dict[str, Any], organisation: Organisation | None
+) -> list[str]:
+    """Put what the person answered on the record the project already held (an imported
+    person registering through an invitation): their own answers win, an empty answer keeps
+    the record's value. Returns the fields changed. (The education level was once dropped
+    here: only the login was linked.)"""
+    changed = []
+    for name in _ANSWERED:
+        answer = (data.get(name) or "").strip()
+        if answer and answer != getattr(existing, name):
+            setattr(existing, name, answer)
+            changed.append(name)
+    if organisation is not None and organisation.pk != existing.organisation_id:
+        existing.organisation = organisation
+        changed.append("organisation")
+    return changed
 
 
 def _verified_login(*, email: str, password_hash: str, first_name: str, last_name: str) -> Any:
@@ -273,6 +304,7 @@ def invitation_accept(*, token: str, data: dict[str, Any]) -> Any:
         user=user,
         email=email,
         data=data,
+        organisation_chosen=invitation.organisation is None,
     )
     if participation is None:
         raise ValidationError(
@@ -397,7 +429,12 @@ def registration_confirm(*, token: str) -> tuple[Any, Participation | None]:
     )
     organisation = Organisation.objects.get(pk=data["organisation_id"])
     participation = _join_project(
-        project=project, organisation=organisation, user=user, email=pending.email, data=data
+        project=project,
+        organisation=organisation,
+        user=user,
+        email=pending.email,
+        data=data,
+        organisation_chosen=pending.link.organisation_id is None,
     )
     if participation is None:
         audit_log.info(

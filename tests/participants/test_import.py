@@ -215,18 +215,29 @@ def test_bad_row_is_named_and_nothing_imported(client, setup, mutate, expected):
     assert counts() == (0, 0)
 
 
-def test_duplicate_in_project_is_refused(client, setup):
-    existing = ParticipationFactory(project=setup["project"], organisation=setup["umea"])
+def test_a_person_already_in_the_project_is_updated_not_refused(client, setup):
+    existing = ParticipationFactory(
+        project=setup["project"], organisation=setup["umea"], first_name="Gammal"
+    )
     client.force_login(setup["coordinator"])
     rows = rows_for(setup["umea"], 2)
     rows[1][0] = existing.person.personnummer
     before = counts()
     page = upload(client, setup["project"], xlsx(rows))
-    [error] = page.context["upload"].errors
-    assert error["row"] == 3
-    assert error["column"] == "Personnummer"
-    assert "redan deltagare i projektet" in error["message"]
-    assert counts() == before
+    assert page.context["upload"].errors == []
+    html = page.content.decode()
+    assert "1 ny deltagare läggs till" in html
+    assert "1 deltagare får ändrade uppgifter" in html
+    assert "Förnamn: Gammal → Anna" in html
+    assert counts() == before  # nothing before the confirm
+    client.post(
+        reverse(
+            "participants:import_confirm", args=[setup["project"].pk, page.context["upload"].pk]
+        )
+    )
+    assert counts() == (before[0] + 1, before[1] + 1)
+    existing.refresh_from_db()
+    assert (existing.first_name, existing.last_name) == ("Anna", "Test1")
 
 
 def test_org_by_name_and_dashless_number(client, setup):
@@ -423,8 +434,18 @@ def test_confirm_rechecks_at_commit(client, setup):
         ),
         follow=True,
     )
-    assert "redan deltagare i projektet" in response.content.decode()
+    # What the confirm would now do differs from what was shown: nothing is written, and
+    # the preview is shown again with the person as an update.
+    html = response.content.decode()
+    assert "Projektets deltagare har ändrats sedan du granskade filen" in html
+    assert "1 deltagare får ändrade uppgifter" in html
     assert counts() == before
+    client.post(
+        reverse(
+            "participants:import_confirm", args=[setup["project"].pk, page.context["upload"].pk]
+        )
+    )
+    assert counts() == (before[0] + 2, before[1] + 2)
 
 
 def test_5000_rows_import_completely(client, setup, job_queue):

@@ -11,7 +11,6 @@ import io
 import openpyxl
 import pytest
 
-from participants import personnummer as pnr
 from participants.importing import Table, check_rows, template_workbook
 from participants.models import Participation
 from tests.factories import (
@@ -269,7 +268,7 @@ def test_an_unknown_employer_names_the_value(project_with_orgs):
     result = check_rows(project=project, table=table([row]))
     assert [e["message"] for e in result.errors] == [
         "Arbetsgivaren ”Luleå kommun” deltar inte i projektet. Skriv organisationsnumret för "
-        "en av projektets organisationer."
+        "en av projektets organisationer, eller koppla namnet till en av dem nedan."
     ]
 
 
@@ -350,7 +349,9 @@ def test_a_formula_cell_is_the_rows_only_problem(project_with_orgs):
     ]
 
 
-def test_a_person_twice_in_the_file_or_already_in_the_project_is_refused(project_with_orgs):
+def test_a_person_twice_in_the_file_is_refused_and_one_in_the_project_is_updated(
+    project_with_orgs,
+):
     project, umea, _pitea = project_with_orgs
     known = ParticipationFactory(project=project, organisation=umea)
     again = participant_test_pnr(13)
@@ -361,16 +362,18 @@ def test_a_person_twice_in_the_file_or_already_in_the_project_is_refused(project
         ["=formel", "A", "B", umea.name, *[""] * 7, "2024-03-01", ""],
     ]
     result = check_rows(project=project, table=table(rows))
-    assert result.valid == []
+    # A monthly HR file names people already in the project: they are updated, not refused.
+    assert [r["row"] for r in result.valid] == [4]
+    assert result.plan.new == []
+    [update] = result.plan.updates
+    assert update.participation_id == known.pk
+    assert update.changes == [
+        ("first_name", known.first_name, "K"),
+        ("last_name", known.last_name, "L"),
+    ]
     assert [(e["row"], e["column"], e["message"]) for e in result.errors] == [
         (2, "Startdatum", "Uppgiften saknas. Fyll i Startdatum."),
         (3, "Personnummer", "Personen finns redan på rad 2 i filen. Ta bort den ena raden."),
-        (
-            4,
-            "Personnummer",
-            f"{pnr.mask(known.person.personnummer)} är redan deltagare i projektet. Ta bort "
-            "raden, eller ändra uppgifterna på personens sida.",
-        ),
         (
             5,
             "Personnummer",
