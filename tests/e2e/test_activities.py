@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from activities.models import Attendance, Enrolment
+from activities.models import Attendance, Enrolment, Session
 from tests.e2e.helpers import axe_violations, login
 from tests.factories import (
     MembershipFactory,
@@ -74,21 +74,33 @@ def test_activity_journey(setup, live_server, page: Page, tmp_path: Path):
             assert axe_violations(page) == []
         page.get_by_role("button", name="Spara tillfället").click()
         expect(page.get_by_text("Tillfället är skapat.")).to_be_visible()
+        page.get_by_role("button", name="Anmäl gruppen").click()
+        # The question first, on its own page: who gets a seat, nothing done yet.
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Anmäla gruppen till")
+        expect(page.get_by_text("3 anmäls till tillfället.")).to_be_visible()
         if days == 10:
-            page.get_by_role("button", name="Anmäl gruppen").click()
-            # The question first, on its own page: who gets a seat, nothing done yet.
-            expect(page.get_by_role("heading", level=1)).to_contain_text("Anmäla gruppen till")
-            expect(page.get_by_text("3 anmäls till tillfället.")).to_be_visible()
             assert axe_violations(page) == []
             assert Enrolment.objects.count() == 0
-            page.get_by_role("button", name="Anmäl gruppen").click()
-            expect(page.get_by_text("3 anmälda")).to_be_visible()
+        page.get_by_role("button", name="Anmäl gruppen").click()
+        expect(page.get_by_text("3 anmälda")).to_be_visible()
+        if days == 10:
             assert axe_violations(page) == []
             session_url = page.url
-            page.goto(f"{live_server.url}/p/{project.pk}/aktiviteter/")
-            page.get_by_role("link", name="Digitala möten i vardagen").click()
+        page.goto(f"{live_server.url}/p/{project.pk}/aktiviteter/")
+        page.get_by_role("link", name="Digitala möten i vardagen").click()
 
-    assert Enrolment.objects.filter(status="enrolled").count() == 3
+    assert Enrolment.objects.filter(status="enrolled").count() == 6  # 3 people, 2 sessions
+
+    # Attendance waits until the session has begun; then it is held (moved to yesterday
+    # morning here, as if the days had passed) and the list opens.
+    page.goto(session_url + "narvaro/")
+    expect(page.get_by_text("Tillfället har inte börjat än.")).to_be_visible()
+    held_at = dt.datetime.fromisoformat(_local(-1, 9)).replace(
+        tzinfo=timezone.get_current_timezone()
+    )
+    Session.objects.filter(pk=int(session_url.rstrip("/").split("/")[-1])).update(
+        starts_at=held_at, ends_at=held_at + dt.timedelta(hours=2)
+    )
 
     # Attendance on a tablet: every person marked explicitly, one partial.
     page.set_viewport_size({"width": 768, "height": 1024})
