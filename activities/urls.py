@@ -39,6 +39,7 @@ urlpatterns = [
     path("anmalan/<int:pk>/avboka/", views.enrolment_cancel, name="cancel"),
     path("tid/", views.self_report_list, name="self_reports"),
     path("tid/<int:pk>/beslut/", views.self_report_decide, name="self_report_decide"),
+    path("tid/godkann-markerade/", views.self_reports_approve, name="self_reports_approve"),
     path("timmar/", views.hours_overview, name="hours"),
     path("timmar/skicka-for-underskrift/", views.certificates_send, name="certificates_send"),
     path("timmar/sammanstallning.xlsx", views.summary_xlsx, name="summary_xlsx"),

@@ -23,9 +23,22 @@ from .models import Participation
 ACTIONS = {
     "invite": _("Bjud in till digiproj"),
     "enrol": _("Anmäl till ett tillfälle"),
+    "survey": _("Skicka ett enkätutskick"),
     "update": _("Ändra yrkesgrupp, utbildningsnivå, arbetsplats eller chef"),
     "end": _("Avsluta deltagandet"),
 }
+
+
+# What each action asks of the user (the rest: participants.edit); the list offers only these.
+PERMISSIONS = {"enrol": "activities.enrol", "survey": "surveys.edit"}
+
+
+def actions_for(access: ProjectAccess) -> list[tuple[str, Any]]:
+    return [
+        (action, label)
+        for action, label in ACTIONS.items()
+        if access.can(PERMISSIONS.get(action, "participants.edit"))
+    ]
 
 
 def chosen(request: HttpRequest, access: ProjectAccess) -> QuerySet[Participation]:

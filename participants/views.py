@@ -56,7 +56,7 @@ def participant_list(request: HttpRequest, access: ProjectAccess) -> HttpRespons
             page=page,
             form=search.form,
             can_edit=access.can("participants.edit"),
-            bulk_actions=bulk.ACTIONS.items(),
+            bulk_actions=bulk.actions_for(access),
         ),
         status=search.status,
     )

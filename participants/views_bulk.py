@@ -28,7 +28,7 @@ from .models import Participation
 
 Chosen = QuerySet[Participation]
 # Actions other apps handle: their view's URL name (the bulk URL's query string goes along).
-ELSEWHERE = {"enrol": "activities:enrol_chosen"}
+ELSEWHERE = {"enrol": "activities:enrol_chosen", "survey": "surveys:invite_chosen"}
 
 
 def _query(request: HttpRequest) -> str:

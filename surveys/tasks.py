@@ -20,8 +20,12 @@ from . import services
     retry_backoff=True,
     max_retries=5,
 )
-def round_invitations_send_task(round_id: int, reminder: bool = False) -> int:
-    return services.round_invitations_send(round_id=round_id, reminder=reminder)
+def round_invitations_send_task(
+    round_id: int, reminder: bool = False, whole_group: bool = True
+) -> int:
+    return services.round_invitations_send(
+        round_id=round_id, reminder=reminder, whole_group=whole_group
+    )
 
 
 @shared_task(**jobs.JOB_TASK_OPTIONS)

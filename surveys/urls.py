@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_chosen
 
 app_name = "surveys"
 
 urlpatterns = [
     path("", views.survey_list, name="list"),
     path("ny/", views.survey_create, name="create"),
+    path("skicka-till-markerade/", views_chosen.invite_chosen, name="invite_chosen"),
     path("digcomp/", views.digcomp_create, name="digcomp_create"),
     path("<int:pk>/", views.survey_detail, name="detail"),
     path("<int:pk>/andra/", views.survey_edit, name="edit"),

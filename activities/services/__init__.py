@@ -19,6 +19,7 @@ from .attendance import (
     attendance_save,
     self_report_create,
     self_report_decide,
+    self_reports_approve_many,
     signed_certificate_ids,
 )
 from .certificates import (
@@ -87,6 +88,7 @@ __all__ = [
     "participants_in_group",
     "self_report_create",
     "self_report_decide",
+    "self_reports_approve_many",
     "session_create",
     "session_update",
     "signed_certificate_ids",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,3 +260,14 @@ def self_report_decide(
     report.full_clean()
     report.save()
     return report
+
+
+@transaction.atomic
+def self_reports_approve_many(*, reports: QuerySet[SelfReportedTime], by_user_id: int) -> int:
+    """Approve the pending time of everyone chosen (the caller scopes `reports`), each as
+    self_report_decide would; time decided already is left as it is. Returns how many."""
+    count = 0
+    for report in reports.filter(status=SelfReportedTime.Status.PENDING):
+        self_report_decide(report=report, approve=True, by_user_id=by_user_id)
+        count += 1
+    return count

@@ -22,6 +22,7 @@ from .attendance import (
     my_self_report,
     self_report_decide,
     self_report_list,
+    self_reports_approve,
 )
 from .chosen import enrol_chosen
 from .hours import (
@@ -73,6 +74,7 @@ __all__ = [
     "my_self_report",
     "self_report_decide",
     "self_report_list",
+    "self_reports_approve",
     "session_create",
     "session_detail",
     "session_edit",

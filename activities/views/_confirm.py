@@ -5,12 +5,14 @@ before they are done
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities import presenters
 from activities.models import Enrolment, Session
@@ -70,6 +72,28 @@ def send_for_signing(
             month=when, count=len(recipients), without_address=without_address
         ),
         confirm_label=_("Skicka mejlen"),
+        cancel_url=back,
+        context={"project": access.project, "access": access},
+    )
+
+
+def self_reports_approval(
+    request: HttpRequest, access: ProjectAccess, chosen: QuerySet[Any], back: str
+) -> HttpResponse | None:
+    totals = chosen.aggregate(count=Count("pk"), minutes=Sum("minutes"))
+    return confirmation_required(
+        request,
+        title=_("Godkänna den markerade tiden?"),
+        consequences=[
+            ngettext(
+                "%(count)s rapport, %(minutes)s minuter, godkänns och räknas i timmarna.",
+                "%(count)s rapporter, sammanlagt %(minutes)s minuter, godkänns och räknas i "
+                "timmarna.",
+                totals["count"],
+            )
+            % totals
+        ],
+        confirm_label=_("Godkänn"),
         cancel_url=back,
         context={"project": access.project, "access": access},
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -13,12 +14,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities import exports, forms, permissions, services
-from activities.models import Activity, Session
+from activities.models import Activity, SelfReportedTime, Session
 from activities.selectors import sessions as session_selectors
 from digiproj.forms import apply_validation_error
 from digiproj.pagination import paginate
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
+from . import _confirm
 from ._common import (
     PAGE_SIZE,
     XLSX,
@@ -121,6 +123,28 @@ def self_report_decide(request: HttpRequest, access: ProjectAccess, pk: int) -> 
     services.self_report_decide(report=report, approve=approve, by_user_id=access.user_id)
     messages.success(request, _("Tiden är godkänd.") if approve else _("Tiden är avslagen."))
     return redirect("activities:self_reports", access.project.pk)
+
+
+@require_POST
+@project_permission_required("hours.approve")
+def self_reports_approve(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
+    """Approve the ticked pending time, after a confirmation with the count and minutes."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    chosen = session_selectors.self_report_list(access=access).filter(
+        pk__in=ids, status=SelfReportedTime.Status.PENDING
+    )
+    back = reverse("activities:self_reports", args=[access.project.pk])
+    if not chosen.exists():
+        messages.error(request, _("Markera den väntande tid som ska godkännas."))
+        return redirect(back)
+    if (page := _confirm.self_reports_approval(request, access, chosen, back)) is not None:
+        return page
+    count = services.self_reports_approve_many(reports=chosen, by_user_id=access.user_id)
+    messages.success(
+        request,
+        ngettext("%(n)s rapport är godkänd.", "%(n)s rapporter är godkända.", count) % {"n": count},
+    )
+    return redirect(back)
 
 
 @require_POST

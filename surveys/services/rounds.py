@@ -9,6 +9,7 @@ from base64 import urlsafe_b64encode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from digiproj.mail import services as mail
 from digiproj.projects.models import Organisation
+from participants.models import Participation
 
 from ..models import (
     Invitation,
@@ -103,6 +105,27 @@ def round_invitations_create(*, round_: Round) -> int:
     return len(new)
 
 
+@transaction.atomic
+def round_invitations_add(*, round_: Round, participations: QuerySet[Participation]) -> int:
+    """Invite the people chosen on the participant list (whoever the round's target group
+    is), have the worker mail them, and return how many were new; someone invited already
+    is not invited again."""
+    from .. import tasks
+
+    if not round_.is_open:
+        raise ValidationError(
+            _("Utskicket %(round)s är inte öppet. Välj ett öppet utskick.") % {"round": round_.name}
+        )
+    chosen = participations.exclude(person__survey_invitations__round=round_)
+    new = [
+        _new_invitation(round_, p["person_id"], p["organisation_id"])
+        for p in chosen.values("person_id", "organisation_id")
+    ]
+    Invitation.objects.bulk_create(new, ignore_conflicts=True)
+    tasks.round_invitations_send_task.delay_on_commit(round_.pk, False, False)
+    return len(new)
+
+
 def invitation_url(invitation: Invitation) -> str:
     path = reverse(
         "surveys:answer",
@@ -111,16 +134,22 @@ def invitation_url(invitation: Invitation) -> str:
     return mail.absolute_url(path)
 
 
-def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
+def round_invitations_send(
+    *, round_id: int, reminder: bool = False, whole_group: bool = True
+) -> int:
     """Send each invitee one mail with their personal link (or one reminder to those who
-    have not submitted). Safe to run again: sent mails are marked per invitation."""
+    have not submitted). Safe to run again: sent mails are marked per invitation.
+
+    `whole_group` False: only the invitations made already (people chosen on the
+    participant list, round_invitations_add) are sent; the round's target group is not
+    invited, and the round is not marked as sent to it."""
     from .. import selectors
 
     round_ = Round.objects.select_related("survey__project__owner").get(pk=round_id)
-    if not reminder:
-        round_invitations_create(round_=round_)
-    elif round_.reminded_at is None:
+    if reminder and round_.reminded_at is None:
         return 0
+    if not reminder and whole_group:
+        round_invitations_create(round_=round_)
     sent = 0
     addressed = selectors.invitations_to_mail(round_=round_, reminder=reminder)
     for invitation in addressed.iterator(chunk_size=500):
@@ -134,7 +163,7 @@ def round_invitations_send(*, round_id: int, reminder: bool = False) -> int:
         field = "reminded_at" if reminder else "sent_at"
         Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
         sent += 1
-    if not reminder:
+    if not reminder and whole_group:
         Round.objects.filter(pk=round_.pk, invitations_sent_at__isnull=True).update(
             invitations_sent_at=timezone.now()
         )

@@ -141,6 +141,8 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "activities:hours": None,
     "activities:certificates_send": None,
     "activities:enrol_chosen": None,
+    "activities:self_reports_approve": None,
+    "surveys:invite_chosen": None,
     "activities:summary_xlsx": None,
     "activities:certificate": "certificate",
     "activities:certificate_file": "certificate",

@@ -59,8 +59,8 @@ def _url(crowd, query: str = "") -> str:
 
 def _post(client, crowd, data, *, query: str = "", confirmed: bool = True):
     data = {**data, "step": "1", **({"confirmed": "1"} if confirmed else {})}
-    # Enrolling is the activities app's: the list's form is passed on with a 307.
-    follow = confirmed or data["action"] == "enrol"
+    # Enrolling and surveys are other apps': the list's form is passed on with a 307.
+    follow = confirmed or data["action"] in ("enrol", "survey")
     return client.post(_url(crowd, query), data, follow=follow)
 
 
@@ -194,3 +194,44 @@ def test_the_list_offers_ticks_and_all_matching(client, crowd):
     page = client.get(reverse("participants:list", args=[crowd.project.pk])).content.decode()
     assert 'name="ids"' in page
     assert "Alla 5 som matchar filtret" in page
+
+
+def test_a_survey_round_goes_to_the_chosen_only(client, crowd, django_capture_on_commit_callbacks):
+    from surveys.models import Invitation as SurveyInvitation
+    from tests.factories import QuestionFactory, RoundFactory, SectionFactory, SurveyFactory
+
+    survey = SurveyFactory(project=crowd.project, title="Uppföljning")
+    QuestionFactory(section=SectionFactory(survey=survey))
+    round_ = RoundFactory(survey=survey, name="Höst")
+    closed = RoundFactory(
+        survey=survey,
+        name="Vår",
+        opens_at=timezone.now() - dt.timedelta(days=30),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    client.force_login(crowd.coordinator)
+    data = {"action": "survey", "ids": [crowd.u1.pk, crowd.p1.pk], "round": round_.pk}
+    page = _post(client, crowd, data, confirmed=False).content.decode()
+    assert "2 deltagare får var sin inbjudan till Höst med e-post." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _post(client, crowd, data).content.decode()
+    assert "2 inbjudningar skickas." in page
+    invited = set(SurveyInvitation.objects.values_list("person_id", flat=True))
+    assert invited == {crowd.u1.person_id, crowd.p1.person_id}  # not the round's whole group
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([crowd.u1.email, crowd.p1.email])
+    round_.refresh_from_db()
+    assert round_.invitations_sent_at is None  # the group itself is still to be sent to
+    # Chosen again: nobody is invited twice; a closed round is no choice.
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, crowd, data)
+    assert SurveyInvitation.objects.count() == 2
+    assert len(mail.outbox) == 2
+    response = _post(client, crowd, {**data, "round": closed.pk}, confirmed=False)
+    assert response.status_code == 400
+
+
+def test_a_contact_is_offered_only_what_she_may_do(client, crowd):
+    client.force_login(crowd.contact)
+    page = client.get(reverse("participants:list", args=[crowd.project.pk])).content.decode()
+    assert 'value="update"' in page
+    assert 'value="survey"' not in page  # sending surveys is the coordinator's
