@@ -16,7 +16,9 @@ from activities.models import (
     Activity,
     Session,
 )
+from digiproj.dates import local_date
 from digiproj.projects.models import Membership, Project
+from digiproj.projects.periods import outside_project_message, within_project
 
 from ._common import local_text as _local
 
@@ -144,6 +146,12 @@ def _validate_session(session: Session) -> None:
             errors["ends_at"] = _(
                 "Ett tillfälle kan vara högst %(hours)s timmar. Dela upp det i flera tillfällen."
             ) % {"hours": MAX_SESSION_HOURS}
+    project = session.activity.project
+    # Both ends count: a session that runs past the project's last day is outside it too.
+    for field in ("starts_at", "ends_at"):
+        moment = getattr(session, field)
+        if moment and field not in errors and not within_project(project, local_date(moment)):
+            errors[field] = outside_project_message(project, local_date(moment))
     if session.capacity is not None and session.capacity < 1:
         errors["capacity"] = _("Antal platser måste vara minst 1, eller tomt för obegränsat.")
     if (

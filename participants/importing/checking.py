@@ -92,7 +92,7 @@ def check_rows(
     """
     defaults = {k: v for k, v in (defaults or {}).items() if v}
     positions = column_positions(table.headers, mapping)
-    check = Check(organisations=OrganisationMatcher(project, organisation))
+    check = Check(organisations=OrganisationMatcher(project, organisation), project=project)
     errors = _missing_headers(positions, check, defaults)
     if errors:
         return CheckResult(valid=[], errors=[e.as_dict() for e in errors])

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from digiproj.projects.models import Organisation, Project
+from digiproj.projects.periods import OUTSIDE_PROJECT, outside_project_params, within_project
 
 from .. import personnummer as pnr
 from ..import_models import OrganisationAlias, header_key
@@ -98,6 +99,7 @@ class Check:
     in the language of the request."""
 
     organisations: OrganisationMatcher
+    project: Project | None = None  # the period a start date must lie in
     lookups: dict[type[models.TextChoices], dict[str, str]] = field(default_factory=dict)
 
 
@@ -258,6 +260,17 @@ def _date(text: str, check: Check) -> str:
     return parsed.isoformat()
 
 
+def _start_date(text: str, check: Check) -> str:
+    """A date, and within the project's period: the rule participant_add uses."""
+    value = _date(text, check)
+    day = dt.date.fromisoformat(value)
+    if check.project is not None and not within_project(check.project, day):
+        raise CellError(
+            OUTSIDE_PROJECT, outside_project_params(check.project, day), "outside_project"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the file and its rule.
@@ -416,7 +429,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         ("start", "anställd från", "anställningsdatum", "start date"),
         gettext_lazy("ÅÅÅÅ-MM-DD, till exempel 2024-03-01."),
-        parse=_date,
+        parse=_start_date,
     ),
     Column(
         "consent_date",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiproj.projects.models import Organisation, Project
+from digiproj.projects.periods import check_within_project
 
 from .. import personnummer as pnr
 from ..models import Participation, Person
@@ -115,6 +116,7 @@ def participant_add(
     participation only: nothing another project holds is shown, filled in or changed. The
     same personnummer twice in one project is a ValidationError."""
     _check_organisation(project=project, organisation=organisation)
+    check_within_project(project, start_date=start_date)
     _check_gender_override(
         project=project, gender_override=gender_override, reason=gender_override_reason
     )
@@ -168,6 +170,7 @@ def participant_update(
     project's identity."""
     project = participation.project
     _check_organisation(project=project, organisation=organisation)
+    check_within_project(project, start_date=start_date)
     _check_gender_override(
         project=project, gender_override=gender_override, reason=gender_override_reason
     )
@@ -222,6 +225,7 @@ def participation_end(
                 % {"start": participation.start_date.isoformat()}
             }
         )
+    check_within_project(participation.project, end_date=end_date)
     if not end_reason:
         raise ValidationError({"end_reason": _("Välj en anledning till avslutet.")})
     participation.end_date = end_date
