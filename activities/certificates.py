@@ -15,10 +15,14 @@ import json
 from typing import Any, TypedDict
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activities.hours import hours_for_month
 from activities.models import Certificate
-from digiproj.dates import month_start
+from digiproj.dates import month_end, month_start
 from participants.models import Participation
 
 
@@ -78,6 +82,23 @@ def certificate_hash(data: CertificateData) -> str:
     """The digest the signatures are bound to: any change to what the certificate shows
     changes it, and voids the signatures."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def month_over(month: dt.date, today: dt.date | None = None) -> bool:
+    """Whether a certificate can be signed (and sent for signing) for the month: only once
+    the month has ended, because until then more time can still be recorded in it and a
+    signature would certify a month that is not complete."""
+    return month_end(month) < (today or timezone.localdate())
+
+
+def check_month_over(month: dt.date, today: dt.date | None = None) -> None:
+    """Refuse (code month_not_over) a signature, or a send for signing, in a month not over."""
+    if not month_over(month, today):
+        raise ValidationError(
+            _("%(month)s är inte slut ännu. Närvarorapporten skrivs under när månaden är slut.")
+            % {"month": date_format(month_start(month), "F Y")},
+            code="month_not_over",
+        )
 
 
 class CertificateState(enum.StrEnum):

@@ -170,12 +170,11 @@ def participant_todo(
 ) -> dict[str, Any]:
     """The participant's start page: certificates of months already over to sign (or sign
     again), and her next sessions."""
-    this_month = timezone.localdate().replace(day=1)
     to_sign = [
         {"participation": participation, **row}
         for participation in participations
         for row in certificate_selectors.certificate_overview(participation=participation)
-        if row["month"] < this_month and row["state"] in _TO_SIGN
+        if row["month_over"] and row["state"] in _TO_SIGN
     ]
     upcoming = session_selectors.my_enrolments(user_id=user_id).filter(
         session__ends_at__gte=timezone.now()

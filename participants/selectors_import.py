@@ -90,11 +90,12 @@ def import_blanks_shown(upload: ParticipantImport, chosen: dict[str, str]) -> li
 
 
 def import_unknown_employers(upload: ParticipantImport) -> list[str]:
-    """The employer names the file uses that match none of the project's organisations:
-    the preview offers to say which organisation each one means."""
+    """The employer names the file uses that match none of the project's organisations, and
+    numbers that several of its units share: the preview offers to say which organisation
+    each one means."""
     found: dict[str, None] = {}
     for error in upload.errors:
-        if error.get("template") == importing.UNKNOWN_EMPLOYER:
+        if error.get("template") in (importing.UNKNOWN_EMPLOYER, importing.AMBIGUOUS_EMPLOYER):
             found.setdefault((error.get("params") or {}).get("value", ""), None)
     return [name for name in found if name][:50]
 

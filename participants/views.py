@@ -289,12 +289,16 @@ def registration_link_create(request: HttpRequest, access: ProjectAccess) -> Htt
         request.POST, prefix="link", organisations=selectors.organisation_choices(access=access)
     )
     if form.is_valid():
-        services.registration_link_create(
-            project=access.project,
-            organisation=form.cleaned_data["organisation"],
-            created_by_id=access.user_id,
-        )
-        messages.success(request, _("Registreringslänken är skapad och öppen."))
+        try:
+            services.registration_link_create(
+                project=access.project,
+                organisation=form.cleaned_data["organisation"],
+                created_by_id=access.user_id,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Registreringslänken är skapad och öppen."))
     return redirect("participants:invitations", access.project.pk)
 
 

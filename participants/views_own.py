@@ -126,6 +126,10 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+# Why a link no longer works, as the services' codes say it (link_unusable.html explains each).
+LINK_UNUSABLE = frozenset({"used", "expired", "invalid", "closed", "project_ended"})
+
+
 def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
     """A link that no longer works (used, expired, invalid, closed): 410, saying why."""
     return render(request, "participants/own/link_unusable.html", {"reason": reason}, status=410)
@@ -159,7 +163,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.invitation_accept(token=token, data=form.cleaned_data)
         except ValidationError as exc:
-            if (code := getattr(exc, "code", None)) in {"used", "expired", "invalid"}:
+            if (code := getattr(exc, "code", None)) in LINK_UNUSABLE:
                 return _unusable(request, code)
             apply_validation_error(form, exc)
         else:
@@ -174,8 +178,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     link = selectors.registration_link_by_slug(slug=slug)
     if link is None:
         raise Http404
-    if not link.is_active:
-        return _unusable(request, "closed")
+    if reason := services.registration_link_closed(link):
+        return _unusable(request, reason)
     form = forms.RegistrationForm(
         request.POST or None, organisations=_employer_choices(link), ask_email=True
     )
@@ -185,8 +189,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.registration_link_register(link=link, data=form.cleaned_data)
         except ValidationError as exc:
-            if getattr(exc, "code", None) == "closed":
-                return _unusable(request, "closed")
+            if (code := getattr(exc, "code", None)) in ("closed", "project_ended"):
+                return _unusable(request, code)  # closed, or the project ended, meanwhile
             apply_validation_error(form, exc)
         else:
             email = form.cleaned_data["email"]

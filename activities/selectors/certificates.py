@@ -16,6 +16,7 @@ from activities.certificates import (
     CertificateState,
     certificate_payload,
     certificate_state,
+    month_over,
 )
 from activities.models import Activity, Certificate
 from activities.selectors.time_totals import hours_by_day, hours_by_month, participant_hours
@@ -98,7 +99,8 @@ def certificate_state_now(certificate: Certificate) -> CertificateState:
 
 
 def certificate_overview(*, participation: Participation) -> list[dict[str, Any]]:
-    """Every month with hours, its certificate and that certificate's state (void included)."""
+    """Every month with hours, its certificate, that certificate's state (void included) and
+    whether the month is over (only then can it be signed)."""
     hours = participant_hours(participation=participation)
     months = [row["month"] for row in hours["months"]]
     data = certificate_data_for_months(participation=participation, months=months)
@@ -108,6 +110,7 @@ def certificate_overview(*, participation: Participation) -> list[dict[str, Any]
             **row,
             "certificate": certificates.get(row["month"]),
             "state": certificate_state(certificates.get(row["month"]), data[row["month"]]),
+            "month_over": month_over(row["month"]),
         }
         for row in hours["months"]
     ]

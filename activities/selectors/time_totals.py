@@ -27,9 +27,13 @@ def hours_by_day(
 
 
 def hours_by_month(
-    *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
+    *,
+    participations: QuerySet[Participation] | list[int],
+    start: dt.date | None,
+    end: dt.date | None,
 ) -> dict[tuple[int, dt.date], int]:
-    """Counted minutes per (participation, first day of month) on days in [start, end]."""
+    """Counted minutes per (participation, first day of month) on days in [start, end]
+    (None: open)."""
     rows = counted_time.counted_rows(participations=participations, start=start, end=end)
     return counted_time.minutes_by(rows, "pid", "month")
 
@@ -55,11 +59,12 @@ class ParticipantHours(TypedDict):
 
 
 def participant_hours(*, participation: Participation) -> ParticipantHours:
-    """One participant's minutes per month and in total, with the reported (rounded) hours."""
+    """One participant's minutes per month and in total, with the reported (rounded) hours.
+    Every counted minute, as the coordinator's month pages and the certificates show them:
+    no period of its own (one clipped to the project's period once showed the participant
+    less than her certificate; the project's period is kept where time is recorded)."""
     project = participation.project
-    months = hours_by_month(
-        participations=[participation.pk], start=project.start_date, end=project.end_date
-    )
+    months = hours_by_month(participations=[participation.pk], start=None, end=None)
     rows: list[MonthHours] = [
         {
             "month": month,
@@ -76,11 +81,9 @@ def participant_hours(*, participation: Participation) -> ParticipantHours:
 
 
 def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
-    """One participant's counted minutes per activity over the whole project."""
-    project = participation.project
-    rows = counted_time.counted_rows(
-        participations=[participation.pk], start=project.start_date, end=project.end_date
-    )
+    """One participant's counted minutes per activity (every counted minute, as
+    participant_hours)."""
+    rows = counted_time.counted_rows(participations=[participation.pk], start=None, end=None)
     totals = {act: minutes for (act,), minutes in counted_time.minutes_by(rows, "act").items()}
     titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
     return sorted(

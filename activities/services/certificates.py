@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities import certificates, permissions
@@ -62,8 +61,10 @@ def certificate_sign_participant(
 ) -> Certificate:
     """The participant signs the month. Signing again after a change replaces the old hash
     and clears the manager's (now void) signature; signing the same data again (a double
-    click) is refused with code already_signed, also when both clicks arrive at once."""
+    click) is refused with code already_signed, also when both clicks arrive at once. A
+    month not over yet is refused (code month_not_over): more time may still come."""
     month = dates.month_start(month)
+    certificates.check_month_over(month)
     data = certificate_selectors.certificate_data(participation=participation, month=month)
     if not data["rows"]:
         raise ValidationError(_("Det finns inga timmar att intyga för månaden."))
@@ -367,12 +368,7 @@ def certificates_send_for_signing(
     access.require("hours.approve")
     now = now or timezone.now()
     month = dates.month_start(month)
-    if dates.month_end(month) >= timezone.localdate(now):
-        raise ValidationError(
-            _("%(month)s är inte slut ännu. Närvarorapporten skrivs under när månaden är slut.")
-            % {"month": date_format(month, "F Y")},
-            code="month_not_over",
-        )
+    certificates.check_month_over(month, timezone.localdate(now))
     participation_ids, without_address = certificate_selectors.to_send_for_signing(
         access=access, month=month
     )

@@ -110,6 +110,7 @@ def _certificate_context(access: ProjectAccess, participation: Any, month: dt.da
         data=data,
         certificate=certificate,
         state=certificates.certificate_state(certificate, data),
+        month_over=certificates.month_over(month),
     )
 
 

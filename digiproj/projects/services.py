@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from digiproj.accounts.models import User
 from digiproj.mail import services as mail
 
-from . import organisation_lists
+from . import organisation_lists, periods
 from .models import Membership, Organisation, Project, ProjectOrganisation, UnitCost
 from .permissions import ProjectAccess, may_create_projects, project_access
 from .validators import normalize_organisationsnummer
@@ -53,17 +53,22 @@ PROJECT_SETTINGS_FIELDS = [
 
 
 @transaction.atomic
-def project_update(*, access: ProjectAccess, data: dict[str, Any]) -> Project:
+def project_update(
+    *, access: ProjectAccess, data: dict[str, Any]
+) -> tuple[Project, list[periods.Outside]]:
     """Change the settings a coordinator owns (not the diarienummer or programme: those come
-    from the grant decision and are the platform admin's)."""
+    from the grant decision and are the platform admin's). A changed period that leaves
+    recorded sessions, time or participations outside is saved (an amended decision may
+    need it), and what falls outside is returned for a warning and logged, counts only."""
     access.require("project.edit")
     project = Project.objects.select_for_update().get(pk=access.project.pk)
+    period = (project.start_date, project.end_date)
     for field in PROJECT_SETTINGS_FIELDS:
         if field in data:
             setattr(project, field, data[field])
     project.full_clean()
     project.save()
-    return project
+    return project, periods.period_change_checked(project, period, user_id=access.user_id)
 
 
 @transaction.atomic

@@ -103,11 +103,13 @@ def project_settings(request: HttpRequest, access: ProjectAccess) -> HttpRespons
     form = forms.ProjectSettingsForm(request.POST or None, instance=access.project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(access=access, data=form.cleaned_data)
+            _project, outside = services.project_update(access=access, data=form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Projektets inställningar är sparade."))
+            for found in outside:
+                messages.warning(request, found.message)
             return redirect("project_settings", project_id=access.project.pk)
     return _settings_page(request, access, form, forms.UnitCostForm(prefix="unit"))
 

@@ -9,6 +9,7 @@ refused, never evaluated; macro workbooks (.xlsm, vbaProject.bin) are refused un
 
 from .checking import CheckResult, RowError, check_rows, error_text
 from .columns import (
+    AMBIGUOUS_EMPLOYER,
     COLUMNS,
     DATA_SHEET,
     MAX_FILE_BYTES,
@@ -24,6 +25,7 @@ from .rejected import rejected_rows_workbook
 from .template import template_workbook
 
 __all__ = [
+    "AMBIGUOUS_EMPLOYER",
     "COLUMNS",
     "DATA_SHEET",
     "IGNORED",

@@ -72,7 +72,11 @@ class OrganisationMatcher:
         self.organisations = list(
             Organisation.objects.filter(project_organisations__project=project).distinct()
         )
-        self.by_number = {re.sub(r"\D", "", o.organisationsnummer): o for o in self.organisations}
+        # Several units of one organisation (Komvux and Lärcentrum of one kommun) share
+        # its organisationsnummer: a number then names no unit on its own.
+        self.by_number: dict[str, list[Organisation]] = {}
+        for o in self.organisations:
+            self.by_number.setdefault(re.sub(r"\D", "", o.organisationsnummer), []).append(o)
         by_pk = {o.pk: o for o in self.organisations}
         # An alias of an organisation that has left the project matches nothing.
         self.by_name = {
@@ -84,11 +88,24 @@ class OrganisationMatcher:
         self.names = {o.pk: o.name for o in self.organisations}
 
     def find(self, text: str) -> Organisation | None:
+        """The organisation the cell names, or None. A number that several units share names
+        the contact's own unit for a contact, or the unit the project taught the import for
+        that very text; otherwise it is refused (CellError, code ambiguous_employer)."""
         digits = re.sub(r"\D", "", text)
         if len(digits) == 12 and digits.startswith("16"):
             digits = digits[2:]
-        if len(digits) == 10 and digits in self.by_number:
-            return self.by_number[digits]
+        units = self.by_number.get(digits, []) if len(digits) == 10 else []
+        if len(units) == 1:
+            return units[0]
+        if units:
+            if self.fixed is not None and self.fixed in units:
+                return self.fixed
+            if (taught := self.by_name.get(_norm(text))) is not None:
+                return taught
+            names = ", ".join(sorted(o.name for o in units))
+            raise CellError(
+                AMBIGUOUS_EMPLOYER, {"value": text, "names": names}, "ambiguous_employer"
+            )
         return self.by_name.get(_norm(text))
 
 
@@ -151,6 +168,11 @@ def _email(text: str, check: Check) -> str:
 UNKNOWN_EMPLOYER = gettext_noop(
     "Arbetsgivaren ”%(value)s” deltar inte i projektet. Skriv organisationsnumret för en av "
     "projektets organisationer, eller koppla namnet till en av dem nedan."
+)
+
+AMBIGUOUS_EMPLOYER = gettext_noop(
+    "Organisationsnumret ”%(value)s” gäller flera enheter i projektet (%(names)s). Skriv "
+    "enhetens namn i stället, eller koppla numret till en av dem nedan."
 )
 
 

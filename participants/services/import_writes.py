@@ -18,6 +18,7 @@ from digiproj.projects.models import Project
 from ..importing.plan import Plan
 from ..models import Participation, Person
 from .identity import person_derived_fields
+from .records import check_end_date
 
 _BATCH = 2000
 
@@ -148,25 +149,24 @@ def import_rows_update(*, plan: Plan, user_id: int | None) -> int:
 
 def import_missing_end(*, plan: Plan, end: EndMissing, user_id: int | None) -> int:
     """End the participation of everyone the plan found missing from the file, on the date
-    the user chose. A date before someone's start refuses it all (ValidationError)."""
+    the user chose. A date that the end-date rule (records.check_end_date: not before the
+    start, within the project's period) refuses for anyone refuses it all, naming her."""
     from simple_history.utils import bulk_update_with_history
 
     ids = [m["id"] for m in plan.missing]
-    people = list(Participation.objects.filter(pk__in=ids, end_date__isnull=True))
-    too_early = [p for p in people if end.on < p.start_date]
-    if too_early:
-        raise ValidationError(
-            _(
-                "Slutdatum %(date)s ligger före startdatum för %(name)s (%(start)s). Välj ett "
-                "senare slutdatum."
-            )
-            % {
-                "date": end.on.isoformat(),
-                "name": too_early[0].full_name,
-                "start": too_early[0].start_date.isoformat(),
-            },
-            code="end_before_start",
-        )
+    people = list(
+        Participation.objects.filter(pk__in=ids, end_date__isnull=True).select_related("project")
+    )
+    for participation in people:
+        try:
+            check_end_date(participation, end.on)
+        except ValidationError as refused:
+            problem = refused.error_dict["end_date"][0]
+            raise ValidationError(
+                _("%(name)s: %(problem)s")
+                % {"name": participation.full_name, "problem": problem.messages[0]},
+                code=problem.code,
+            ) from refused
     now = timezone.now()
     for participation in people:
         participation.end_date = end.on

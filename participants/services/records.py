@@ -211,21 +211,33 @@ def participant_update(
     )
 
 
+def check_end_date(participation: Participation, end_date: dt.date) -> None:
+    """The one rule for a participation's end date, whichever way it is ended (the form, the
+    bulk action, the HR file's missing people): not before its start, and within the
+    project's period. Raises on the field end_date (code end_before_start or
+    outside_project)."""
+    if end_date < participation.start_date:
+        raise ValidationError(
+            {
+                "end_date": ValidationError(
+                    _(
+                        "Slutdatum kan inte ligga före startdatum (%(start)s). Välj ett "
+                        "senare datum."
+                    )
+                    % {"start": participation.start_date.isoformat()},
+                    code="end_before_start",
+                )
+            }
+        )
+    check_within_project(participation.project, end_date=end_date)
+
+
 @transaction.atomic
 def participation_end(
     *, participation: Participation, end_date: dt.date, end_reason: str
 ) -> Participation:
     """End a participation. A person who comes back keeps the start date; only the end moves."""
-    if end_date < participation.start_date:
-        raise ValidationError(
-            {
-                "end_date": _(
-                    "Slutdatum kan inte ligga före startdatum (%(start)s). Välj ett senare datum."
-                )
-                % {"start": participation.start_date.isoformat()}
-            }
-        )
-    check_within_project(participation.project, end_date=end_date)
+    check_end_date(participation, end_date)
     if not end_reason:
         raise ValidationError({"end_reason": _("Välj en anledning till avslutet.")})
     participation.end_date = end_date

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from digiproj.integrity import unique_or_message
 from digiproj.mail import services as mail
 from digiproj.projects.models import Organisation, Project
+from digiproj.projects.periods import check_not_ended, project_ended
 
 from .. import personnummer as pnr
 from ..models import Participation
@@ -46,6 +47,7 @@ def invitation_create(
     from ..models import Invitation
 
     _check_organisation(project=project, organisation=organisation)
+    check_not_ended(project)
     email = email.strip().lower()
     if Participation.objects.filter(
         project=project, email__iexact=email, user__isnull=False
@@ -133,7 +135,7 @@ def invitation_send(*, invitation_id: int) -> None:
 
 def invitation_for_token(token: str) -> tuple[Any, str]:
     """(invitation, "") when the link may be used; (None, reason) with reason "invalid",
-    "expired" or "used" otherwise."""
+    "expired", "used" or "project_ended" (the project's period is over) otherwise."""
     from ..models import Invitation
 
     try:
@@ -155,6 +157,8 @@ def invitation_for_token(token: str) -> tuple[Any, str]:
         return None, "used"
     if invitation.expires_at <= timezone.now():
         return None, "expired"
+    if project_ended(invitation.project):
+        return None, "project_ended"
     return invitation, ""
 
 
@@ -325,6 +329,14 @@ def registration_confirm_days() -> int:
     return int(getattr(settings, "PARTICIPANT_REGISTRATION_CONFIRM_DAYS", 3))
 
 
+def registration_link_closed(link: Any) -> str:
+    """Why an open registration link takes no one ("closed" by the project, or
+    "project_ended": its period is over), or "" when it is open."""
+    if not link.is_active:
+        return "closed"
+    return "project_ended" if project_ended(link.project) else ""
+
+
 @transaction.atomic
 def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
     """Open registration: keep the answers and mail a confirmation link to the address.
@@ -343,6 +355,7 @@ def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
     link = RegistrationLink.objects.select_related("project", "organisation").get(pk=link.pk)
     if not link.is_active:
         raise ValidationError(_("Registreringen är stängd."), code="closed")
+    check_not_ended(link.project)  # the page said it was open; the project ended meanwhile
     PendingRegistration.objects.filter(expires_at__lte=timezone.now()).delete()
     email = data["email"].strip().lower()
     organisation = link.organisation or data["organisation"]
@@ -381,7 +394,7 @@ def registration_link_register(*, link: Any, data: dict[str, Any]) -> None:
 
 def registration_pending_for_token(token: str) -> tuple[Any, str]:
     """(pending registration, "") when the confirmation link may be used; (None, reason)
-    with reason "invalid", "expired", "used" or "closed" otherwise."""
+    with reason "invalid", "expired", "used", "closed" or "project_ended" otherwise."""
     from ..models import PendingRegistration
 
     pending = (
@@ -397,6 +410,8 @@ def registration_pending_for_token(token: str) -> tuple[Any, str]:
         return None, "expired"
     if not pending.link.is_active or pending.link.project.archived:
         return None, "closed"
+    if project_ended(pending.link.project):
+        return None, "project_ended"
     return pending, ""
 
 
@@ -456,6 +471,7 @@ def registration_link_create(
 
     if organisation is not None:
         _check_organisation(project=project, organisation=organisation)
+    check_not_ended(project)
     return RegistrationLink.objects.create(
         project=project,
         organisation=organisation,

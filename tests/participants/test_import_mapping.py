@@ -247,3 +247,45 @@ def test_unknown_is_its_own_bucket_in_the_indicators(client, world):
             access=access, period=period, dimension=dimension
         )
         assert [(r["key"], r["started_total"]) for r in rows] == [("unknown", 2)]
+
+
+def test_a_number_two_units_share_names_neither_until_taught(client, world):
+    """Komvux and Lärcentrum of one kommun share its organisationsnummer: a row with only the
+    number is refused naming both units (never silently the last one read); the unit's name
+    matches; once the number is taught as meaning Komvux, it does; a contact of Lärcentrum
+    imports by the number into her own unit."""
+    number = world["org"].organisationsnummer
+    komvux = ProjectOrganisationFactory(
+        project=world["project"], organisation__name="Komvux Alingsås",
+        organisation__organisationsnummer=number,
+    ).organisation  # fmt: skip
+    rows = [
+        [participant_test_pnr(1), "Kim", "Lund", number, "2025-02-01"],
+        [participant_test_pnr(2), "Ola", "Berg", "Komvux Alingsås", "2025-02-01"],
+    ]
+
+    def check(access_org=None):
+        table = importing.Table(headers=HEADERS, rows=[[i + 2, *r] for i, r in enumerate(rows)])
+        return importing.check_rows(project=world["project"], table=table, organisation=access_org)
+
+    result = check()
+    assert [(e["row"], e["code"]) for e in result.errors] == [(2, "ambiguous_employer")]
+    message = importing.error_text(result.errors[0])
+    assert "gäller flera enheter i projektet (Alingsås kommun, Komvux Alingsås)" in message
+    assert [r["organisation_id"] for r in result.valid] == [komvux.pk]
+    as_contact = check(access_org=world["org"])  # her unit: the number is hers
+    assert [r["organisation_id"] for r in as_contact.valid] == [world["org"].pk]
+    assert [e["row"] for e in as_contact.errors] == [3]  # Komvux is not hers
+    assert "Du kan bara importera deltagare till" in importing.error_text(as_contact.errors[0])
+
+    client.force_login(world["coordinator"])
+    page = upload(client, world["project"], workbook(rows, HEADERS))
+    pending = page.context["upload"]
+    assert [f.initial["name"] for f in page.context["alias_forms"]] == [number]
+    client.post(
+        reverse("participants:import_alias", args=[world["project"].pk, pending.pk]),
+        {"prefix": "a0", "a0-name": number, "a0-organisation": komvux.pk},
+    )
+    result = check()
+    assert result.errors == []
+    assert [r["organisation_id"] for r in result.valid] == [komvux.pk, komvux.pk]

@@ -174,7 +174,7 @@ def test_an_end_before_a_start_writes_nothing_at_all(client, hr):
     response = confirm(
         client, hr, pending, end_missing="on", end_date="2024-01-01", end_reason="other"
     )
-    assert "ligger före startdatum för David Dahl" in response.content.decode()
+    assert "David Dahl: Slutdatum kan inte ligga före startdatum" in response.content.decode()
     hr["anna"].refresh_from_db()
     hr["david"].refresh_from_db()
     assert Participation.objects.count() == 5  # no new person
@@ -323,3 +323,21 @@ def test_a_contact_updates_only_their_own_people_and_sees_only_theirs_missing(cl
     plan = page.context["plan"]
     assert [m["name"] for m in plan["missing"]] == ["David Dahl"]  # not Piteå's people
     assert (plan["new"], plan["updated"]) == (3, 2)
+
+
+def test_an_end_after_the_project_writes_nothing_at_all(client, hr):
+    """The missing are ended by the same end-date rule as the form: within the project's
+    period. A day after its end refuses the whole import, the first person named."""
+    client.force_login(hr["coordinator"])
+    pending = upload(client, hr["project"], workbook(monthly_file(hr))).context["upload"]
+    after = hr["project"].end_date + dt.timedelta(days=1)
+    response = confirm(
+        client, hr, pending, end_missing="on", end_date=after.isoformat(), end_reason="other"
+    )
+    assert f"David Dahl: {after.isoformat()} ligger utanför projektets period" in (
+        response.content.decode()
+    )
+    hr["david"].refresh_from_db()
+    assert hr["david"].end_date is None
+    assert Participation.objects.count() == 5
+    assert ParticipantImport.objects.get().status == ParticipantImport.Status.PENDING
