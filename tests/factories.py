@@ -71,7 +71,7 @@ class ProjectFactory(DjangoModelFactory):
     programme_area = "1"
     specific_objective = "1.1"
     start_date = dt.date(2024, 1, 1)
-    end_date = dt.date(2026, 12, 31)
+    end_date = dt.date(2030, 12, 31)
     planned_participants = 100
     total_budget = Decimal("1000000")
     esf_support = Decimal("470000")

@@ -13,7 +13,7 @@ from activities.models import Session
 
 pytestmark = pytest.mark.django_db
 STHLM = ZoneInfo("Europe/Stockholm")
-PERIOD = "2024-01-01–2026-12-31"  # the factory project's
+PERIOD = "2024-01-01–2030-12-31"  # the factory project's
 
 
 def _at(*args):
@@ -39,13 +39,13 @@ def test_a_session_running_past_the_projects_last_day_is_refused(world):
     with pytest.raises(ValidationError) as error:
         services.session_create(
             activity=world.activity,
-            starts_at=_at(2026, 12, 31, 22),
-            ends_at=_at(2027, 1, 1, 1),
+            starts_at=_at(2030, 12, 31, 22),
+            ends_at=_at(2031, 1, 1, 1),
             place="Rum 1",
         )
     assert "starts_at" not in error.value.message_dict
     assert (
-        f"2027-01-01 ligger utanför projektets period {PERIOD}"
+        f"2031-01-01 ligger utanför projektets period {PERIOD}"
         in (error.value.message_dict["ends_at"][0])
     )
 
@@ -54,12 +54,12 @@ def test_moving_a_session_outside_the_project_is_refused(world):
     with pytest.raises(ValidationError) as error:
         services.session_update(
             session=world.session,
-            starts_at=_at(2027, 2, 1, 10),
-            ends_at=_at(2027, 2, 1, 12),
+            starts_at=_at(2031, 2, 1, 10),
+            ends_at=_at(2031, 2, 1, 12),
         )
     assert "starts_at" in error.value.message_dict
     world.session.refresh_from_db()
-    assert world.session.starts_at.year != 2027
+    assert world.session.starts_at.year != 2031
 
 
 def test_a_session_on_the_first_and_last_day_is_kept(world):
@@ -71,8 +71,8 @@ def test_a_session_on_the_first_and_last_day_is_kept(world):
     )
     last = services.session_create(
         activity=world.activity,
-        starts_at=_at(2026, 12, 31, 21),
-        ends_at=_at(2026, 12, 31, 23, 59),
+        starts_at=_at(2030, 12, 31, 21),
+        ends_at=_at(2030, 12, 31, 23, 59),
         place="Rum 1",
     )
     assert Session.objects.filter(pk__in=[first.pk, last.pk]).count() == 2

@@ -26,7 +26,7 @@ STHLM = ZoneInfo("Europe/Stockholm")
 
 @pytest.fixture
 def recorded():
-    """The factory project runs 2024-01-01–2026-12-31. Two participations start in March
+    """The factory project runs 2024-01-01–2030-12-31. Two participations start in March
     2024 (one of them ends in June 2024); sessions on 10 March 2024 and 2 April 2024 (local
     times, the first at 00:30 so that only Stockholm's day puts it in March) and approved
     self-reported time on 2 May 2024."""
@@ -71,7 +71,7 @@ def test_the_change_is_saved_warned_about_and_logged(client, recorded, caplog):
     recorded.project.refresh_from_db()
     assert recorded.project.start_date == dt.date(2024, 4, 1)
     page = response.content.decode()
-    assert "2 deltaganden börjar eller slutar utanför projektets period 2024-04-01–2026-12-31" in (
+    assert "2 deltaganden börjar eller slutar utanför projektets period 2024-04-01–2030-12-31" in (
         page
     )
     assert "1 tillfälle ligger utanför projektets period" in page

@@ -21,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PERIOD = "2024-01-01–2026-12-31"  # the factory project's
+PERIOD = "2024-01-01–2030-12-31"  # the factory project's
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _add(project, org, start):
     )
 
 
-@pytest.mark.parametrize("start", [dt.date(2023, 12, 31), dt.date(2027, 1, 1)])
+@pytest.mark.parametrize("start", [dt.date(2023, 12, 31), dt.date(2031, 1, 1)])
 def test_add_refuses_a_start_outside_the_project(project_org, start):
     project, org = project_org
     with pytest.raises(ValidationError) as error:
@@ -58,7 +58,7 @@ def test_add_accepts_the_first_and_last_day(project_org):
     project, org = project_org
     assert _add(project, org, dt.date(2024, 1, 1)).start_date == dt.date(2024, 1, 1)
     Participation.objects.all().delete()
-    assert _add(project, org, dt.date(2026, 12, 31)).start_date == dt.date(2026, 12, 31)
+    assert _add(project, org, dt.date(2030, 12, 31)).start_date == dt.date(2030, 12, 31)
 
 
 def test_update_refuses_a_start_before_the_project(project_org):
@@ -82,10 +82,10 @@ def test_end_refuses_an_end_after_the_project(project_org):
     participation = ParticipationFactory(project=project, organisation=org)
     with pytest.raises(ValidationError) as error:
         services.participation_end(
-            participation=participation, end_date=dt.date(2027, 1, 1), end_reason="other"
+            participation=participation, end_date=dt.date(2031, 1, 1), end_reason="other"
         )
     assert error.value.message_dict["end_date"] == [
-        f"2027-01-01 ligger utanför projektets period {PERIOD}. Välj ett datum inom perioden."
+        f"2031-01-01 ligger utanför projektets period {PERIOD}. Välj ett datum inom perioden."
     ]
     participation.refresh_from_db()
     assert participation.end_date is None
@@ -94,13 +94,13 @@ def test_end_refuses_an_end_after_the_project(project_org):
 def test_an_import_row_with_a_start_outside_the_project_is_refused(project_org):
     project, _org = project_org
     headers = ["Personnummer", "Förnamn", "Efternamn", "Arbetsgivare", "Startdatum"]
-    rows = [[2, participant_test_pnr(3), "Bo", "Berg", "Umeå kommun", "2027-02-01"]]
+    rows = [[2, participant_test_pnr(3), "Bo", "Berg", "Umeå kommun", "2031-02-01"]]
     result = check_rows(project=project, table=Table(headers=headers, rows=rows))
     assert result.valid == []
     assert [(e["row"], e["column"], e["message"]) for e in result.errors] == [
         (
             2,
             "Startdatum",
-            f"2027-02-01 ligger utanför projektets period {PERIOD}. Välj ett datum inom perioden.",
+            f"2031-02-01 ligger utanför projektets period {PERIOD}. Välj ett datum inom perioden.",
         )
     ]
