@@ -6,7 +6,6 @@ the event on the row in the same transaction as the send (digiproj.mail.services
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -135,18 +134,10 @@ def _to_participant(kind: str, certificate: Certificate, **extra: object) -> lis
 
 
 @mail("certificate_to_sign")
-def certificate_to_sign(*, participation_id: int, month: str) -> Iterable[EmailMessage]:
-    """The month's report is ready for the participant to sign (sent by the coordinator)."""
-    from participants.models import Participation
-
-    participation = (
-        Participation.objects.select_related("project__owner").filter(pk=participation_id).first()
-    )
-    if participation is None or not participation.email:
-        return []
-    first = dt.date.fromisoformat(month)
-    certificate = Certificate(participation=participation, month=first)
-    return _to_participant("certificate_to_sign", certificate)
+def certificate_to_sign(*, certificate_id: int) -> Iterable[EmailMessage]:
+    """The month's report is ready for the participant to sign (sent by the coordinator,
+    who marked the certificate sent)."""
+    return _to_participant("certificate_to_sign", _certificate(certificate_id))
 
 
 @mail("certificate_changed")

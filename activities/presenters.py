@@ -54,6 +54,7 @@ def calendar_week(*, access: ProjectAccess, monday: dt.date) -> dict[str, Any]:
 SIGNING_LABELS = {
     "signed": gettext_lazy("Underskriven"),
     "participant_signed": gettext_lazy("Väntar på chefen"),
+    "void": gettext_lazy("Ändrad efter underskrift – skrivs under igen"),
     "sent": gettext_lazy("Skickad, väntar på deltagaren"),
     "": gettext_lazy("Inte skickad"),
 }

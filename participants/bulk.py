@@ -93,6 +93,13 @@ def action_form(action: str, data: Any) -> forms.Form:
     return {"update": UpdateForm, "end": EndForm, "invite": InviteForm}[action](data)
 
 
+def _shown(field: forms.Field, value: Any) -> Any:
+    """A chosen value as the form shows it: a choice by its label, anything else as it is."""
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    return value
+
+
 def consequences(
     action: str, participations: QuerySet[Participation], form: forms.Form
 ) -> list[str]:
@@ -127,12 +134,7 @@ def consequences(
         ]
     assert isinstance(form, UpdateForm)
     labels = {name: str(form.fields[name].label) for name in form.changes()}
-    shown = {
-        name: dict(form.fields[name].choices).get(value, value)  # type: ignore[attr-defined]
-        if hasattr(form.fields[name], "choices")
-        else value
-        for name, value in form.changes().items()
-    }
+    shown = {name: _shown(form.fields[name], value) for name, value in form.changes().items()}
     return [
         ngettext("%(count)s deltagare ändras:", "%(count)s deltagare ändras:", count)
         % {"count": count},

@@ -43,6 +43,27 @@ def certificate_data_for_months(
     return {month: certificate_payload(participation, month, by_day, titles) for month in months}
 
 
+def states_now(certificates: list[Certificate]) -> dict[int, CertificateState]:
+    """Each signed certificate's state (by pk) against its month's data as they are now: the
+    hours behind them, the activities' titles and the people in three queries for all of
+    them; only the hash comparison is worked out per certificate. A certificate covers its
+    whole month, so it is checked against the whole month's data."""
+    signed = [c for c in certificates if c.participant_signed_at]
+    if not signed:
+        return {}
+    ids = {c.participation_id for c in signed}
+    first, last = min(c.month for c in signed), max(c.month for c in signed)
+    by_day = hours_by_day(participations=list(ids), start=first, end=month_end(last))
+    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
+    people = Participation.objects.select_related("person", "organisation", "project").in_bulk(ids)
+    return {
+        c.pk: certificate_state(
+            c, certificate_payload(people[c.participation_id], c.month, by_day, titles)
+        )
+        for c in signed
+    }
+
+
 def certified_months(
     *, participations: QuerySet[Participation], start: dt.date, end: dt.date
 ) -> set[tuple[int, dt.date]]:
@@ -52,11 +73,8 @@ def certified_months(
 
     A certificate covers its whole month, so it is checked against the whole month's data
     even when the period (or the part before a closing phase) ends or starts inside it;
-    which of its days are valued is the caller's period, not the certificate's.
-
-    Reads the signed certificates, the hours behind them and the people in five queries;
-    only the state (the hash comparison) is worked out per certificate.
-    """
+    which of its days are valued is the caller's period, not the certificate's. Five
+    queries (states_now)."""
     signed = list(
         Certificate.objects.filter(
             participation__in=participations,
@@ -68,20 +86,9 @@ def certified_months(
             "participation", "month", "content_hash", "participant_signed_at", "manager_signed_at"
         )
     )
-    if not signed:
-        return set()
-    ids = {c.participation_id for c in signed}
-    last = max(c.month for c in signed)
-    by_day = hours_by_day(participations=list(ids), start=month_start(start), end=month_end(last))
-    titles = dict(Activity.objects.filter(pk__in={k[1] for k in by_day}).values_list("pk", "title"))
-    people = Participation.objects.select_related("person", "organisation", "project").in_bulk(ids)
+    states = states_now(signed)
     return {
-        (c.participation_id, c.month)
-        for c in signed
-        if certificate_state(
-            c, certificate_payload(people[c.participation_id], c.month, by_day, titles)
-        )
-        == CertificateState.SIGNED
+        (c.participation_id, c.month) for c in signed if states[c.pk] == CertificateState.SIGNED
     }
 
 
@@ -171,20 +178,9 @@ def organisation_summary(
     by_participation: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for (pid, month), minutes in sorted(months.items(), key=lambda kv: kv[0][1]):
         by_participation[pid].append((month, minutes))
-    # A certificate is certified only if both signed and its data still hash the same; the
-    # data are recomputed once per participant that has signed certificates (an export).
-    states: dict[tuple[int, dt.date], CertificateState] = {}
-    for participation in participations:
-        signed = [
-            m
-            for (pid, m), c in certificates.items()
-            if pid == participation.pk and c.participant_signed_at
-        ]
-        if signed:
-            data = certificate_data_for_months(participation=participation, months=signed)
-            for month in signed:
-                cert = certificates[(participation.pk, month)]
-                states[(participation.pk, month)] = certificate_state(cert, data[month])
+    # A certificate is certified only if both signed and its data still hash the same.
+    now = states_now(list(certificates.values()))
+    states = {key: now[c.pk] for key, c in certificates.items() if c.pk in now}
     return [
         {
             "participation": participation,
@@ -250,19 +246,27 @@ def to_send_for_signing(*, access: ProjectAccess, month: dt.date) -> tuple[list[
 
 
 def signing_states(*, participation_ids: list[int], month: dt.date) -> dict[int, str]:
-    """The hours page's column: where each one's certificate of `month` stands, from the
-    stored signatures (one query for a page). "void" (changed since signing) is worked out
-    on the certificate's own page, which has its data."""
+    """The hours page's column: where each one's certificate of `month` stands — "signed",
+    "participant_signed", "void" (changed since it was signed: to be signed again), "sent"
+    (mailed, not signed yet) — checked against the data as they are now (states_now), in a
+    bounded number of queries for a page."""
+    certificates = list(
+        Certificate.objects.filter(
+            participation_id__in=participation_ids, month=month_start(month)
+        ).only(
+            "participation",
+            "month",
+            "content_hash",
+            "sign_requested_at",
+            "participant_signed_at",
+            "manager_signed_at",
+        )
+    )
+    now = states_now(certificates)
     states: dict[int, str] = {}
-    for pid, requested, participant, manager in Certificate.objects.filter(
-        participation_id__in=participation_ids, month=month_start(month)
-    ).values_list(
-        "participation_id", "sign_requested_at", "participant_signed_at", "manager_signed_at"
-    ):
-        if manager:
-            states[pid] = "signed"
-        elif participant:
-            states[pid] = "participant_signed"
-        elif requested:
-            states[pid] = "sent"
+    for certificate in certificates:
+        if certificate.pk in now:
+            states[certificate.participation_id] = str(now[certificate.pk])
+        elif certificate.sign_requested_at:
+            states[certificate.participation_id] = "sent"
     return states

@@ -383,7 +383,6 @@ def certificates_send_for_signing(
         mail.request(
             "certificate_to_sign",
             once_per=f"{certificate.pk}:{now.timestamp()}",
-            participation_id=participation_id,
-            month=month.isoformat(),
+            certificate_id=certificate.pk,
         )
     return len(participation_ids), without_address

@@ -122,3 +122,34 @@ def test_another_projects_coordinator_cannot_send(client, world, march):
     client.force_login(world.outsider)
     assert _send(client, world, confirmed=True).status_code in (403, 404)
     assert not Certificate.objects.exists()
+
+
+def test_the_hours_page_shows_a_certificate_changed_since_signing(
+    client, world, march, django_assert_max_num_queries
+):
+    """Both sign; then time is added to March: the signatures no longer hold, and the hours
+    page says so (it once showed "Underskriven" from the stored signatures), in a bounded
+    number of queries whatever the page holds."""
+    certificate = services.certificate_sign_participant(
+        participation=world.own, month=MARCH, user_id=world.participant_user.pk
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(
+        manager_signed_at=timezone.now(), manager_signed_name="Chef Chefsson"
+    )
+    client.force_login(world.coordinator)
+    url = reverse("activities:hours", args=[world.project.pk])
+    assert "Underskriven" in client.get(url, {"month": "2026-03"}).content.decode()
+    later = SessionFactory(
+        activity=world.activity, starts_at=_at("2026-03-20", 9), ends_at=_at("2026-03-20", 10)
+    )
+    AttendanceFactory(session=later, participation=world.own, minutes=60)
+    for _n in range(20):  # more people with signed certificates: the same number of queries
+        other = ParticipationFactory(project=world.project, organisation=world.org)
+        AttendanceFactory(session=march, participation=other)
+        Certificate.objects.create(
+            participation=other, month=MARCH, participant_signed_at=timezone.now(),
+            content_hash="x" * 64,
+        )  # fmt: skip
+    with django_assert_max_num_queries(25):
+        hours = client.get(url, {"month": "2026-03"}).content.decode()
+    assert "Ändrad efter underskrift – skrivs under igen" in hours

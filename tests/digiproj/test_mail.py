@@ -122,9 +122,7 @@ def _all_mails(scene, language: str = "sv") -> dict[str, list]:
             "enrolment_cancelled", enrolment_id=cancelled.pk, by_staff=True
         ),
         "enrolment_reminder": _built("enrolment_reminder", enrolment_id=enrolled.pk),
-        "certificate_to_sign": _built(
-            "certificate_to_sign", participation_id=person.pk, month="2024-03-01"
-        ),
+        "certificate_to_sign": _built("certificate_to_sign", certificate_id=certificate.pk),
         "certificate_changed": _built(
             "certificate_changed", certificate_id=certificate.pk, reason="Närvaron rättad"
         ),
