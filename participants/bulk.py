@@ -7,7 +7,7 @@ organisation's or project's id is simply not chosen."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -96,7 +96,8 @@ def action_form(action: str, data: Any) -> forms.Form:
 def _shown(field: forms.Field, value: Any) -> Any:
     """A chosen value as the form shows it: a choice by its label, anything else as it is."""
     if isinstance(field, forms.ChoiceField):
-        return dict(field.choices).get(value, value)
+        # A ChoiceField's choices are normalised to a list of (value, label) pairs.
+        return dict(cast("list[tuple[Any, Any]]", field.choices)).get(value, value)
     return value
 
 
