@@ -1,0 +1,109 @@
+"""Load test (#19 item 6): 20 coordinators at once on gunicorn with production settings,
+p50/p95/p99 and errors per page, and whether a worker was killed (tests/bench/load.py).
+
+Runs on the data the bench holds (the demo projects at the size bench_foundation made), as
+a coordinator of the largest project. Her password is hashed with Django's default hasher
+(PBKDF2), not the bench's fast MD5, so the server, configured as a real one, lets her in.
+LOAD_SECONDS (default 60) bounds the run; BENCH_ARGS=load runs it alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from digiproj.accounts.models import User
+from digiproj.projects.models import Membership, Project
+
+from .load import run_load
+
+EMAIL = "last@bench.digiproj.test"
+USERS = 20
+TARGET_P95_MS = 300
+
+
+def _coordinator(project: Project) -> str:
+    """The load test's coordinator of `project`, with a fresh password; returns it."""
+    password = secrets.token_urlsafe(18)
+    user, _created = User.objects.get_or_create(
+        email=EMAIL, defaults={"first_name": "Last", "last_name": "Test"}
+    )
+    user.password = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    Membership.objects.get_or_create(
+        project=project, user=user, defaults={"role": Membership.Role.COORDINATOR}
+    )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=EMAIL, defaults={"verified": True, "primary": True}
+    )
+    return password
+
+
+def _pages(project: Project) -> dict[str, str]:
+    from surveys.models import Round
+
+    pk = project.pk
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)  # last month
+    pages = {
+        "startsida": reverse("project_dashboard", args=[pk]),
+        "deltagarlista": reverse("participants:list", args=[pk]),
+        "deltagarlista sida 2": reverse("participants:list", args=[pk]) + "?page=2",
+        "timmar (månad)": reverse("activities:hours", args=[pk]) + f"?month={month:%Y-%m}",
+        "aktiviteter": reverse("activities:list", args=[pk]),
+        "kalender": reverse("activities:calendar", args=[pk]),
+        "tid och medfinansiering": reverse("reporting:time", args=[pk]),
+        "aktiviteter (rapport)": reverse("reporting:activities", args=[pk]),
+        "indikatorer": reverse("reporting:indicators", args=[pk]),
+        "mål": reverse("goals:dashboard", args=[pk]),
+        "rapporter": reverse("reporting:index", args=[pk]),
+    }
+    answered = (
+        Round.objects.filter(survey__project=project)
+        .annotate(n=Count("responses"))
+        .order_by("-n")
+        .first()
+    )
+    if answered is not None:
+        pages["enkätresultat"] = reverse("surveys:results", args=[pk, answered.pk])
+    return pages
+
+
+def run(bench) -> None:
+    project = Project.objects.annotate(n=Count("participations")).order_by("-n", "pk").first()
+    if project is None:
+        bench.record("load test: no project in the database (run bench_foundation first)", 0)
+        return
+    password = _coordinator(project)
+    seconds = int(os.environ.get("LOAD_SECONDS", "60"))
+    result = run_load(
+        pages=_pages(project), email=EMAIL, password=password, users=USERS, seconds=seconds
+    )
+    participants = getattr(project, "n", 0)
+    bench.record(
+        f"load: {USERS} coordinators, {seconds} s, project of {participants} participants", ""
+    )
+    worst = 0.0
+    errors = 0
+    for page in sorted(result.pages, key=lambda p: p.name):
+        bench.record(
+            f"load {page.name}: p50 / p95 / p99",
+            f"{page.p50:.0f} / {page.p95:.0f} / {page.p99:.0f}",
+            f"ms ({page.requests} requests, {page.failures} errors)",
+        )
+        errors += page.failures
+        worst = max(worst, page.p95)
+    bench.record("load: errors in all", errors)
+    bench.record("load: gunicorn workers killed (timeouts)", result.workers_killed)
+    bench.record(
+        f"load: worst p95 ≤ {TARGET_P95_MS} ms, 0 errors, no worker killed",
+        "yes" if worst <= TARGET_P95_MS and not errors and not result.workers_killed else "NO",
+        f"(worst p95 {worst:.0f} ms)",
+    )
