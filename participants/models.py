@@ -217,6 +217,19 @@ class Participation(models.Model):
             models.Index(fields=["project", "organisation"]),
             models.Index(fields=["project", "start_date"]),
             models.Index(fields=["project", "end_date"]),
+            # The participant list's default order (last name, first name), for the whole
+            # project and for one organisation (a contact's scope, the employer filter): its
+            # first page reads 50 index entries instead of sorting every participation.
+            models.Index(
+                fields=["project", "last_name", "first_name", "id"],
+                condition=Q(erased_at__isnull=True),
+                name="participation_list_name",
+            ),
+            models.Index(
+                fields=["project", "organisation", "last_name", "first_name", "id"],
+                condition=Q(erased_at__isnull=True),
+                name="participation_list_org_name",
+            ),
         ]
 
     def __str__(self) -> str:
