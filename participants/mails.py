@@ -10,7 +10,29 @@ from django.urls import reverse
 from digiproj.mail.services import absolute_url, compose, mail
 from digiproj.projects.models import Membership
 
-from .models import CorrectionRequest
+from .models import CorrectionRequest, Invitation
+
+
+@mail("invitation")
+def invitation(*, invitation_id: int) -> Iterable[EmailMessage]:
+    """The invitation's link, made now (only its hash is kept). Nothing for an invitation
+    used, expired or replaced by a newer link in the meantime."""
+    from django.utils import timezone
+
+    from .services.registration import invitation_token_issue
+
+    found = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("project__owner", "organisation")
+        .filter(pk=invitation_id, used_at__isnull=True, sent_at__isnull=True)
+        .first()
+    )
+    if found is None or found.expires_at <= timezone.now():
+        return []
+    token = invitation_token_issue(found)
+    url = absolute_url(reverse("selfservice:invitation", args=[token]))
+    context = {"invitation": found, "url": url}
+    return [compose("invitation", to=found.email, project=found.project, context=context)]
 
 
 @mail("correction_request")

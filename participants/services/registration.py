@@ -43,7 +43,6 @@ def invitation_create(
     *, project: Project, organisation: Organisation, email: str, invited_by_id: int | None
 ) -> Any:
     """Create an invitation and send it by mail after commit (a Celery task)."""
-    from .. import tasks
     from ..models import Invitation
 
     _check_organisation(project=project, organisation=organisation)
@@ -78,59 +77,46 @@ def invitation_create(
         # with its generic "constraint violated" text instead of `waiting`).
         invitation.full_clean(exclude=["token_hash"], validate_constraints=False)
         invitation.save()
-    tasks.invitation_send_task.delay_on_commit(invitation.pk)
+    _invitation_mail_request(invitation)
     return invitation
 
 
 @transaction.atomic
 def invitation_resend(*, invitation: Any) -> None:
     """A new link (the old one stops working) with a new expiry, sent after commit."""
-    from .. import tasks
     from ..models import Invitation
 
+    expires_at = timezone.now() + dt.timedelta(days=invitation_valid_days())
     updated = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
-        sent_at=None,
-        token_hash="",
-        expires_at=timezone.now() + dt.timedelta(days=invitation_valid_days()),
+        sent_at=None, token_hash="", expires_at=expires_at
     )
     if updated:
-        tasks.invitation_send_task.delay_on_commit(invitation.pk)
+        invitation.expires_at = expires_at
+        _invitation_mail_request(invitation)
 
 
-def invitation_send(*, invitation_id: int) -> None:
-    """Mail the invitation link. Idempotent: an invitation already sent, used or expired is
-    left alone, so a redelivered task sends nothing twice. Only the token's hash is stored;
-    the mail is sent inside the transaction, so a failed send leaves it unsent for a retry."""
-    from django.urls import reverse
+def invitation_token_issue(invitation: Any) -> str:
+    """A new link for the invitation (the locked row): the token is signed, only its hash is
+    kept, and the invitation is marked sent; an earlier link stops working. Called where the
+    mail is made (participants.mails.invitation), inside the send's transaction, so a failed
+    send keeps neither."""
+    token = signing.dumps(
+        {"i": invitation.pk, "n": secrets.token_urlsafe(16)}, salt=INVITATION_SALT
+    )
+    invitation.token_hash = _token_hash(token)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at"])
+    return token
 
-    from ..models import Invitation
 
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("project", "organisation")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or invitation.sent_at or invitation.used_at:
-            return
-        if invitation.expires_at <= timezone.now():
-            return
-        token = signing.dumps(
-            {"i": invitation.pk, "n": secrets.token_urlsafe(16)}, salt=INVITATION_SALT
-        )
-        invitation.token_hash = _token_hash(token)
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["token_hash", "sent_at"])
-        mail.compose(
-            "invitation",
-            to=invitation.email,
-            project=invitation.project,
-            context={
-                "invitation": invitation,
-                "url": mail.absolute_url(reverse("selfservice:invitation", args=[token])),
-            },
-        ).send()
+def _invitation_mail_request(invitation: Any) -> None:
+    """Have the worker mail the invitation once its transaction commits: once per link (its
+    expiry names it: a new link has a new one), whatever a redelivered task does."""
+    mail.request(
+        "invitation",
+        once_per=f"{invitation.pk}:{invitation.expires_at.timestamp()}",
+        invitation_id=invitation.pk,
+    )
 
 
 def invitation_for_token(token: str) -> tuple[Any, str]:

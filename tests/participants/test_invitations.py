@@ -13,8 +13,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from digiproj.accounts.models import User
+from digiproj.mail import tasks as mail_task
+from digiproj.mail.models import SentMail
 from digiproj.projects.models import Membership
-from participants import services, tasks
+from participants import services
 from participants.models import (
     Invitation,
     Participation,
@@ -147,7 +149,13 @@ def test_send_task_is_idempotent(setup, django_capture_on_commit_callbacks):
             email="x@example.test",
             invited_by_id=None,
         )
-    tasks.invitation_send_task(invitation.pk)  # a redelivered task
+    once_per = f"{invitation.pk}:{invitation.expires_at.timestamp()}"
+    params = {"invitation_id": invitation.pk}
+    assert mail_task.mail_send_task("invitation", once_per, params) == 0  # a redelivered task
+    assert len(mail.outbox) == 1
+    # Sent but its mark lost (a worker stopped after the send): the builder finds it sent.
+    SentMail.objects.all().delete()
+    assert mail_task.mail_send_task("invitation", once_per, params) == 0
     assert len(mail.outbox) == 1
 
 
