@@ -290,10 +290,16 @@ def projects_for_user(user: User) -> QuerySet[Project]:
     qs = Project.objects.active().select_related("owner")
     if user.is_superuser:
         return qs
+    # Two subqueries, each read by its user index: one OR over both joins made PostgreSQL
+    # join every participation of the user's projects and DISTINCT them (4 s for a
+    # coordinator of a 100,000-participant project, on every home page).
+    participating = Project.objects.filter(
+        participations__user=user, participations__erased_at__isnull=True
+    ).values("pk")
     return qs.filter(
-        Q(memberships__user=user)
-        | Q(participations__user=user, participations__erased_at__isnull=True)
-    ).distinct()
+        Q(pk__in=Membership.objects.filter(user=user).values("project_id"))
+        | Q(pk__in=participating)
+    )
 
 
 def project_permission_required(

@@ -125,3 +125,23 @@ def test_erased_participation_gives_no_access(world):
     world["person"].participations.update(erased_at="2025-01-01T00:00:00Z")
     world["participant"]._project_access_cache = {}
     assert project_access(world["participant"], world["project"]) is None
+
+
+def test_projects_for_user_lists_each_project_once_whatever_the_roles(
+    django_assert_num_queries,
+):
+    """Staff in one project, participant in another and both in a third (a coordinator who
+    takes the course too), an erased participation in a fourth: each of the first three once,
+    in one query of two subqueries (no join over the projects' participations)."""
+    user = UserFactory()
+    staff, taking_part, both, erased = (ProjectFactory() for _ in range(4))
+    MembershipFactory(project=staff, user=user)
+    MembershipFactory(project=both, user=user)
+    for project in (taking_part, both):
+        ParticipationFactory(project=project, user=user)
+        ParticipationFactory(project=project)  # someone else's
+    ParticipationFactory(project=erased, user=user, erased_at="2025-01-01T00:00:00Z")
+    with django_assert_num_queries(1) as captured:
+        found = list(projects_for_user(user).order_by("pk"))
+    assert found == [staff, taking_part, both]
+    assert "DISTINCT" not in captured.captured_queries[0]["sql"]
