@@ -61,13 +61,15 @@ SIGNING_LABELS = {
 
 
 def hours_overview_rows(
-    project: Project,
-    participations: Iterable[Participation],
-    minutes: dict[int, int],
-    states: dict[int, str],
+    project: Project, participations: Iterable[Participation], month: dt.date
 ) -> list[dict[str, Any]]:
-    """One row per participant: the month's counted minutes, the hours reported and where
-    the certificate stands (nothing to sign without time)."""
+    """One row per participant of a page: the month's counted minutes, the hours reported
+    and where the certificate stands (nothing to sign without time); read for the page's
+    people only, whatever the project's size."""
+    participations = list(participations)
+    ids = [p.pk for p in participations]
+    minutes = time_totals.month_minutes(participation_ids=ids, month=month)
+    states = certificate_selectors.signing_states(participation_ids=ids, month=month)
     return [
         {
             "participation": p,

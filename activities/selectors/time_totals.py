@@ -8,14 +8,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from activities import hours as counted_time
 from activities.models import Activity
-from activities.selectors.sessions import participation_choices
 from digiproj.dates import month_end
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
+from participants.selectors import participation_list
 
 
 def hours_by_day(
@@ -92,10 +92,19 @@ def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
     )
 
 
-def hours_overview(
-    *, access: ProjectAccess, month: dt.date
-) -> tuple[QuerySet[Participation], dict[int, int]]:
-    """Participants in scope and their minutes in one month (one GROUP BY per source)."""
-    participations = participation_choices(access=access)
-    minutes = hours_by_month(participations=participations, start=month, end=month_end(month))
-    return participations, {pid: total for (pid, _m), total in minutes.items()}
+def month_participations(*, access: ProjectAccess, month: dt.date) -> QuerySet[Participation]:
+    """The hours page's people: participations in scope that were in the project during
+    `month` (started by its end, not ended before its start), so that someone who ended in
+    the month, with time in it, is there with that time. In the list's order (its index)."""
+    return (
+        participation_list(access=access)
+        .filter(start_date__lte=month_end(month))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def month_minutes(*, participation_ids: list[int], month: dt.date) -> dict[int, int]:
+    """Counted minutes in `month` of these participations (a page of them), by participation."""
+    minutes = hours_by_month(participations=participation_ids, start=month, end=month_end(month))
+    return {pid: total for (pid, _m), total in minutes.items()}

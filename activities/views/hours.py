@@ -53,12 +53,10 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     """Participants in scope and their counted time in one month (this month unless chosen)."""
     form = forms.MonthForm(request.GET or None)
     month = form.month_or(dates.month_start(timezone.localdate()))
-    participations, minutes = time_totals.hours_overview(access=access, month=month)
-    page = paginate(request, participations, PAGE_SIZE)
-    states = certificate_selectors.signing_states(
-        participation_ids=[p.pk for p in page], month=month
+    page = paginate(
+        request, time_totals.month_participations(access=access, month=month), PAGE_SIZE
     )
-    rows = presenters.hours_overview_rows(access.project, page, minutes, states)
+    rows = presenters.hours_overview_rows(access.project, page, month)
     return render(
         request,
         "activities/hours_overview.html",

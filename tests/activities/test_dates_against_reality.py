@@ -113,7 +113,8 @@ def test_the_participant_sees_every_minute_the_coordinator_sees(client, world):
     ]
     assert own["minutes"] == 210
     for month, minutes in ((dt.date(2026, 3, 1), 150), (dt.date(2026, 4, 1), 60)):
-        _people, by_participation = time_totals.hours_overview(access=access, month=month)
+        assert world.own in time_totals.month_participations(access=access, month=month)
+        by_participation = time_totals.month_minutes(participation_ids=[world.own.pk], month=month)
         assert by_participation[world.own.pk] == minutes
         data = certificate_selectors.certificate_data(participation=world.own, month=month)
         assert data["total_minutes"] == minutes

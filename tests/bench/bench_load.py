@@ -55,7 +55,7 @@ def _pages(project: Project) -> dict[str, str]:
     pages = {
         "startsida": reverse("project_dashboard", args=[pk]),
         "deltagarlista": reverse("participants:list", args=[pk]),
-        "deltagarlista sida 2": reverse("participants:list", args=[pk]) + "?page=2",
+        "deltagarlista sida 2": reverse("participants:list", args=[pk]) + "?sida=2",
         "timmar (månad)": reverse("activities:hours", args=[pk]) + f"?month={month:%Y-%m}",
         "aktiviteter": reverse("activities:list", args=[pk]),
         "kalender": reverse("activities:calendar", args=[pk]),
