@@ -262,6 +262,13 @@ class RoundForm(forms.ModelForm):
         organisation = form_field(self, "target_organisation", forms.ModelChoiceField)
         organisation.queryset = Organisation.objects.filter(project_organisations__project=project)
         organisation.empty_label = _("Alla organisationer")
+        # Exit rounds are made by the exit settings and sent person by person.
+        purpose = form_field(self, "purpose", forms.TypedChoiceField)
+        purpose.choices = [
+            (value, label)
+            for value, label in Round.Purpose.choices
+            if value not in Round.EXIT_PURPOSES
+        ]
         for name in ("opens_at", "closes_at"):
             form_field(self, name, forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M"]
 

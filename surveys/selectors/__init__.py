@@ -53,6 +53,20 @@ from ..models import (
     Survey,
     SurveyExport,
 )
+from .exit import (
+    Cell,
+    IndicatorFigure,
+    KindStatus,
+    RateRow,
+    exit_answer_units,
+    exit_candidates,
+    exit_closes_at,
+    exit_indicator_figures,
+    exit_kinds,
+    exit_response_rates,
+    exit_settings,
+    exit_status,
+)
 
 # Who is invited and mailed, and what a participant has to answer, live in .invitations;
 # imported here so that callers keep reading them as surveys.selectors.<name>.
@@ -69,6 +83,18 @@ from .invitations import (
 
 __all__ = [
     "AddressedInvitation",
+    "Cell",
+    "IndicatorFigure",
+    "KindStatus",
+    "RateRow",
+    "exit_answer_units",
+    "exit_candidates",
+    "exit_closes_at",
+    "exit_indicator_figures",
+    "exit_kinds",
+    "exit_response_rates",
+    "exit_settings",
+    "exit_status",
     "invitation_for_token",
     "invitations_for_person",
     "invitations_to_answer",
