@@ -54,18 +54,23 @@ from ..models import (
     SurveyExport,
 )
 from .exit import (
-    Cell,
-    IndicatorFigure,
     KindStatus,
-    RateRow,
     exit_answer_units,
     exit_candidates,
     exit_closes_at,
-    exit_indicator_figures,
     exit_kinds,
-    exit_response_rates,
     exit_settings,
     exit_status,
+)
+from .exit_results import (
+    Cell,
+    ExitResults,
+    IndicatorFigure,
+    RateRow,
+    exit_indicator_figures,
+    exit_kind_of_round,
+    exit_response_rates,
+    exit_results,
 )
 
 # Who is invited and mailed, and what a participant has to answer, live in .invitations;
@@ -84,6 +89,7 @@ from .invitations import (
 __all__ = [
     "AddressedInvitation",
     "Cell",
+    "ExitResults",
     "IndicatorFigure",
     "KindStatus",
     "RateRow",
@@ -91,8 +97,10 @@ __all__ = [
     "exit_candidates",
     "exit_closes_at",
     "exit_indicator_figures",
+    "exit_kind_of_round",
     "exit_kinds",
     "exit_response_rates",
+    "exit_results",
     "exit_settings",
     "exit_status",
     "invitation_for_token",

@@ -1,32 +1,25 @@
 """Reads of the exit questionnaire and the follow-up after exit: whose survey is due, what
-was sent or skipped, and the results by gender.
-
-Each figure is computed once, here: the survey results page, the Indikatorer report (page
-and file) and the goals app all call exit_indicator_figures / exit_response_rates or, for a
-goal, aggregate exit_answer_units, which both figures are made of."""
+was sent or skipped, and the answers the results are counted from (exit_answer_units; the
+figures themselves are in .exit_results)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
 from django.db.models import Value as V
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from digiproj.dates import STOCKHOLM, local_midnight
-from digiproj.numbers import round_half_up
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
-from participants.selectors import genders_for, reported_gender
 
-from .. import suppression
-from ..exit_questions import INDICATORS, YES, YES_NO, Indicator
-from ..models import Answer, ExitDispatch, ExitKind, ExitSurveySettings, Response, Round
+from ..exit_questions import INDICATORS, YES, YES_NO
+from ..models import Answer, ExitDispatch, ExitKind, ExitSurveySettings, Round
 from ..models_exit import EXIT_WINDOW_DAYS
 
 PURPOSE = {ExitKind.EXIT: Round.Purpose.EXIT, ExitKind.FOLLOW_UP: Round.Purpose.POST_EXIT}
@@ -181,23 +174,24 @@ def _in_period(path: str, start: dt.date | None, end: dt.date | None) -> Q:
 def exit_answer_units(
     *,
     access: ProjectAccess,
-    kind: str,
+    kinds: list[ExitKind],
     start: dt.date | None = None,
     end: dt.date | None = None,
     organisation_id: int | None = None,
     codes: list[str] | None = None,
     round_id: int | None = None,
 ) -> QuerySet:
-    """One row per submitted answer (Ja or Nej) to an indicator question of `kind`:
+    """One row per submitted answer (Ja or Nej) to an indicator question of the kinds
+    (or only the questions of `codes`):
     unit (the response), code, gender (surveys.selectors.response_gender), ym (month
     submitted, Stockholm), yes (1 for Ja). Submitted in the period, in the access's scope."""
     from . import _submitted, response_gender
 
-    wanted = codes or [indicator.code(kind) for indicator in INDICATORS]
+    wanted = codes or [indicator.code(kind) for kind in kinds for indicator in INDICATORS]
     qs = Answer.objects.filter(
         _submitted(access, organisation_id),
         _in_period("response__submitted_at", start, end),
-        response__round__purpose=PURPOSE[ExitKind(kind)],
+        response__round__purpose__in=[PURPOSE[kind] for kind in kinds],
         question__code__in=wanted,
         value_int__in=ANSWERED_VALUES,
     )
@@ -213,150 +207,10 @@ def exit_answer_units(
     )
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """A share as every page, file and goal shows it: one decimal, half up."""
-    if not whole:
-        return None
-    return round_half_up(Decimal(part * 100) / Decimal(whole), 1)
-
-
-@dataclass
-class Cell:
-    """One gender's (or everyone's) figure for one indicator: answered (n), Ja, share Ja.
-    `yes` and `share` are None when suppressed (suppression.hidden_groups)."""
-
-    gender: str
-    n: int
-    yes: int | None
-    share: Decimal | None
-    suppressed: bool = False
-    secondary: bool = False
-
-
-@dataclass
-class IndicatorFigure:
-    indicator: Indicator
-    code: str
-    cells: list[Cell]  # genders_for(access), then "total"
-
-    @property
-    def total(self) -> Cell:
-        return self.cells[-1]
-
-
-def exit_indicator_figures(
-    *,
-    access: ProjectAccess,
-    kind: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    organisation_id: int | None = None,
-    round_id: int | None = None,
-) -> list[IndicatorFigure]:
-    """Per indicator question: respondents who answered it, how many said Ja and the
-    share, by gender and in total, with the project's suppression rule (a gender with
-    fewer answers than the threshold is hidden, and so is the smallest other one when the
-    total would reveal it; a total under the threshold is hidden). One query."""
-    units = exit_answer_units(
-        access=access,
-        kind=kind,
-        start=start,
-        end=end,
-        organisation_id=organisation_id,
-        round_id=round_id,
-    )
-    counted: dict[tuple[str, str], tuple[int, int]] = {}
-    for row in units.values("code", "gender").annotate(n=Count("unit"), y=Sum("yes")):
-        counted[(row["code"], row["gender"])] = (row["n"], row["y"] or 0)
-    threshold = access.project.survey_anonymity_threshold
-    genders = genders_for(access)
-    figures = []
-    for indicator in INDICATORS:
-        code = indicator.code(kind)
-        by_gender = {g: counted.get((code, g), (0, 0)) for g in genders}
-        n_total = sum(n for (c, _g), (n, _y) in counted.items() if c == code)
-        y_total = sum(y for (c, _g), (_n, y) in counted.items() if c == code)
-        hidden = suppression.hidden_groups(
-            {g: n for g, (n, _y) in by_gender.items()}, total=n_total, threshold=threshold
-        )
-        cells = [_cell(g, n, y, hidden.get(g)) for g, (n, y) in by_gender.items()]
-        cells.append(
-            _cell("total", n_total, y_total, "too_few" if 0 < n_total < threshold else None)
-        )
-        figures.append(IndicatorFigure(indicator, code, cells))
-    return figures
-
-
-def _cell(gender: str, n: int, yes: int, why: str | None) -> Cell:
-    if why:
-        return Cell(gender, n, None, None, suppressed=True, secondary=why == "protects")
-    return Cell(gender, n, yes, percent(yes, n))
-
-
-@dataclass
-class RateRow:
-    gender: str
-    sent: int
-    answered: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return percent(self.answered, self.sent)
-
-
-def exit_response_rates(
-    *,
-    access: ProjectAccess,
-    kind: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    organisation_id: int | None = None,
-) -> list[RateRow]:
-    """Surveys of `kind` sent in the period and how many of them were answered, by the
-    participant's reported gender and in total (a response rate is not an answer: it is
-    not suppressed, as for every round). One query."""
-    qs = ExitDispatch.objects.filter(
-        access.participation_q("participation"),
-        _in_period("sent_at", start, end),
-        kind=kind,
-        outcome=ExitDispatch.Outcome.SENT,
-        participation__project=access.project,
-    )
-    if organisation_id is not None:
-        qs = qs.filter(participation__organisation_id=organisation_id)
-    rows = {
-        row["g"]: (row["sent"], row["answered"])
-        for row in qs.values(g=reported_gender(access.project, "participation"))
-        .annotate(
-            sent=Count("pk"),
-            answered=Count("pk", filter=Q(invitation__used_at__isnull=False)),
-        )
-        .order_by()
-    }
-    result = [RateRow(g, *rows.get(g, (0, 0))) for g in genders_for(access)]
-    result.append(
-        RateRow(
-            "total",
-            sum(s for s, _a in rows.values()),
-            sum(a for _s, a in rows.values()),
-        )
-    )
-    return result
-
-
 def exit_closes_at(*, invitation_id: int) -> dt.datetime | None:
     """When an exit link stops taking answers (None: not an exit link)."""
     return (
         ExitDispatch.objects.filter(invitation_id=invitation_id)
         .values_list("closes_at", flat=True)
         .first()
-    )
-
-
-def submitted_responses(*, access: ProjectAccess, kind: str) -> QuerySet[Response]:
-    """The submitted responses to a kind's rounds, in scope (for counts on the page)."""
-    from . import _submitted
-
-    return Response.objects.filter(
-        _submitted(access, path=""), round__purpose=PURPOSE[ExitKind(kind)]
     )
