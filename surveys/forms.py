@@ -311,7 +311,8 @@ class ExitSettingsForm(forms.ModelForm):
             field.empty_label = _("Plattformens enkät (skapas när du slår på utskicken)")
         form_field(self, "exit_survey", forms.ModelChoiceField).help_text = _(
             "Frågorna om utbildning, kvalifikation, arbete och ställning på arbetsmarknaden "
-            "räknas efter sina kolumnnamn (UT_…). Lägg gärna till projektets egna frågor."
+            "räknas efter sina kolumnnamn (UT_…). Lägg gärna till projektets egna frågor. "
+            "Gör du en ny version av enkäten, välj den här."
         )
         form_field(self, "follow_up_survey", forms.ModelChoiceField).help_text = _(
             "Indikatorfrågorna har kolumnnamn som börjar med UF_."

@@ -105,7 +105,7 @@ class ExitDispatch(models.Model):
     )
     kind = models.CharField(_("enkät"), max_length=10, choices=ExitKind.choices)
     end_date = models.DateField(_("slutdatum"))
-    due_on = models.DateField(_("skickas"))
+    due_on = models.DateField(_("ska skickas"))
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices)
     invitation = models.OneToOneField(
         "surveys.Invitation",

@@ -14,12 +14,15 @@ from digiproj.forms import apply_validation_error
 from digiproj.projects.permissions import ProjectAccess, project_permission_required
 
 from . import forms, selectors, services
+from .models import ExitSurveySettings
 
 
 def _page(
-    request: HttpRequest, access: ProjectAccess, form: forms.ExitSettingsForm | None
+    request: HttpRequest,
+    access: ProjectAccess,
+    settings: ExitSurveySettings,
+    form: forms.ExitSettingsForm | None,
 ) -> HttpResponse:
-    settings = selectors.exit_settings(project=access.project)
     context = {
         "access": access,
         "project": access.project,
@@ -37,7 +40,7 @@ def exit_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
     form = None
     if access.can("surveys.edit"):
         form = forms.ExitSettingsForm(instance=settings, project=access.project)
-    return _page(request, access, form)
+    return _page(request, access, settings, form)
 
 
 @require_POST
@@ -52,7 +55,7 @@ def exit_settings_save(request: HttpRequest, access: ProjectAccess) -> HttpRespo
             return redirect("surveys:exit", access.project.pk)
         except ValidationError as exc:
             apply_validation_error(form, exc)
-    return _page(request, access, form)
+    return _page(request, access, selectors.exit_settings(project=access.project), form)
 
 
 @require_POST

@@ -313,7 +313,11 @@ def exit_surveys_send_due(*, today: dt.date | None = None) -> dict[str, int]:
 
     today = today or timezone.localdate()
     counts: Counter[str] = Counter()
-    for settings in ExitSurveySettings.objects.filter(enabled=True).select_related("project"):
+    # Not an archived project (nothing changes there any more), nor one whose retention ran.
+    running = ExitSurveySettings.objects.filter(
+        enabled=True, project__archived=False, project__retention_record__isnull=True
+    )
+    for settings in running.select_related("project"):
         for kind in selectors.exit_kinds(settings):
             candidates = selectors.exit_candidates(settings=settings, kind=kind, today=today)
             for pk in candidates:

@@ -299,3 +299,14 @@ def test_a_contact_counts_their_own_organisation_only(answered):
 
     assert rates[-1].sent == 1
     assert BY_KEY["STALLNING"].code(ExitKind.EXIT) == "UT_STALLNING"
+
+
+@freeze_time(NOW)
+def test_an_archived_project_sends_nothing(project):
+    enable(project)
+    ended(project)
+    project.archived = True
+    project.save()
+
+    assert services.exit_surveys_send_due().get("sent", 0) == 0
+    assert not ExitDispatch.objects.exists()

@@ -198,3 +198,20 @@ def test_an_ordinary_round_cannot_be_made_an_exit_round(exit_project):
     assert Round.Purpose.EXIT not in offered
     assert Round.Purpose.POST_EXIT not in offered
     assert Round.Purpose.FOLLOW_UP in offered
+
+
+@pytest.mark.parametrize("people", [1, 10])
+def test_the_exit_page_query_count_does_not_grow(client, django_assert_num_queries, people):
+    project = ProjectFactory()
+    with freeze_time(NOW):
+        enable(project)
+        for _ in range(people):
+            ended(project)
+        services.exit_surveys_send_due()
+    _login(client, project)
+    url = reverse("surveys:exit", args=[project.pk])
+    client.get(url)  # warm the session and the access cache the same way for both sizes
+    # session, user, access (3), settings, 2 kinds x (outcomes, waiting, missed, rounds),
+    # results (answers, rates), the form's two survey choices
+    with django_assert_num_queries(18):
+        assert client.get(url).status_code == 200
