@@ -10,7 +10,9 @@ two workers never send twice."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
+from smtplib import SMTPException
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -41,6 +43,7 @@ from ..selectors.exit import due_on, last_send_day
 from .builder import LIKERT_LABELS, survey_create
 from .rounds import _new_invitation, invitation_url
 
+logger = logging.getLogger(__name__)
 PURPOSE = {ExitKind.EXIT: Round.Purpose.EXIT, ExitKind.FOLLOW_UP: Round.Purpose.POST_EXIT}
 FINAL = (
     ExitDispatch.Outcome.SENT,
@@ -321,7 +324,14 @@ def exit_surveys_send_due(*, today: dt.date | None = None) -> dict[str, int]:
         for kind in selectors.exit_kinds(settings):
             candidates = selectors.exit_candidates(settings=settings, kind=kind, today=today)
             for pk in candidates:
-                outcome = exit_dispatch(participation_id=pk, kind=kind, today=today)
+                try:
+                    outcome = exit_dispatch(participation_id=pk, kind=kind, today=today)
+                except (SMTPException, OSError):
+                    # Nothing of this one was kept (its transaction rolled back): the next
+                    # run tries again, and one refused address does not stop the others.
+                    logger.warning("exit survey not sent", exc_info=True, extra={"pk": pk})
+                    counts["failed"] += 1
+                    continue
                 if outcome:
                     counts[outcome] += 1
     counts["reminded"] = exit_reminders_send()

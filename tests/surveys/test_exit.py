@@ -24,6 +24,7 @@ from surveys.models import (
     ExitDispatch,
     ExitKind,
     ExitOptOut,
+    Invitation,
     Question,
     Round,
 )
@@ -310,3 +311,34 @@ def test_an_archived_project_sends_nothing(project):
 
     assert services.exit_surveys_send_due().get("sent", 0) == 0
     assert not ExitDispatch.objects.exists()
+
+
+@freeze_time(NOW)
+def test_a_mail_server_away_keeps_nothing_and_the_next_run_sends(project, settings, tmp_path):
+    enable(project)
+    ended(project)
+    ended(project)
+    settings.EMAIL_BACKEND = "tests.mail_backends.AwayOnceBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+
+    first = services.exit_surveys_send_due()
+
+    assert (first["failed"], first["sent"]) == (1, 1)  # the second went out all the same
+    assert ExitDispatch.objects.filter(outcome="sent").count() == 1
+    assert services.exit_surveys_send_due()["sent"] == 1
+    assert ExitDispatch.objects.filter(outcome="sent").count() == 2
+    assert len(list(tmp_path.glob("*.log"))) == 2
+    assert Invitation.objects.count() == 2
+
+
+def test_a_closed_exit_link_leaves_the_participants_to_do(project):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    with freeze_time(NOW):
+        enable(project)
+        ended(project, user=user)
+        services.exit_surveys_send_due()
+        assert selectors.invitations_to_answer(user_id=user.pk).count() == 1
+    with freeze_time("2025-04-08 09:00:00"):
+        assert selectors.invitations_to_answer(user_id=user.pk).count() == 0
