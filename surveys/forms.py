@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field, localize_numbers
+from digiproj.forms import SwedishNumbersMixin, form_field, localize_numbers
 from digiproj.projects.models import Organisation, Project
 from participants.models import Participation
 
@@ -289,7 +289,7 @@ class RoundForm(forms.ModelForm):
         super()._post_clean()  # type: ignore[misc]
 
 
-class ExitSettingsForm(forms.ModelForm):
+class ExitSettingsForm(SwedishNumbersMixin, forms.ModelForm):
     """A project's exit questionnaire and follow-up: on or off, when, and which surveys."""
 
     class Meta:
