@@ -235,7 +235,9 @@ def exit_dispatch(*, participation_id: int, kind: str, today: dt.date) -> str | 
 
 def _send(dispatch: ExitDispatch, participation: Participation, survey: Survey, kind: str) -> None:
     now = timezone.now()
-    closes_at = local_midnight(timezone.localdate(now) + dt.timedelta(days=ANSWER_DAYS + 1))
+    # Through the 28th day after sending, Stockholm time ("svara senast 7 april 23.59").
+    last_day = timezone.localdate(now) + dt.timedelta(days=ANSWER_DAYS + 1)
+    closes_at = local_midnight(last_day) - dt.timedelta(minutes=1)
     round_ = exit_round(survey, kind, closes_at)
     if Invitation.objects.filter(round=round_, person_id=participation.person_id).exists():
         dispatch.outcome = ExitDispatch.Outcome.ALREADY

@@ -202,7 +202,9 @@ def test_the_personal_link_closes_after_four_weeks_and_is_reminded_once(project)
         services.exit_surveys_send_due()
     dispatch = ExitDispatch.objects.get()
     # Answers are taken for 28 days, through 7 April (Stockholm time).
-    assert timezone.localtime(dispatch.closes_at).date() == dt.date(2025, 4, 8)
+    closes = timezone.localtime(dispatch.closes_at)
+    assert (closes.date(), closes.hour, closes.minute) == (dt.date(2025, 4, 7), 23, 59)
+    assert "7 april 2025 23:59" in outbox.outbox[0].body
     with freeze_time("2025-04-01 09:00:00"):
         assert services.exit_surveys_send_due()["reminded"] == 1
         assert services.exit_surveys_send_due()["reminded"] == 0
