@@ -24,7 +24,18 @@ def _beat_entry() -> str:
     return BEAT_SCHEDULE["surveys-exit-surveys"]["task"]
 
 
-def test_ending_a_participation_sends_one_exit_mail_through_the_worker(celery_worker):
+@pytest.fixture
+def mails_removed_after(celery_worker):
+    """The worker's mail folder is shared by the session: take this test's mails away after
+    it, so a later test counting survey links counts only its own."""
+    yield celery_worker
+    for path in celery_worker.mail_dir.glob("*.log"):
+        if "lamnar@example.test" in path.read_text():
+            path.unlink()
+
+
+def test_ending_a_participation_sends_one_exit_mail_through_the_worker(mails_removed_after):
+    celery_worker = mails_removed_after
     today = timezone.localdate()
     project = ProjectFactory(
         start_date=today - dt.timedelta(days=400), end_date=today + dt.timedelta(days=400)
