@@ -208,7 +208,11 @@ def exit_dispatch(*, participation_id: int, kind: str, today: dt.date) -> str | 
     the outcome, or None when there was nothing to do (sent or skipped before, not due)."""
     with transaction.atomic():
         participation = Participation.objects.select_related("project").get(pk=participation_id)
-        settings = ExitSurveySettings.objects.get(project_id=participation.project_id)
+        # Locked: the project's sends go one at a time, so its standing round is made once
+        # even when two workers send its first survey at the same moment.
+        settings = ExitSurveySettings.objects.select_for_update().get(
+            project_id=participation.project_id
+        )
         survey = settings.exit_survey if kind == ExitKind.EXIT else settings.follow_up_survey
         end = participation.end_date
         if survey is None or end is None or not settings.enabled:

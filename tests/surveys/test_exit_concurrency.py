@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from surveys import services
-from surveys.models import ExitDispatch, Invitation
+from surveys.models import ExitDispatch, Invitation, Round
 from tests.factories import ProjectFactory
 from tests.surveys.exit_world import enable, ended
 
@@ -50,3 +50,4 @@ def test_two_workers_at_once_send_each_exit_survey_once():
     assert sorted(m.to[0] for m in outbox.outbox) == sorted(p.email for p in people)
     assert ExitDispatch.objects.filter(outcome="sent").count() == 3
     assert Invitation.objects.count() == 3
+    assert Round.objects.filter(purpose=Round.Purpose.EXIT).count() == 1  # one standing round
