@@ -31,6 +31,13 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "activities.tasks.attendance_imports_expire_task",
         "schedule": 60 * 60.0,
     },
+    # Send the exit questionnaire and the follow-up after exit to every participant whose
+    # survey is due (surveys.services.exit). Hourly: each participation's survey is claimed
+    # once, so the period only decides how soon after the due day's start it goes out.
+    "surveys-exit-surveys": {
+        "task": "surveys.tasks.exit_surveys_send_due_task",
+        "schedule": 60 * 60.0,
+    },
     # Make the personal data of every project past its retain_until anonymous
     # (digiproj/retention.py). Daily: the date is a day, and a project already done is
     # skipped, so a run that failed or was missed is simply made up the next night.

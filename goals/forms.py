@@ -18,6 +18,7 @@ from digiproj.projects.models import Organisation, Project
 from digiproj.projects.permissions import ProjectAccess
 from participants import selectors as participant_selectors
 from participants.models import Participation
+from surveys.exit_questions import indicator_for_code
 from surveys.models import Question, Round
 from surveys.selectors import area_labels
 
@@ -191,6 +192,14 @@ class GoalForm(SwedishNumbersMixin, forms.ModelForm):
         )
         for question in questions:
             seen.setdefault(question.column, f"{question.column} – {question.text}")
+        # The exit surveys' indicator questions (Ja/Nej), for "Andel med ett resultat efter
+        # utträdet".
+        indicators = Question.objects.filter(
+            section__survey__project=project, code__regex=r"^U[TF]_"
+        ).order_by("code")
+        for question in indicators:
+            if indicator_for_code(question.code) is not None:
+                seen.setdefault(question.code, f"{question.code} – {question.text}")
         choices["question_codes"].choices = list(seen.items())
         self.fields["target_value"].help_text = _("Antal, timmar, procent (0–100) eller nivå.")
 

@@ -33,8 +33,9 @@ from participants import selectors as participant_selectors
 from participants.models import Participation
 from participants.selectors import reported_gender, reported_gender_of_person
 from surveys import digcomp
+from surveys.exit_questions import indicator_for_code
 from surveys.models import DONT_KNOW, Answer, AreaLevel, Invitation, Question, Response, Round
-from surveys.selectors import response_gender
+from surveys.selectors import exit_answer_units, response_gender
 
 from .models import Goal
 
@@ -54,13 +55,14 @@ KIND_OF: dict[str, str] = {
     M.LEVEL_REACHED: PERCENT,
     M.QUESTION_AVERAGE: MEAN,
     M.QUESTION_CHANGE: MEAN,
+    M.EXIT_RESULT: PERCENT,
 }
 # Which measures read survey rounds: the model's lists (its validation uses them too).
 PAIRED_MEASURES = Goal.PAIRED
 ONE_ROUND_MEASURES = Goal.ONE_ROUND
 SURVEY_MEASURES = PAIRED_MEASURES | ONE_ROUND_MEASURES
 # Figures made of answers are blanked for small groups (a response rate is not an answer).
-SUPPRESSED_MEASURES = SURVEY_MEASURES - {M.RESPONSE_RATE}
+SUPPRESSED_MEASURES = (SURVEY_MEASURES - {M.RESPONSE_RATE}) | {M.EXIT_RESULT}
 NO_GENDER_MEASURES = frozenset({M.SESSIONS})
 # Questions whose answers can be averaged: ordered scales.
 AVERAGED_KINDS = (Question.Kind.LIKERT, Question.Kind.DIGCOMP_LEVEL)
@@ -145,6 +147,8 @@ def goal_rounds(goal: Goal, ctx: Context) -> tuple[dict | None, dict | None]:
         rounds = [r for r in rounds if codes.get(r["survey_id"], set()) & wanted]
     if goal.measure in PAIRED_MEASURES:
         rounds = [r for r in rounds if not r["anonymous"]]
+    # Exit rounds are read by their own measure (exit_result), never picked for these.
+    rounds = [r for r in rounds if r["purpose"] not in Round.EXIT_PURPOSES]
     paired = goal.measure in PAIRED_MEASURES
     chosen = ctx.round_by_pk(goal.baseline_round_id) if paired and goal.baseline_round_id else None
     if goal.round_id:
@@ -415,6 +419,31 @@ def _survey(goal: Goal, ctx: Context, baseline: dict | None, measured: dict) -> 
     )
 
 
+def _exit_result(goal: Goal, ctx: Context) -> tuple[str, list[Any]] | None:
+    """The answers the survey module counts its exit figures from (one selector,
+    surveys.selectors.exit_answer_units): a unit per answer, Ja adds to the numerator."""
+    found = [indicator_for_code(code) for code in goal.question_codes]
+    kinds = sorted({pair[0] for pair in found if pair is not None})
+    if not kinds:
+        return None
+    units = exit_answer_units(
+        access=ctx.access,
+        kinds=kinds,
+        codes=list(goal.question_codes),
+        end=ctx.as_of,
+        organisation_id=goal.organisation_id,
+    )
+    sql, params = _sql(units)
+    where, extra = "", []
+    if goal.gender:
+        where, extra = "WHERE q.gender = %s", [goal.gender]
+    return (
+        f"SELECT q.unit, q.gender, q.ym, q.yes AS num, 1 AS den, NULL AS d1, "  # noqa: S608
+        f"q.yes AS d2 FROM ({sql}) q {where}",
+        [*params, *extra],
+    )
+
+
 def _ungrouped(goal: Goal) -> Goal:
     """The goal without its group, for the baseline side of a pair (the group is the
     follow-up answer's: someone who changed organisation is still paired)."""
@@ -437,6 +466,8 @@ def unit_query(goal: Goal, ctx: Context) -> tuple[str, list[Any]] | None:
         return _hours(goal, ctx)
     if kind == M.SESSIONS:
         return _sessions(goal, ctx)
+    if kind == M.EXIT_RESULT:
+        return _exit_result(goal, ctx)
     baseline, measured = goal_rounds(goal, ctx)
     if measured is None or (kind in PAIRED_MEASURES and baseline is None):
         return None

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from digiproj.projects.models import Organisation, Project
 from surveys import digcomp
+from surveys.exit_questions import indicator_for_code
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,6 +65,8 @@ class Goal(models.Model):
         LEVEL_REACHED = "level_reached", _("Andel som nått en DigComp-nivå")
         QUESTION_AVERAGE = "question_average", _("Medelvärde av valda enkätfrågor")
         QUESTION_CHANGE = "question_change", _("Förändring av medelvärdet av valda enkätfrågor")
+        # The exit questionnaire's and the follow-up's indicators (surveys.exit_questions).
+        EXIT_RESULT = "exit_result", _("Andel med ett resultat efter utträdet")
 
     class Direction(models.TextChoices):
         AT_LEAST = "at_least", _("minst")
@@ -174,10 +177,12 @@ class Goal(models.Model):
     # Which measures read which parameters (the rest are cleared on save by the service).
     NEEDS_AREA = frozenset({"area_level", "area_change"})
     NEEDS_LEVEL = frozenset({"level_reached"})
-    NEEDS_QUESTIONS = frozenset({"question_average", "question_change"})
+    NEEDS_QUESTIONS = frozenset({"question_average", "question_change", "exit_result"})
     PAIRED = frozenset({"area_change", "level_raised", "question_change"})
     ONE_ROUND = frozenset({"response_rate", "area_level", "level_reached", "question_average"})
-    PERCENT = frozenset({"participant_share", "response_rate", "level_raised", "level_reached"})
+    PERCENT = frozenset(
+        {"participant_share", "response_rate", "level_raised", "level_reached", "exit_result"}
+    )
     BY_ACTIVITY_KIND = frozenset({"hours", "sessions"})
 
     def clean(self) -> None:
@@ -206,6 +211,17 @@ class Goal(models.Model):
         if m == "response_rate" and self.role_group:
             errors["role_group"] = _(
                 "Svarsfrekvens kan delas på kön och organisation, inte yrkesgrupp."
+            )
+        if m == "exit_result" and any(
+            indicator_for_code(code) is None for code in self.question_codes
+        ):
+            errors["question_codes"] = _(
+                "Välj indikatorfrågor från utträdesenkäten eller uppföljningen (kolumnnamn "
+                "som börjar med UT_ eller UF_)."
+            )
+        if m == "exit_result" and self.role_group:
+            errors["role_group"] = _(
+                "Resultat efter utträdet kan delas på kön och organisation, inte yrkesgrupp."
             )
         if m in self.PAIRED and self.round_id and self.round_id == self.baseline_round_id:
             errors["round"] = _("Uppföljningen måste vara en annan omgång än nulägesmätningen.")

@@ -28,6 +28,7 @@ GOAL_PARAMETERS: dict[str, set[str]] = {
     "level_reached": {"round", "area", "level"},
     "question_average": {"round", "question_codes"},
     "question_change": {"baseline_round", "round", "question_codes"},
+    "exit_result": {"question_codes"},
 }
 _CLEARED: dict[str, Any] = {
     "activity_kind": "",

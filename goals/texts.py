@@ -61,6 +61,11 @@ DEFINITIONS: dict[str, StrOrPromise] = {
         "Genomsnittlig förändring av varje persons medelvärde av de valda frågorna "
         "(uppföljning minus nulägesmätning) för dem som svarat båda gångerna."
     ),
+    M.EXIT_RESULT: _(
+        "Andel ja bland svaren på de valda indikatorfrågorna i utträdesenkäten eller "
+        "uppföljningen efter utträdet, inskickade senast mätdagen; samma siffra som under "
+        "Resultat efter utträde. Gruppstorlek: svar på frågorna."
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from .models import (
     DigCompArea,
     DigCompCompetence,
     DigCompLevel,
+    ExitSurveySettings,
     Question,
     QuestionOption,
     Round,
@@ -19,6 +20,13 @@ from .models import (
     Survey,
     SurveyExport,
 )
+
+
+@admin.register(ExitSurveySettings)
+class ExitSurveySettingsAdmin(admin.ModelAdmin):
+    list_display = ("project", "enabled", "exit_days", "follow_up_enabled", "follow_up_months")
+    list_filter = ("enabled",)
+    raw_id_fields = ("project", "exit_survey", "follow_up_survey")
 
 
 @admin.register(DigCompArea)

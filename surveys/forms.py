@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiproj.forms import form_field, localize_numbers
+from digiproj.forms import SwedishNumbersMixin, form_field, localize_numbers
 from digiproj.projects.models import Organisation, Project
 from participants.models import Participation
 
 from .digcomp import LATEST, Version
-from .models import DigCompCompetence, Question, Round, Section, Survey
+from .models import DigCompCompetence, ExitSurveySettings, Question, Round, Section, Survey
 
 
 def field_name(question: Question) -> str:
@@ -262,6 +262,13 @@ class RoundForm(forms.ModelForm):
         organisation = form_field(self, "target_organisation", forms.ModelChoiceField)
         organisation.queryset = Organisation.objects.filter(project_organisations__project=project)
         organisation.empty_label = _("Alla organisationer")
+        # Exit rounds are made by the exit settings and sent person by person.
+        purpose = form_field(self, "purpose", forms.TypedChoiceField)
+        purpose.choices = [
+            (value, label)
+            for value, label in Round.Purpose.choices
+            if value not in Round.EXIT_PURPOSES
+        ]
         for name in ("opens_at", "closes_at"):
             form_field(self, name, forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M"]
 
@@ -280,3 +287,33 @@ class RoundForm(forms.ModelForm):
             return
         # BaseForm's hook for model validation after clean(); the stubs leave it out.
         super()._post_clean()  # type: ignore[misc]
+
+
+class ExitSettingsForm(SwedishNumbersMixin, forms.ModelForm):
+    """A project's exit questionnaire and follow-up: on or off, when, and which surveys."""
+
+    class Meta:
+        model = ExitSurveySettings
+        fields = [
+            "enabled",
+            "exit_days",
+            "exit_survey",
+            "follow_up_enabled",
+            "follow_up_months",
+            "follow_up_survey",
+        ]
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("exit_survey", "follow_up_survey"):
+            field = form_field(self, name, forms.ModelChoiceField)
+            field.queryset = Survey.objects.filter(project=project)
+            field.empty_label = _("Plattformens enkät (skapas när du slår på utskicken)")
+        form_field(self, "exit_survey", forms.ModelChoiceField).help_text = _(
+            "Frågorna om utbildning, kvalifikation, arbete och ställning på arbetsmarknaden "
+            "räknas efter sina kolumnnamn (UT_…). Lägg gärna till projektets egna frågor. "
+            "Gör du en ny version av enkäten, välj den här."
+        )
+        form_field(self, "follow_up_survey", forms.ModelChoiceField).help_text = _(
+            "Indikatorfrågorna har kolumnnamn som börjar med UF_."
+        )

@@ -17,9 +17,19 @@ from digiproj.projects.models import Organisation, Project
 from .digcomp import LATEST, Version
 from .framework import DigCompArea, DigCompCompetence, DigCompLevel
 from .framework import localized as _localized
+from .models_exit import ExitDispatch, ExitKind, ExitOptOut, ExitSurveySettings
 
 # The framework models live in .framework; they are imported from here as before.
-__all__ = ["DONT_KNOW", "DigCompArea", "DigCompCompetence", "DigCompLevel"]
+__all__ = [
+    "DONT_KNOW",
+    "DigCompArea",
+    "DigCompCompetence",
+    "DigCompLevel",
+    "ExitDispatch",
+    "ExitKind",
+    "ExitOptOut",
+    "ExitSurveySettings",
+]
 
 # "Vet inte" on a DigComp level question: stored as 0 and left out of every mean.
 DONT_KNOW = 0
@@ -219,6 +229,11 @@ class Round(models.Model):
         BASELINE = "baseline", _("Nulägesmätning")
         FOLLOW_UP = "follow_up", _("Uppföljning")
         OTHER = "other", _("Annan")
+        # Sent to each participant as they leave (surveys.services.exit), never to a group.
+        EXIT = "exit", _("Utträdesenkät")
+        POST_EXIT = "post_exit", _("Uppföljning efter utträde")
+
+    EXIT_PURPOSES = frozenset({Purpose.EXIT, Purpose.POST_EXIT})
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="rounds")
     name = models.CharField(_("namn"), max_length=200)
@@ -264,6 +279,11 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def is_exit(self) -> bool:
+        """Sent person by person as they leave: never to the whole target group."""
+        return self.purpose in self.EXIT_PURPOSES
 
     @property
     def digcomp_version(self) -> str:

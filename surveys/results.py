@@ -241,7 +241,12 @@ def round_results(
         .values("pk", "name", version=F("survey__digcomp_version"))
     )
     change = None
-    if not round_.anonymous and round_.purpose != Round.Purpose.BASELINE and baselines:
+    if (
+        not round_.anonymous
+        and not round_.is_exit
+        and round_.purpose != Round.Purpose.BASELINE
+        and baselines
+    ):
         # By default the latest baseline in this round's version: one of another version
         # has nothing to pair with.
         same = [b for b in baselines if b["version"] == version]
@@ -258,6 +263,8 @@ def round_results(
         "baselines": baselines,
         "change": change,
         "threshold": threshold,
+        # An exit round: its result indicators by gender (selectors.exit_results).
+        "exit_result": _exit_result(access, round_),
         # Who to remind, for the coordinator only, never for an anonymous round.
         "not_answered": selectors.non_respondents(access=access, round_=round_)
         if access.is_coordinator
@@ -307,3 +314,10 @@ def _change(
             for key, title, group_labels in breakdowns
         ],
     }
+
+
+def _exit_result(access: ProjectAccess, round_: Round) -> selectors.ExitResults | None:
+    kind = selectors.exit_kind_of_round(round_)
+    if kind is None:
+        return None
+    return selectors.exit_results(access=access, kinds=[kind], round_id=round_.pk)[0]

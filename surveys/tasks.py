@@ -31,3 +31,16 @@ def round_invitations_send_task(
 @shared_task(**jobs.JOB_TASK_OPTIONS)
 def survey_export_run_task(self, export_id: int) -> None:
     jobs.job_task_run(self, lambda: services.survey_export_run(export_id=export_id))
+
+
+# Beat (digiproj/beat.py) runs it hourly; the service claims each participation's survey
+# once (ExitDispatch and send_once), so a rerun or a second worker sends nothing.
+@shared_task(
+    base=DjangoTask,
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def exit_surveys_send_due_task() -> dict[str, int]:
+    return services.exit_surveys_send_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_chosen
+from . import views, views_chosen, views_exit
 
 app_name = "surveys"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("ny/", views.survey_create, name="create"),
     path("skicka-till-markerade/", views_chosen.invite_chosen, name="invite_chosen"),
     path("digcomp/", views.digcomp_create, name="digcomp_create"),
+    path("uttrade/", views_exit.exit_overview, name="exit"),
+    path("uttrade/installningar/", views_exit.exit_settings_save, name="exit_settings"),
     path("<int:pk>/", views.survey_detail, name="detail"),
     path("<int:pk>/andra/", views.survey_edit, name="edit"),
     path("<int:pk>/forhandsvisning/", views.survey_preview, name="preview"),
@@ -31,4 +33,5 @@ urlpatterns = [
     path("mina/", views.my_surveys, name="mine"),
     path("mina/<int:pk>/", views.answer_own, name="answer_own"),
     path("svara/<str:token>/", views.answer_token, name="answer"),
+    path("svara/<str:token>/inga-fler/", views_exit.exit_opt_out, name="exit_opt_out"),
 ]

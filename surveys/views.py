@@ -271,8 +271,8 @@ def round_send(request: HttpRequest, access: ProjectAccess, pk: int) -> HttpResp
 def _mail_confirmation(
     request: HttpRequest, access: ProjectAccess, round_: Round, *, reminder: bool
 ) -> HttpResponse | None:
-    if reminder and not round_.invitations_sent_at:
-        return None  # nothing to confirm: the service says to send the invitations first
+    if round_.is_exit or (reminder and not round_.invitations_sent_at):
+        return None  # nothing to confirm: the service says why it does not send
     count = selectors.round_mail_count(round_=round_, reminder=reminder)
     if reminder:
         title = _("Skicka påminnelser för %(survey)s?")

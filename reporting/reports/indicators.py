@@ -30,6 +30,7 @@ from .base import (
     no_progress,
 )
 from .competence import CompetencePresenter
+from .exit_results import exit_results, exit_tables
 
 INDICATOR_DIMENSIONS = ["total", "age_band", "isced", "role_group", "organisation", "end_reason"]
 PLAN_GENDERS = ("K", "M", "total")  # the grant decision plans women, men and everyone
@@ -171,7 +172,10 @@ class Indicators:
         competence = CompetencePresenter(
             access=access, period=period, organisation_id=run.organisation_id
         )
-        return [*tables, plan, hours, self._competence(access, competence)]
+        after_exit = exit_tables(
+            exit_results(access=access, period=period, organisation_id=run.organisation_id)
+        )
+        return [*tables, plan, hours, self._competence(access, competence), *after_exit]
 
     def _competence(self, access: ProjectAccess, competence: CompetencePresenter) -> Table:
         """Paired change by gender, Kompetensutveckling's figures (its presenter)."""
@@ -212,5 +216,11 @@ class Indicators:
             _(
                 "Kompetensförändring per kön: parad förändring mellan den första "
                 "nulägesmätningen och den senaste uppföljningen (se Kompetensutveckling)."
+            ),
+            _(
+                "Resultat efter utträde: svar på utträdesenkäten och uppföljningen efter "
+                "utträde som skickats in i perioden. Andel ja är andelen av dem som svarat ja "
+                "eller nej på frågan. Svarsfrekvens: enkäter skickade i perioden och hur många "
+                "av dem som besvarats. Små grupper visas inte, som för övriga enkätsvar."
             ),
         ]

@@ -17,6 +17,7 @@ from reporting import selectors
 from reporting.definitions import MEASURE_DEFINITIONS, MEASURES
 from reporting.forms import FigureParams
 from reporting.reports import base as report_base
+from reporting.reports.exit_results import exit_results
 from reporting.reports.indicators import IndicatorFigures
 
 from .common import PAGE_SIZE, ReportPage, figure_params, report_context
@@ -40,6 +41,9 @@ def indicators(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
         genders=participant_selectors.gender_labels(),
         hours_by_gender=_hours_by_gender(report, figures),
         plan=_plan(sections[0], figures),
+        exit_results=exit_results(
+            access=access, period=report.period, organisation_id=report.organisation_id
+        ),
         definitions=[MEASURE_DEFINITIONS[k] for k in DEFINED],
     )
     return render(request, "reporting/indicators.html", context)

@@ -53,6 +53,25 @@ from ..models import (
     Survey,
     SurveyExport,
 )
+from .exit import (
+    KindStatus,
+    exit_answer_units,
+    exit_candidates,
+    exit_closes_at,
+    exit_kinds,
+    exit_settings,
+    exit_status,
+)
+from .exit_results import (
+    Cell,
+    ExitResults,
+    IndicatorFigure,
+    RateRow,
+    exit_indicator_figures,
+    exit_kind_of_round,
+    exit_response_rates,
+    exit_results,
+)
 
 # Who is invited and mailed, and what a participant has to answer, live in .invitations;
 # imported here so that callers keep reading them as surveys.selectors.<name>.
@@ -69,6 +88,21 @@ from .invitations import (
 
 __all__ = [
     "AddressedInvitation",
+    "Cell",
+    "ExitResults",
+    "IndicatorFigure",
+    "KindStatus",
+    "RateRow",
+    "exit_answer_units",
+    "exit_candidates",
+    "exit_closes_at",
+    "exit_indicator_figures",
+    "exit_kind_of_round",
+    "exit_kinds",
+    "exit_response_rates",
+    "exit_results",
+    "exit_settings",
+    "exit_status",
     "invitation_for_token",
     "invitations_for_person",
     "invitations_to_answer",

@@ -116,6 +116,8 @@ def invitations_to_answer(*, user_id: int) -> QuerySet[Invitation]:
             round__opens_at__lte=now,
             round__closes_at__gt=now,
         )
+        # An exit link closes on its own day, before its standing round does.
+        .exclude(exit_dispatch__closes_at__lte=now)
         .select_related("round__survey__project")
         .order_by("round__closes_at", "pk")
     )

@@ -32,6 +32,14 @@ from .builder import (
     survey_version_ensure_changeable,
 )
 from .digcomp import MOTIVATION_ITEMS, digcomp_survey_create
+from .exit import (
+    exit_dispatch,
+    exit_opt_out,
+    exit_reminders_send,
+    exit_settings_save,
+    exit_survey_create,
+    exit_surveys_send_due,
+)
 from .exports import (
     survey_export_request,
     survey_export_run,
@@ -55,6 +63,12 @@ __all__ = [
     "area_levels_compute",
     "default_options",
     "digcomp_survey_create",
+    "exit_dispatch",
+    "exit_opt_out",
+    "exit_reminders_send",
+    "exit_settings_save",
+    "exit_survey_create",
+    "exit_surveys_send_due",
     "invitation_answers",
     "invitation_check_open",
     "invitation_token",

@@ -51,10 +51,18 @@ def invitation_check_open(invitation: Invitation) -> None:
             % {"date": timezone.localtime(round_.opens_at).strftime("%Y-%m-%d %H:%M")},
             code="not_open",
         )
-    if now >= round_.closes_at:
+    closes_at = round_.closes_at
+    if round_.is_exit:
+        # An exit round stays open; each personal link closes on its own day.
+        from .. import selectors
+
+        closes_at = min(
+            closes_at, selectors.exit_closes_at(invitation_id=invitation.pk) or closes_at
+        )
+    if now >= closes_at:
         raise ValidationError(
             _("Enkäten stängde %(date)s och tar inte emot fler svar.")
-            % {"date": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")},
+            % {"date": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")},
             code="closed",
         )
 

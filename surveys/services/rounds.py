@@ -112,6 +112,7 @@ def round_invitations_add(*, round_: Round, participations: QuerySet[Participati
     is not invited again."""
     from .. import tasks
 
+    _refuse_exit_round(round_)
     if not round_.is_open:
         raise ValidationError(
             _("Utskicket %(round)s är inte öppet. Välj ett öppet utskick.") % {"round": round_.name}
@@ -124,6 +125,17 @@ def round_invitations_add(*, round_: Round, participations: QuerySet[Participati
     Invitation.objects.bulk_create(new, ignore_conflicts=True)
     tasks.round_invitations_send_task.delay_on_commit(round_.pk, False, False)
     return len(new)
+
+
+def _refuse_exit_round(round_: Round) -> None:
+    if round_.is_exit:
+        raise ValidationError(
+            _(
+                "Utträdesenkäten skickas till var och en när deltagandet avslutas. Den kan "
+                "inte skickas till en hel målgrupp."
+            ),
+            code="exit_round",
+        )
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -182,6 +194,7 @@ def _invitation_mail(
             "name": first_name,
             "round": round_,
             "reminder": reminder,
+            "closes_at": round_.closes_at,
             "url": invitation_url(invitation),
         },
     ).send()
@@ -192,6 +205,7 @@ def round_invitations_request(*, round_: Round, reminder: bool = False) -> None:
     have not answered, once the caller's transaction commits."""
     from .. import tasks
 
+    _refuse_exit_round(round_)
     if reminder:
         round_reminder_request(round_=round_)
     tasks.round_invitations_send_task.delay_on_commit(round_.pk, reminder)

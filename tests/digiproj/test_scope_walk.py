@@ -175,6 +175,9 @@ PROJECT_ROUTES: dict[str, str | None] = {
     "surveys:mine": None,
     "surveys:answer_own": "survey_invitation",
     "surveys:answer": "survey_token",
+    "surveys:exit": None,
+    "surveys:exit_settings": None,
+    "surveys:exit_opt_out": "survey_token",
 }
 
 # Routes without a project in the path: the user's own pages, bearer-token links and the

@@ -16,6 +16,7 @@ from tests.factories import (
     SectionFactory,
     SurveyFactory,
 )
+from tests.surveys.exit_world import answered, exit_project  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
