@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from digiproj.projects.models import Membership
 from participants.models import SsoLogin
 from tests.factories import MembershipFactory, ParticipationFactory, PersonFactory, UserFactory
-from tests.idp.fixtures import MUNICIPALITY, PARTICIPANT_PNR, PASSWORD, STAFF_EMAIL
+from tests.idp.fixtures import MUNICIPALITY, PARTICIPANT_PNR, PASSWORD, SAML_NAME, STAFF_EMAIL
 
 from .helpers import axe_violations
 
@@ -80,3 +80,14 @@ def test_login_page_with_sso_buttons_has_no_axe_violations(sso_settings, live_se
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth <= 320")
     assert Membership.objects.count() == 0
+
+
+def test_staff_member_logs_in_by_saml_in_the_browser(saml_settings, live_server, page: Page):
+    membership = MembershipFactory(user=UserFactory(email=STAFF_EMAIL))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name=f"Logga in med {SAML_NAME}").click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/sso/redirect"))
+    _sign_in_at_idp(page, "anna")
+    # The IdP's page posts the signed response to the assertion consumer service by itself.
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("link", name=membership.project.name)).to_be_visible()

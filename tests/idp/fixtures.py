@@ -13,7 +13,7 @@ import pytest
 from digiproj.sso import form_action_origins, providers_from_env
 from participants import personnummer as pnr
 
-from .processes import IdpProcess, start_oidc
+from .processes import IdpProcess, start_oidc, start_saml
 
 PASSWORD = "idp-Passw0rd"
 MUNICIPALITY = "Västerås stad"
@@ -64,6 +64,64 @@ def oidc_idps(live_server, tmp_path_factory) -> Iterator[dict[str, IdpProcess]]:
             idp.stop()
 
 
+SAML_SLUG = "kommun"
+SAML_NAME = "Västerås stad (SAML)"
+# Addresses at the municipality's own domain count as verified (its directory vouches for them).
+SAML_DOMAIN = "vasteras.example.test"
+OTHER_DOMAIN_EMAIL = "samordnare@annan.example.test"
+
+
+@pytest.fixture(scope="session")
+def saml_idp(live_server, tmp_path_factory) -> Iterator[IdpProcess]:
+    """A SAML 2.0 identity provider (pysaml2, signed responses and assertions, SHA-256)."""
+    idp = start_saml(
+        "saml",
+        workdir=tmp_path_factory.mktemp("saml"),
+        sp_metadata_url=f"{live_server.url}/accounts/saml/{SAML_SLUG}/metadata/",
+        users=[
+            {
+                "username": "anna",
+                "password": PASSWORD,
+                "attributes": {"mail": [STAFF_EMAIL], "givenName": ["Anna"]},
+            },
+            {
+                "username": "annan",
+                "password": PASSWORD,
+                "attributes": {"mail": [OTHER_DOMAIN_EMAIL]},
+            },
+        ],
+    )
+    try:
+        yield idp
+    finally:
+        idp.stop()
+
+
+@pytest.fixture
+def saml_settings(settings, saml_idp) -> IdpProcess:
+    """digiproj configured with the SAML provider only, as from the environment."""
+    metadata = f"{saml_idp.base_url}/metadata"
+    providers = providers_from_env(
+        {
+            "DIGIPROJ_SAML_IDP_METADATA_URL": metadata,
+            "DIGIPROJ_SAML_IDP_ENTITY_ID": metadata,
+            "DIGIPROJ_SAML_SLUG": SAML_SLUG,
+            "DIGIPROJ_SAML_NAME": SAML_NAME,
+            "DIGIPROJ_SAML_VERIFIED_EMAIL_DOMAINS": SAML_DOMAIN,
+        }
+    )
+    _configure(settings, providers)
+    return saml_idp
+
+
+def _configure(settings: Any, providers: dict[str, Any]) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = dict(policy["DIRECTIVES"])
+    directives["form-action"] = [*directives["form-action"], *form_action_origins(providers, [])]
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+
+
 def _client(base_url: str, provider_id: str) -> dict[str, Any]:
     return {
         "client_id": f"digiproj-{provider_id}",
@@ -92,10 +150,5 @@ def sso_environment(idps: dict[str, IdpProcess]) -> dict[str, str]:
 @pytest.fixture
 def sso_settings(settings, oidc_idps) -> dict[str, IdpProcess]:
     """digiproj configured with both OpenID Connect providers, as from the environment."""
-    providers = providers_from_env(sso_environment(oidc_idps))
-    settings.SOCIALACCOUNT_PROVIDERS = providers
-    policy = settings.CONTENT_SECURITY_POLICY
-    directives = dict(policy["DIRECTIVES"])
-    directives["form-action"] = [*directives["form-action"], *form_action_origins(providers, [])]
-    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+    _configure(settings, providers_from_env(sso_environment(oidc_idps)))
     return oidc_idps

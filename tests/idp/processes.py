@@ -3,6 +3,7 @@ with a bounded timeout, and always stopped (the fixtures in tests/idp/fixtures.p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -115,5 +116,59 @@ def start_oidc(
         env=env,
         port=port,
         ready_path="/o/.well-known/openid-configuration",
+        workdir=here,
+    )
+
+
+def self_signed_certificate_pem(key_pem: str, common_name: str) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def start_saml(
+    name: str, *, workdir: Path, sp_metadata_url: str, users: list[dict[str, Any]]
+) -> IdpProcess:
+    """The pysaml2 provider (tests/idp/saml) with these users; it reads the SP's metadata at
+    the first login."""
+    here = workdir / name
+    here.mkdir(parents=True, exist_ok=True)
+    key_pem = rsa_private_key_pem()
+    (here / "key.pem").write_text(key_pem)
+    (here / "cert.pem").write_text(self_signed_certificate_pem(key_pem, "Test SAML IdP"))
+    config = here / "config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "key_file": str(here / "key.pem"),
+                "cert_file": str(here / "cert.pem"),
+                "sp_metadata_url": sp_metadata_url,
+                "users": users,
+            }
+        )
+    )
+    port = free_port()
+    return start(
+        name,
+        ["tests.idp.saml.server", str(port)],
+        env={"IDP_CONFIG": str(config)},
+        port=port,
+        ready_path="/metadata",
         workdir=here,
     )
