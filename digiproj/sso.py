@@ -25,6 +25,20 @@ EID = "eid"
 DEFAULT_PERSONNUMMER_CLAIM = "personal_identity_number"
 
 
+# What of an ID token is kept on the social account: who issued it to whom, when and how
+# strongly the person was authenticated. Never a personal claim.
+TECHNICAL_CLAIMS = frozenset(
+    {"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "acr", "amr", "sid"}
+)
+
+
+def minimised_extra_data(extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A provider's data as stored on its social account: the ID token's technical claims
+    only (no userinfo, no SAML attributes)."""
+    id_token = extra.get("id_token") or {}
+    return {"id_token": {k: v for k, v in id_token.items() if k in TECHNICAL_CLAIMS}}
+
+
 def _get(environ: Mapping[str, str], name: str, default: str = "") -> str:
     return environ.get(name, default).strip()
 

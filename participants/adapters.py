@@ -58,6 +58,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         return False
 
+    def populate_user(self, request: HttpRequest, sociallogin: Any, data: Any) -> Any:
+        """Keep the personnummer claim for this request only, and store none of the
+        provider's personal claims: allauth would keep them all (the personnummer, names,
+        addresses) in the social account's extra data, on every login."""
+        user = super().populate_user(request, sociallogin, data)
+        app = sociallogin.provider.app
+        claim = app.settings.get("personnummer_claim", sso.DEFAULT_PERSONNUMMER_CLAIM)
+        extra = sociallogin.account.extra_data
+        id_token, userinfo = extra.get("id_token") or {}, extra.get("userinfo") or {}
+        sociallogin.digiproj_personnummer = id_token.get(claim) or userinfo.get(claim)
+        sociallogin.account.extra_data = sso.minimised_extra_data(extra)
+        return user
+
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         app = sociallogin.provider.app
         role = app.settings.get("digiproj_role", sso.STAFF)
@@ -69,9 +82,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         person = None
         if role == sso.EID:
-            claim = app.settings.get("personnummer_claim", sso.DEFAULT_PERSONNUMMER_CLAIM)
-            data = sociallogin.account.extra_data
-            value = data.get("id_token", {}).get(claim) or data.get("userinfo", {}).get(claim)
+            value = getattr(sociallogin, "digiproj_personnummer", None)
             match = selectors_sso.person_login_for_personnummer(value=value)
             user, person = (match.user, match.person) if match else (None, None)
             matched_by = SsoLogin.MatchedBy.PERSONNUMMER

@@ -4,6 +4,7 @@ process (tests/idp) and back, as a browser would, without one."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -89,6 +90,7 @@ def test_staff_with_verified_email_is_linked_and_audited(sso_settings, live_serv
     assert response.url == f"{live_server.url}/"
     account = SocialAccount.objects.get()
     assert (account.user_id, account.provider) == (membership.user_id, "kommun")
+    assert STAFF_EMAIL not in json.dumps(account.extra_data)
     record = SsoLogin.objects.get()
     assert (record.matched_by, record.first_link, record.person_id) == ("email", True, None)
     lines = [r.getMessage() for r in caplog.records if r.name == "digiproj.audit"]
@@ -143,6 +145,10 @@ def test_participant_is_matched_by_personnummer_claim(sso_settings, live_server,
         person.pk,
         "personnummer",
     )
+    account = SocialAccount.objects.get()
+    stored = json.dumps(account.extra_data) + account.uid
+    assert PARTICIPANT_PNR not in stored  # the claim was used, never kept
+    assert set(account.extra_data["id_token"]) <= {"iss", "sub", "aud", "exp", "iat", "auth_time"}
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert f"person={person.pk}" in logged
     assert PARTICIPANT_PNR not in logged
