@@ -10,10 +10,16 @@ from playwright.sync_api import Page, expect
 
 from digiproj.projects.models import Membership
 from participants.models import SsoLogin
-from tests.factories import MembershipFactory, ParticipationFactory, PersonFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ProjectFactory,
+    UserFactory,
+)
 from tests.idp.fixtures import MUNICIPALITY, PARTICIPANT_PNR, PASSWORD, SAML_NAME, STAFF_EMAIL
 
-from .helpers import axe_violations
+from .helpers import axe_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,6 +74,7 @@ def test_unknown_person_is_refused_with_what_to_do(sso_settings, live_server, pa
     _sign_in_at_idp(page, "okand")
     expect(page.get_by_role("heading", name="Inloggningen gick inte igenom")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("Be projektets samordnare")
+    assert axe_violations(page) == []
     assert not SsoLogin.objects.exists()
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -91,3 +98,21 @@ def test_staff_member_logs_in_by_saml_in_the_browser(saml_settings, live_server,
     # The IdP's page posts the signed response to the assertion consumer service by itself.
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("link", name=membership.project.name)).to_be_visible()
+
+
+def test_password_login_to_a_project_requiring_sso_gets_what_to_do(
+    sso_settings, live_server, page: Page
+):
+    project = ProjectFactory(staff_login_requirement="sso")
+    membership = MembershipFactory(project=project, user=UserFactory(email=STAFF_EMAIL))
+    login(page, live_server.url, membership.user.email, "secret-Passw0rd")
+    page.goto(f"{live_server.url}/p/{project.pk}/")
+    expect(page.get_by_role("heading", name="Logga in på nytt")).to_be_visible()
+    expect(page.get_by_text("kommunens inloggning, inte med lösenord")).to_be_visible()
+    assert axe_violations(page) == []
+    # As the page says: log out, and in again with the municipality's button.
+    page.get_by_role("button", name="Logga ut och logga in igen").click()
+    page.get_by_role("button", name=f"Logga in med {MUNICIPALITY}").click()
+    _sign_in_at_idp(page, "anna")
+    page.goto(f"{live_server.url}/p/{project.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(project.name)
