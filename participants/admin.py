@@ -30,6 +30,7 @@ from .models import (
     Person,
     PersonnummerReveal,
     RegistrationLink,
+    SsoLogin,
 )
 
 REVEAL_CONTEXT = "admin"
@@ -167,3 +168,22 @@ class RegistrationLinkAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["participation", "created_at", "handled_at"]
+
+
+@admin.register(SsoLogin)
+class SsoLoginAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """The single sign-on audit: read only, like the reveal log."""
+
+    list_display = ["at", "user", "provider", "matched_by", "first_link"]
+    list_filter = ["provider", "matched_by", "first_link"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "person"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
