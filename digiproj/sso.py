@@ -112,11 +112,9 @@ def _saml_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
                 "email": email,
                 "email_verified": ["email_verified"],
             },
-            "advanced": {
-                "want_assertion_signed": True,
-                # Plain http only for tests and development on this machine.
-                "strict": True,
-            },
+            # python3-saml's strict checks (destination, audience, times) and a signed
+            # assertion: an unsigned or replayed response is refused.
+            "advanced": {"want_assertion_signed": True, "strict": True},
         },
     }
 
