@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -90,6 +91,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             emails = [address.email for address in sociallogin.email_addresses if address.verified]
             user = selectors_sso.staff_user_for_verified_emails(emails=emails)
             matched_by = SsoLogin.MatchedBy.EMAIL
+        if sociallogin.state.get("process") == AuthProcess.CONNECT and user != request.user:
+            user = None  # a logged-in user connects only a provider account that is hers
         if user is None:
             services.sso_login_refused(provider=provider, role=role, reason="no match")
             raise ImmediateHttpResponse(_refusal(request, role=role, provider_name=app.name))

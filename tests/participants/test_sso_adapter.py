@@ -51,14 +51,19 @@ def _close_clients() -> Iterator[None]:
 
 
 def sso_login(
-    base_url: str, provider_id: str, username: str
+    base_url: str,
+    provider_id: str,
+    username: str,
+    *,
+    client: requests.Session | None = None,
+    process: str = "login",
 ) -> tuple[requests.Session, requests.Response]:
     """Press the login button, sign in at the provider, follow every redirect back."""
-    client = _client()
+    client = client or _client()
     client.get(f"{base_url}/accounts/login/", timeout=10)
     response = client.post(
         f"{base_url}/accounts/oidc/{provider_id}/login/",
-        data={"csrfmiddlewaretoken": client.cookies["csrftoken"]},
+        data={"csrfmiddlewaretoken": client.cookies["csrftoken"], "process": process},
         headers={"Referer": f"{base_url}/accounts/login/"},
         timeout=10,
     )
@@ -172,6 +177,32 @@ def test_person_without_a_login_is_refused(sso_settings, live_server):
     assert not SocialAccount.objects.exists()
 
 
+def _password_login(base_url: str, email: str) -> requests.Session:
+    client = _client()
+    client.get(f"{base_url}/accounts/login/", timeout=10)
+    client.post(
+        f"{base_url}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            "login": email,
+            "password": "secret-Passw0rd",
+        },
+        timeout=10,
+    )
+    return client
+
+
+def test_a_logged_in_user_cannot_connect_another_persons_e_legitimation(sso_settings, live_server):
+    ParticipationFactory(person=PersonFactory(personnummer=PARTICIPANT_PNR), user=UserFactory())
+    other = UserFactory()
+    client = _password_login(live_server.url, other.email)
+    _, response = sso_login(
+        live_server.url, "e-legitimation", "deltagare", client=client, process="connect"
+    )
+    assert response.status_code == 403
+    assert not SocialAccount.objects.exists()
+
+
 def test_project_requiring_sso_lets_in_the_sso_login_only(sso_settings, live_server):
     project = ProjectFactory(staff_login_requirement="sso")
     MembershipFactory(project=project, user=UserFactory(email=STAFF_EMAIL))
@@ -179,17 +210,7 @@ def test_project_requiring_sso_lets_in_the_sso_login_only(sso_settings, live_ser
     client, _response = sso_login(live_server.url, "kommun", "anna")
     assert client.get(dashboard, timeout=10).status_code == 200
 
-    by_password = _client()
-    by_password.get(f"{live_server.url}/accounts/login/", timeout=10)
-    by_password.post(
-        f"{live_server.url}/accounts/login/",
-        data={
-            "csrfmiddlewaretoken": by_password.cookies["csrftoken"],
-            "login": STAFF_EMAIL,
-            "password": "secret-Passw0rd",
-        },
-        timeout=10,
-    )
+    by_password = _password_login(live_server.url, STAFF_EMAIL)
     refused = by_password.get(dashboard, timeout=10)
     assert refused.status_code == 403
     assert "kommunens inloggning" in refused.text
