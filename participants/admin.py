@@ -130,12 +130,8 @@ class ParticipationAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ["person", "user"]
 
 
-@admin.register(PersonnummerReveal)
-class PersonnummerRevealAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    """The reveal log is evidence: it can be read, never added to, edited or deleted here."""
-
-    list_display = ["revealed_at", "user", "participation", "context"]
-    list_select_related = ["user", "participation__person", "participation__project"]
+class EvidenceAdminMixin:
+    """An audit log is evidence: it can be read, never added to, edited or deleted here."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -145,6 +141,14 @@ class PersonnummerRevealAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(PersonnummerReveal)
+class PersonnummerRevealAdmin(EvidenceAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    """The reveal log is evidence: it can be read, never added to, edited or deleted here."""
+
+    list_display = ["revealed_at", "user", "participation", "context"]
+    list_select_related = ["user", "participation__person", "participation__project"]
 
 
 @admin.register(ParticipantImport)
@@ -171,19 +175,10 @@ class CorrectionRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SsoLogin)
-class SsoLoginAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class SsoLoginAdmin(EvidenceAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """The single sign-on audit: read only, like the reveal log."""
 
     list_display = ["at", "user", "provider", "matched_by", "first_link"]
     list_filter = ["provider", "matched_by", "first_link"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "person"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
