@@ -7,7 +7,8 @@ PG_ROLE=${PG_ROLE:-digiproj}; PG_PASS=${PG_PASS:-digiproj}; PG_DB=${PG_DB:-digip
 PG_PORT=${PG_PORT:-5432}; REDIS_PORT=${REDIS_PORT:-6379}
 STATE_DIR=${STATE_DIR:-/tmp/digiproj-services}
 REDIS_DIR="$STATE_DIR/redis-$REDIS_PORT"
-PKGS="postgresql redis-server chromium chromium-driver gettext libpq-dev"
+# xmlsec1: the SAML identity provider of the SSO tests (pysaml2) signs with it.
+PKGS="postgresql redis-server chromium chromium-driver gettext libpq-dev xmlsec1"
 
 install() {
   if ! dpkg -s $PKGS >/dev/null 2>&1; then

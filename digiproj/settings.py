@@ -19,6 +19,7 @@ from digiproj.beat import BEAT_SCHEDULE
 from digiproj.errors import sentry_init
 from digiproj.logs import logging_config
 from digiproj.sqlite import OPTIONS as SQLITE_OPTIONS
+from digiproj.sso import form_action_origins, providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "digiproj.accounts",
     "digiproj.projects",
     "digiproj.mail",
@@ -82,7 +86,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "digiproj.projects.middleware.RequireMfaMiddleware",
+    "digiproj.projects.middleware.StaffLoginRequirementMiddleware",
 ]
 
 ROOT_URLCONF = "digiproj.urls"
@@ -158,6 +162,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Single sign-on (digiproj/sso.py): the municipality's identity provider for staff (OpenID
+# Connect or SAML) and an e-legitimation broker for participants, from DIGIPROJ_OIDC_STAFF_*,
+# DIGIPROJ_OIDC_EID_* and DIGIPROJ_SAML_*, or added in the admin. Nobody signs up by SSO: the
+# adapter links a login to an existing user or person, or refuses it.
+SOCIALACCOUNT_ADAPTER = "participants.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ)
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches, with its own rules
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons post (no login CSRF by a link)
+SSO_FORM_ACTION_ORIGINS = form_action_origins(
+    SOCIALACCOUNT_PROVIDERS, env.list("DIGIPROJ_SSO_ORIGINS", default=[])
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "digiproj"
 
@@ -239,7 +256,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The identity providers too: a login button's post is redirected there.
+        "form-action": [SELF, *SSO_FORM_ACTION_ORIGINS],
         "frame-ancestors": [NONE],
     }
 }

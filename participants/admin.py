@@ -30,6 +30,7 @@ from .models import (
     Person,
     PersonnummerReveal,
     RegistrationLink,
+    SsoLogin,
 )
 
 REVEAL_CONTEXT = "admin"
@@ -129,12 +130,8 @@ class ParticipationAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ["person", "user"]
 
 
-@admin.register(PersonnummerReveal)
-class PersonnummerRevealAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    """The reveal log is evidence: it can be read, never added to, edited or deleted here."""
-
-    list_display = ["revealed_at", "user", "participation", "context"]
-    list_select_related = ["user", "participation__person", "participation__project"]
+class EvidenceAdminMixin:
+    """An audit log is evidence: it can be read, never added to, edited or deleted here."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -144,6 +141,14 @@ class PersonnummerRevealAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(PersonnummerReveal)
+class PersonnummerRevealAdmin(EvidenceAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    """The reveal log is evidence: it can be read, never added to, edited or deleted here."""
+
+    list_display = ["revealed_at", "user", "participation", "context"]
+    list_select_related = ["user", "participation__person", "participation__project"]
 
 
 @admin.register(ParticipantImport)
@@ -167,3 +172,13 @@ class RegistrationLinkAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["participation", "created_at", "handled_at"]
+
+
+@admin.register(SsoLogin)
+class SsoLoginAdmin(EvidenceAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    """The single sign-on audit: read only, like the reveal log."""
+
+    list_display = ["at", "user", "provider", "matched_by", "first_link"]
+    list_filter = ["provider", "matched_by", "first_link"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "person"]

@@ -494,3 +494,4 @@ class PendingRegistration(models.Model):
 
 # Kept in their own module (this one is long); imported here so Django finds them.
 from .import_models import ImportHeaderMapping, OrganisationAlias  # noqa: E402, F401
+from .sso_models import SsoLogin  # noqa: E402, F401

@@ -21,6 +21,9 @@ from django.core.cache import cache
 
 from digiproj.celery import app as celery_app
 
+# Real identity-provider processes for the single sign-on tests (started only when asked for).
+pytest_plugins = ["tests.idp.fixtures"]
+
 REQUIRE_SERVICES = os.environ.get("DIGIPROJ_REQUIRE_SERVICES") == "1"
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -83,7 +83,14 @@ class ProjectAdmin(admin.ModelAdmin):
         ),
         (
             _("Inställningar"),
-            {"fields": ("mfa_required", "survey_anonymity_threshold", "retain_until", "archived")},
+            {
+                "fields": (
+                    "staff_login_requirement",
+                    "survey_anonymity_threshold",
+                    "retain_until",
+                    "archived",
+                )
+            },
         ),
     )
 

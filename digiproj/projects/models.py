@@ -93,6 +93,14 @@ class Project(models.Model):
         # ESF+: certified hours × the participant's real hourly salary cost.
         REAL_COST = "real_cost", _("Faktisk lönekostnad")
 
+    class StaffLogin(models.TextChoices):
+        """How the project's coordinators and contacts must have logged in (the middleware
+        digiproj.projects.middleware.StaffLoginRequirementMiddleware enforces it)."""
+
+        NONE = "none", _("Lösenord räcker")
+        MFA = "mfa", _("Tvåstegsverifiering eller kommunens inloggning")
+        SSO = "sso", _("Kommunens inloggning (SSO)")
+
     class HourRounding(models.TextChoices):
         NONE = "none", _("Ingen avrundning (minuter)")
         FLOOR_MONTH = "floor_month", _("Hela timmar, avrundat nedåt per månad")
@@ -197,7 +205,16 @@ class Project(models.Model):
         blank=True,
         help_text=_("Datum i beslutet: handlingar sparas till sista möjliga revision."),
     )
-    mfa_required = models.BooleanField(_("kräv tvåstegsverifiering för samordnare"), default=False)
+    staff_login_requirement = models.CharField(
+        _("inloggningskrav för samordnare och kontaktpersoner"),
+        max_length=4,
+        choices=StaffLogin.choices,
+        default=StaffLogin.NONE,
+        help_text=_(
+            "Tvåstegsverifiering: lösenord och en kod från en app, eller kommunens inloggning. "
+            "Kommunens inloggning: bara inloggning via kommunens identitetstjänst."
+        ),
+    )
     survey_anonymity_threshold = models.PositiveSmallIntegerField(
         _("minsta gruppstorlek i resultat"),
         default=5,

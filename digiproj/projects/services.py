@@ -47,7 +47,7 @@ PROJECT_SETTINGS_FIELDS = [
     "eligible_hours_per_year",
     "hour_rounding",
     "retain_until",
-    "mfa_required",
+    "staff_login_requirement",
     "survey_anonymity_threshold",
 ]
 
@@ -376,7 +376,7 @@ COPIED_SETTINGS = [
     "annual_hours_basis",
     "eligible_hours_per_year",
     "hour_rounding",
-    "mfa_required",
+    "staff_login_requirement",
     "survey_anonymity_threshold",
 ]
 

@@ -63,6 +63,7 @@ from .rights import (
     correction_request_submit,
     person_erase,
 )
+from .sso import sso_login_record, sso_login_refused
 
 __all__ = [
     "INVITATION_SALT",
@@ -116,4 +117,6 @@ __all__ = [
     "registration_link_register",
     "registration_link_set_active",
     "registration_pending_for_token",
+    "sso_login_record",
+    "sso_login_refused",
 ]

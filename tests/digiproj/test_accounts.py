@@ -52,7 +52,7 @@ def test_login_is_rate_limited_after_repeated_failures(client):
 
 
 def test_coordinator_must_set_up_mfa_when_project_requires_it(client):
-    project = ProjectFactory(mfa_required=True)
+    project = ProjectFactory(staff_login_requirement="mfa")
     membership = MembershipFactory(project=project)
     client.force_login(membership.user)
     response = client.get(reverse("project_dashboard", args=[project.pk]))
@@ -61,7 +61,7 @@ def test_coordinator_must_set_up_mfa_when_project_requires_it(client):
 
 
 def test_coordinator_without_mfa_requirement_is_let_through(client):
-    project = ProjectFactory(mfa_required=False)
+    project = ProjectFactory(staff_login_requirement="none")
     membership = MembershipFactory(project=project)
     client.force_login(membership.user)
     assert client.get(reverse("project_dashboard", args=[project.pk])).status_code == 200

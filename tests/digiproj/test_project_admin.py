@@ -54,7 +54,7 @@ def test_settings_are_saved_and_validated(client, coordinator):
 def test_requiring_mfa_sends_the_coordinator_to_set_it_up(client, coordinator):
     url = reverse("project_settings", args=[coordinator.project.pk])
     data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
-    client.post(url, {**data, "mfa_required": "on"})
+    client.post(url, {**data, "staff_login_requirement": "mfa"})
     assert client.get(url)["Location"] == reverse("mfa_activate_totp")
 
 

@@ -139,7 +139,7 @@ def test_the_anonymous_are_sent_to_log_in(client):
 def earlier(client):
     coordinator = MembershipFactory()
     source = coordinator.project
-    source.mfa_required = False
+    source.staff_login_requirement = "none"
     source.hour_rounding = Project.HourRounding.NONE
     source.save()
     partner = OrganisationFactory(name="Ale kommun")

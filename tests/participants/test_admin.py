@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from participants import personnummer as pnr
 from participants.models import Person, PersonnummerReveal
+from participants.services import sso_login_record
 from reporting.models import ReportRun
 from tests.factories import (
     MembershipFactory,
@@ -289,3 +290,15 @@ def test_failed_report_run_is_visible_read_only_and_its_file_only_behind_the_app
     assert settings.MEDIA_URL not in html
     assert "reports/x/y/register.csv" not in html
     assert reverse("reporting:download", args=[project.pk, done.pk]) in html
+
+
+def test_sso_audit_is_read_only_in_the_admin(client, superuser):
+    record = sso_login_record(
+        user=superuser, provider="kommun", matched_by="email", first_link=True
+    )
+    listing = client.get(reverse("admin:participants_ssologin_changelist"))
+    assert listing.status_code == 200
+    assert "kommun" in listing.content.decode()
+    assert client.get(reverse("admin:participants_ssologin_add")).status_code == 403
+    delete = reverse("admin:participants_ssologin_delete", args=[record.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -120,7 +120,7 @@ def test_survey_export_download_goes_through_the_same_helper(client, settings, s
 
 
 def test_mfa_requirement_does_not_exempt_media(client):
-    project = ProjectFactory(mfa_required=True)
+    project = ProjectFactory(staff_login_requirement="mfa")
     coordinator = MembershipFactory(project=project, role=Membership.Role.COORDINATOR).user
     client.force_login(coordinator)
     response = client.get("/media/reports/1/1/scb.csv")
