@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0011_import_mapping_alias_updates'),
+        ('participants', '0012_sso_login'),
         ('projects', '0006_contact_for_several_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
