@@ -137,7 +137,6 @@ def main(argv: list[str]) -> int:
     db = settings.DATABASES["default"]
     print(f"digiproj bench on {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}", flush=True)  # noqa: T201
     settings.DEBUG = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0, interactive=False)
     bench = Bench()
