@@ -60,6 +60,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 class ContentDigest:
     """SHA-256 over the tables' titles, headers and values, fed while the file is written:
     the same data give the same checksum, whatever the file format.
@@ -84,7 +87,9 @@ class ContentDigest:
         self._update(json.dumps(header, ensure_ascii=False).encode())
 
     def row(self, row: Sequence[Any]) -> None:
-        self._update(json.dumps([_plain(v) for v in row], ensure_ascii=False).encode())
+        # json.dumps([_plain(v) for v in row], ensure_ascii=False), by one encoder made once
+        # (dates and decimals as str(): what _plain gives).
+        self._update(_ROW_JSON(row).encode())
         self.rows += 1
 
     def hold(self) -> None:

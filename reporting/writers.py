@@ -27,7 +27,7 @@ import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +35,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from digiproj.numbers import round_half_up
-from digiproj.spreadsheets import neutralise
+from digiproj.spreadsheets import neutralise, neutralise_text
 
 from .builders import ContentDigest, Table
 
@@ -97,7 +97,7 @@ class _Sheets:
                 kind = type(value)
                 if kind is str:
                     if value:  # an empty text is an empty cell, as openpyxl wrote it
-                        string(r, c, neutralise(value))
+                        string(r, c, neutralise_text(value))
                 elif value is None:
                     continue
                 elif kind is int or kind is Decimal:
@@ -172,7 +172,17 @@ def _later_feed(
     return feed
 
 
+_TWO_PLACES = Decimal("0.01")
+
+
 def _csv_value(value: Any) -> str:
+    kind = type(value)  # the common types first, each as the general rules below give it
+    if kind is str:
+        return neutralise_text(value)
+    if kind is int:
+        return str(value)
+    if kind is Decimal:
+        return str(value.quantize(_TWO_PLACES, ROUND_HALF_UP)).replace(".", ",")
     if value is None:
         return ""
     if isinstance(value, Decimal | float):

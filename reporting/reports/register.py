@@ -33,6 +33,19 @@ from .base import (
     number_shown,
 )
 
+CHUNK = 2_000  # participants read, and their hours looked up, at a time
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
 
 @dataclass(frozen=True)
 class RegisterFigures:
@@ -103,37 +116,50 @@ class ParticipantRegister:
             "end_reason",
         )
         genders = labels["gender"][1]
-        hours = figures.hours_in_period(figures.participations())
-
         show = number_shown(run)
 
         def lines() -> Iterator[list[Any]]:
-            ids = []
-            for row in rows.iterator(chunk_size=2000):
-                pk, last, first, number, gender, age, org, orgnr, workplace, role, isced = row[:11]
-                start, end, reason = row[11:]
-                ids.append(pk)
-                yield [
-                    last,
-                    first,
-                    show(number),
-                    str(genders.get(gender, gender)),
-                    age,
-                    org,
-                    orgnr,
-                    workplace,
-                    str(labels["role_group"][1].get(role, role)),
-                    str(labels["isced"][1].get(isced, isced)),
-                    start,
-                    end,
-                    str(labels["end_reason"][1].get(reason, reason)) if end else "",
-                    hours(pk),
-                ]
+            # Read through a server-side cursor, CHUNK rows at a time, each chunk's hours
+            # in one query: memory stays flat whatever the number of participants.
+            ids: list[int] = []
+            for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
+                hours = figures.hours_in_period([row[0] for row in chunk])
+                for row in chunk:
+                    yield self._line(row, hours, show, labels, genders)
+                if run.full_personnummer:
+                    ids.extend(row[0] for row in chunk)
             full_numbers_logged(run, ids)
 
         table.lines = lines()
         table.expected_rows = rows.count()
         return [table]
+
+    @staticmethod
+    def _line(
+        row: tuple[Any, ...],
+        hours: Callable[[int], Decimal],
+        show: Callable[[str], str],
+        labels: dict[str, tuple[str, dict]],
+        genders: dict,
+    ) -> list[Any]:
+        pk, last, first, number, gender, age, org, orgnr, workplace, role, isced = row[:11]
+        start, end, reason = row[11:]
+        return [
+            last,
+            first,
+            show(number),
+            str(genders.get(gender, gender)),
+            age,
+            org,
+            orgnr,
+            workplace,
+            str(labels["role_group"][1].get(role, role)),
+            str(labels["isced"][1].get(isced, isced)),
+            start,
+            end,
+            str(labels["end_reason"][1].get(reason, reason)) if end else "",
+            hours(pk),
+        ]
 
     def definitions(self) -> list[str]:
         return [

@@ -92,6 +92,13 @@ def _ensure_attendance(project, size: Size) -> int:
 
     if bench_attendance_count(project) == size.attendance:
         return size.attendance
+    with connection.cursor() as cursor:  # set-wise: the ORM would collect 2 M rows first
+        cursor.execute(
+            "DELETE FROM activities_attendance WHERE session_id IN (SELECT s.id FROM "
+            "activities_session s JOIN activities_activity a ON a.id = s.activity_id "
+            "WHERE a.project_id = %s AND a.title LIKE %s)",
+            [project.pk, f"{BENCH_ACTIVITY_PREFIX}%"],
+        )
     Activity.objects.filter(project=project, title__startswith=BENCH_ACTIVITY_PREFIX).delete()
     start = dt.datetime.combine(project.implementation_start, dt.time(9), tzinfo=dt.UTC)
     span = (project.implementation_end - project.implementation_start).days
@@ -125,9 +132,10 @@ def _ensure_attendance(project, size: Size) -> int:
         per, extra = divmod(size.attendance, people)
         if per + (1 if extra else 0) > sessions:
             raise RuntimeError("more attendance rows per participant than bench sessions")
-        # Person rn attends `per` sessions (one more for the first `extra` people): the
-        # k-th is session (offset + rn * 7 + k) mod window in time order, the window being
-        # the sessions from their start date on (all of them where fewer than they need).
+        # Person rn attends `per` sessions (one more for the first `extra` people) spread
+        # over a window of the sessions in time order, from their start date on (all of
+        # them where fewer than they need): the k-th is (rn * 7 + k * stride) mod window,
+        # stride = window // (per + 1), so the k are distinct and the months many.
         cursor.execute(
             """
             WITH s AS (
@@ -149,7 +157,8 @@ def _ensure_attendance(project, size: Size) -> int:
             )
             INSERT INTO activities_attendance
                 (session_id, participation_id, present, minutes, marked_at, change_reason)
-            SELECT s.ids[w.offs + ((w.rn * 7 + k) %% w.span) + 1], w.id, true,
+            SELECT s.ids[w.offs + ((w.rn * 7 + k * (w.span / (%(per)s + 1))) %% w.span) + 1],
+                   w.id, true,
                    120 - (k %% 4) * 15, now(), ''
             FROM w CROSS JOIN s
             CROSS JOIN LATERAL generate_series(
