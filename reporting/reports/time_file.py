@@ -110,7 +110,9 @@ class TimeFile:
 
     # Per deltagare och månad ------------------------------------------------------------
 
-    def _person_month_rows(self) -> Iterator[tuple[Any, ...]]:
+    def person_month_query(self) -> tuple[str, list[Any]] | None:
+        """The SQL (and its parameters) of the person-months in file order (None: no
+        participations at all); the bench copies the same rows as its baseline."""
         period, last = self.period, self.last
         try:
             counted_sql, counted_params = counted_time.rows_sql(
@@ -119,7 +121,7 @@ class TimeFile:
                 )
             )
         except EmptyResultSet:
-            return
+            return None
         people_sql, people_params = self._people_sql()
         c = connection.ops.quote_name(SWEDISH)
         # People ranked once in Swedish order (100,000 rows), their months sorted by that
@@ -138,7 +140,12 @@ class TimeFile:
         )
         # Before the period's start nothing is valued: every minute is then closing time.
         cut = last if self.eligible else period.start - dt.timedelta(days=1)
-        yield from stream(sql, [*people_params, cut, cut, *counted_params])
+        return sql, [*people_params, cut, cut, *counted_params]
+
+    def _person_month_rows(self) -> Iterator[tuple[Any, ...]]:
+        query = self.person_month_query()
+        if query is not None:
+            yield from stream(*query)
 
     def person_lines(self) -> Iterator[list[Any]]:
         genders = dict(dimension_labels(self.access)["gender"][1])
@@ -203,9 +210,11 @@ class TimeFile:
 
     # Per aktivitet ----------------------------------------------------------------------
 
-    def activity_lines(self) -> Iterator[list[Any]]:
+    def activity_query(self) -> tuple[str, list[Any]] | None:
+        """The SQL (and its parameters) of the minutes per activity in file order (None:
+        nothing is valued in the period)."""
         if not self.eligible:
-            return
+            return None
         try:
             counted_sql, counted_params = counted_time.rows_sql(
                 counted_time.counted_rows(
@@ -213,7 +222,7 @@ class TimeFile:
                 )
             )
         except EmptyResultSet:
-            return
+            return None
         people_sql, people_params = self._people_sql()
         c = connection.ops.quote_name(SWEDISH)
         sql = (
@@ -228,11 +237,15 @@ class TimeFile:
             f"FROM ({counted_sql}) u WHERE u.m > 0 GROUP BY u.pid, u.act, u.ym"
             ") a JOIN p ON p.x_pid = a.pid JOIN t ON t.id = a.act ORDER BY p.rk, a.ym, t.rk"
         )
+        return sql, [*people_params, self.access.project.pk, *counted_params]
+
+    def activity_lines(self) -> Iterator[list[Any]]:
+        query = self.activity_query()
+        if query is None:
+            return
         show, certified = number_shown(self.run), self.certified
         yes, no = _("Ja"), _("Nej")
-        for last_name, first_name, number, ym, title, minutes, pid in stream(
-            sql, [*people_params, self.access.project.pk, *counted_params]
-        ):
+        for last_name, first_name, number, ym, title, minutes, pid in stream(*query):
             month, month_text = _month(ym)
             yield [
                 last_name,

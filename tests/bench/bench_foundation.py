@@ -10,6 +10,8 @@ from participants.models import Participation
 
 from . import data
 
+SIZED = True  # run once per size (see __main__)
+
 
 def run(bench) -> None:
     size = data.size_named()

@@ -22,6 +22,8 @@ from surveys.models import Round
 
 from . import data
 
+SIZED = True  # run once per size (see __main__)
+
 BENCH_GOAL = "Bench: "
 
 

@@ -30,6 +30,10 @@ BENCH_ACTIVITY_PREFIX = "Bench-aktivitet"
 BENCH_SURVEY = "Bench: DigComp"
 
 
+class SizeTooSmall(RuntimeError):
+    """The database already holds more than the size asked for (a larger one was made)."""
+
+
 @dataclass(frozen=True)
 class Size:
     name: str
@@ -59,7 +63,7 @@ def ensure(size: Size) -> dict[str, int]:
     project = Project.objects.get(diarienummer=BENCH_PROJECT)
     generated = Participation.objects.filter(project=project, user__isnull=True).count()
     if generated > size.participants:
-        raise RuntimeError(
+        raise SizeTooSmall(
             f"the database holds {generated} generated participants, more than the "
             f"{size.name} size ({size.participants}): use a fresh database for that size"
         )
