@@ -33,10 +33,15 @@ from reporting.builders import Column, Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
 
-from .base import OUTSIDE_LABEL, dimension_labels, full_numbers_logged, hours_of, number_shown
+from .base import (
+    OUTSIDE_LABEL,
+    dimension_labels,
+    full_numbers_logged,
+    hours_of,
+    number_shown,
+    stream,
+)
 from .time_figures import TimeValuation, to_ore, valued_until
-
-CHUNK = 5_000  # rows fetched from the server-side cursor at a time
 
 # The participation columns the file's rows show, as aliases in the streamed SQL.
 PEOPLE = {
@@ -50,15 +55,6 @@ PEOPLE = {
     "x_orgnr": F("organisation__organisationsnummer"),
     "x_salary": F("annual_salary_cost"),
 }
-
-
-def stream(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of `sql`, fetched CHUNK at a time (a named, server-side cursor on
-    PostgreSQL), so the whole result never sits in the worker's memory."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
-            yield from rows
 
 
 @functools.cache
