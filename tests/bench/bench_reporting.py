@@ -8,7 +8,8 @@ printed with its spread (median, min–max):
 - an xlsx against the fastest writer measured on the same rows (openpyxl write-only,
   XlsxWriter constant_memory, rustpy-xlsxwriter), each fed the same rows.
 Targets (#19): Tid CSV ≤ 2.5 × COPY, xlsx ≤ 1.5 × the fastest writer, Deltagarförteckning
-likewise, peak memory ≤ 250 MiB per report."""
+likewise, peak memory ≤ 250 MiB per report. The xlsx targets are not met: the fastest writer
+is rustpy-xlsxwriter, which cannot make the files as they must be (reporting/writers.py)."""
 
 from __future__ import annotations
 
@@ -257,8 +258,7 @@ def _csv_against_copy(bench, size, project, user, access, period, tmp: Path) -> 
             ratios.append(ours / baseline)
         bench.record(f"{size.name}: {kind}.csv, ours (s)", _spread(ours_s))
         bench.record(f"{size.name}: {kind}.csv, COPY of the same rows (s)", _spread(copy_s))
-        target = 2.5 if kind == "tid" else 1.5
-        bench.record(f"{size.name}: {kind}.csv / COPY (target <= {target})", _spread(ratios))
+        bench.record(f"{size.name}: {kind}.csv / COPY (target <= 2.5)", _spread(ratios))
 
 
 def _xlsx_against_writers(bench, size, project, user, access, period, tmp: Path) -> None:
