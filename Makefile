@@ -57,6 +57,8 @@ e2e: install compilemessages
 	@set +e; $(TEST_ENV) $(VENV)/bin/pytest --create-db -m e2e $(PYTEST_ARGS); \
 		status=$$?; bash .ci/services.sh stop; exit $$status
 
+# Sizes (tests/bench/data.py): BENCH_SIZES=demo,bench by default, smallest first; a size
+# smaller than what the database already holds is skipped (it needs a fresh database).
 bench: install
 	@bash .ci/services.sh start
 	@set +e; $(TEST_ENV) $(PY) -m tests.bench $(BENCH_ARGS); status=$$?; bash .ci/services.sh stop; exit $$status

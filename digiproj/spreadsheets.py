@@ -24,12 +24,23 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 _PHONE_NUMBER = re.compile(r"\+\d[\d ()\-]*\d")
 
 
+# Every prefix is one character: the first character decides whether to look further.
+_FIRST_CHARACTERS = frozenset(FORMULA_PREFIXES + _WIDE_PREFIXES)
+
+
 def starts_like_formula(text: str) -> bool:
     """True when a spreadsheet would read `text` as a formula (and it is not just a
     number)."""
-    return text.startswith(FORMULA_PREFIXES + _WIDE_PREFIXES) and not (
+    return text[:1] in _FIRST_CHARACTERS and not (
         _PLAIN_NUMBER.fullmatch(text) or _PHONE_NUMBER.fullmatch(text)
     )
+
+
+def neutralise_text(text: str) -> str:
+    """neutralise() for a value known to be a str (the report writers' hot path)."""
+    if text[:1] in _FIRST_CHARACTERS and starts_like_formula(text):
+        return "'" + text
+    return text
 
 
 def neutralise(value: Any) -> Any:

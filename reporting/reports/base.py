@@ -3,10 +3,11 @@ texts state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,17 @@ from reporting.models import ReportRun
 from reporting.selectors import Period
 
 Progress = Callable[[int], None]
+
+STREAM_CHUNK = 5_000  # rows fetched from a server-side cursor at a time
+
+
+def stream(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql`, fetched STREAM_CHUNK at a time (a named, server-side cursor on
+    PostgreSQL), so the whole result never sits in the worker's memory."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(STREAM_CHUNK):
+            yield from rows
 
 
 def no_progress(percent: int) -> None:

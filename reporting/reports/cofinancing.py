@@ -5,34 +5,27 @@ person-months into the figures the page and the file both show."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
 
 from django.utils.translation import gettext as _
 
-from activities.models import Activity
 from digiproj.collation import swedish_key
-from digiproj.numbers import round_half_up
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
-from participants.selectors import gender_labels, genders_for
-from reporting.builders import Column, Table
+from participants.selectors import genders_for
+from reporting.builders import Table
 from reporting.models import ReportRun
 from reporting.selectors import Period
 
 from .base import (
     COUNTED_TIME_RULE,
-    OUTSIDE_LABEL,
     Progress,
-    dimension_labels,
-    full_numbers_logged,
     hours_of,
-    number_shown,
 )
 from .time_figures import TimeFigures, to_ore
+from .time_file import TimeFile
 
 
 @dataclass(frozen=True)
@@ -249,18 +242,10 @@ class TimeAndCofinancing:
     def build(
         self, *, access: ProjectAccess, run: ReportRun, period: Period, progress: Progress
     ) -> list[Table]:
-        time = TimePresenter(
-            access=access, period=period, organisation_id=run.organisation_id, activities=True
-        )
-        progress(45)
-        show = number_shown(run)
-        summary = _summary_table(time)
-        progress(60)
-        per_person = _person_table(time, access, run)
-        activities = _activity_table(time, show)
-        organisations = _organisation_table(time)
+        """The tables, streamed as the file is written (time_file.TimeFile)."""
+        tables = TimeFile(access=access, run=run, period=period).tables()
         progress(75)
-        return [summary, per_person, activities, organisations]
+        return tables
 
     def definitions(self) -> list[str]:
         return [
@@ -283,137 +268,3 @@ class TimeAndCofinancing:
             _("Avslutsfasen: tid från avslutsfasens första dag visas men värderas inte."),
             str(COUNTED_TIME_RULE),
         ]
-
-
-def _summary_table(time: TimePresenter) -> Table:
-    totals, budget = time.totals, time.access.project.budgeted_cofinancing
-    rows: list[list[Any]] = [
-        [_("Intygade timmar"), totals.certified],
-        [_("Ej intygade timmar (inte värderade)"), totals.uncertified],
-        [_("Timmar i avslutsfasen (inte medfinansiering)"), totals.closing_hours],
-        [_("Medfinansiering, värde av intygad tid (kr)"), totals.value],
-        [_("Budgeterad medfinansiering (kr)"), budget],
-        [
-            _("Andel av budget (%)"),
-            round_half_up(totals.value / budget * 100, 2) if budget else None,
-        ],
-    ]
-    if time.outside_hours is not None:
-        rows.append([str(OUTSIDE_LABEL), time.outside_hours])
-    rows.extend([[text, None] for text in time.warnings])
-    return Table(
-        title=_("Summering"),
-        columns=[Column(_("Uppgift"), "text", 48), Column(_("Värde"), "decimal", 16)],
-        rows=rows,
-    )
-
-
-def _person_table(time: TimePresenter, access: ProjectAccess, run: ReportRun) -> Table:
-    genders_label, show = dict(dimension_labels(access)["gender"][1]), number_shown(run)
-
-    def lines() -> Iterator[list[Any]]:
-        for row in time.person_months:
-            yield [
-                row.last_name,
-                row.first_name,
-                show(row.personnummer),
-                str(genders_label.get(row.gender, "")),
-                row.organisation,
-                row.month.strftime("%Y-%m"),
-                row.minutes,
-                row.hours,
-                _("Ja") if row.certified else _("Nej"),
-                row.rate,
-                row.value,
-                row.closing_minutes,
-            ]
-        # Everyone on "Per aktivitet" has a row here too: logged once, as this sheet ends.
-        full_numbers_logged(run, dict.fromkeys(r.participation_id for r in time.person_months))
-
-    return Table(
-        title=_("Per deltagare och månad"),
-        columns=[
-            Column(_("Efternamn"), "text", 18),
-            Column(_("Förnamn"), "text", 14),
-            Column(_("Personnummer"), "text", 15),
-            Column(_("Kön"), "text", 9),
-            Column(_("Organisation"), "text", 26),
-            Column(_("Månad"), "text", 9),
-            Column(_("Minuter"), "int", 9),
-            Column(_("Timmar"), "decimal", 9),
-            Column(_("Intygad"), "text", 8),
-            Column(_("Timkostnad (kr)"), "decimal", 12),
-            Column(_("Värde (kr)"), "decimal", 12),
-            Column(_("Minuter i avslutsfasen"), "int", 12),
-        ],
-        lines=lines(),
-        expected_rows=len(time.person_months),
-    )
-
-
-def _activity_table(time: TimePresenter, show: Callable[[str], str]) -> Table:
-    per_activity, people, certified = time.time.per_activity, time.time.people, time.time.certified
-    titles = dict(
-        Activity.objects.filter(pk__in={a for _p, a, _m in per_activity}).values_list("pk", "title")
-    )
-
-    def lines() -> Iterator[list[Any]]:
-        ordered = sorted(
-            per_activity,
-            key=lambda k: (
-                swedish_key(people[k[0]]["last_name"]),
-                swedish_key(people[k[0]]["first_name"]),
-                k[0],
-                k[2],
-                swedish_key(titles[k[1]]),
-            ),
-        )
-        for pid, activity_id, month in ordered:
-            person = people[pid]
-            yield [
-                person["last_name"],
-                person["first_name"],
-                show(person["person__personnummer"]),
-                month.strftime("%Y-%m"),
-                titles[activity_id],
-                per_activity[(pid, activity_id, month)],
-                _("Ja") if (pid, month) in certified else _("Nej"),
-            ]
-
-    return Table(
-        title=_("Per aktivitet"),
-        columns=[
-            Column(_("Efternamn"), "text", 18),
-            Column(_("Förnamn"), "text", 14),
-            Column(_("Personnummer"), "text", 15),
-            Column(_("Månad"), "text", 9),
-            Column(_("Aktivitet"), "text", 34),
-            Column(_("Minuter"), "int", 9),
-            Column(_("Intygad"), "text", 8),
-        ],
-        lines=lines(),
-        expected_rows=len(per_activity),
-    )
-
-
-def _organisation_table(time: TimePresenter) -> Table:
-    g, keys = gender_labels(), (*time.genders, "total")
-    table = Table(
-        title=_("Per organisation och månad"),
-        columns=[
-            Column(_("Organisation"), "text", 26),
-            Column(_("Organisationsnummer"), "text", 14),
-            Column(_("Månad"), "text", 9),
-        ]
-        + [Column(_("Intygade timmar %(g)s") % {"g": g[x]}, "decimal", 12) for x in keys]
-        + [Column(_("Värde %(g)s (kr)") % {"g": g[x]}, "decimal", 14) for x in keys]
-        + [Column(_("Ej intygade timmar"), "decimal", 12)],
-    )
-    table.rows = [
-        [row.organisation, row.organisationsnummer, row.month.strftime("%Y-%m")]
-        + [row.certified[x] for x in keys]
-        + [row.value[x] for x in keys]
-        + [row.uncertified]
-        for row in time.organisation_months
-    ]
-    return table

@@ -66,10 +66,68 @@ def cofinancing_value(
     return to_ore(exact * annual_cost / (60 * basis))
 
 
-class TimeFigures:
+def valued_until(project: Project, period: Period) -> dt.date:
+    """The last day of the period whose time is valued: the day before the closing phase
+    where it starts within the period (time from its first day is shown apart)."""
+    if project.closing_start and project.closing_start <= period.end:
+        return project.closing_start - dt.timedelta(days=1)
+    return period.end
+
+
+class TimeValuation:
+    """The hourly value and the value of a certified person-month by the project's method,
+    and the warnings for what cannot be valued: one rule for the page (TimeFigures) and
+    the streamed file (time_file)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
+        self.warnings: set[str] = set()
+
+    def rate_for(self, person: dict, month: dt.date) -> Decimal | None:
+        """The hourly value shown: the unit cost, or the participant's hourly cost to öre
+        (shown only; the value itself is computed unrounded, see cofinancing_value)."""
+        project = self.project
+        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
+            year = project.unit_cost_year or month.year
+            if year not in self.rates:
+                self.warnings.add(
+                    _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
+                    % {"year": year}
+                )
+                return None
+            return self.rates[year]
+        if person["annual_salary_cost"] is None:
+            self.warnings.add(
+                _("Årlig lönekostnad saknas för några deltagare: deras timmar är inte värderade.")
+            )
+            return None
+        return round_half_up(person["annual_salary_cost"] / project.annual_hours_basis, 2)
+
+    def value_for(self, person: dict, month: dt.date, minutes: int) -> Decimal | None:
+        """The co-financing value of a certified person-month (None: cannot be valued)."""
+        project = self.project
+        if self.rate_for(person, month) is None:
+            return None
+        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
+            return cofinancing_value(
+                minutes=minutes,
+                rounding=project.hour_rounding,
+                unit_cost=self.rates[project.unit_cost_year or month.year],
+            )
+        return cofinancing_value(
+            minutes=minutes,
+            rounding=project.hour_rounding,
+            annual_cost=person["annual_salary_cost"],
+            basis=project.annual_hours_basis,
+        )
+
+
+class TimeFigures(TimeValuation):
     """Hours per participant and month, whether the month is certified, and its value as
-    co-financing: what the Tid och medfinansiering file and page both show. Each source is
-    aggregated in the database; this only combines the aggregated rows."""
+    co-financing: what the Tid och medfinansiering page shows (the file streams the same
+    figures: time_file). Each source is aggregated in the database; this only combines
+    the aggregated rows."""
 
     def __init__(
         self,
@@ -79,15 +137,14 @@ class TimeFigures:
         organisation_id: int | None,
         activities: bool = False,
     ) -> None:
-        project = self.project = access.project
+        super().__init__(access.project)
+        project = access.project
         participations = selectors.participations_for_report(
             access=access, organisation_id=organisation_id, with_age=False
         )
         # Days are counted in [start, end], both included. Time from the closing phase's
         # first day is shown apart and never valued.
-        last = period.end
-        if project.closing_start and project.closing_start <= period.end:
-            last = project.closing_start - dt.timedelta(days=1)
+        last = valued_until(project, period)
         eligible = last >= period.start
         self.monthly = (
             time_totals.hours_by_month(participations=participations, start=period.start, end=last)
@@ -129,8 +186,6 @@ class TimeFigures:
                 pk__in={pid for pid, _m in self.monthly} | {pid for pid, _m in self.closing}
             ).values(*PERSON_FIELDS)
         }
-        self.rates = dict(project.unit_costs.values_list("year", "sek_per_hour"))
-        self.warnings: set[str] = set()
         people = self.people
         self.keys = sorted(
             set(self.monthly) | set(self.closing),
@@ -141,44 +196,6 @@ class TimeFigures:
                 k[0],
                 k[1],
             ),
-        )
-
-    def rate_for(self, person: dict, month: dt.date) -> Decimal | None:
-        """The hourly value shown: the unit cost, or the participant's hourly cost to öre
-        (shown only; the value itself is computed unrounded, see cofinancing_value)."""
-        project = self.project
-        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
-            year = project.unit_cost_year or month.year
-            if year not in self.rates:
-                self.warnings.add(
-                    _("Enhetskostnad saknas för %(year)s: timmarna är inte värderade.")
-                    % {"year": year}
-                )
-                return None
-            return self.rates[year]
-        if person["annual_salary_cost"] is None:
-            self.warnings.add(
-                _("Årlig lönekostnad saknas för några deltagare: deras timmar är inte värderade.")
-            )
-            return None
-        return round_half_up(person["annual_salary_cost"] / project.annual_hours_basis, 2)
-
-    def value_for(self, person: dict, month: dt.date, minutes: int) -> Decimal | None:
-        """The co-financing value of a certified person-month (None: cannot be valued)."""
-        project = self.project
-        if self.rate_for(person, month) is None:
-            return None
-        if project.cofinancing_method == project.CofinancingMethod.UNIT_COST:
-            return cofinancing_value(
-                minutes=minutes,
-                rounding=project.hour_rounding,
-                unit_cost=self.rates[project.unit_cost_year or month.year],
-            )
-        return cofinancing_value(
-            minutes=minutes,
-            rounding=project.hour_rounding,
-            annual_cost=person["annual_salary_cost"],
-            basis=project.annual_hours_basis,
         )
 
     def figures(

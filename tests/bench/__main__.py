@@ -1,6 +1,7 @@
 """`make bench`: generate data at the sizes the issues name and print the figures.
 
-Runs against the configured database (PostgreSQL under `make bench`). Each module
+Runs against the configured database (PostgreSQL under `make bench`), at the sizes in
+BENCH_SIZES (default "demo,bench", tests/bench/data.py). Each module
 `tests/bench/bench_*.py` defines `run(bench: Bench) -> None` and records figures with
 `bench.record(name, value, unit)`. Select modules with `BENCH_ARGS=participants` etc.
 """
@@ -29,6 +30,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tests.bench import data  # noqa: E402
 
 
 def _reset_peak_rss() -> None:
@@ -137,13 +140,26 @@ def main(argv: list[str]) -> int:
     db = settings.DATABASES["default"]
     print(f"digiproj bench on {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}", flush=True)  # noqa: T201
     settings.DEBUG = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0, interactive=False)
     bench = Bench()
-    for run in _modules(argv):
-        print(f"\n[{run.__module__.rsplit('.', 1)[-1]}]", flush=True)  # noqa: T201
-        run(bench)
+    runs = _modules(argv)
+    # Modules with SIZED = True run once per size (BENCH_SIZES, smallest first: the data
+    # only grow), so the growth shows; the others once, at the bench size.
+    for size in os.environ.get("BENCH_SIZES", "demo,bench").split(","):
+        os.environ["BENCH_SIZE"] = size
+        for run in runs:
+            if getattr(sys.modules[run.__module__], "SIZED", False):
+                print(f"\n[{run.__module__.rsplit('.', 1)[-1]} at {size} size]", flush=True)  # noqa: T201
+                try:
+                    run(bench)
+                except data.SizeTooSmall as refused:
+                    print(f"  skipped: {refused}", flush=True)  # noqa: T201
+    os.environ["BENCH_SIZE"] = "bench"
+    for run in runs:
+        if not getattr(sys.modules[run.__module__], "SIZED", False):
+            print(f"\n[{run.__module__.rsplit('.', 1)[-1]}]", flush=True)  # noqa: T201
+            run(bench)
     return 0
 
 

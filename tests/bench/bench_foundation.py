@@ -8,10 +8,14 @@ from demo import generator
 from digiproj.projects.models import Project
 from participants.models import Participation
 
-PARTICIPANTS = 100_000  # per demo project
+from . import data
+
+SIZED = True  # run once per size (see __main__)
 
 
 def run(bench) -> None:
+    size = data.size_named()
+    PARTICIPANTS = size.participants
     before = Participation.objects.count()
     with bench.measure() as m:
         generator.seed(participants_per_project=PARTICIPANTS, force=True)

@@ -20,7 +20,9 @@ from goals.selectors import goal_get
 from reporting.models import ReportRun
 from surveys.models import Round
 
-from .bench_reporting import PARTICIPANTS, _ensure_attendance, _ensure_responses
+from . import data
+
+SIZED = True  # run once per size (see __main__)
 
 BENCH_GOAL = "Bench: "
 
@@ -59,11 +61,14 @@ def _goals(project: Project) -> list[Goal]:
 
 
 def run(bench) -> None:
-    generator.seed(participants_per_project=PARTICIPANTS, force=True)
-    project = Project.objects.get(diarienummer="2020/00268")
+    size = data.size_named()
     if connection.vendor == "postgresql":
-        bench.record("attendance rows in the project", _ensure_attendance(project))
-        bench.record("survey responses in the bench rounds", _ensure_responses(project))
+        made = data.ensure(size)
+        bench.record(f"{size.name} size: attendance rows on bench sessions", made["attendance"])
+        bench.record(f"{size.name} size: survey responses in the bench rounds", made["responses"])
+    else:
+        generator.seed(participants_per_project=size.participants, force=True)
+    project = Project.objects.get(diarienummer=data.BENCH_PROJECT)
     created = _goals(project)
     user = User.objects.get(email="koordinator@digiproj.test")
     access = project_access(user, project)
