@@ -1,8 +1,8 @@
 """Load test (#19 item 6): 20 coordinators at once on gunicorn with production settings,
 p50/p95/p99 and errors per page, and whether a worker was killed (tests/bench/load.py).
 
-Runs on the data the bench holds (the demo projects at the size bench_foundation made), as
-a coordinator of the largest project. Her password is hashed with Django's default hasher
+Runs once per size (demo, bench: tests/bench/data.py makes them), as a coordinator of the
+bench project, so the growth shows. Her password is hashed with Django's default hasher
 (PBKDF2), not the bench's fast MD5, so the server, configured as a real one, lets her in.
 LOAD_SECONDS (default 60) bounds the run; BENCH_ARGS=load runs it alone.
 """
@@ -21,8 +21,10 @@ from django.utils import timezone
 from digiproj.accounts.models import User
 from digiproj.projects.models import Membership, Project
 
+from . import data
 from .load import run_load
 
+SIZED = True  # run once per size (see __main__)
 EMAIL = "last@bench.digiproj.test"
 USERS = 20
 TARGET_P95_MS = 300
@@ -77,33 +79,35 @@ def _pages(project: Project) -> dict[str, str]:
 
 
 def run(bench) -> None:
-    project = Project.objects.annotate(n=Count("participations")).order_by("-n", "pk").first()
-    if project is None:
-        bench.record("load test: no project in the database (run bench_foundation first)", 0)
-        return
+    size = data.size_named()
+    data.ensure(size)
+    project = Project.objects.annotate(n=Count("participations")).get(
+        diarienummer=data.BENCH_PROJECT
+    )
     password = _coordinator(project)
     seconds = int(os.environ.get("LOAD_SECONDS", "60"))
     result = run_load(
         pages=_pages(project), email=EMAIL, password=password, users=USERS, seconds=seconds
     )
-    participants = getattr(project, "n", 0)
     bench.record(
-        f"load: {USERS} coordinators, {seconds} s, project of {participants} participants", ""
+        f"{size.name}: load, {USERS} coordinators, {seconds} s, project of {project.n} "
+        "participants",
+        "",
     )
     worst = 0.0
     errors = 0
     for page in sorted(result.pages, key=lambda p: p.name):
         bench.record(
-            f"load {page.name}: p50 / p95 / p99",
+            f"{size.name}: load {page.name}: p50 / p95 / p99",
             f"{page.p50:.0f} / {page.p95:.0f} / {page.p99:.0f}",
             f"ms ({page.requests} requests, {page.failures} errors)",
         )
         errors += page.failures
         worst = max(worst, page.p95)
-    bench.record("load: errors in all", errors)
-    bench.record("load: gunicorn workers killed (timeouts)", result.workers_killed)
+    bench.record(f"{size.name}: load errors in all", errors)
+    bench.record(f"{size.name}: load gunicorn workers killed", result.workers_killed)
     bench.record(
-        f"load: worst p95 ≤ {TARGET_P95_MS} ms, 0 errors, no worker killed",
+        f"{size.name}: load worst p95 ≤ {TARGET_P95_MS} ms, 0 errors, none killed",
         "yes" if worst <= TARGET_P95_MS and not errors and not result.workers_killed else "NO",
         f"(worst p95 {worst:.0f} ms)",
     )
