@@ -38,14 +38,6 @@ def hours_by_month(
     return counted_time.minutes_by(rows, "pid", "month")
 
 
-def minutes_by_month_and_activity(
-    *, participations: QuerySet[Participation], start: dt.date, end: dt.date
-) -> dict[tuple[int, int, dt.date], int]:
-    """Counted minutes per (participation, activity, first day of month) in [start, end]."""
-    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
-    return counted_time.minutes_by(rows, "pid", "act", "month")
-
-
 class MonthHours(TypedDict):
     month: dt.date  # its first day
     minutes: int

@@ -1,6 +1,6 @@
 """Tid och medfinansiering: hours per participant and month, certified or not, and their
 value as co-financing. TimeFigures (time_figures.py) counts; the presenter here turns its
-person-months into the figures the page and the file both show."""
+person-months into the page's figures, and TimeFile (time_file.py) streams the file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from digiproj.collation import swedish_key
 from digiproj.projects.permissions import ProjectAccess
 from participants import personnummer as pnr
 from participants.selectors import genders_for
@@ -47,7 +46,6 @@ class PersonMonth:
     certified: bool
     rate: Decimal | None
     value: Decimal | None
-    closing_minutes: int
     counted: bool
 
     @property
@@ -70,37 +68,15 @@ class MonthFigures:
     value: Decimal
 
 
-@dataclass(frozen=True)
-class OrganisationMonth:
-    """One row of "Per organisation och månad": certified hours and their value per gender
-    and "total", and the hours not certified."""
-
-    organisation: str
-    organisationsnummer: str
-    month: dt.date
-    certified: dict[str, Decimal]
-    value: dict[str, Decimal]
-    uncertified: Decimal
-
-
-@dataclass(frozen=True)
-class TimeTotals:
-    certified: Decimal
-    uncertified: Decimal
-    value: Decimal  # to öre
-    closing_hours: Decimal
-
-
 @dataclass
 class TimePresenter:
-    """Tid och medfinansiering's figures, each computed once from TimeFigures: what the page
-    shows (per month and gender, and the person-months behind a figure) and what the file
-    writes (per person-month, per organisation and month, the totals)."""
+    """Tid och medfinansiering's page figures, each computed once from TimeFigures: per
+    month and gender, and the person-months behind a figure (the file streams the same
+    figures: time_file.TimeFile)."""
 
     access: ProjectAccess
     period: Period
     organisation_id: int | None
-    activities: bool = False  # the file's "Per aktivitet" sheet needs minutes per activity
     genders: list[str] = field(init=False)
     time: TimeFigures = field(init=False)
     person_months: list[PersonMonth] = field(init=False)
@@ -111,7 +87,6 @@ class TimePresenter:
             access=self.access,
             period=self.period,
             organisation_id=self.organisation_id,
-            activities=self.activities,
         )
         self.person_months = [self._person_month(pid, month) for pid, month in self.time.keys]
 
@@ -133,7 +108,6 @@ class TimePresenter:
             certified=is_certified,
             rate=rate,
             value=value,
-            closing_minutes=time.closing.get((pid, month), 0),
             counted=(pid, month) in time.monthly,
         )
 
@@ -180,54 +154,6 @@ class TimePresenter:
             and gender in ("total", row.gender)
             and certified in (None, row.certified)
         ]
-
-    @cached_property
-    def organisation_months(self) -> list[OrganisationMonth]:
-        """Per organisation and month (every person-month, closing-only ones too)."""
-        sums: dict[tuple[int, dt.date], dict[str, Decimal]] = {}
-        names: dict[int, tuple[str, str]] = {}
-        for row in self.person_months:
-            names[row.organisation_id] = (row.organisation, row.organisationsnummer)
-            bucket = sums.setdefault((row.organisation_id, row.month), {})
-            if row.certified:
-                for key in (row.gender, "total"):
-                    bucket[f"hours_{key}"] = bucket.get(f"hours_{key}", Decimal(0)) + row.hours
-                    bucket[f"value_{key}"] = bucket.get(f"value_{key}", Decimal(0)) + (
-                        row.value or 0
-                    )
-            else:
-                bucket["uncertified"] = bucket.get("uncertified", Decimal(0)) + row.hours
-        keys = (*self.genders, "total")
-        ordered = sorted(sums.items(), key=lambda kv: (swedish_key(names[kv[0][0]][0]), kv[0][1]))
-        return [
-            OrganisationMonth(
-                organisation=names[org_id][0],
-                organisationsnummer=names[org_id][1],
-                month=month,
-                certified={x: bucket.get(f"hours_{x}", Decimal(0)) for x in keys},
-                value={x: to_ore(bucket.get(f"value_{x}", Decimal(0))) for x in keys},
-                uncertified=bucket.get("uncertified", Decimal(0)),
-            )
-            for (org_id, month), bucket in ordered
-        ]
-
-    @cached_property
-    def totals(self) -> TimeTotals:
-        certified = uncertified = value = Decimal(0)
-        closing = 0
-        for row in self.person_months:
-            if row.certified:
-                certified += row.hours
-            else:
-                uncertified += row.hours
-            value += row.value or 0
-            closing += row.closing_minutes
-        return TimeTotals(
-            certified=certified,
-            uncertified=uncertified,
-            value=to_ore(value),
-            closing_hours=hours_of(closing),
-        )
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,6 @@ class TimeFigures(TimeValuation):
         access: ProjectAccess,
         period: Period,
         organisation_id: int | None,
-        activities: bool = False,
     ) -> None:
         super().__init__(access.project)
         project = access.project
@@ -168,13 +167,6 @@ class TimeFigures(TimeValuation):
             )
             if eligible
             else set()
-        )
-        self.per_activity = (
-            time_totals.minutes_by_month_and_activity(
-                participations=participations, start=period.start, end=last
-            )
-            if activities and eligible
-            else {}
         )
         # Recorded on days outside the participation's start and end: not counted anywhere.
         self.outside_minutes = activity_statistics.minutes_outside_participation(

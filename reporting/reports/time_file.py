@@ -190,7 +190,7 @@ class TimeFile:
         value: Decimal | None,
         closing: int,
     ) -> None:
-        """One person-month into the sums (TimePresenter.organisation_months and totals)."""
+        """One person-month into the sums of "Per organisation och månad" and the summary."""
         self.org_names[org_id] = (org, orgnr)
         bucket = self.org_sums.setdefault((org_id, month), {})
         if is_certified:
