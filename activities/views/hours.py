@@ -66,7 +66,7 @@ def hours_overview(request: HttpRequest, access: ProjectAccess) -> HttpResponse:
             month=month,
             page=page,
             rows=rows,
-            month_over=dates.month_end(month) < timezone.localdate(),
+            month_over=certificates.month_over(month),
             organisations=organisations_for(access),
         ),
     )

@@ -2,8 +2,8 @@
 p50/p95/p99 and errors per page, and whether a worker was killed (tests/bench/load.py).
 
 Runs once per size (demo, bench: tests/bench/data.py makes them), as a coordinator of the
-bench project, so the growth shows. Her password is hashed with Django's default hasher
-(PBKDF2), not the bench's fast MD5, so the server, configured as a real one, lets her in.
+bench project, so the growth shows. Her password is set with the project's own hashers,
+so the server, configured as a real one, lets her in.
 LOAD_SECONDS (default 60) bounds the run; BENCH_ARGS=load runs it alone.
 """
 
@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import secrets
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +36,7 @@ def _coordinator(project: Project) -> str:
     user, _created = User.objects.get_or_create(
         email=EMAIL, defaults={"first_name": "Last", "last_name": "Test"}
     )
-    user.password = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    user.set_password(password)  # the bench runs with the project's own hashers
     user.save(update_fields=["password"])
     Membership.objects.get_or_create(
         project=project, user=user, defaults={"role": Membership.Role.COORDINATOR}
