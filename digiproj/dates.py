@@ -6,6 +6,7 @@ imported everywhere (an earlier copy per app disagreed at the edges).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,15 @@ def next_month(day: dt.date) -> dt.date:
 def month_end(day: dt.date) -> dt.date:
     """The last day of the day's month."""
     return next_month(day) - dt.timedelta(days=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (earlier if negative), the month's last day if it is
+    shorter: 31 August + 6 months is 28 (29) February."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:

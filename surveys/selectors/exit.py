@@ -4,7 +4,6 @@ figures themselves are in .exit_results)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -13,7 +12,7 @@ from django.db.models import Value as V
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from digiproj.dates import STOCKHOLM, local_midnight
+from digiproj.dates import STOCKHOLM, add_months, local_midnight
 from digiproj.projects.models import Project
 from digiproj.projects.permissions import ProjectAccess
 from participants.models import Participation
@@ -42,15 +41,6 @@ def exit_kinds(settings: ExitSurveySettings) -> list[ExitKind]:
     if settings.follow_up_enabled:
         kinds.append(ExitKind.FOLLOW_UP)
     return kinds
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (earlier if negative), the month's last day if it is
-    shorter: 31 August + 6 months is 28 (29) February."""
-    years, month = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    last = calendar.monthrange(year, month + 1)[1]
-    return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
 def due_on(settings: ExitSurveySettings, kind: str, end_date: dt.date) -> dt.date:
