@@ -48,6 +48,13 @@ def _kinds(project):
 
 def test_each_app_counts_what_lies_outside(recorded):
     project = recorded.project
+    # Another project's session, participation and time, all before 1 April 2024: never
+    # counted for this one.
+    other = ActivityFactory()
+    SessionFactory(activity=other, starts_at=dt.datetime(2024, 3, 5, 9, tzinfo=STHLM))
+    stranger = ParticipationFactory(project=other.project)
+    SelfReportedTimeFactory(activity=ActivityFactory(project=other.project, kind="recorded"),
+                            participation=stranger, date=dt.date(2024, 3, 5))  # fmt: skip
     assert _kinds(project) == {}
     project.start_date = dt.date(2024, 4, 1)
     assert _kinds(project) == {"participations": 2, "sessions": 1}
