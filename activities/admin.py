@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,14 +37,24 @@ class EnrolmentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["session", "participation", "enrolled_by"]
 
 
+class _OnePersonsTime:
+    """A row of time stays with its person once saved: the monthly table
+    (activities.monthly) is rewritten for the person whose time is saved, so moving a row to
+    someone else would leave the first person's months as they were."""
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        return [*fields, "participation"] if obj is not None else fields
+
+
 @admin.register(Attendance)
-class AttendanceAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(_OnePersonsTime, PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["session", "participation", "present", "minutes", "marked_at"]
     raw_id_fields = ["session", "participation", "marked_by"]
 
 
 @admin.register(SelfReportedTime)
-class SelfReportedTimeAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+class SelfReportedTimeAdmin(_OnePersonsTime, PersonalDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["participation", "activity", "date", "minutes", "status"]
     list_filter = ["status"]
     raw_id_fields = ["participation", "activity", "reported_by", "decided_by"]

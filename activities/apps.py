@@ -9,6 +9,8 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         from digiproj.projects.periods import period_changed
 
+        from . import monthly
         from .periods import dates_outside
 
         period_changed.connect(dates_outside, dispatch_uid="activities.periods")
+        monthly.connect()

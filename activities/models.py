@@ -257,6 +257,37 @@ class SelfReportedTime(models.Model):
         return f"{self.participation_id} {self.date}: {self.minutes} min"
 
 
+class MonthlyMinutes(models.Model):
+    """Månadstid: the recorded minutes of one participation on one activity in one month,
+    from one source (attendance or approved self-reported time), counted (on days within the
+    participation) or not. Derived data, never edited: activities.monthly rebuilds a
+    participation's rows from its attendance and self-reported time whenever those (or its
+    dates, or a session's time) change, so the reports read ~1 row per person and month
+    instead of every attendance row. Who the person is, their gender and organisation, and
+    whether they are erased are read from the participation, so those need no rebuild."""
+
+    participation = models.ForeignKey(
+        "participants.Participation", on_delete=models.CASCADE, related_name="+"
+    )
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    year_month = models.PositiveIntegerField()  # year * 100 + month (Stockholm): hours.COLUMNS ym
+    from_attendance = models.BooleanField()  # False: approved self-reported time
+    counted = models.BooleanField()  # False: on days outside the participation's dates
+    minutes = models.PositiveIntegerField()
+    entries = models.PositiveIntegerField()  # the attendance or self-report rows summed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "activity", "year_month", "from_attendance", "counted"],
+                name="uniq_monthly_minutes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.activity_id} {self.year_month}: {self.minutes} min"
+
+
 class Certificate(models.Model):
     """Närvarorapport: one participant, one month, signed by the participant, then a manager.
 

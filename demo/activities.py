@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from activities import monthly
 from activities.hours import within_participation
 from activities.models import Activity, Attendance, Enrolment, Session
 from digiproj.projects.models import Project
@@ -96,3 +97,5 @@ def seed_activities(
                     )
                     for i, p in enumerate(taking_part)
                 )
+    # Written in bulk, past the services' signals: the monthly table (activities.monthly).
+    monthly.refresh(p.pk for p in participations)

@@ -239,7 +239,7 @@ def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
         .filter(ctx.access.participation_q())
         .filter(_participation_group_q(goal))
     )
-    rows = counted_time.counted_rows(
+    rows = counted_time.counted_month_rows(
         participations=participations,
         start=None,
         end=ctx.as_of,

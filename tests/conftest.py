@@ -211,6 +211,21 @@ def _digcomp_framework(request, _django_db_marker) -> None:
     load_digcomp_frameworks()
 
 
+@pytest.fixture(autouse=True)
+def _monthly_minutes_exact(request, _django_db_marker) -> Iterator[None]:
+    """After every database test, the monthly table (activities.monthly) must hold exactly
+    what the attendance and self-reported time make: a write that changed time without
+    refreshing it fails the test that made it, whatever the test was about."""
+    yield
+    from django.db import connection
+
+    if request.node.get_closest_marker("django_db") is None or connection.needs_rollback:
+        return  # no database, or a test that broke its transaction on purpose
+    from activities import monthly
+
+    assert monthly.stale() == [], "the monthly table differs from the time recorded"
+
+
 def load_digcomp_frameworks() -> None:
     """DigComp 2.2 and 3.0 as their data migrations write them, unless already there."""
     from django.apps import apps as django_apps

@@ -52,7 +52,7 @@ def activity_statistics(
     scope = access.participation_q("participation")
     if organisation_id:
         scope &= Q(participation__organisation_id=organisation_id)
-    counted = counted_time.counted_rows(
+    counted = counted_time.counted_month_rows(
         participations=_report_participations(access, organisation_id),
         start=start,
         end=end,
@@ -124,7 +124,7 @@ def minutes_by_gender(
     *, access: ProjectAccess, start: dt.date, end: dt.date, organisation_id: int | None = None
 ) -> dict[str, int]:
     """Counted minutes on days in [start, end] per reported gender, within the user's scope."""
-    rows = counted_time.counted_rows(
+    rows = counted_time.counted_month_rows(
         participations=_report_participations(access, organisation_id),
         start=start,
         end=end,
@@ -138,7 +138,7 @@ def minutes_outside_participation(
 ) -> int:
     """Minutes in [start, end] on days outside the participations' start and end dates:
     recorded but not counted (the reports show them apart)."""
-    rows = counted_time.counted_rows(
+    rows = counted_time.counted_month_rows(
         participations=participations, start=start, end=end, outside=True
     )
     return counted_time.minutes_by(rows).get((), 0)
@@ -156,7 +156,7 @@ def activity_people(
     """The people behind activity_statistics' figures for one activity (or type): per
     participation, counted minutes present at its sessions in [start, end], approved
     self-reported minutes, and whether they attended; the same rows as the figures."""
-    rows = counted_time.counted_rows(
+    rows = counted_time.counted_month_rows(
         participations=_report_participations(access, organisation_id),
         start=start,
         end=end,
@@ -178,7 +178,7 @@ def minutes_by_participation(
     *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[int, int]:
     """Counted minutes per participation on days in [start, end]."""
-    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    rows = counted_time.counted_month_rows(participations=participations, start=start, end=end)
     return {pid: m for (pid,), m in counted_time.minutes_by(rows, "pid").items()}
 
 

@@ -34,7 +34,7 @@ def hours_by_month(
 ) -> dict[tuple[int, dt.date], int]:
     """Counted minutes per (participation, first day of month) on days in [start, end]
     (None: open)."""
-    rows = counted_time.counted_rows(participations=participations, start=start, end=end)
+    rows = counted_time.counted_month_rows(participations=participations, start=start, end=end)
     return counted_time.minutes_by(rows, "pid", "month")
 
 
@@ -75,7 +75,7 @@ def participant_hours(*, participation: Participation) -> ParticipantHours:
 def hours_by_activity(*, participation: Participation) -> list[dict[str, Any]]:
     """One participant's counted minutes per activity (every counted minute, as
     participant_hours)."""
-    rows = counted_time.counted_rows(participations=[participation.pk], start=None, end=None)
+    rows = counted_time.counted_month_rows(participations=[participation.pk], start=None, end=None)
     totals = {act: minutes for (act,), minutes in counted_time.minutes_by(rows, "act").items()}
     titles = dict(Activity.objects.filter(pk__in=list(totals)).values_list("pk", "title"))
     return sorted(

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import monthly
 from activities.hours import outside_participation_message, within_participation
 from activities.models import (
     Activity,
@@ -152,12 +153,13 @@ def attendance_save(
             % {"days": LATE_CHANGE_AFTER.days},
             code="reason_required",
         )
-    for attendance in to_save:
-        attendance.change_reason = reason if late else ""
-        # Recorded in the history row; simple_history reads the attribute and ships no types.
-        attendance._change_reason = reason  # type: ignore[attr-defined]
-        attendance.full_clean()
-        attendance.save()
+    with monthly.batched():  # the monthly table: once per person, not once per row
+        for attendance in to_save:
+            attendance.change_reason = reason if late else ""
+            # Recorded in the history row; simple_history reads the attribute, has no types.
+            attendance._change_reason = reason  # type: ignore[attr-defined]
+            attendance.full_clean()
+            attendance.save()
     _signatures_void_notify(session=session, participation_ids=signed_ids, reason=reason)
     return len(to_save)
 
@@ -267,7 +269,8 @@ def self_reports_approve_many(*, reports: QuerySet[SelfReportedTime], by_user_id
     """Approve the pending time of everyone chosen (the caller scopes `reports`), each as
     self_report_decide would; time decided already is left as it is. Returns how many."""
     count = 0
-    for report in reports.filter(status=SelfReportedTime.Status.PENDING):
-        self_report_decide(report=report, approve=True, by_user_id=by_user_id)
-        count += 1
+    with monthly.batched():
+        for report in reports.filter(status=SelfReportedTime.Status.PENDING):
+            self_report_decide(report=report, approve=True, by_user_id=by_user_id)
+            count += 1
     return count

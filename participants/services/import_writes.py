@@ -17,6 +17,7 @@ from digiproj.projects.models import Project
 
 from ..importing.plan import Plan
 from ..models import Participation, Person
+from ..signals import dates_changed
 from .identity import person_derived_fields
 from .records import check_end_date
 
@@ -144,6 +145,8 @@ def import_rows_update(*, plan: Plan, user_id: int | None) -> int:
     bulk_update_with_history(
         changed, Participation, sorted(fields), batch_size=_BATCH, default_user=user
     )
+    if fields & {"start_date", "end_date"}:  # what counts of their time may have changed
+        dates_changed.send(Participation, ids=[p.pk for p in changed])
     return len(changed)
 
 
@@ -179,6 +182,7 @@ def import_missing_end(*, plan: Plan, end: EndMissing, user_id: int | None) -> i
         batch_size=_BATCH,
         default_user=_user(user_id),
     )
+    dates_changed.send(Participation, ids=[p.pk for p in people])
     return len(people)
 
 

@@ -95,7 +95,7 @@ class RegisterFigures:
         )
         people_sql, people_params = people.query.sql_with_params()
         counted_sql, counted_params = counted_time.rows_sql(
-            counted_time.counted_rows(
+            counted_time.counted_month_rows(
                 participations=self.participations(), start=self.period.start, end=self.period.end
             )
         )

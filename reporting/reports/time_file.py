@@ -109,14 +109,30 @@ class TimeFile:
     def person_month_query(self) -> tuple[str, list[Any]] | None:
         """The SQL (and its parameters) of the person-months in file order (None: no
         participations at all); the bench copies the same rows as its baseline."""
-        period, last = self.period, self.last
-        try:
-            counted_sql, counted_params = counted_time.rows_sql(
-                counted_time.counted_rows(
-                    participations=self.participations, start=period.start, end=period.end
+        period = self.period
+        # Before the period's start nothing is valued: every minute is then closing time.
+        cut = self.last if self.eligible else period.start - dt.timedelta(days=1)
+        # The valued days up to the cut and the closing days after it, each read by month
+        # (the month that the cut halves from its rows: counted_month_rows).
+        parts: list[str] = []
+        counted_params: list[Any] = []
+        for start, end, eligible in (
+            (period.start, min(cut, period.end), 1),
+            (max(cut + dt.timedelta(days=1), period.start), period.end, 0),
+        ):
+            if start > end:
+                continue
+            try:
+                sql, params = counted_time.rows_sql(
+                    counted_time.counted_month_rows(
+                        participations=self.participations, start=start, end=end
+                    )
                 )
-            )
-        except EmptyResultSet:
+            except EmptyResultSet:
+                return None
+            parts.append(f"SELECT v.pid, v.ym, v.m, {eligible} AS e FROM ({sql}) v")  # noqa: S608 – our own SQL
+            counted_params += params
+        if not parts:
             return None
         people_sql, people_params = self._people_sql()
         c = connection.ops.quote_name(SWEDISH)
@@ -129,14 +145,12 @@ class TimeFile:
             "SELECT p.x_pid, p.x_last, p.x_first, p.x_pnr, p.x_gender, p.x_org, "
             "p.x_org_name, p.x_orgnr, p.x_salary, a.ym, a.eligible, a.closing FROM ("
             "SELECT u.pid, u.ym, "
-            "SUM(CASE WHEN u.day <= %s THEN u.m ELSE 0 END) AS eligible, "
-            "SUM(CASE WHEN u.day > %s THEN u.m ELSE 0 END) AS closing "
-            f"FROM ({counted_sql}) u WHERE u.m > 0 GROUP BY u.pid, u.ym"
+            "SUM(CASE WHEN u.e = 1 THEN u.m ELSE 0 END) AS eligible, "
+            "SUM(CASE WHEN u.e = 0 THEN u.m ELSE 0 END) AS closing "
+            f"FROM ({' UNION ALL '.join(parts)}) u WHERE u.m > 0 GROUP BY u.pid, u.ym"
             ") a JOIN p ON p.x_pid = a.pid ORDER BY p.rk, a.ym"
         )
-        # Before the period's start nothing is valued: every minute is then closing time.
-        cut = last if self.eligible else period.start - dt.timedelta(days=1)
-        return sql, [*people_params, cut, cut, *counted_params]
+        return sql, [*people_params, *counted_params]
 
     def _person_month_rows(self) -> Iterator[tuple[Any, ...]]:
         query = self.person_month_query()
@@ -213,7 +227,7 @@ class TimeFile:
             return None
         try:
             counted_sql, counted_params = counted_time.rows_sql(
-                counted_time.counted_rows(
+                counted_time.counted_month_rows(
                     participations=self.participations, start=self.period.start, end=self.last
                 )
             )

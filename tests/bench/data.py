@@ -92,6 +92,7 @@ def _ensure_attendance(project, size: Size) -> int:
     `size.attendance` present rows on them, spread over the generated participants: each
     takes sessions from their start date on where there are enough (else any of the
     bench's sessions: some time then falls outside their dates, as in real data)."""
+    from activities import monthly
     from activities.models import Activity, Session
 
     if bench_attendance_count(project) == size.attendance:
@@ -177,6 +178,10 @@ def _ensure_attendance(project, size: Size) -> int:
         )
         cursor.execute("ANALYZE activities_attendance")
         cursor.execute("ANALYZE activities_session")
+    # Inserted by SQL, past the services: the monthly table anew (activities.monthly).
+    monthly.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_monthlyminutes")
     return bench_attendance_count(project)
 
 
