@@ -37,7 +37,7 @@ from digiproj.projects.models import Project
 from participants.models import Participation
 from participants.selectors import reported_gender
 
-from .models import Attendance, MonthlyMinutes, SelfReportedTime
+from .models import Attendance, MonthlyMinutes, ParticipantMonth, SelfReportedTime
 
 # The columns of a counted row: participation, person, gender (as the project reports it:
 # participants.selectors.reported_gender), organisation, activity, activity type, day,
@@ -145,8 +145,9 @@ def _counted_parts(
     kind: str | None,
     outside: bool,
     gender: Any,
-    day: bool,
+    wanted: tuple[str, ...],
 ) -> list[QuerySet[Any]]:
+    """The counted rows of each source with the `wanted` columns (of `COLUMNS`)."""
     window = within_participation_q("cday")
     window = ~window if outside else window
     parts = []
@@ -154,19 +155,22 @@ def _counted_parts(
         ids, start=start, end=end, activity_id=activity_id, kind=kind
     ):
         act, act_kind = ACTIVITY_FIELD[att]
-        columns: dict[str, Any] = {
+        every: dict[str, Any] = {
             "pid": F("participation_id"),
             "person": F("participation__person_id"),
             "gender": gender,
             "org": F("participation__organisation_id"),
             "act": F(act),
             "kind": F(act_kind),
+            "day": F("cday"),
+            "ym": F("cym"),
+            "m": F("minutes"),
+            "att": Value(att, IntegerField()),
         }
-        if day:
-            columns["day"] = F("cday")
-        columns |= {"ym": F("cym"), "m": F("minutes"), "att": Value(att, IntegerField())}
         parts.append(
-            rows.filter(participation__erased_at__isnull=True).filter(window).values(**columns)
+            rows.filter(participation__erased_at__isnull=True)
+            .filter(window)
+            .values(**{column: every[column] for column in wanted})
         )
     return parts
 
@@ -197,13 +201,15 @@ def counted_rows(
         kind=kind,
         outside=outside,
         gender=gender,
-        day=True,
+        wanted=COLUMNS,
     )
     return first.union(*rest, all=True)
 
 
-# counted_month_rows' columns: COLUMNS but the day.
+# counted_month_rows' columns: COLUMNS but the day; without the activity (by_activity=False)
+# also without the activity, its type and the source.
 MONTH_COLUMNS = tuple(c for c in COLUMNS if c != "day")
+TOTAL_COLUMNS = ("pid", "person", "gender", "org", "ym", "m")
 
 
 def whole_months(
@@ -227,12 +233,18 @@ def counted_month_rows(
     kind: str | None = None,
     outside: bool = False,
     project: Project | None = None,
+    by_activity: bool = True,
 ) -> QuerySet[Any]:
     """counted_rows without the day, `MONTH_COLUMNS`, for sums by anything but the day: the
     whole months of [start, end] are read from the monthly table (activities.monthly, one row
     per participation, activity, month and source), the days of a month that start or end
     cuts (a phase that begins mid-month) from the rows themselves. The same sums as
-    counted_rows to the minute (the tests compare them), from far fewer rows."""
+    counted_rows to the minute (the tests compare them), from far fewer rows.
+
+    `by_activity=False`, for sums that split by none of activity, type or source: only
+    `TOTAL_COLUMNS`, from the table of one row per participation and month (fewer again)."""
+    if not by_activity and (activity_id is not None or kind is not None):
+        raise ValueError("an activity or type needs the rows by activity")
     ids = _ids(participations)
     gender = reported_gender(project or "participation__project", "participation")
     live = partial(
@@ -242,14 +254,35 @@ def counted_month_rows(
         kind=kind,
         outside=outside,
         gender=gender,
-        day=False,
+        wanted=MONTH_COLUMNS if by_activity else TOTAL_COLUMNS,
     )
     months = whole_months(start, end)
     if months is None:
         first, *rest = live(start=start, end=end)
         return first.union(*rest, all=True)
     lo, hi = months
-    cells = MonthlyMinutes.objects.filter(
+    parts = [_month_cells(ids, lo, hi, outside, gender, by_activity, activity_id, kind)]
+    if start is not None and lo is not None and start < lo:
+        parts += live(start=start, end=lo - dt.timedelta(days=1))
+    if end is not None and hi is not None and hi < end:
+        parts += live(start=hi + dt.timedelta(days=1), end=end)
+    first, *rest = parts
+    return first.union(*rest, all=True) if rest else first
+
+
+def _month_cells(
+    ids: QuerySet[Any] | list[int],
+    lo: dt.date | None,
+    hi: dt.date | None,
+    outside: bool,
+    gender: Any,
+    by_activity: bool,
+    activity_id: int | None,
+    kind: str | None,
+) -> QuerySet[Any]:
+    """The monthly table's rows for whole months [lo, hi], as counted_month_rows' columns."""
+    model: Any = MonthlyMinutes if by_activity else ParticipantMonth
+    cells = model.objects.filter(
         participation__in=ids, participation__erased_at__isnull=True, counted=not outside
     )
     if lo is not None:
@@ -260,25 +293,22 @@ def counted_month_rows(
         cells = cells.filter(activity_id=activity_id)
     if kind is not None:
         cells = cells.filter(activity__kind=kind)
-    parts = [
-        cells.order_by().values(
-            pid=F("participation_id"),
-            person=F("participation__person_id"),
-            gender=gender,
-            org=F("participation__organisation_id"),
-            act=F("activity_id"),
-            kind=F("activity__kind"),
-            ym=F("year_month"),
-            m=F("minutes"),
-            att=Cast("from_attendance", IntegerField()),
-        )
-    ]
-    if start is not None and lo is not None and start < lo:
-        parts += live(start=start, end=lo - dt.timedelta(days=1))
-    if end is not None and hi is not None and hi < end:
-        parts += live(start=hi + dt.timedelta(days=1), end=end)
-    first, *rest = parts
-    return first.union(*rest, all=True) if rest else first
+    who: dict[str, Any] = {
+        "pid": F("participation_id"),
+        "person": F("participation__person_id"),
+        "gender": gender,
+        "org": F("participation__organisation_id"),
+    }
+    if not by_activity:
+        return cells.order_by().values(**who, ym=F("year_month"), m=F("minutes"))
+    return cells.order_by().values(
+        **who,
+        act=F("activity_id"),
+        kind=F("activity__kind"),
+        ym=F("year_month"),
+        m=F("minutes"),
+        att=Cast("from_attendance", IntegerField()),
+    )
 
 
 def rows_sql(rows: QuerySet[Any]) -> tuple[str, list[Any]]:

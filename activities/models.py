@@ -288,6 +288,31 @@ class MonthlyMinutes(models.Model):
         return f"{self.participation_id} {self.activity_id} {self.year_month}: {self.minutes} min"
 
 
+class ParticipantMonth(models.Model):
+    """Deltagarmånad: MonthlyMinutes summed over the activities and sources of one
+    participation's month (counted or not), for the figures that split by neither: the time
+    report's person-months, the indicators' hours, the hours goal. Derived with it, in the
+    same transaction (activities.monthly)."""
+
+    participation = models.ForeignKey(
+        "participants.Participation", on_delete=models.CASCADE, related_name="+"
+    )
+    year_month = models.PositiveIntegerField()  # as MonthlyMinutes
+    counted = models.BooleanField()
+    minutes = models.PositiveIntegerField()
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "year_month", "counted"], name="uniq_participant_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.year_month}: {self.minutes} min"
+
+
 class Certificate(models.Model):
     """Närvarorapport: one participant, one month, signed by the participant, then a manager.
 

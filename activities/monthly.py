@@ -1,6 +1,6 @@
-"""Månadstid: the monthly table (models.MonthlyMinutes) that the reports sum instead of every
-attendance row, kept exact by rebuilding a participation's rows in the same transaction as
-anything that changes them.
+"""Månadstid: the monthly tables (models.MonthlyMinutes, and its sums per person and month,
+models.ParticipantMonth) that the reports sum instead of every attendance row, kept exact by
+rebuilding a participation's rows in the same transaction as anything that changes them.
 
 What a participation's rows hold is one query (`_fill`), grouped from the sources that
 activities.hours counts (hours.recorded_sources), with each day's place inside or outside
@@ -26,9 +26,11 @@ from django.db.models import BooleanField, Case, Count, F, QuerySet, Sum, Value,
 from participants.models import Participation
 
 from . import hours
-from .models import Attendance, MonthlyMinutes, SelfReportedTime, Session
+from .models import Attendance, MonthlyMinutes, ParticipantMonth, SelfReportedTime, Session
 
 _TABLE = MonthlyMinutes._meta.db_table
+_MONTHS = ParticipantMonth._meta.db_table
+_MONTH_VALUES = ("participation_id", "year_month", "counted", "minutes", "entries")
 _VALUES = (
     "participation_id",
     "activity_id",
@@ -85,6 +87,21 @@ def _fill(ids: list[int] | None) -> None:
                 f"INSERT INTO {_TABLE} ({columns}) SELECT {picked} FROM ({sql}) q",  # noqa: S608
                 [bool(att), *params],
             )
+    # The person-months: the rows just written, summed over activities and sources.
+    months = (
+        MonthlyMinutes.objects.filter(**({} if ids is None else {"participation_id__in": ids}))
+        .order_by()
+        .values("participation_id", "year_month", "counted")
+        .annotate(total=Sum("minutes"), n=Sum("entries"))
+    )
+    sql, params = months.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(c) for c in _MONTH_VALUES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_MONTHS} ({names}) "  # noqa: S608
+            f"SELECT q.participation_id, q.year_month, q.counted, q.total, q.n FROM ({sql}) q",
+            params,
+        )
 
 
 _pending = threading.local()
@@ -120,7 +137,8 @@ def refresh(participation_ids: Iterable[int]) -> None:
         pending.update(ids)
         return
     list(Participation.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-    MonthlyMinutes.objects.filter(participation_id__in=ids).delete()  # one DELETE: no signals
+    for model in (MonthlyMinutes, ParticipantMonth):  # one DELETE each: no signals
+        model.objects.filter(participation_id__in=ids).delete()
     _fill(ids)
 
 
@@ -128,22 +146,36 @@ def refresh(participation_ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """The whole table anew (after data written past the services: a restore, the bench's
     generated rows). Returns the rows written."""
-    MonthlyMinutes.objects.all().delete()
+    for model in (MonthlyMinutes, ParticipantMonth):
+        model.objects.all().delete()
     _fill(None)
     return MonthlyMinutes.objects.count()
 
 
 def stale() -> list[tuple[Any, ...]]:
-    """The rows where the table and what `_fill` would write now differ (each as the
+    """The rows where the tables and what `_fill` would write now differ (each as the
     participation, activity, month, source, counted, minutes and entries of the side that
-    has it): none when the table is exact."""
+    has it; a person-month as participation, month, counted, minutes and entries): none when
+    both tables are exact."""
     expected = {
         tuple(bool(att) if c == "att" else row[c] for c in _SOURCE_COLUMNS)
         for att, rows in _grouped(None)
         for row in rows
     }
     held = set(MonthlyMinutes.objects.values_list(*_VALUES))
-    return sorted(expected ^ held, key=str)
+    person_months: dict[tuple[Any, ...], list[int]] = {}
+    for pid, _act, ym, _att, counted, minutes, entries in expected:
+        sums = person_months.setdefault((pid, ym, bool(counted)), [0, 0])
+        sums[0] += minutes
+        sums[1] += entries
+    expected_months = {(*key, *sums) for key, sums in person_months.items()}
+    held_months = {
+        (pid, ym, bool(counted), minutes, entries)
+        for pid, ym, counted, minutes, entries in ParticipantMonth.objects.values_list(
+            *_MONTH_VALUES
+        )
+    }
+    return sorted((expected ^ held) | (expected_months ^ held_months), key=str)
 
 
 # Signals: every write of the rows the table is made of refreshes the participations it

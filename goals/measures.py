@@ -245,6 +245,7 @@ def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
         end=ctx.as_of,
         project=ctx.access.project,
         kind=goal.activity_kind or None,
+        by_activity=bool(goal.activity_kind),  # else the person-months suffice
     )
     sql, params = counted_time.rows_sql(rows)
     return (

@@ -4,20 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """The table from the time already recorded (nothing to do on a new database). The
-    historical models say whether there is any; the filling itself is the one query in
-    activities.monthly."""
-    recorded = (
-        apps.get_model("activities", "Attendance").objects.exists()
-        or apps.get_model("activities", "SelfReportedTime").objects.exists()
-    )
-    if recorded:
-        from activities import monthly
-
-        monthly.rebuild()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0008_certificate_sign_requested"),
@@ -71,5 +57,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

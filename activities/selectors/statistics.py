@@ -129,6 +129,7 @@ def minutes_by_gender(
         start=start,
         end=end,
         project=access.project,
+        by_activity=False,
     )
     return {gender: m for (gender,), m in counted_time.minutes_by(rows, "gender").items()}
 
@@ -139,7 +140,7 @@ def minutes_outside_participation(
     """Minutes in [start, end] on days outside the participations' start and end dates:
     recorded but not counted (the reports show them apart)."""
     rows = counted_time.counted_month_rows(
-        participations=participations, start=start, end=end, outside=True
+        participations=participations, start=start, end=end, outside=True, by_activity=False
     )
     return counted_time.minutes_by(rows).get((), 0)
 
@@ -178,7 +179,9 @@ def minutes_by_participation(
     *, participations: QuerySet[Participation] | list[int], start: dt.date, end: dt.date
 ) -> dict[int, int]:
     """Counted minutes per participation on days in [start, end]."""
-    rows = counted_time.counted_month_rows(participations=participations, start=start, end=end)
+    rows = counted_time.counted_month_rows(
+        participations=participations, start=start, end=end, by_activity=False
+    )
     return {pid: m for (pid,), m in counted_time.minutes_by(rows, "pid").items()}
 
 

@@ -34,7 +34,9 @@ def hours_by_month(
 ) -> dict[tuple[int, dt.date], int]:
     """Counted minutes per (participation, first day of month) on days in [start, end]
     (None: open)."""
-    rows = counted_time.counted_month_rows(participations=participations, start=start, end=end)
+    rows = counted_time.counted_month_rows(
+        participations=participations, start=start, end=end, by_activity=False
+    )
     return counted_time.minutes_by(rows, "pid", "month")
 
 

@@ -96,7 +96,10 @@ class RegisterFigures:
         people_sql, people_params = people.query.sql_with_params()
         counted_sql, counted_params = counted_time.rows_sql(
             counted_time.counted_month_rows(
-                participations=self.participations(), start=self.period.start, end=self.period.end
+                participations=self.participations(),
+                start=self.period.start,
+                end=self.period.end,
+                by_activity=False,
             )
         )
         c = connection.ops.quote_name(SWEDISH)

@@ -125,7 +125,10 @@ class TimeFile:
             try:
                 sql, params = counted_time.rows_sql(
                     counted_time.counted_month_rows(
-                        participations=self.participations, start=start, end=end
+                        participations=self.participations,
+                        start=start,
+                        end=end,
+                        by_activity=False,
                     )
                 )
             except EmptyResultSet:

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from activities import hours, monthly, services
-from activities.models import Activity, MonthlyMinutes, SelfReportedTime
+from activities.models import Activity, MonthlyMinutes, ParticipantMonth, SelfReportedTime
 from activities.services import AttendanceMark
 from participants.importing.plan import Plan, Update
 from participants.models import Participation
@@ -166,14 +166,34 @@ def _agree(participations, keys_tried=KEYS, **filters) -> int:
         expected = hours.minutes_by(live, *keys, zero=zero)
         assert hours.minutes_by(months, *keys, zero=zero) == expected, (start, end, keys)
         compared += len(expected)
+        if filters.keys() <= {"project"} and set(keys) <= set(hours.TOTAL_COLUMNS) | {"month"}:
+            person_months = hours.counted_month_rows(
+                participations=participations,
+                start=start,
+                end=end,
+                outside=outside,
+                by_activity=False,
+                **filters,
+            )
+            assert hours.minutes_by(person_months, *keys, zero=zero) == expected, (start, keys)
+            compared += len(expected)
     return compared
 
 
-def test_the_table_is_exact_after_the_factories_wrote_it(world):
+def test_the_tables_are_exact_after_the_factories_wrote_them(world):
     assert monthly.stale() == []
-    # Fewer rows than the time it sums, even in this small world.
+    # Fewer rows than the time they sum, even in this small world.
     assert MonthlyMinutes.objects.count() < 4 * 7 + 1 + 4 * 3
+    assert ParticipantMonth.objects.count() < MonthlyMinutes.objects.count()
     assert MonthlyMinutes.objects.filter(counted=False).exists()
+    assert ParticipantMonth.objects.filter(counted=False).exists()
+
+
+def test_the_person_months_need_no_activity():
+    with pytest.raises(ValueError, match="activity"):
+        hours.counted_month_rows(
+            participations=[], start=None, end=None, kind="lecture", by_activity=False
+        )
 
 
 def test_every_figure_agrees_with_the_rows_it_sums(world):
@@ -316,8 +336,9 @@ def test_an_erased_participant_leaves_every_figure(world, settings):
     _agree(Participation.objects.filter(project=project), FEW_KEYS)
 
 
-def test_the_command_rebuilds_what_was_written_past_the_services(world):
-    MonthlyMinutes.objects.filter(participation=world["cut"]).update(minutes=1)
+@pytest.mark.parametrize("table", [MonthlyMinutes, ParticipantMonth])
+def test_the_command_rebuilds_what_was_written_past_the_services(world, table):
+    table.objects.filter(participation=world["cut"]).update(minutes=1)
     with pytest.raises(CommandError, match="stämmer inte"):
         call_command("rebuild_monthly_minutes", "--check")
     assert monthly.stale()
