@@ -79,7 +79,6 @@ class TimePresenter:
     organisation_id: int | None
     genders: list[str] = field(init=False)
     time: TimeFigures = field(init=False)
-    person_months: list[PersonMonth] = field(init=False)
 
     def __post_init__(self) -> None:
         self.genders = [*genders_for(self.access)]
@@ -88,7 +87,6 @@ class TimePresenter:
             period=self.period,
             organisation_id=self.organisation_id,
         )
-        self.person_months = [self._person_month(pid, month) for pid, month in self.time.keys]
 
     def _person_month(self, pid: int, month: dt.date) -> PersonMonth:
         time, person = self.time, self.time.people[pid]
@@ -128,17 +126,19 @@ class TimePresenter:
         certified: dict[dt.date, dict[str, Decimal]] = {}
         uncertified: dict[dt.date, dict[str, Decimal]] = {}
         value: dict[dt.date, Decimal] = {}
-        for row in self.person_months:
-            if not row.counted:
-                continue  # only closing-phase time that month
-            if row.month not in value:
-                certified[row.month] = dict.fromkeys(keys, Decimal(0))
-                uncertified[row.month] = dict.fromkeys(keys, Decimal(0))
-                value[row.month] = Decimal(0)
-            hours = (certified if row.certified else uncertified)[row.month]
-            for key in (row.gender, "total"):
-                hours[key] = hours.get(key, Decimal(0)) + row.hours
-            value[row.month] += row.value or 0
+        time, people = self.time, self.time.people
+        # Straight from the counted person-months (closing-phase time is not in them): no
+        # row objects, no order, for the 100,000s of them.
+        for pid, month in time.monthly:
+            _minutes, hours, is_certified, _rate, worth = time.figures(pid, month)
+            if month not in value:
+                certified[month] = dict.fromkeys(keys, Decimal(0))
+                uncertified[month] = dict.fromkeys(keys, Decimal(0))
+                value[month] = Decimal(0)
+            cell = (certified if is_certified else uncertified)[month]
+            for key in (people[pid]["reported_gender"], "total"):
+                cell[key] = cell.get(key, Decimal(0)) + hours
+            value[month] += worth or 0
         return [
             MonthFigures(month, certified[month], uncertified[month], to_ore(value[month]))
             for month in sorted(value)
@@ -148,9 +148,8 @@ class TimePresenter:
         """The person-months behind one figure of `months` (certified None: both)."""
         return [
             row
-            for row in self.person_months
-            if row.month == month
-            and row.counted
+            for row in (self._person_month(pid, m) for pid, m in self.time.keys(month))
+            if row.counted
             and gender in ("total", row.gender)
             and certified in (None, row.certified)
         ]

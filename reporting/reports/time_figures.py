@@ -172,15 +172,16 @@ class TimeFigures(TimeValuation):
         self.outside_minutes = activity_statistics.minutes_outside_participation(
             participations=participations, start=period.start, end=period.end
         )
-        self.people = {
-            row["pk"]: row
-            for row in participations.filter(
-                pk__in={pid for pid, _m in self.monthly} | {pid for pid, _m in self.closing}
-            ).values(*PERSON_FIELDS)
-        }
+        # Everyone in scope, not only those with time: a list of 100,000 ids in the query
+        # cost more than the rows it saved.
+        self.people = {row["pk"]: row for row in participations.values(*PERSON_FIELDS)}
+
+    def keys(self, month: dt.date | None = None) -> list[tuple[int, dt.date]]:
+        """The person-months with time (of one month, or all), in the file's order."""
         people = self.people
-        self.keys = sorted(
-            set(self.monthly) | set(self.closing),
+        keys = set(self.monthly) | set(self.closing)
+        return sorted(
+            keys if month is None else {k for k in keys if k[1] == month},
             key=lambda k: (
                 swedish_key(people[k[0]]["organisation__name"]),
                 swedish_key(people[k[0]]["last_name"]),
