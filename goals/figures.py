@@ -179,12 +179,13 @@ def goal_measure(goal: Goal, ctx: Context) -> Result:
     if query is not None:
         sql, params = query
         # One statement: the sums per month and gender, then (ym NULL) the distinct units
-        # per gender; the unit query is a CTE, so it is read once for both.
+        # per gender (grouped, not COUNT(DISTINCT), which sorts every row); the unit query
+        # is a CTE, so it is read once for both.
         for ym, gender, num, den, n in fetch(
             f"WITH u AS ({sql}) "  # noqa: S608
             f"SELECT u.ym, u.gender, SUM(u.num), SUM(u.den), NULL FROM u GROUP BY u.ym, u.gender "
-            f"UNION ALL SELECT NULL, u.gender, NULL, NULL, COUNT(DISTINCT u.unit) FROM u "
-            f"GROUP BY u.gender",
+            f"UNION ALL SELECT NULL, w.gender, NULL, NULL, COUNT(*) FROM "
+            f"(SELECT u.unit, u.gender FROM u GROUP BY u.unit, u.gender) w GROUP BY w.gender",
             params,
         ):
             if ym is None:

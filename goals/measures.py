@@ -2,7 +2,8 @@
 
 Each measure kind is written as one query of *units* (a participation, a session, an
 invitation, a survey response or a person paired over two rounds), one row per unit and
-month with the columns
+month (hours: possibly several, the month table's row and the rows of a month the date cuts,
+which every reader sums) with the columns
 
     unit, gender, ym (year*100 + month), num, den, d1, d2
 
@@ -233,7 +234,9 @@ def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
     """Counted minutes (activities.hours: present attendance and approved self-reported
     time within the participation, erased ones left out) per participation and month up
     to the date measured. Rows of 0 minutes are no units: a person present for 0 minutes
-    is not part of the group size."""
+    is not part of the group size. One row per month table row, not grouped: every reader
+    of a unit query sums it or groups it by unit itself (figures, goal_units), and the
+    100,000s of person-months need no grouping of their own."""
     participations = (
         Participation.objects.filter(project=ctx.access.project)
         .filter(ctx.access.participation_q())
@@ -249,8 +252,8 @@ def _hours(goal: Goal, ctx: Context) -> tuple[str, list[Any]]:
     )
     sql, params = counted_time.rows_sql(rows)
     return (
-        "SELECT u.pid AS unit, u.gender AS gender, u.ym AS ym, SUM(u.m) AS num, 0 AS den, "  # noqa: S608
-        f"NULL AS d1, NULL AS d2 FROM ({sql}) u WHERE u.m > 0 GROUP BY u.pid, u.gender, u.ym",
+        "SELECT u.pid AS unit, u.gender AS gender, u.ym AS ym, u.m AS num, 0 AS den, "  # noqa: S608
+        f"NULL AS d1, NULL AS d2 FROM ({sql}) u WHERE u.m > 0",
         params,
     )
 

@@ -148,7 +148,7 @@ class TimePresenter:
         """The person-months behind one figure of `months` (certified None: both)."""
         return [
             row
-            for row in (self._person_month(pid, m) for pid, m in self.time.keys(month))
+            for row in (self._person_month(pid, m) for pid, m in self.time.sorted_keys(month))
             if row.counted
             and gender in ("total", row.gender)
             and certified in (None, row.certified)

@@ -176,7 +176,7 @@ class TimeFigures(TimeValuation):
         # cost more than the rows it saved.
         self.people = {row["pk"]: row for row in participations.values(*PERSON_FIELDS)}
 
-    def keys(self, month: dt.date | None = None) -> list[tuple[int, dt.date]]:
+    def sorted_keys(self, month: dt.date | None = None) -> list[tuple[int, dt.date]]:
         """The person-months with time (of one month, or all), in the file's order."""
         people = self.people
         keys = set(self.monthly) | set(self.closing)

@@ -329,7 +329,7 @@ def _figures(world) -> dict[str, object]:
     round_id = world["round"].pk
     return {
         "indicators": IndicatorFigures.read(access=access, period=PERIOD, organisation_id=None),
-        "time": {key: time.figures(*key) for key in time.keys()},
+        "time": {key: time.figures(*key) for key in time.sorted_keys()},
         "certified": time.certified,
         "distributions": survey_selectors.question_distributions(access=access, round_id=round_id),
         "responses": survey_selectors.response_counts(access=access, round_id=round_id),
