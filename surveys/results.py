@@ -182,15 +182,15 @@ def round_results(
             ("role_group", _("Per yrkesgrupp")),
         )
     ]
-    overall = selectors.area_averages(access=access, round_id=round_.pk)
-    totals = suppression.totals_by_area(overall)
+    by_key = selectors.area_averages_by(
+        access=access, round_id=round_.pk, group_bys=[key for key, _t, _l in breakdowns]
+    )
+    totals = suppression.totals_by_area(by_key[None])
     averages = [
         {
             "title": title,
             "rows": _pivot(
-                overall
-                if key is None
-                else selectors.area_averages(access=access, round_id=round_.pk, group_by=key),
+                by_key[key],
                 areas,
                 group_labels,
                 threshold,
@@ -289,12 +289,12 @@ def _change(
             "tables": [],
             "not_comparable": digcomp.not_comparable_message(chosen["version"], version),
         }
-    paired = {
-        key: selectors.paired_change(
-            access=access, baseline_id=chosen["pk"], follow_up_id=round_.pk, group_by=key
-        )
-        for key, _title, _labels in breakdowns
-    }
+    paired = selectors.paired_change_by(
+        access=access,
+        baseline_id=chosen["pk"],
+        follow_up_id=round_.pk,
+        group_bys=[key for key, _title, _labels in breakdowns],
+    )
     paired_totals = suppression.totals_by_area(paired[None])
     return {
         "baseline": chosen,

@@ -15,15 +15,13 @@ never subtracted from each other, whoever calls.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
-    Avg,
     Count,
-    Expression,
     F,
     OuterRef,
     Prefetch,
@@ -225,15 +223,6 @@ def area_levels(
     ).order_by()
 
 
-def _group_expression(group_by: str) -> Expression | F:
-    expressions: dict[str, Callable[[], Expression | F]] = {
-        "gender": response_gender,
-        "organisation": lambda: F("response__organisation_id"),
-        "role_group": lambda: F("response__role_group"),
-    }
-    return expressions[group_by]()
-
-
 def area_averages(
     *,
     access: ProjectAccess,
@@ -243,16 +232,75 @@ def area_averages(
 ) -> list[dict[str, Any]]:
     """Mean area level over respondents, overall or per group, with the group size n.
     One query over the stored per-response levels."""
-    qs = AreaLevel.objects.filter(_submitted(access, organisation_id), response__round_id=round_id)
-    if group_by is None:
-        rows = qs.values("area").annotate(level=Avg("level"), n=Count("pk")).order_by("area")
-        return [{"grp": None, **row} for row in rows]
-    rows = (
-        qs.values("area", grp=_group_expression(group_by))
-        .annotate(level=Avg("level"), n=Count("pk"))
-        .order_by("grp", "area")
-    )
-    return list(rows)
+    return area_averages_by(
+        access=access, round_id=round_id, group_bys=[group_by], organisation_id=organisation_id
+    )[group_by]
+
+
+# The breakdowns of the results pages and the columns of area_levels they group by.
+_BREAKDOWN_COLUMN = {"gender": "gender", "organisation": "org", "role_group": "role_group"}
+# Their SQL types: PostgreSQL types a UNION's NULL column by the first branch that has one.
+_COLUMN_TYPE = {"gender": "text", "org": "bigint", "role_group": "text"}
+
+
+def _by_breakdown(
+    sql: str, group_bys: Sequence[str | None], figures: str
+) -> tuple[str, dict[str | None, int]]:
+    """One statement that groups the rows of `sql` (alias p; columns area, gender, org,
+    role_group) by area within each breakdown: a UNION ALL of one GROUP BY per breakdown
+    over the rows read once (a CTE), the breakdown's index first and its group in the
+    column of its own (the groups' types differ)."""
+    for key in group_bys:
+        if key is not None and key not in _BREAKDOWN_COLUMN:
+            raise ValueError(key)
+    index = {key: i for i, key in enumerate(group_bys)}
+    selects = []
+    for key, i in index.items():
+        groups = ", ".join(
+            f"p.{c}" if c == _BREAKDOWN_COLUMN.get(key or "") else f"CAST(NULL AS {kind}) AS {c}"
+            for c, kind in _COLUMN_TYPE.items()
+        )
+        group = f"p.{_BREAKDOWN_COLUMN[key]}, " if key else ""
+        selects.append(
+            f"SELECT {i} AS k, {groups}, p.area AS area, {figures} "  # noqa: S608
+            f"FROM p GROUP BY {group}p.area"
+        )
+    return f"WITH p AS MATERIALIZED ({sql}) {' UNION ALL '.join(selects)}", index
+
+
+def _split(rows: list[dict[str, Any]], index: dict[str | None, int]) -> dict[str | None, list]:
+    """The rows of _by_breakdown per breakdown, each with its group as `grp`, ordered."""
+    split: dict[str | None, list[dict[str, Any]]] = {key: [] for key in index}
+    keys = {i: key for key, i in index.items()}
+    for row in rows:
+        key = keys[row.pop("k")]
+        groups = {c: row.pop(c) for c in _BREAKDOWN_COLUMN.values()}
+        row["grp"] = groups[_BREAKDOWN_COLUMN[key]] if key else None
+        split[key].append(row)
+    for key in split:
+        # The group's own order (numbers as numbers), no group last, as ORDER BY on PostgreSQL.
+        split[key].sort(
+            key=lambda r: (r["grp"] is None, "" if r["grp"] is None else r["grp"], r["area"])
+        )
+    return split
+
+
+def area_averages_by(
+    *,
+    access: ProjectAccess,
+    round_id: int,
+    group_bys: Sequence[str | None],
+    organisation_id: int | None = None,
+) -> dict[str | None, list[dict[str, Any]]]:
+    """area_averages for each breakdown (None: overall), in one statement."""
+    try:
+        sql, params = area_levels(
+            access=access, round_ids=[round_id], organisation_id=organisation_id
+        ).query.sql_with_params()
+    except EmptyResultSet:  # a role that sees no responses
+        return {key: [] for key in group_bys}
+    query, index = _by_breakdown(sql, group_bys, "AVG(p.level) AS level, COUNT(*) AS n")
+    return _split(_run(query, list(params)), index)
 
 
 def _run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -280,6 +328,24 @@ def paired_change(
     follow the follow-up response's snapshot. Anonymous rounds have no person to pair, and
     rounds of different DigComp versions have nothing to pair (no rows). One query: the two
     rounds' level rows joined on person, area and version."""
+    return paired_change_by(
+        access=access,
+        baseline_id=baseline_id,
+        follow_up_id=follow_up_id,
+        group_bys=[group_by],
+        organisation_id=organisation_id,
+    )[group_by]
+
+
+def paired_change_by(
+    *,
+    access: ProjectAccess,
+    baseline_id: int,
+    follow_up_id: int,
+    group_bys: Sequence[str | None],
+    organisation_id: int | None = None,
+) -> dict[str | None, list[dict[str, Any]]]:
+    """paired_change for each breakdown (None: overall), the pairs made once, one query."""
     try:
         base_sql, base_params = area_levels(
             access=access, round_ids=[baseline_id], organisation_id=organisation_id
@@ -288,20 +354,20 @@ def paired_change(
             access=access, round_ids=[follow_up_id], organisation_id=organisation_id
         ).query.sql_with_params()
     except EmptyResultSet:  # a role that sees no responses
-        return []
-    column = {None: None, "gender": "gender", "organisation": "org", "role_group": "role_group"}
-    if group_by not in column:
-        raise ValueError(group_by)
-    grp = f"f.{column[group_by]}" if group_by else "NULL"
-    group = f"f.{column[group_by]}, " if group_by else ""
-    sql = (
-        f"SELECT {grp} AS grp, f.area AS area, AVG(b.level) AS baseline, "  # noqa: S608
-        f"AVG(f.level) AS follow_up, AVG(f.level - b.level) AS change, COUNT(*) AS n "
+        return {key: [] for key in group_bys}
+    pairs = (
+        "SELECT f.area AS area, f.gender AS gender, f.org AS org, "  # noqa: S608
+        "f.role_group AS role_group, b.level AS baseline, f.level AS level "
         f"FROM ({follow_sql}) f JOIN ({base_sql}) b ON b.person = f.person AND b.area = f.area "
-        f"AND b.version = f.version "
-        f"WHERE f.person IS NOT NULL GROUP BY {group}f.area ORDER BY 1, 2"
+        "AND b.version = f.version WHERE f.person IS NOT NULL"
     )
-    return _run(sql, [*follow_params, *base_params])
+    query, index = _by_breakdown(
+        pairs,
+        group_bys,
+        "AVG(p.baseline) AS baseline, AVG(p.level) AS follow_up, "
+        "AVG(p.level - p.baseline) AS change, COUNT(*) AS n",
+    )
+    return _split(_run(query, [*follow_params, *base_params]), index)
 
 
 class ProfileRow(TypedDict):
