@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import monthly
 from activities.models import Activity, Attendance, Enrolment, Session
 from digiproj.accounts.models import User
 from digiproj.projects.models import Membership, Organisation, Project
@@ -37,25 +38,24 @@ def _people(project: Project, org: Organisation) -> list[int]:
         Person.objects.filter(personnummer__in=numbers).values_list("personnummer", flat=True)
     )
     Person.objects.bulk_create(
-        [
-            Person(
-                personnummer=n,
-                first_name="Bench",
-                last_name=f"Deltagare {i}",
-                **person_derived_fields(n),
-            )
-            for i, n in enumerate(numbers)
-            if n not in existing
-        ],
+        [Person(personnummer=n, **person_derived_fields(n)) for n in numbers if n not in existing],
         batch_size=BATCH,
     )
-    persons = list(Person.objects.filter(personnummer__in=numbers).values_list("pk", flat=True))
+    persons = list(
+        Person.objects.filter(personnummer__in=numbers).values_list("pk", "gender_from_number")
+    )
     Participation.objects.bulk_create(
         [
             Participation(
-                person_id=pk, project=project, organisation=org, start_date=project.start_date
+                person_id=pk,
+                gender_from_number=gender,
+                project=project,
+                organisation=org,
+                start_date=project.start_date,
+                first_name="Bench",  # names are the project's (participants.models.Person)
+                last_name=f"Deltagare {i}",
             )
-            for pk in persons
+            for i, (pk, gender) in enumerate(persons)
         ],
         batch_size=BATCH,
     )
@@ -123,6 +123,7 @@ def _seed() -> Project:
             enrolments, attendance = [], []
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+    monthly.refresh(participations)  # written in bulk, past the signals (activities.monthly)
     return project
 
 

@@ -180,8 +180,9 @@ def _ensure_attendance(project, size: Size) -> int:
         cursor.execute("ANALYZE activities_session")
     # Inserted by SQL, past the services: the monthly table anew (activities.monthly).
     monthly.rebuild()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # fresh tables: without statistics, plans go wrong
         cursor.execute("ANALYZE activities_monthlyminutes")
+        cursor.execute("ANALYZE activities_participantmonth")
     return bench_attendance_count(project)
 
 
