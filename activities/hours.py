@@ -136,6 +136,17 @@ def recorded_sources(
     return sources
 
 
+def _who(gender: Any) -> dict[str, Any]:
+    """The participation's columns of a counted row (read from it at the time of reading, in
+    the rows and in the monthly tables alike)."""
+    return {
+        "pid": F("participation_id"),
+        "person": F("participation__person_id"),
+        "gender": gender,
+        "org": F("participation__organisation_id"),
+    }
+
+
 def _counted_parts(
     ids: QuerySet[Any] | list[int],
     *,
@@ -156,10 +167,7 @@ def _counted_parts(
     ):
         act, act_kind = ACTIVITY_FIELD[att]
         every: dict[str, Any] = {
-            "pid": F("participation_id"),
-            "person": F("participation__person_id"),
-            "gender": gender,
-            "org": F("participation__organisation_id"),
+            **_who(gender),
             "act": F(act),
             "kind": F(act_kind),
             "day": F("cday"),
@@ -293,12 +301,7 @@ def _month_cells(
         cells = cells.filter(activity_id=activity_id)
     if kind is not None:
         cells = cells.filter(activity__kind=kind)
-    who: dict[str, Any] = {
-        "pid": F("participation_id"),
-        "person": F("participation__person_id"),
-        "gender": gender,
-        "org": F("participation__organisation_id"),
-    }
+    who = _who(gender)
     if not by_activity:
         return cells.order_by().values(**who, ym=F("year_month"), m=F("minutes"))
     return cells.order_by().values(

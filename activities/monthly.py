@@ -7,10 +7,10 @@ activities.hours counts (hours.recorded_sources), with each day's place inside o
 the participation's dates; `refresh` replaces a participation's rows with it. The signals at
 the end call it for every saved or deleted attendance and self-reported time, every saved
 session (its time may have moved) and every saved participation (its dates may have
-changed); writes that skip those (bulk updates) call `refresh` or send
-participants.signals.dates_changed. `rebuild` (the
-command rebuild_monthly_minutes) fills the table anew; `stale` lists the rows that differ
-from what `_fill` would write (the tests run it after every test that touches the database).
+changed; a save of only other fields is skipped); writes that skip those (bulk updates)
+call `refresh` or send participants.signals.dates_changed. `rebuild` (the command
+rebuild_monthly_minutes) fills both tables anew; `stale` lists the rows that differ from
+what `_fill` would write (the tests run it after every test that touches the database).
 """
 
 from __future__ import annotations
@@ -184,13 +184,23 @@ def _on_time_row(sender: Any, instance: Attendance | SelfReportedTime, **kwargs:
     refresh([instance.participation_id])
 
 
-def _on_session(sender: Any, instance: Session, created: bool, **kwargs: Any) -> None:
-    if not created:
+def _changes(created: bool, update_fields: Any, fields: set[str]) -> bool:
+    """Whether a save may have changed what the tables are made of: not a new row, and not
+    a save of only other fields (a consent, an address, a place)."""
+    return not created and (update_fields is None or bool(fields & set(update_fields)))
+
+
+def _on_session(
+    sender: Any, instance: Session, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if _changes(created, update_fields, {"starts_at", "activity", "activity_id"}):
         refresh(instance.attendances.values_list("participation_id", flat=True))
 
 
-def _on_participation(sender: Any, instance: Participation, created: bool, **kwargs: Any) -> None:
-    if not created:
+def _on_participation(
+    sender: Any, instance: Participation, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if _changes(created, update_fields, {"start_date", "end_date"}):
         refresh([instance.pk])
 
 
